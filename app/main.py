@@ -1,0 +1,124 @@
+"""Entry point: ``pos-till`` / ``python -m app``.
+
+    pos-till [--db PATH] [--demo] [--version]          the till window
+    pos-till --db PATH enroll --central URL --token T  link this till to the central store
+    pos-till --db PATH sync                            one full sync round now
+    pos-till --db PATH import-customers FILE.csv       bulk import
+
+Headless subcommands exit 0 on success and non-zero with a one-line reason on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from app import __version__
+from app.errors import TillError
+from app.paths import default_db_path, demo_db_path
+from db.errors import TillDatabaseError
+
+log = logging.getLogger(__name__)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pos-till", description="The Till: offline-first point of sale.")
+    p.add_argument("--db", type=Path, help="the encrypted database file (default: in the user data folder)")
+    p.add_argument("--demo", action="store_true", help="seed a new database with the demo shop")
+    p.add_argument("--version", action="store_true", help="print the app, Qt and SQLCipher versions")
+    sub = p.add_subparsers(dest="command")
+    enroll = sub.add_parser("enroll", help="link this till to the central store")
+    enroll.add_argument("--central", required=True, help="the central store's URL")
+    enroll.add_argument("--token", required=True, help="the till token from 'pos-central enroll-till'")
+    sub.add_parser("sync", help="one full sync round now")
+    imp = sub.add_parser("import-customers", help="import customers from a CSV file")
+    imp.add_argument("file", type=Path)
+    return p
+
+
+def version_text() -> str:
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(":memory:")
+    cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    conn.close()
+    try:
+        from PySide6 import QtCore
+        from PySide6 import __version__ as pyside_version
+
+        qt = f"Qt {QtCore.qVersion()} (PySide6 {pyside_version})"
+    except ImportError:  # pragma: no cover
+        qt = "Qt not available"
+    return f"The Till {__version__}\n{qt}\nSQLCipher {cipher} (SQLite {sqlcipher.sqlite_version})"
+
+
+def resolve_db(args) -> Path:
+    if args.db:
+        return args.db
+    return demo_db_path() if args.demo else default_db_path()
+
+
+def run_command(args) -> int:
+    """Run a headless subcommand; returns the exit code."""
+    from app.till import open_till
+
+    path = resolve_db(args)
+    try:
+        till = open_till(path, demo_data=args.demo)
+    except (TillDatabaseError, TillError) as exc:
+        print(f"pos-till: {exc.message}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "import-customers":
+            from app import customer_import
+
+            return customer_import.cli(till, args.file)
+        if args.command == "enroll":
+            from app.sync import cli as sync_cli
+
+            return sync_cli.enroll(till, args.central, args.token)
+        if args.command == "sync":
+            from app.sync import cli as sync_cli
+
+            return sync_cli.sync_once(till)
+        raise AssertionError(args.command)
+    except (TillDatabaseError, TillError) as exc:
+        print(f"pos-till: {exc.message}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"pos-till: '{args.command}' is not available in this build ({exc}).", file=sys.stderr)
+        return 3
+    finally:
+        till.close()
+
+
+def build_till(argv: list[str]):
+    """Build and show the till window on the running QApplication (no event loop); return it.
+
+    Raises TillDatabaseError when the database cannot be opened (the caller shows it)."""
+    from ui.startup import build_window
+
+    args = parser().parse_args(argv)
+    return build_window(resolve_db(args), demo=args.demo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    if args.version:
+        print(version_text())
+        return 0
+    from app.logs import setup_logging
+
+    setup_logging()
+    if args.command:
+        return run_command(args)
+    from ui.startup import run_gui
+
+    return run_gui(resolve_db(args), demo=args.demo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Business settings shared by every till of the shop (synced), and per-till configuration (local)."""
+
+from __future__ import annotations
+
+from app import audit
+from app.auth import require_manager
+from app.errors import ValidationError
+from db.models import LocalConfig, Setting, User
+
+# key -> default. Types are checked on update against the default's type.
+DEFAULTS: dict[str, object] = {
+    "show_customer_profile": False,
+    "shop_name": "The Till",
+    "shop_address": "",
+    "shop_tax_number": "",
+    "currency": "USD",
+    "phone_region": "US",
+    "prices_include_tax": True,
+    "cash_rounding": 0,  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
+    "line_discount_limit_bp": 1000,  # a line discount above 10% needs a manager
+    "loyalty_points_per_unit": 1,  # points earned per whole currency unit spent
+    "loyalty_point_value": 1,  # minor units one point is worth when redeemed
+    "loyalty_expiry_days": 365,
+    "sync_interval_s": 60,
+    "ask_for_allergies": True,
+    "default_communication": "email",
+}
+
+LOCAL_DEFAULTS: dict[str, object] = {
+    "till_code": "T1",
+    "central_url": "",
+    "receipt_seq": 0,
+    "receipt_printer": "",  # e.g. "usb:0x04b8:0x0202" or "network:192.168.1.50"; empty = PDF/print dialog
+}
+
+
+def get(key: str):
+    row = Setting.get_or_none(Setting.id == key)
+    if row is None or row.deleted_at is not None:
+        return DEFAULTS[key]
+    return row.value
+
+
+def all_settings() -> dict:
+    values = dict(DEFAULTS)
+    for row in Setting.live():
+        if row.id in DEFAULTS:
+            values[row.id] = row.value
+    return values
+
+
+def _check_type(key: str, value):
+    if key not in DEFAULTS:
+        raise ValidationError(f"Unknown setting '{key}'.", key)
+    expected = type(DEFAULTS[key])
+    if expected is bool and not isinstance(value, bool):
+        raise ValidationError(f"Setting '{key}' must be on or off.", key)
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValidationError(f"Setting '{key}' must be a whole number.", key)
+    if expected is int and value < 0:
+        raise ValidationError(f"Setting '{key}' cannot be negative.", key)
+    if expected is str and not isinstance(value, str):
+        raise ValidationError(f"Setting '{key}' must be text.", key)
+
+
+def update(changes: dict, user: User | None) -> dict:
+    """Save several settings in one transaction (manager only). Returns the keys that changed."""
+    require_manager(user, "change the business settings")
+    for key, value in changes.items():
+        _check_type(key, value)
+    current = all_settings()
+    changed = {k: v for k, v in changes.items() if current.get(k) != v}
+    with Setting._meta.database.atomic():
+        for key, value in changed.items():
+            row = Setting.get_or_none(Setting.id == key) or Setting(id=key)
+            row.value = value
+            row.deleted_at = None
+            row.save()
+        if changed:
+            audit.record(user, "settings.update", "setting", None, {k: [current.get(k), v] for k, v in changed.items()})
+    return changed
+
+
+def local(key: str):
+    row = LocalConfig.get_or_none(LocalConfig.key == key)
+    return LOCAL_DEFAULTS.get(key) if row is None else row.value
+
+
+def set_local(key: str, value) -> None:
+    LocalConfig.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def next_receipt_no() -> str:
+    """TILLCODE-n. Call inside the sale's transaction so a rolled-back sale does not use up a number."""
+    seq = int(local("receipt_seq") or 0) + 1
+    set_local("receipt_seq", seq)
+    return f"{local('till_code')}-{seq}"

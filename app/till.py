@@ -1,0 +1,70 @@
+"""The running till: its open database, who is signed in, and the start-up steps shared by the GUI,
+the CLI and tests."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import auth, demo, settings
+from app.errors import PermissionDenied
+from db.connection import OpenDatabase, open_database
+from db.models import Customer, User
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Till:
+    opened: OpenDatabase
+    user: User | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.opened.path
+
+    @property
+    def db(self):
+        return self.opened.db
+
+    def sign_in(self, pin: str) -> User:
+        self.user = auth.sign_in(pin)
+        log.info("signed in: %s (%s)", self.user.name, self.user.role)
+        return self.user
+
+    def sign_out(self) -> None:
+        self.user = None
+
+    def require_manager(self, what: str) -> User:
+        return auth.require_manager(self.user, what)
+
+    def settings(self) -> dict:
+        return settings.all_settings()
+
+    def close(self) -> None:
+        self.opened.close()
+
+
+def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
+    """Open the database at ``path``; with ``demo_data`` a new database is seeded with the demo shop."""
+    path = Path(path)
+    opened = open_database(path, passphrase_prompt=passphrase_prompt, demo=demo_data)
+    till = Till(opened)
+    if opened.key.source == "demo-file":
+        till.warnings.append(
+            "Demo database: no keyring is available, so its key is kept in a file beside it. "
+            "Never use a demo database for real sales."
+        )
+    if demo_data and Customer.select().count() == 0:
+        log.info("seeding demo shop into %s", path)
+        demo.seed()
+    if opened.backup_path:
+        log.info("database upgraded; backup of the previous version at %s", opened.backup_path)
+    return till
+
+
+def ensure_manager(till: Till, what: str) -> None:
+    if not auth.is_manager(till.user):
+        raise PermissionDenied(f"Only a manager can {what}.")

@@ -1,0 +1,78 @@
+"""Numbered schema migrations, run at start after a backup copy of the file.
+
+Each migration is a SQL file ``NNNN_name.sql`` in this folder, applied in one transaction together with
+the new ``PRAGMA user_version``. The first is a frozen snapshot of the schema, so later model changes
+never alter what an old migration does. To change the schema: edit db/models.py and add the next file
+with the ALTER/CREATE statements that take version N-1 to N.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from db.errors import MigrationError
+
+
+def _migration_files() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files(__package__).iterdir():
+        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migration numbers must run 1..N without gaps, found {numbers}")
+    return found
+
+
+MIGRATIONS = _migration_files()
+LATEST = len(MIGRATIONS)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split on ';' at line ends (triggers contain inner ';' mid-line: keep those together)."""
+    parts, current = [], []
+    for line in sql.splitlines():
+        if line.strip().startswith("--") and not current:
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";") and not line.strip().upper().startswith(("BEGIN", "SELECT")):
+            statement = "\n".join(current).strip()
+            depth = statement.upper().count("BEGIN") - statement.upper().count("END;")
+            if depth <= 0:
+                parts.append(statement)
+                current = []
+    if "\n".join(current).strip():
+        parts.append("\n".join(current).strip())
+    return parts
+
+
+def backup_path_for(path: Path, version: int) -> Path:
+    return path.with_name(f"{path.name}.v{version}.bak")
+
+
+def migrate(db, path: Path, current: int) -> Path | None:
+    """Bring the open database from ``current`` to LATEST. Returns the backup made, if any."""
+    if current >= LATEST:
+        return None
+    backup = None
+    if current > 0:
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        backup = backup_path_for(path, current)
+        shutil.copy2(path, backup)  # same key: restore by copying it back
+    for number, name, sql in MIGRATIONS[current:]:
+        try:
+            with db.atomic():
+                for statement in _statements(sql):
+                    db.execute_sql(statement)
+                db.execute_sql(f"PRAGMA user_version = {number}")
+        except Exception as exc:
+            raise MigrationError(
+                f"Upgrading the database to schema {number} ({name}) failed: {exc}. "
+                f"The database is unchanged{'; a backup is at ' + str(backup) if backup else ''}."
+            ) from exc
+    return backup

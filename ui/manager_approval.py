@@ -1,0 +1,48 @@
+"""Ask for a manager's PIN before a cashier reaches a manager-only action."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+
+from app import audit, auth
+
+
+class ManagerApprovalDialog(QDialog):
+    def __init__(self, parent, what: str, on_approved):
+        super().__init__(parent)
+        self.setObjectName("managerApprovalDialog")
+        self.setAccessibleName("Manager approval")
+        self.setWindowTitle("Manager approval")
+        self.setWindowModality(Qt.WindowModal)
+        self._what = what
+        self._on_approved = on_approved
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"A manager must approve: <b>{what}</b>"))
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setObjectName("approvalPinEdit")
+        self.pin_edit.setAccessibleName("Manager PIN")
+        self.pin_edit.setEchoMode(QLineEdit.Password)
+        self.pin_edit.setPlaceholderText("Manager PIN, then Enter")
+        self.pin_edit.returnPressed.connect(self._check)
+        layout.addWidget(self.pin_edit)
+        self.message = QLabel("")
+        self.message.setObjectName("approvalMessageLabel")
+        self.message.setStyleSheet("color: #b00020")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
+        buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():  # Enter belongs to the PIN field, never to Cancel
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        layout.addWidget(buttons)
+
+    def _check(self):
+        user = auth.find_by_pin(self.pin_edit.text().strip())
+        self.pin_edit.clear()
+        if not auth.is_manager(user):
+            self.message.setText("That is not a manager's PIN.")
+            return
+        audit.record(user, "manager.approve", "action", None, {"what": self._what})
+        self.accept()
+        self._on_approved(user)

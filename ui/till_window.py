@@ -1,0 +1,212 @@
+"""The till's main window: sign-in, the sales bill, menus and the status bar.
+
+The window is a thin shell: the bill lives in ``ui/sale_page.py``, manager screens open through
+``ui/backoffice.py`` and the sync status through ``ui/sync_status.py``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import auth, settings
+from app.errors import TillError
+from app.till import Till
+from db import outbox
+from ui.manager_approval import ManagerApprovalDialog
+from ui.tasks import TaskRunner
+
+
+class SignInPage(QWidget):
+    def __init__(self, window: TillWindow):
+        super().__init__()
+        self.setObjectName("signInPage")
+        self.window_ = window
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        card = QFrame()
+        card.setObjectName("signInCard")
+        card.setMaximumWidth(420)
+        layout = QVBoxLayout(card)
+        title = QLabel(settings.get("shop_name"))
+        title.setObjectName("signInTitle")
+        title.setAlignment(Qt.AlignCenter)
+        layout.addWidget(title)
+        hint = QLabel("Type your PIN and press Enter to start selling")
+        hint.setAlignment(Qt.AlignCenter)
+        hint.setObjectName("signInHint")
+        layout.addWidget(hint)
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setObjectName("pinEdit")
+        self.pin_edit.setAccessibleName("PIN")
+        self.pin_edit.setEchoMode(QLineEdit.Password)
+        self.pin_edit.setAlignment(Qt.AlignCenter)
+        self.pin_edit.setPlaceholderText("PIN")
+        self.pin_edit.setMaxLength(8)
+        self.pin_edit.returnPressed.connect(self._submit)
+        layout.addWidget(self.pin_edit)
+        self.message = QLabel("")
+        self.message.setObjectName("signInMessageLabel")
+        self.message.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.message)
+        outer.addWidget(card, 0, Qt.AlignHCenter)
+        outer.addStretch(3)
+
+    def _submit(self):
+        pin = self.pin_edit.text()
+        self.pin_edit.clear()
+        try:
+            user = self.window_.till.sign_in(pin)
+        except TillError as exc:
+            self.message.setText(exc.message)
+            return
+        self.message.clear()
+        self.window_.on_signed_in(user)
+
+
+class TillWindow(QMainWindow):
+    signed_in = Signal(object)
+    signed_out = Signal()
+    settings_changed = Signal(dict)  # emitted after a manager saves settings; pages react at once
+    data_changed = Signal(str)  # a table name: something the open views show was written
+
+    def __init__(self, till: Till):
+        super().__init__()
+        self.till = till
+        self.setObjectName("tillWindow")
+        self.setAccessibleName("Till")
+        self.setWindowTitle(f"The Till: {settings.get('shop_name')}")
+        self.writes = TaskRunner(self, threads=1)
+        self.reads = TaskRunner(self, threads=2)
+        self._dialogs: list = []
+
+        from ui.sale_page import SalePage
+
+        self.pages = QStackedWidget()
+        self.sign_in_page = SignInPage(self)
+        self.sale_page = SalePage(self)
+        self.pages.addWidget(self.sign_in_page)
+        self.pages.addWidget(self.sale_page)
+        self.setCentralWidget(self.pages)
+
+        self.signed_in_label = QLabel("Not signed in")
+        self.signed_in_label.setObjectName("signedInLabel")
+        self.signed_in_label.setAccessibleName("Signed in user")
+        self.statusBar().addWidget(self.signed_in_label)
+        from ui.sync_status import SyncStatus
+
+        self.sync_status = SyncStatus(self)
+        self.statusBar().addPermanentWidget(self.sync_status.label)
+        for warning in till.warnings:
+            warn = QLabel(f"⚠ {warning}")
+            warn.setObjectName("demoWarningLabel")
+            warn.setStyleSheet("color: #8a5300; font-weight: 600")
+            self.statusBar().addWidget(warn, 1)
+
+        self._build_menus()
+        self._set_signed_in(False)
+        self.resize(1280, 800)
+
+    # --- menus -------------------------------------------------------------------------------------------
+
+    def _action(self, menu, name: str, text: str, shortcut: str | None, slot) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self):
+        till_menu = self.menuBar().addMenu("&Till")
+        self.sync_now_action = self._action(till_menu, "syncNowAction", "Sync now", "Ctrl+Shift+S",
+                                            self.sync_status.sync_now)
+        self.sign_out_action = self._action(till_menu, "signOutAction", "Sign out", "Ctrl+L", self.sign_out)
+        manage = self.menuBar().addMenu("&Manage")
+        self.settings_action = self._action(manage, "settingsAction", "Settings…", "Ctrl+,",
+                                            lambda: self.open_manager_screen("settings"))
+        self.customers_action = self._action(manage, "customersAction", "Customers…", "Ctrl+Shift+C",
+                                             lambda: self.open_manager_screen("customers"))
+        self.profiles_action = self._action(manage, "profilesAction", "Customer profiles…", "Ctrl+Shift+P",
+                                            lambda: self.open_manager_screen("profiles"))
+        self.reports_action = self._action(manage, "reportsAction", "Reports…", "Ctrl+Shift+R",
+                                           lambda: self.open_manager_screen("reports"))
+        self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
+                                self.reports_action]
+
+    # --- sign-in -------------------------------------------------------------------------------------------
+
+    def _set_signed_in(self, on: bool):
+        self.pages.setCurrentWidget(self.sale_page if on else self.sign_in_page)
+        self.sale_page.setEnabled(on)
+        for action in self.manager_actions + [self.sign_out_action]:
+            action.setEnabled(on)
+        if not on:
+            self.signed_in_label.setText("Not signed in")
+            self.sign_in_page.pin_edit.setFocus()
+
+    def on_signed_in(self, user):
+        role = "Manager" if auth.is_manager(user) else "Cashier"
+        self.signed_in_label.setText(f"{user.name} ({role})")
+        self._set_signed_in(True)
+        self.signed_in.emit(user)
+
+    def sign_out(self):
+        self.till.sign_out()
+        self._set_signed_in(False)
+        self.signed_out.emit()
+
+    # --- manager-only screens ---------------------------------------------------------------------------------
+
+    def run_as_manager(self, what: str, fn) -> None:
+        """Run ``fn(manager)`` now if a manager is signed in, else after a manager types their PIN."""
+        if auth.is_manager(self.till.user):
+            fn(self.till.user)
+            return
+        dialog = ManagerApprovalDialog(self, what, fn)
+        self.keep_open(dialog)
+        dialog.open()
+
+    def open_manager_screen(self, name: str) -> None:
+        from ui import backoffice
+
+        opener, what = backoffice.SCREENS[name]
+        self.run_as_manager(what, lambda manager: opener(self, manager))
+
+    def keep_open(self, widget) -> None:
+        """Hold a reference to a non-blocking dialog or window until it is closed."""
+        self._dialogs.append(widget)
+        widget.destroyed.connect(lambda *_: self._dialogs.remove(widget) if widget in self._dialogs else None)
+        widget.setAttribute(Qt.WA_DeleteOnClose, True)
+
+    def notify_settings_changed(self, changed: dict) -> None:
+        self.settings_changed.emit(changed)
+
+    def show_error(self, title: str, message: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
+        box.setObjectName("errorMessageBox")
+        self.keep_open(box)
+        box.open()
+        return box
+
+    def pending_changes(self) -> int:
+        return outbox.pending_count()
+
+    def closeEvent(self, event):
+        self.sync_status.stop()
+        self.writes.wait(10000)
+        self.reads.wait(10000)
+        super().closeEvent(event)
