@@ -1,0 +1,88 @@
+"""Per-customer figures (orders, spent, last visit, points, favourite items, payment methods).
+
+Kept current in the same transaction as each sale or pulled bill (``apply_bill``), so the till shows
+them at once at any size; ``recompute`` rebuilds one customer's figures from the ledger of bills (after a
+merge, an undo, or a repair).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from peewee import fn
+
+from db.models import Bill, BillLine, CustomerStats, LoyaltyEntry, Payment
+
+
+def _stats_for(customer_id: str) -> CustomerStats:
+    stats = CustomerStats.get_or_none(CustomerStats.customer == customer_id)
+    if stats is None:
+        CustomerStats.insert(customer=customer_id).on_conflict_ignore().execute()
+        stats = CustomerStats.get(CustomerStats.customer == customer_id)
+    return stats
+
+
+def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], points_delta: int) -> None:
+    """Add one bill (a sale, or a void with negative amounts) to its customer's figures."""
+    if bill.customer_id is None:
+        return
+    stats = _stats_for(bill.customer_id)
+    sign = -1 if bill.kind == "void" else 1
+    stats.orders += sign
+    stats.spent += bill.total if bill.kind != "void" else -abs(bill.total)
+    if bill.kind != "void" and (stats.last_visit is None or bill.completed_at > stats.last_visit):
+        stats.last_visit = bill.completed_at
+    counts = Counter(stats.item_counts or {})
+    for line in lines:
+        if line.item_id:
+            counts[line.item_id] += sign * line.quantity
+    stats.item_counts = {k: v for k, v in counts.items() if v > 0}
+    methods = Counter(stats.payment_counts or {})
+    for payment in payments:
+        methods[payment.method] += sign
+    stats.payment_counts = {k: v for k, v in methods.items() if v > 0}
+    stats.points += points_delta
+    stats.save()
+
+
+def recompute(customer_id: str) -> CustomerStats:
+    """Rebuild one customer's figures from their bills, payments and loyalty ledger."""
+    stats = _stats_for(customer_id)
+    bills = Bill.select().where((Bill.customer == customer_id) & Bill.deleted_at.is_null())
+    sales = bills.where(Bill.kind == "sale")
+    voided_ids = {b.voids_id for b in bills.where(Bill.kind == "void")}
+    live_sales = [b for b in sales if b.id not in voided_ids]
+    stats.orders = len(live_sales)
+    stats.spent = sum(b.total for b in live_sales)
+    stats.last_visit = max((b.completed_at for b in live_sales), default=None)
+    live_ids = [b.id for b in live_sales]
+    counts: Counter = Counter()
+    methods: Counter = Counter()
+    if live_ids:
+        for line in BillLine.select(BillLine.item, BillLine.quantity).where(BillLine.bill.in_(live_ids)):
+            if line.item_id:
+                counts[line.item_id] += line.quantity
+        for payment in Payment.select(Payment.method).where(Payment.bill.in_(live_ids)):
+            methods[payment.method] += 1
+    stats.item_counts = dict(counts)
+    stats.payment_counts = dict(methods)
+    stats.points = (
+        LoyaltyEntry.select(fn.COALESCE(fn.SUM(LoyaltyEntry.points), 0))
+        .where((LoyaltyEntry.customer == customer_id) & LoyaltyEntry.deleted_at.is_null())
+        .scalar()
+    )
+    stats.save()
+    return stats
+
+
+def favourite_items(stats: CustomerStats | None, limit: int = 5) -> list[str]:
+    """Item ids this customer buys most, most first."""
+    if stats is None or not stats.item_counts:
+        return []
+    return [item for item, _ in Counter(stats.item_counts).most_common(limit)]
+
+
+def preferred_payment(stats: CustomerStats | None) -> str | None:
+    if stats is None or not stats.payment_counts:
+        return None
+    return Counter(stats.payment_counts).most_common(1)[0][0]
