@@ -40,12 +40,16 @@ def timed(fn, *args, repeat: int = 1, **kwargs) -> tuple[list[float], object]:
     return times, result
 
 
+ALL_TABLES: list[Table] = []  # every table made in this process, for the combined report
+
+
 class Table:
     """Rows of: what, median ms, p99 ms, baseline median ms, ratio, target."""
 
     def __init__(self, title: str):
         self.title = title
         self.rows: list[tuple] = []
+        ALL_TABLES.append(self)
 
     def add(self, what: str, samples: list[float], baseline: list[float] | None = None, target: str = ""):
         med = statistics.median(samples)
