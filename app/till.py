@@ -57,7 +57,7 @@ def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
             "Demo database: no keyring is available, so its key is kept in a file beside it. "
             "Never use a demo database for real sales."
         )
-    if demo_data and Customer.select().count() == 0:
+    if demo_data and not Customer.select().exists():
         log.info("seeding demo shop into %s", path)
         demo.seed()
     if opened.backup_path:
