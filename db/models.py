@@ -15,6 +15,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     ForeignKeyField,
     IntegerField,
@@ -379,6 +380,39 @@ class CustomerStats(LocalModel):
     payment_counts = JSONField(default=dict)  # method -> times used
 
 
+class SalesSummary(LocalModel):
+    """Sales per local day, profile, cashier and customer category (the category at the time of sale),
+    kept by triggers (migration 0003) in the same transaction as each bill; voids net out. Reports read
+    this instead of scanning every bill. Empty strings stand for "none"."""
+
+    day = CharField()  # YYYY-MM-DD, the till's local date of completed_at
+    profile_id = CharField(default="")
+    cashier_id = CharField(default="")
+    category_id = CharField(default="")
+    bills = IntegerField(default=0)
+    total = BigIntegerField(default=0)
+    tax = BigIntegerField(default=0)
+    discount = BigIntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("day", "profile_id", "cashier_id", "category_id")
+        without_rowid = True
+
+
+class PaymentSummary(LocalModel):
+    """Payments per local day, bill profile and method, kept by triggers like SalesSummary."""
+
+    day = CharField()
+    profile_id = CharField(default="")
+    method = CharField()
+    payments = IntegerField(default=0)
+    amount = BigIntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("day", "profile_id", "method")
+        without_rowid = True
+
+
 SYNCED_MODELS = [
     User,
     AuditLog,
@@ -400,6 +434,6 @@ SYNCED_MODELS = [
     Payment,
     LoyaltyEntry,
 ]
-LOCAL_MODELS = [LocalConfig, Outbox, ConflictLog, HeldBill, CustomerStats]
+LOCAL_MODELS = [LocalConfig, Outbox, ConflictLog, HeldBill, CustomerStats, SalesSummary, PaymentSummary]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS
 MODELS_BY_TABLE = {m._meta.table_name: m for m in ALL_MODELS}

@@ -1,0 +1,247 @@
+"""Sales reports over a date range, optionally for one Customer Profile.
+
+Figures come from the summaries the database keeps per local day (SalesSummary, PaymentSummary: kept by
+triggers in the same transaction as every bill, voids netted out), so a report over a million bills reads
+a few thousand summary rows. Top customers come from a covering index on the bills of the range.
+
+Run reports off the UI thread: they read only, and peewee gives each worker thread its own connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from app import settings
+from db.models import Customer, CustomerCategory, CustomerProfile, User, database
+
+ALL_PROFILES = None  # the profile filter: None = every bill, "" = bills with no profile, else a profile id
+NO_PROFILE = ""
+
+METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    bills: int
+    total: int
+
+
+@dataclass
+class SalesReport:
+    start: dt.date
+    end: dt.date
+    profile_id: str | None
+    currency: str
+    bills: int = 0
+    total: int = 0
+    tax: int = 0
+    discount: int = 0
+    by_day: list[Row] = field(default_factory=list)
+    by_profile: list[Row] = field(default_factory=list)
+    by_category: list[Row] = field(default_factory=list)
+    by_cashier: list[Row] = field(default_factory=list)
+    by_payment: list[Row] = field(default_factory=list)
+    top_customers: list[Row] = field(default_factory=list)
+    # profile label -> [(day, total)] for every day of the range: the chart of sales by profile over time
+    profile_series: dict[str, list[tuple[dt.date, int]]] = field(default_factory=dict)
+
+    @property
+    def average_bill(self) -> int:
+        return self.total // self.bills if self.bills else 0
+
+    def sections(self) -> list[tuple[str, str, list[Row]]]:
+        """(title, what the key column is, rows) in the order the window shows them."""
+        return [
+            ("Sales by day", "Day", self.by_day),
+            ("Sales by profile", "Profile", self.by_profile),
+            ("Sales by customer category", "Category", self.by_category),
+            ("Sales by cashier", "Cashier", self.by_cashier),
+            ("Sales by payment method", "Method", self.by_payment),
+            ("Top customers", "Customer", self.top_customers),
+        ]
+
+
+def local_day_bounds_utc(start: dt.date, end: dt.date) -> tuple[str, str]:
+    """The UTC instants (as stored text) of local midnight on ``start`` and on the day after ``end``."""
+    lo = dt.datetime.combine(start, dt.time.min).astimezone(dt.UTC)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min).astimezone(dt.UTC)
+    return lo.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), hi.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _names(model, ids) -> dict[str, str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return {r.id: r.name for r in model.select(model.id, model.name).where(model.id.in_(ids))}
+
+
+def profile_choices() -> list[tuple[str, str | None]]:
+    """(label, filter value) for the profile filter: every profile, inactive ones marked (old bills keep
+    them)."""
+    out: list[tuple[str, str | None]] = [("All profiles", ALL_PROFILES), ("No profile", NO_PROFILE)]
+    for p in CustomerProfile.live().order_by(CustomerProfile.active.desc(), CustomerProfile.name):
+        out.append((p.name if p.active else f"{p.name} (inactive)", p.id))
+    return out
+
+
+def _profile_clause(profile_id: str | None, column: str = '"profile_id"') -> tuple[str, list]:
+    """The SQL filter for a profile on the summaries (where "none" is '') or, for any column other than
+    the summaries' own, on bills (where "none" is NULL)."""
+    if profile_id is ALL_PROFILES:
+        return "", []
+    if profile_id == NO_PROFILE and column != '"profile_id"':
+        return f" AND {column} IS NULL", []
+    return f" AND {column} = ?", [profile_id]
+
+
+def _sorted_rows(totals: dict, labels: dict, fallback: str) -> list[Row]:
+    rows = [Row(k, labels.get(k) or fallback, b, t) for k, (b, t) in totals.items() if b or t]
+    return sorted(rows, key=lambda r: (-r.total, r.label))
+
+
+def sales_report(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES, top: int = 10) -> SalesReport:
+    if end < start:
+        start, end = end, start
+    report = SalesReport(start, end, profile_id, settings.get("currency"))
+    where, params = _profile_clause(profile_id)
+    rows = database.execute_sql(
+        'SELECT "day", "profile_id", "cashier_id", "category_id", sum("bills"), sum("total"), sum("tax"), '
+        'sum("discount") FROM "sales_summary" WHERE "day" BETWEEN ? AND ?' + where
+        + ' GROUP BY 1, 2, 3, 4',
+        [start.isoformat(), end.isoformat(), *params],
+    ).fetchall()
+    by_day: dict = defaultdict(lambda: [0, 0])
+    by_profile: dict = defaultdict(lambda: [0, 0])
+    by_category: dict = defaultdict(lambda: [0, 0])
+    by_cashier: dict = defaultdict(lambda: [0, 0])
+    series: dict = defaultdict(lambda: defaultdict(int))
+    for day, profile, cashier, category, bills, total, tax, discount in rows:
+        report.bills += bills
+        report.total += total
+        report.tax += tax
+        report.discount += discount
+        for bucket, key in ((by_day, day), (by_profile, profile), (by_category, category), (by_cashier, cashier)):
+            bucket[key][0] += bills
+            bucket[key][1] += total
+        series[profile][day] += total
+
+    profile_names = _names(CustomerProfile, by_profile)
+    report.by_day = [Row(d, d, b, t) for d, (b, t) in sorted(by_day.items()) if b or t]
+    report.by_profile = _sorted_rows(by_profile, profile_names, "No profile")
+    report.by_category = _sorted_rows(by_category, _names(CustomerCategory, by_category), "No category")
+    report.by_cashier = _sorted_rows(by_cashier, _names(User, by_cashier), "Unknown cashier")
+
+    payments = database.execute_sql(
+        'SELECT "method", sum("payments"), sum("amount") FROM "payment_summary" WHERE "day" BETWEEN ? AND ?'
+        + where + ' GROUP BY 1',
+        [start.isoformat(), end.isoformat(), *params],
+    ).fetchall()
+    labels = {m: METHOD_LABELS.get(m, m.title()) for m, _, _ in payments}
+    report.by_payment = _sorted_rows({m: (n, a) for m, n, a in payments}, labels, "Other")
+
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    for profile, per_day in series.items():
+        label = profile_names.get(profile) or "No profile"
+        report.profile_series[label] = [(d, per_day.get(d.isoformat(), 0)) for d in days]
+    report.top_customers = top_customers(start, end, profile_id, top)
+    return report
+
+
+def top_customers(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES, limit: int = 10) -> list[Row]:
+    """The customers who spent most in the range (voided sales netted out; a merged customer's bills count
+    for the customer it was merged into)."""
+    lo, hi = local_day_bounds_utc(start, end)
+    where, params = _profile_clause(profile_id, '"bill"."profile_id"')
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for customer, bills, total in database.execute_sql(
+        'SELECT "customer_id", count(*), sum("total") FROM "bill" INDEXED BY "bill_completed_customer_total" '
+        'WHERE "completed_at" >= ? AND "completed_at" < ? AND "kind" = \'sale\' AND "customer_id" IS NOT NULL'
+        + where + ' GROUP BY 1',
+        [lo, hi, *params],
+    ):
+        totals[customer][0] += bills
+        totals[customer][1] += total
+    # voided sales of the range (voids are few: read them through the voids index)
+    for customer, total in database.execute_sql(
+        'SELECT o."customer_id", o."total" FROM "bill" AS v JOIN "bill" AS o ON o."id" = v."voids_id" '
+        'WHERE v."voids_id" IS NOT NULL AND v."kind" = \'void\' AND o."customer_id" IS NOT NULL '
+        'AND o."completed_at" >= ? AND o."completed_at" < ?' + _profile_clause(profile_id, 'o."profile_id"')[0],
+        [lo, hi, *params],
+    ):
+        totals[customer][0] -= 1
+        totals[customer][1] -= total
+    survivors = _survivors(list(totals))
+    merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for customer, (bills, total) in totals.items():
+        target = survivors.get(customer, customer)
+        merged[target][0] += bills
+        merged[target][1] += total
+    best = sorted(((t, b, c) for c, (b, t) in merged.items() if b > 0), reverse=True)[:limit]
+    names = _names(Customer, [c for _, _, c in best])
+    return [Row(c, names.get(c, "Unknown customer"), b, t) for t, b, c in best]
+
+
+def _survivors(customer_ids: list[str]) -> dict[str, str]:
+    """customer id -> the customer it was (finally) merged into, for the merged ones among ``customer_ids``."""
+    merged = {
+        c.id: c.merged_into_id
+        for c in Customer.select(Customer.id, Customer.merged_into).where(Customer.merged_into.is_null(False))
+    }
+    out = {}
+    for cid in customer_ids:
+        target, seen = cid, set()
+        while target in merged and target not in seen:
+            seen.add(target)
+            target = merged[target]
+        if target != cid:
+            out[cid] = target
+    return out
+
+
+def bills_total(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES) -> tuple[int, int]:
+    """(bills, total) straight from the bills, voids netted out: the slow reference the summaries must match."""
+    lo, hi = local_day_bounds_utc(start, end)
+    where, params = _profile_clause(profile_id, 'b."profile_id"')
+    return tuple(database.execute_sql(
+        'SELECT count(*), COALESCE(sum(b."total"), 0) FROM "bill" AS b WHERE b."kind" = \'sale\' '
+        'AND b."deleted_at" IS NULL AND b."completed_at" >= ? AND b."completed_at" < ?' + where
+        + ' AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" AND v."deleted_at" IS NULL)',
+        [lo, hi, *params],
+    ).fetchone())
+
+
+REBUILD_SQL = [
+    'DELETE FROM "sales_summary"',
+    'DELETE FROM "payment_summary"',
+    """INSERT INTO "sales_summary" ("day", "profile_id", "cashier_id", "category_id", "bills", "total", "tax", "discount")
+    SELECT date(b."completed_at", 'localtime'), COALESCE(b."profile_id", ''), b."cashier_id", COALESCE(c."category_id", ''),
+           count(*), sum(b."total"), sum(b."tax_total"), sum(b."discount_total")
+    FROM "bill" AS b LEFT JOIN "customer" AS c ON c."id" = b."customer_id"
+    WHERE b."kind" = 'sale' AND b."deleted_at" IS NULL
+      AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" AND v."deleted_at" IS NULL)
+    GROUP BY 1, 2, 3, 4""",
+    """INSERT INTO "payment_summary" ("day", "profile_id", "method", "payments", "amount")
+    SELECT date(b."completed_at", 'localtime'), COALESCE(b."profile_id", ''), p."method", count(*), sum(p."amount")
+    FROM "bill" AS b JOIN "payment" AS p ON p."bill_id" = b."id"
+    WHERE b."kind" = 'sale' AND b."deleted_at" IS NULL AND p."deleted_at" IS NULL
+      AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" AND v."deleted_at" IS NULL)
+    GROUP BY 1, 2, 3""",
+]
+
+
+def rebuild_summaries() -> None:
+    """Recompute the summaries from the bills (a repair, or after the computer's time zone changed)."""
+    with database.atomic():
+        for statement in REBUILD_SQL:
+            database.execute_sql(statement)
+
+
+def summary_rows() -> list[tuple]:
+    """Every summary row, sorted: lets a test check that the triggers and a rebuild agree."""
+    sales = database.execute_sql('SELECT * FROM "sales_summary" WHERE "bills" != 0 OR "total" != 0 ORDER BY 1, 2, 3, 4')
+    pays = database.execute_sql('SELECT * FROM "payment_summary" WHERE "payments" != 0 OR "amount" != 0 ORDER BY 1, 2, 3')
+    return [tuple(r) for r in sales.fetchall()] + [tuple(r) for r in pays.fetchall()]
