@@ -28,6 +28,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help="the encrypted database file (default: in the user data folder)")
     p.add_argument("--demo", action="store_true", help="seed a new database with the demo shop")
     p.add_argument("--version", action="store_true", help="print the app, Qt and SQLCipher versions")
+    # Hidden, for the frozen-app smoke test and the start-up benchmark: show the window, then exit 0.
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--startup-stamp", type=Path, help=argparse.SUPPRESS)  # JSON: when the window showed
     sub = p.add_subparsers(dest="command")
     enroll = sub.add_parser("enroll", help="link this till to the central store")
     enroll.add_argument("--central", required=True, help="the central store's URL")
@@ -112,12 +115,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from app.logs import setup_logging
 
-    setup_logging()
+    try:
+        setup_logging()
+    except OSError as exc:  # an unwritable log folder must not stop the till
+        print(f"pos-till: no log file ({exc})", file=sys.stderr)
     if args.command:
         return run_command(args)
     from ui.startup import run_gui
 
-    return run_gui(resolve_db(args), demo=args.demo)
+    return run_gui(resolve_db(args), demo=args.demo, smoke_test=args.smoke_test, startup_stamp=args.startup_stamp)
 
 
 if __name__ == "__main__":
