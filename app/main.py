@@ -4,6 +4,7 @@
     pos-till --db PATH enroll --central URL --token T  link this till to the central store
     pos-till --db PATH sync                            one full sync round now
     pos-till --db PATH import-customers FILE.csv       bulk import
+    pos-till --db PATH key show | key restore          back up the database key / restore it from stdin
 
 Headless subcommands exit 0 on success and non-zero with a one-line reason on failure.
 """
@@ -38,6 +39,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="one full sync round now")
     imp = sub.add_parser("import-customers", help="import customers from a CSV file")
     imp.add_argument("file", type=Path)
+    key = sub.add_parser("key", help="back up the database key, or restore it into this computer's keyring")
+    key.add_argument("action", choices=["show", "restore"],
+                     help="show: print the key; restore: read a key from stdin, check it opens the database, "
+                          "store it in the keyring")
     return p
 
 
@@ -63,11 +68,47 @@ def resolve_db(args) -> Path:
     return demo_db_path() if args.demo else default_db_path()
 
 
+def key_command(path: Path, action: str) -> int:
+    """The database key lives only in the OS keyring: print it for a backup, or put a backed-up key back
+    (read from stdin, so it is not left in the shell history) after checking that it opens the file."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    from db.connection import _verify_key
+    from db.errors import KeyringUnavailableError
+    from db.keystore import SERVICE, DatabaseKey, account_for, load_key
+
+    if not path.exists():
+        raise TillDatabaseError(f"There is no till database at {path}.")
+    if action == "show":
+        key = load_key(path, create=False)
+        if not key.raw:
+            raise TillDatabaseError("This database is keyed by a passphrase, which is not stored: keep it safe.")
+        print(key.secret)
+        return 0
+    secret = sys.stdin.readline().strip().upper()
+    if len(secret) != 64 or any(c not in "0123456789ABCDEF" for c in secret):
+        raise TillDatabaseError("A database key is 64 hexadecimal characters; nothing was stored.")
+    _verify_key(path, DatabaseKey(secret, raw=True, source="restore"))  # WrongKeyError: nothing stored
+    try:
+        keyring.set_password(SERVICE, account_for(path), secret)
+    except KeyringError as exc:
+        raise KeyringUnavailableError(f"The keyring could not store the key: {exc}") from exc
+    print(f"The key of {path} is now in this computer's keyring.")
+    return 0
+
+
 def run_command(args) -> int:
     """Run a headless subcommand; returns the exit code."""
     from app.till import open_till
 
     path = resolve_db(args)
+    if args.command == "key":
+        try:
+            return key_command(path, args.action)
+        except TillDatabaseError as exc:
+            print(f"pos-till: {exc.message}", file=sys.stderr)
+            return 2
     try:
         till = open_till(path, demo_data=args.demo)
     except (TillDatabaseError, TillError) as exc:
