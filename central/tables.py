@@ -1,0 +1,174 @@
+"""What the central store knows about each synced table, derived from the till's own models.
+
+The server keeps every synced row as a JSON document keyed by (shop, table, id); this module tells it, per
+table, how a change is decided (the policy), which columns exist with which defaults, and which columns a
+till's SQLite file holds unique (so the server never accepts a row that no till could store).
+
+Policies (ARCHITECTURE.md, "Conflicts"):
+- ``append``: bills, lines, payments, loyalty entries, audit entries: written once, never changed.
+- ``merge``: customers and the rows hanging off them (and users): merged field by field, the later hybrid
+  clock stamp wins a field, ties by till id (the stamp's node), the loser is logged.
+- ``office``: catalogue, profiles, categories, price lists, loyalty rules, settings, preference
+  definitions: decided centrally. A till's edit is accepted only if the row has not been changed elsewhere
+  since the till last saw it; the head office's admin API always applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peewee import BigIntegerField, BlobField, BooleanField, ForeignKeyField, IntegerField
+
+from db import models
+from db.fields import JSONField, UTCDateTimeField
+from db.ids import utcnow
+
+APPEND, MERGE, OFFICE = "append", "merge", "office"
+
+OFFICE_TABLES = {
+    "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
+    "price_list_entry", "preference_definition",
+}
+CONFLICT_TABLE = "conflict_log"
+NOW = object()  # the default of a time column such as created_at: the moment the row is normalised
+# Columns the sync machinery owns; never part of a field merge.
+SYSTEM_COLUMNS = {"id", "server_version"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # int | bool | text | json | time | blob | fk
+    nullable: bool
+    default: object  # the db value a missing column gets (None when there is no default)
+
+
+@dataclass
+class TableSpec:
+    name: str
+    policy: str
+    columns: dict[str, Column]
+    unique: list[tuple[str, ...]] = field(default_factory=list)  # column groups unique on every till
+    references: dict[str, str] = field(default_factory=dict)  # fk column -> table
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self.columns)
+
+
+def _kind(f) -> str:
+    if isinstance(f, ForeignKeyField):
+        return "fk"
+    if isinstance(f, BooleanField):
+        return "bool"
+    if isinstance(f, IntegerField | BigIntegerField):
+        return "int"
+    if isinstance(f, JSONField):
+        return "json"
+    if isinstance(f, UTCDateTimeField):
+        return "time"
+    if isinstance(f, BlobField):
+        return "blob"
+    return "text"
+
+
+def _default(f):
+    if f.default is None:
+        return None
+    value = f.default() if callable(f.default) else f.default
+    if isinstance(f, UTCDateTimeField):
+        return NOW  # resolved when the row is normalised
+    return f.db_value(value)
+
+
+def _spec(model) -> TableSpec:
+    meta = model._meta
+    name = meta.table_name
+    if getattr(model, "append_only", False):
+        policy = APPEND
+    elif name in OFFICE_TABLES:
+        policy = OFFICE
+    else:
+        policy = MERGE
+    columns, references, unique = {}, {}, []
+    for f in meta.sorted_fields:
+        columns[f.column_name] = Column(f.column_name, _kind(f), bool(f.null), _default(f))
+        if isinstance(f, ForeignKeyField):
+            references[f.column_name] = f.rel_model._meta.table_name
+        if f.unique and not f.primary_key:
+            unique.append((f.column_name,))
+    for fields, is_unique in meta.indexes:
+        if is_unique:
+            unique.append(tuple(meta.fields[n].column_name for n in fields))
+    return TableSpec(name, policy, columns, unique, references)
+
+
+def _conflict_spec() -> TableSpec:
+    meta = models.ConflictLog._meta
+    columns = {f.column_name: Column(f.column_name, _kind(f), bool(f.null), None) for f in meta.sorted_fields}
+    return TableSpec(CONFLICT_TABLE, APPEND, columns)
+
+
+TABLES: dict[str, TableSpec] = {m._meta.table_name: _spec(m) for m in models.SYNCED_MODELS}
+# Conflicts are decided on the server and flow down to every till like rows of an append-only table.
+TABLES[CONFLICT_TABLE] = _conflict_spec()
+# Dependency order (the models are declared parents first); snapshots go table by table in this order.
+TABLE_ORDER: list[str] = [m._meta.table_name for m in models.SYNCED_MODELS] + [CONFLICT_TABLE]
+APPEND_TABLES = [name for name, spec in TABLES.items() if spec.policy == APPEND]
+TILL_WRITABLE = {m._meta.table_name for m in models.SYNCED_MODELS}  # tills never push conflict rows
+
+
+class InvalidRow(ValueError):
+    """A pushed or edited row that breaks the table's shape; the message says which column and why."""
+
+
+def check_value(spec: TableSpec, column: str, value) -> None:
+    col = spec.columns.get(column)
+    if col is None:
+        raise InvalidRow(f"{spec.name} has no column '{column}'")
+    if value is None:
+        return
+    kind = col.kind
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63,
+        "bool": isinstance(value, bool) or value in (0, 1),
+        "text": isinstance(value, str),
+        "fk": isinstance(value, str),
+        "json": isinstance(value, str),
+        "time": isinstance(value, str),
+        "blob": isinstance(value, dict) and isinstance(value.get("$b64"), str),
+    }[kind]
+    if not ok:
+        raise InvalidRow(f"{spec.name}.{column} cannot be {type(value).__name__}")
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidRow(f"{spec.name}.{column} contains a NUL character")
+
+
+def normalise_row(spec: TableSpec, payload: dict) -> dict:
+    """Every column of the table, in order: given values checked, missing ones get their default."""
+    unknown = set(payload) - set(spec.columns)
+    if unknown:
+        raise InvalidRow(f"{spec.name} has no column(s) {', '.join(sorted(unknown))}")
+    row = {}
+    for name, col in spec.columns.items():
+        if name in payload:
+            check_value(spec, name, payload[name])
+            row[name] = payload[name]
+        elif col.default is NOW:
+            row[name] = UTCDateTimeField().db_value(utcnow())
+        else:
+            row[name] = col.default
+    if not isinstance(row.get("id"), str) or not row["id"] or len(row["id"]) > 64:
+        raise InvalidRow(f"{spec.name} row needs a text id of at most 64 characters")
+    return row
+
+
+def unique_values(spec: TableSpec, data: dict) -> list[tuple[str, str]]:
+    """(key name, value) for each unique column group of the row whose values are all set."""
+    out = []
+    for group in spec.unique:
+        values = [data.get(c) for c in group]
+        if any(v is None for v in values):
+            continue  # SQLite lets any number of rows hold NULL in a unique column
+        out.append(("+".join(group), "\x1f".join(str(v) for v in values)))
+    return out
