@@ -81,7 +81,10 @@ done
 sed "s|^Exec=.*|Exec=$prefix/pos-till|" "$here/pos-till.desktop" > "$share/applications/pos-till.desktop"
 ln -sf "$prefix/pos-till" "$bindir/pos-till"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$share/applications" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$share/icons/hicolor" || true
+# A user's own icon folder is better without a cache (a stale one hides icons other programs add later).
+if [ "$(id -u)" = 0 ] && command -v gtk-update-icon-cache >/dev/null 2>&1; then
+  gtk-update-icon-cache -q -t "$share/icons/hicolor" || true
+fi
 echo "The Till is installed in $prefix (command: $bindir/pos-till, menu: The Till)."
 """
 
