@@ -165,5 +165,8 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
                 preferences.set_override(customer, rng.choice(["diet.vegetarian", "diet.vegan", "diet.halal"]), True, manager)
             if rng.random() < 0.4:
                 preferences.set_override(customer, "payment.preferred", rng.choice(["Cash", "Card"]), manager)
+        from app.demo_sales import seed_sales  # late: demo_sales rings sales up through app.billing
+
+        seed_sales(cashier, emily)
     return {"manager": manager, "cashier": cashier, "emily": emily, "michael": michael,
             "profiles": profiles, "items": items, "categories": categories, "tiers": tiers}

@@ -114,7 +114,7 @@ def test_append_only_documents_refuse_edits(demo_db):
     from db.models import User
 
     cashier = User.get(User.name == "Cashier")
-    bill = Bill(receipt_no="T1-1", till_code="T1", cashier=cashier, total=250)
+    bill = Bill(receipt_no="TEST-1", till_code="TEST", cashier=cashier, total=250)
     bill.save()
     bill.total = 0
     with pytest.raises(ValueError, match="append-only"):

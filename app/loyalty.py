@@ -1,0 +1,72 @@
+"""Loyalty points: an append-only ledger of earn and redeem events tied to bills; the balance is its sum.
+
+Earning: ``loyalty_points_per_unit`` points per whole currency unit paid (points paid with points earn
+nothing), times the customer's tier multiplier; customers whose category does not earn get none.
+Redeeming: points are a tender worth ``loyalty_point_value`` minor units each.
+Ledger ids derive from the bill (``entry_id``), so a retried sale or a replayed sync cannot count twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.errors import ValidationError
+from app.money import format_money, minor_digits
+from db.ids import derived_id
+from db.models import database
+
+
+@dataclass(frozen=True)
+class LoyaltyTerms:
+    """What the customer's category and tier mean for loyalty (kept on the bill being rung up)."""
+
+    earns: bool = True
+    tier_name: str = ""
+    tier_discount_bp: int = 0
+    earn_multiplier_pct: int = 100
+
+
+def entry_id(bill_id: str, kind: str) -> str:
+    return derived_id("loyalty_entry", bill_id, kind)
+
+
+def balance(customer_id: str) -> int:
+    row = database.execute_sql(
+        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ? AND deleted_at IS NULL",
+        (customer_id,),
+    ).fetchone()
+    return int(row[0])
+
+
+def balance_at(customer_id: str, at_text: str) -> int:
+    """The balance as it stood at a moment (UTC text as stored): for a receipt printed again later."""
+    row = database.execute_sql(
+        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ? AND deleted_at IS NULL "
+        "AND at <= ?",
+        (customer_id, at_text),
+    ).fetchone()
+    return int(row[0])
+
+
+def points_earned(paid: int, terms: LoyaltyTerms, settings: dict) -> int:
+    """Points for ``paid`` minor units paid with money (not with points)."""
+    if not terms.earns or paid <= 0:
+        return 0
+    whole_units = paid // (10 ** minor_digits(settings.get("currency", "USD")))
+    per_unit = int(settings.get("loyalty_points_per_unit", 1))
+    return whole_units * per_unit * max(terms.earn_multiplier_pct, 0) // 100
+
+
+def points_for_amount(amount: int, settings: dict) -> int:
+    """How many points pay ``amount`` minor units; the amount must be a whole number of points."""
+    value = int(settings.get("loyalty_point_value", 1))
+    if value <= 0:
+        raise ValidationError("This shop does not take loyalty points as payment.")
+    if amount % value:
+        currency = settings.get("currency", "USD")
+        raise ValidationError(f"Points pay in steps of {format_money(value, currency)}.")
+    return amount // value
+
+
+def value_of(points: int, settings: dict) -> int:
+    return points * int(settings.get("loyalty_point_value", 1))
