@@ -1,4 +1,5 @@
-"""Customer records: validation, the unique normalised phone, create and update with the audit trail."""
+"""Customer records: validation, the unique normalised phone, create and update with the audit trail;
+addresses; delete (a customer with sales is deactivated instead) and the full form save."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from app.contact import format_phone, normalise_email, normalise_phone
 from app.errors import NotFound, ValidationError
 from app.text import normalise_name
 from db.ids import utcnow
-from db.models import Customer, CustomerCategory, CustomerProfile, LoyaltyTier, User
+from db.models import (
+    Bill,
+    Customer,
+    CustomerAddress,
+    CustomerCategory,
+    CustomerProfile,
+    LoyaltyTier,
+    User,
+    database,
+)
 
 STATUSES = ("active", "inactive")
 GENDERS = ("", "female", "male", "non-binary", "other", "prefer not to say")
@@ -54,6 +64,11 @@ def clean(values: dict, *, region: str | None = None, current: Customer | None =
             raise DuplicatePhone(existing, values.get("phone", ""))
     if "email" in out:
         out["email"] = normalise_email(out["email"], "email")
+    if out.get("notes"):
+        from app.privacy import contains_card_number
+
+        if contains_card_number(out["notes"]):
+            raise ValidationError("Notes must not hold a payment card number.", "notes")
     if "personal_email" in out:
         out["personal_email"] = normalise_email(out["personal_email"], "personal_email")
     if out.get("personal_phone"):
@@ -132,3 +147,115 @@ def _plain(value):
 def record_view(customer: Customer, by: User | None, what: str = "view") -> None:
     """Log that someone looked at (or exported) this customer's data."""
     audit.record(by, f"customer.{what}", "customer", customer.id)
+
+
+# --- status and deletion ---------------------------------------------------------------------------------
+
+
+def has_sales(customer_id: str) -> bool:
+    return Bill.select(Bill.id).where(Bill.customer == customer_id).exists()
+
+
+def set_status(customer_id: str, status: str, by: User | None) -> Customer:
+    return update(customer_id, {"status": status}, by)
+
+
+def delete(customer_id: str, by: User | None) -> str:
+    """Delete a customer who never bought anything ("deleted"); one with sales is deactivated instead
+    ("deactivated"), so their bills keep their customer. The deleted row is a tombstone whose phone is
+    released for a new customer."""
+    customer = get(customer_id)
+    if has_sales(customer_id):
+        if customer.status != "inactive":
+            set_status(customer_id, "inactive", by)
+        return "deactivated"
+    with database.atomic():
+        customer.phone = None
+        customer.deleted_at = utcnow()
+        customer.save()
+        for address in CustomerAddress.live().where(CustomerAddress.customer == customer):
+            address.delete_instance()
+        audit.record(by, "customer.delete", "customer", customer.id, {"name": customer.name})
+    return "deleted"
+
+
+# --- addresses ---------------------------------------------------------------------------------------------
+
+ADDRESS_KINDS = ("home", "work", "delivery", "billing")
+ADDRESS_FIELDS = ("kind", "line1", "line2", "city", "region", "postcode", "country", "is_default")
+
+
+def addresses(customer_id: str) -> list[CustomerAddress]:
+    return list(CustomerAddress.live().where(CustomerAddress.customer == customer_id)
+                .order_by(CustomerAddress.is_default.desc(), CustomerAddress.kind))
+
+
+def clean_address(values: dict, index: int = 0) -> dict:
+    where = f"address {index + 1}"
+    out = {k: (values.get(k) or "").strip() if k != "is_default" else bool(values.get(k)) for k in ADDRESS_FIELDS}
+    out["kind"] = out["kind"] or "home"
+    if out["kind"] not in ADDRESS_KINDS:
+        raise ValidationError(f"{where}: the kind is home, work, delivery or billing.", "addresses")
+    if not out["line1"]:
+        raise ValidationError(f"{where}: the first line is required.", "addresses")
+    for key in ADDRESS_FIELDS[1:-1]:
+        if len(out[key]) > 120:
+            raise ValidationError(f"{where}: {key} is longer than 120 characters.", "addresses")
+    return out
+
+
+def save_addresses(customer: Customer, rows: list[dict], by: User | None) -> bool:
+    """Make the customer's addresses exactly ``rows`` (each with an ``id`` when it already exists).
+    Returns whether anything changed."""
+    cleaned = [clean_address(r, n) for n, r in enumerate(rows)]
+    if sum(1 for r in cleaned if r["is_default"]) > 1:
+        raise ValidationError("Only one address can be the default.", "addresses")
+    current = {a.id: a for a in addresses(customer.id)}
+    keep = set()
+    changed = False
+    with database.atomic():
+        for raw, values in zip(rows, cleaned, strict=True):
+            row = current.get(raw.get("id") or "")
+            if row is None:
+                row = CustomerAddress(customer=customer)
+            elif all(getattr(row, k) == v for k, v in values.items()):
+                keep.add(row.id)
+                continue
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save()
+            keep.add(row.id)
+            changed = True
+        for row_id, row in current.items():
+            if row_id not in keep:
+                row.delete_instance()
+                changed = True
+        if changed:
+            audit.record(by, "customer.addresses", "customer", customer.id, {"count": len(cleaned)})
+    return changed
+
+
+def save_form(customer_id: str | None, values: dict, address_rows: list[dict] | None,
+              preference_changes: dict[str, object] | None, by: User | None) -> Customer:
+    """Everything the customer form edits, in one transaction: the record, its addresses, and its
+    preference overrides (key -> value; the value ``DEFAULT`` removes the override)."""
+    from app import preferences
+
+    with database.atomic():
+        customer = update(customer_id, values, by) if customer_id else create(values, by)
+        if address_rows is not None:
+            save_addresses(customer, address_rows, by)
+        for key, value in (preference_changes or {}).items():
+            if value is DEFAULT:
+                preferences.clear_override(customer, key, by)
+            else:
+                preferences.set_override(customer, key, value, by)
+    return customer
+
+
+class _Default:
+    def __repr__(self):
+        return "DEFAULT"
+
+
+DEFAULT = _Default()  # "use the shop's default" for a preference in save_form

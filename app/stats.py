@@ -45,10 +45,27 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
     stats.save()
 
 
+def bill_owners(customer_id: str) -> list[str]:
+    """The customers whose bills count as this customer's: itself and every customer merged into it (a
+    merge never moves bills, which are append-only); none once it has itself been merged into another."""
+    from db.models import Customer
+
+    row = Customer.get_or_none(Customer.id == customer_id)
+    if row is not None and row.merged_into_id:
+        return []
+    owners, frontier = [customer_id], [customer_id]
+    while frontier:
+        frontier = [c.id for c in Customer.select(Customer.id).where(Customer.merged_into.in_(frontier))
+                    if c.id not in owners]
+        owners += frontier
+    return owners
+
+
 def recompute(customer_id: str) -> CustomerStats:
-    """Rebuild one customer's figures from their bills, payments and loyalty ledger."""
+    """Rebuild one customer's figures from their bills (with those of customers merged into them),
+    payments and loyalty ledger."""
     stats = _stats_for(customer_id)
-    bills = Bill.select().where((Bill.customer == customer_id) & Bill.deleted_at.is_null())
+    bills = Bill.select().where(Bill.customer.in_(bill_owners(customer_id)) & Bill.deleted_at.is_null())
     sales = bills.where(Bill.kind == "sale")
     voided_ids = {b.voids_id for b in bills.where(Bill.kind == "void")}
     live_sales = [b for b in sales if b.id not in voided_ids]

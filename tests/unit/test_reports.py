@@ -79,3 +79,31 @@ def test_a_day_outside_the_range_is_not_counted(demo_db):
     make_bill(cashier, lines=[(None, 1, 100)])
     today = dt.date.today()
     assert reports.sales_report(today - dt.timedelta(days=7), today).total == 100
+
+
+def test_exports_write_customers_sales_and_the_report(demo_db, tmp_path):
+    import csv
+    from decimal import Decimal
+
+    from app import export
+
+    manager, cashier, profiles = _known(demo_db)
+    emily = Customer.get(Customer.name == "Emily Roberts")
+    sale = make_bill(cashier, customer=emily, profile=profiles["VIP"], lines=[(None, 2, 1250)], method="card")
+    void_bill(make_bill(cashier, lines=[(None, 1, 700)]), manager)
+    today = dt.date.today()
+    count = export.export_sales(tmp_path / "sales.csv", today, today, profiles["VIP"].id)
+    rows = list(csv.DictReader((tmp_path / "sales.csv").read_text(encoding="utf-8").splitlines()))
+    assert count == len(rows) and sale.receipt_no in {r["receipt_no"] for r in rows}
+    mine = next(r for r in rows if r["receipt_no"] == sale.receipt_no)
+    assert (mine["customer"], mine["profile"], mine["total"], mine["payment_methods"]) == (
+        "Emily Roberts", "VIP", "25.00", "card")
+    written = export.export_customers(tmp_path / "customers.csv", status="inactive")
+    names = [r["name"] for r in csv.DictReader((tmp_path / "customers.csv").read_text(encoding="utf-8").splitlines())]
+    assert written == len(names) == Customer.select().where(Customer.status == "inactive").count()
+    assert "Michael Chen" in names and "Emily Roberts" not in names
+    report = reports.sales_report(today, today)
+    export.export_report(report, tmp_path / "report.csv")
+    lines = list(csv.reader((tmp_path / "report.csv").read_text(encoding="utf-8").splitlines()))
+    assert lines[3][:4] == ["Bills", str(report.bills), "Total", f"{Decimal(report.total) / 100:.2f}"]
+    assert ["Sales by payment method"] in lines

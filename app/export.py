@@ -1,0 +1,95 @@
+"""CSV exports: customers, sales (one row per bill), and a report's tables. Streamed from a cursor, so a
+million rows never sit in memory; amounts are written as decimals in the shop's currency, never floats."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from app import reports, settings
+from app.money import to_decimal
+from db.fields import parse_utc
+from db.models import database
+
+BATCH = 5000
+
+CUSTOMER_COLUMNS = ["name", "phone", "email", "status", "date_of_birth", "notes", "created_at",
+                    "marketing_consent", "marketing_consent_at", "profile", "category", "loyalty_tier"]
+
+
+def _local(text: str | None) -> str:
+    return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M:%S") if text else ""
+
+
+def export_customers(path: Path, status: str | None = None) -> int:
+    """Every live customer (or those with ``status``), in the import format plus what import leaves out.
+    Returns the number of rows written. Erased and merged customers are left out."""
+    where = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
+    params: list = []
+    if status:
+        where += " AND c.status = ?"
+        params.append(status)
+    cursor = database.execute_sql(
+        "SELECT c.name, c.phone, c.email, c.status, c.date_of_birth, c.notes, c.created_at, c.marketing_consent, "
+        "c.marketing_consent_at, p.name, k.name, t.name FROM customer c "
+        "LEFT JOIN customer_profile p ON p.id = c.default_profile_id "
+        "LEFT JOIN customer_category k ON k.id = c.category_id LEFT JOIN loyalty_tier t ON t.id = c.loyalty_tier_id "
+        f"WHERE {where} ORDER BY c.name_norm", params)
+    count = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CUSTOMER_COLUMNS)
+        while rows := cursor.fetchmany(BATCH):
+            for r in rows:
+                writer.writerow([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
+                                 "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "", r[11] or ""])
+            count += len(rows)
+    return count
+
+
+SALES_COLUMNS = ["receipt_no", "completed_at", "kind", "voids", "till", "cashier", "customer", "profile",
+                 "subtotal", "discount", "tax", "total", "payment_methods"]
+
+
+def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | None = reports.ALL_PROFILES) -> int:
+    """One row per bill (sales and voids) completed in the local date range. Returns rows written."""
+    currency = settings.get("currency")
+    lo, hi = reports.local_day_bounds_utc(start, end)
+    where, params = reports._profile_clause(profile_id, "b.profile_id")
+    cursor = database.execute_sql(
+        "SELECT b.receipt_no, b.completed_at, b.kind, o.receipt_no, b.till_code, u.name, c.name, p.name, "
+        "b.subtotal, b.discount_total, b.tax_total, b.total, "
+        "(SELECT group_concat(DISTINCT method) FROM payment WHERE bill_id = b.id) "
+        "FROM bill b LEFT JOIN bill o ON o.id = b.voids_id LEFT JOIN user u ON u.id = b.cashier_id "
+        "LEFT JOIN customer c ON c.id = b.customer_id LEFT JOIN customer_profile p ON p.id = b.profile_id "
+        f"WHERE b.completed_at >= ? AND b.completed_at < ? AND b.deleted_at IS NULL{where} ORDER BY b.completed_at",
+        [lo, hi, *params])
+    count = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(SALES_COLUMNS)
+        while rows := cursor.fetchmany(BATCH):
+            for r in rows:
+                writer.writerow([r[0], _local(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "", r[7] or "",
+                                 *(to_decimal(v, currency) for v in r[8:12]), r[12] or ""])
+            count += len(rows)
+    return count
+
+
+def export_report(report: reports.SalesReport, path: Path, profile_label: str = "All profiles") -> None:
+    """The report as it is shown: a heading block, then each table."""
+    currency = report.currency
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Sales report", settings.get("shop_name")])
+        writer.writerow(["From", report.start.isoformat(), "To", report.end.isoformat()])
+        writer.writerow(["Profile", profile_label])
+        writer.writerow(["Bills", report.bills, "Total", to_decimal(report.total, currency), "Tax",
+                         to_decimal(report.tax, currency), "Discounts", to_decimal(report.discount, currency)])
+        for title, key_name, rows in report.sections():
+            writer.writerow([])
+            writer.writerow([title])
+            writer.writerow([key_name, "Bills" if key_name != "Method" else "Payments", f"Total ({currency})"])
+            for row in rows:
+                writer.writerow([row.label, row.bills, to_decimal(row.total, currency)])
