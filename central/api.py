@@ -193,7 +193,7 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
              who: tokens.Caller = Depends(till)):
         body = central.run(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
                            isolation="repeatable read", read_only=True)
-        return Response(body, media_type="application/json")
+        return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
 
     @app.get("/v1/snapshot", response_model=SnapshotOut, tags=["till"],
              responses={**ERRORS, 400: {"model": Problem}, 409: {"model": Problem}},

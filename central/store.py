@@ -189,8 +189,8 @@ def _resolve_clash(spec: TableSpec, current: Current | None, op: Op, out: Outcom
             data = dict(out.data)
             for column in columns:
                 data[column] = None
-            data["merged_into_id"] = owner
-            data["deleted_at"] = data.get("deleted_at") or _time_text(utcnow())
+            data["merged_into_id"] = owner  # as app/merge.py does: inactive, out of search, bills kept
+            data["status"] = "inactive"
             conflicts = [Conflict(spec.name, op.row_id, c, {"kept_by": owner}, op.payload[c], "", op.hlc)
                          for c in columns]
             return Outcome(OK, data=data, stamps=out.stamps, conflicts=conflicts, origin=out.origin)

@@ -1,0 +1,281 @@
+"""Applying rows pulled from the central store to the till's database.
+
+A page (a pull page or a snapshot page) is applied together with the position it brings the till to, in
+ONE SQLite transaction: after a crash either both are there or neither, so the cursor is never ahead of
+the data. Applying is idempotent: bills, lines, payments, loyalty entries and conflict records are
+inserted once (``ON CONFLICT DO NOTHING``), every other row is upserted to the central store's version.
+
+Decided by the central store, with two local exceptions:
+- a column this till changed and has not pushed yet keeps the local value (the push that follows lets the
+  central store decide, and the pull after it brings the decision);
+- a local row the central store refused can hold a unique value (a phone, a code) that a pulled row now
+  claims: the local row gives it up (nullable columns become NULL, text gets a suffix) and the conflict is
+  logged. Its change stays quarantined in the outbox for a manager to see.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from dataclasses import dataclass, field
+
+from app import settings, stats
+from db import hlc
+from db.fields import UTCDateTimeField
+from db.ids import new_id, utcnow
+from db.models import (
+    MODELS_BY_TABLE,
+    Bill,
+    BillLine,
+    ConflictLog,
+    LocalConfig,
+    LoyaltyEntry,
+    Payment,
+    SyncedModel,
+    database,
+)
+
+log = logging.getLogger(__name__)
+_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_time_text = UTCDateTimeField().db_value
+
+
+@dataclass
+class Applied:
+    rows: int = 0
+    by_table: dict = field(default_factory=dict)
+    new_bills: int = 0
+    conflicts: int = 0
+
+
+class _Table:
+    """How one local table takes pulled rows: column order, statements, which columns are blobs."""
+
+    _cache: dict[str, _Table] = {}
+
+    def __init__(self, model):
+        meta = model._meta
+        self.model = model
+        self.name = meta.table_name
+        self.fields = list(meta.sorted_fields)
+        self.columns = [f.column_name for f in self.fields]
+        self.append_only = getattr(model, "append_only", False) or model is ConflictLog
+        self.synced = issubclass(model, SyncedModel)
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        marks = ", ".join("?" * len(self.columns))
+        if self.append_only:
+            tail = 'ON CONFLICT ("id") DO NOTHING'
+        else:
+            sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
+            tail = f'ON CONFLICT ("id") DO UPDATE SET {sets}'
+        self.sql = f'INSERT INTO "{self.name}" ({cols}) VALUES ({marks}) {tail}'
+        self.defaults = []
+        for f in self.fields:
+            if f.default is None:
+                self.defaults.append(None)
+            else:
+                self.defaults.append(f.db_value(f.default() if callable(f.default) else f.default))
+
+    @classmethod
+    def get(cls, name: str) -> _Table | None:
+        if name not in cls._cache:
+            model = MODELS_BY_TABLE.get(name)
+            if model is None or not (issubclass(model, SyncedModel) or model is ConflictLog):
+                return None
+            cls._cache[name] = cls(model)
+        return cls._cache[name]
+
+    def rows_from(self, columns: list[str], rows: list[list]) -> list[list]:
+        """Pulled rows (in the central store's column order) as lists in this table's column order."""
+        if columns == self.columns:
+            out = rows
+        else:
+            index = {c: i for i, c in enumerate(columns)}
+            picks = [index.get(c) for c in self.columns]
+            out = [[row[i] if i is not None else d for i, d in zip(picks, self.defaults, strict=True)]
+                   for row in rows]
+        for i, f in enumerate(self.fields):
+            if f.field_type == "BLOB":
+                for row in out:
+                    value = row[i]
+                    if isinstance(value, dict):
+                        row[i] = base64.b64decode(value.get("$b64", ""))
+        return out
+
+
+def pending_columns() -> dict[tuple[str, str], set[str]]:
+    """(table, row id) -> the columns this till changed and has not pushed yet."""
+    out: dict[tuple[str, str], set[str]] = {}
+    import json
+
+    for table, row_id, fields in database.execute_sql(
+            "SELECT table_name, row_id, fields FROM outbox WHERE state = 'pending'"):
+        out.setdefault((table, row_id), set()).update(json.loads(fields))
+    return out
+
+
+def _overlay(table: _Table, rows: list[list], pending: dict) -> None:
+    """Keep the local value of every column with a change still waiting to be pushed."""
+    for row in rows:
+        columns = pending.get((table.name, row[0]))
+        if not columns:
+            continue
+        local = database.execute_sql(
+            f'SELECT {", ".join(chr(34) + c + chr(34) for c in table.columns)} FROM "{table.name}" WHERE id = ?',
+            (row[0],)).fetchone()
+        if local is None:
+            continue
+        for i, column in enumerate(table.columns):
+            if column in columns or column == "updated_at" and (local[i] or "") > (row[i] or ""):
+                row[i] = local[i]
+
+
+def _give_way(table: _Table, row: list, message: str) -> bool:
+    """A pulled row clashes on a unique column with a different local row: that local row (one the central
+    store does not hold) gives the value up. Returns False if nothing could be moved."""
+    match = _UNIQUE.search(message)
+    if not match:
+        return False
+    columns = [part.strip().split(".", 1)[1] for part in match.group(1).split(",")]
+    positions = [table.columns.index(c) for c in columns]
+    where = " AND ".join(f'"{c}" = ?' for c in columns)
+    holder = database.execute_sql(f'SELECT id FROM "{table.name}" WHERE {where} AND id <> ?',
+                                  [row[p] for p in positions] + [row[0]]).fetchone()
+    if holder is None:
+        return False
+    holder_id = holder[0]
+    fields = {f.column_name: f for f in table.fields}
+    if len(columns) == 1 and fields[columns[0]].null:
+        database.execute_sql(f'UPDATE "{table.name}" SET "{columns[0]}" = NULL WHERE id = ?', (holder_id,))
+    elif len(columns) == 1 and fields[columns[0]].field_type in ("VARCHAR", "TEXT"):
+        database.execute_sql(f'UPDATE "{table.name}" SET "{columns[0]}" = "{columns[0]}" || ? WHERE id = ?',
+                             (f"~{holder_id[-8:]}", holder_id))
+    else:
+        database.execute_sql(f'DELETE FROM "{table.name}" WHERE id = ?', (holder_id,))
+    value = row[positions[0]] if len(columns) == 1 else [row[p] for p in positions]
+    ConflictLog.insert(id=new_id(), at=utcnow(), table_name=table.name, row_id=holder_id, field="+".join(columns),
+                       winner={"kept_by": row[0], "value": value}, loser=value, winner_stamp="",
+                       loser_stamp="").execute()
+    log.warning("sync: local %s %s gave up %s %r to the central store's row %s", table.name, holder_id,
+                "+".join(columns), value, row[0])
+    return True
+
+
+def _write(table: _Table, rows: list[list]) -> None:
+    cursor = database.cursor()
+    try:
+        cursor.executemany(table.sql, rows)
+        return
+    except Exception as exc:  # sqlcipher3.IntegrityError: a unique clash; go row by row
+        if "UNIQUE constraint failed" not in str(exc):
+            raise
+    for row in rows:
+        for _ in range(5):
+            try:
+                cursor.execute(table.sql, row)
+                break
+            except Exception as exc:
+                if "UNIQUE constraint failed" not in str(exc) or not _give_way(table, row, str(exc)):
+                    raise
+
+
+def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
+    """Apply pulled rows (inside the caller's transaction). ``rebuild_stats`` False leaves customer
+    figures for a later ``rebuild_all_stats`` (a snapshot lists all bills before all their lines)."""
+    result = Applied()
+    pending = pending_columns()
+    newest_stamp = ""
+    new_bill_ids: list[str] = []
+    touched_customers: set[str] = set()
+    child_bill_ids: set[str] = set()
+    for group in groups:
+        table = _Table.get(group["table"])
+        if table is None:
+            log.warning("sync: skipping rows of unknown table %s", group["table"])
+            continue
+        rows = table.rows_from(group["columns"], group["rows"])
+        if not rows:
+            continue
+        if table.synced:
+            if not table.append_only and pending:
+                _overlay(table, rows, pending)
+            at = table.columns.index("updated_at")
+            newest_stamp = max(newest_stamp, max((r[at] or "") for r in rows))
+        if table.name == "bill" and rebuild_stats:
+            ids = [r[0] for r in rows]
+            existing = _existing_ids("bill", ids)
+            new_bill_ids.extend(i for i in ids if i not in existing)
+        elif table.name in ("bill_line", "payment", "loyalty_entry") and rebuild_stats:
+            ids = [r[0] for r in rows]
+            existing = _existing_ids(table.name, ids)
+            bill_at = table.columns.index("bill_id")
+            for r in rows:
+                if r[0] in existing:
+                    continue
+                if r[bill_at] is not None:
+                    child_bill_ids.add(r[bill_at])
+                elif table.name == "loyalty_entry":
+                    touched_customers.add(r[table.columns.index("customer_id")])
+        _write(table, rows)
+        result.rows += len(rows)
+        result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
+        if table.name == "conflict_log":
+            result.conflicts += len(rows)
+    if newest_stamp:
+        hlc.clock.observe(newest_stamp)
+        if newest_stamp > (settings.local("hlc_seen") or ""):
+            settings.set_local("hlc_seen", newest_stamp)
+    if rebuild_stats:
+        result.new_bills = _apply_bill_stats(new_bill_ids, child_bill_ids, touched_customers)
+    return result
+
+
+def _existing_ids(table: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(r[0] for r in database.execute_sql(f'SELECT id FROM "{table}" WHERE id IN ({marks})', chunk))
+    return found
+
+
+def _apply_bill_stats(new_bill_ids: list[str], child_bill_ids: set[str], touched: set[str]) -> int:
+    """Customer figures for bills that just arrived (app/stats.apply_bill, in this transaction); a line,
+    payment or loyalty entry that arrived after its bill had landed has its customer's figures rebuilt."""
+    new = set(new_bill_ids)
+    for start in range(0, len(new_bill_ids), 500):
+        chunk = new_bill_ids[start:start + 500]
+        bills = list(Bill.select().where(Bill.id.in_(chunk)))
+        lines: dict[str, list] = {}
+        for line in BillLine.select().where(BillLine.bill.in_(chunk)):
+            lines.setdefault(line.bill_id, []).append(line)
+        payments: dict[str, list] = {}
+        for payment in Payment.select().where(Payment.bill.in_(chunk)):
+            payments.setdefault(payment.bill_id, []).append(payment)
+        points: dict[str, int] = {}
+        for entry in LoyaltyEntry.select(LoyaltyEntry.bill, LoyaltyEntry.points).where(LoyaltyEntry.bill.in_(chunk)):
+            points[entry.bill_id] = points.get(entry.bill_id, 0) + entry.points
+        for bill in bills:
+            stats.apply_bill(bill, lines.get(bill.id, []), payments.get(bill.id, []), points.get(bill.id, 0))
+    late = [b for b in child_bill_ids if b not in new]
+    for start in range(0, len(late), 500):
+        chunk = late[start:start + 500]
+        touched.update(b.customer_id for b in Bill.select(Bill.customer).where(Bill.id.in_(chunk))
+                       if b.customer_id)
+    for customer_id in touched:
+        stats.recompute(customer_id)
+    return len(new_bill_ids)
+
+
+def rebuild_all_stats() -> int:
+    """Every customer with bills or points gets figures rebuilt from the ledger (after a snapshot)."""
+    ids = {r[0] for r in database.execute_sql("SELECT DISTINCT customer_id FROM bill WHERE customer_id IS NOT NULL")}
+    ids |= {r[0] for r in database.execute_sql("SELECT DISTINCT customer_id FROM loyalty_entry")}
+    for customer_id in ids:
+        stats.recompute(customer_id)
+    return len(ids)
+
+
+def set_state(key: str, value) -> None:
+    LocalConfig.insert(key=key, value=value).on_conflict_replace().execute()

@@ -1,0 +1,143 @@
+"""The till's HTTP client for the central store (httpx): bearer token, protocol and schema headers,
+retries with exponential backoff and full jitter, and checksum-verified pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+from dataclasses import dataclass
+
+import httpx
+
+from app.errors import TillError
+from db.migrations import LATEST as TILL_SCHEMA
+
+PROTOCOL = 1  # must match central/protocol.py; the server answers 426 with a clear message otherwise
+
+
+class SyncError(TillError):
+    """Sync could not finish; ``message`` says why in words a manager can act on."""
+
+
+class Offline(SyncError):
+    """The central store cannot be reached (network down, server or database restarting): try later."""
+
+
+class Refused(SyncError):
+    """The central store answered but refused (token revoked, versions do not match, bad request)."""
+
+    def __init__(self, message: str, status: int = 0):
+        super().__init__(message)
+        self.status = status
+
+
+class CorruptPage(Offline):
+    """A page whose body does not match its checksum: nothing of it is applied; it is fetched again."""
+
+
+def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
+    """Exponential backoff with full jitter: a random wait in [0, min(cap, base * 2**attempt))."""
+    return random.uniform(0, min(cap, base * 2**attempt))
+
+
+@dataclass
+class Enrollment:
+    shop_id: str
+    shop_name: str
+    till_id: str
+    till_code: str
+    shop_version: int
+
+
+def normalise_url(url: str) -> str:
+    url = (url or "").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise SyncError(f"'{url}' is not a central store address (it starts with http:// or https://).")
+    return url
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, list):  # FastAPI validation errors
+        detail = "; ".join(str(d.get("msg", d)) for d in detail)
+    return str(detail or response.reason_phrase or f"HTTP {response.status_code}")
+
+
+class CentralClient:
+    def __init__(self, url: str, token: str, *, retries: int = 3, base_delay: float = 0.5,
+                 timeout: float = 60.0, stop: threading.Event | None = None, transport=None):
+        self.url = normalise_url(url)
+        self.retries = retries
+        self.base_delay = base_delay
+        self.stop = stop or threading.Event()
+        self.http = httpx.Client(
+            base_url=self.url, timeout=httpx.Timeout(timeout, connect=5.0), transport=transport,
+            headers={"Authorization": f"Bearer {token}", "X-Till-Protocol": str(PROTOCOL),
+                     "X-Till-Schema": str(TILL_SCHEMA), "User-Agent": "the-till-sync"})
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _request(self, method: str, path: str, *, verify: bool = False, **kwargs) -> httpx.Response:
+        error: SyncError | None = None
+        for attempt in range(self.retries + 1):
+            if self.stop.is_set():
+                raise Offline("Sync stopped.")
+            try:
+                response = self.http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                error = Offline(f"The central store at {self.url} cannot be reached ({type(exc).__name__}).")
+            else:
+                status = response.status_code
+                if status in (429, 502, 503, 504):
+                    error = Offline(f"The central store is unavailable: {_detail(response)}")
+                elif status == 401:
+                    raise Refused(f"The central store refused this till's token: {_detail(response)} "
+                                  "Enroll the till again with a new token.", status)
+                elif status >= 400:
+                    raise Refused(f"The central store refused the request: {_detail(response)}", status)
+                elif verify and hashlib.sha256(response.content).hexdigest() != response.headers.get(
+                        "x-content-sha256"):
+                    error = CorruptPage("A page from the central store failed its checksum; it was not applied.")
+                else:
+                    return response
+            if attempt < self.retries and self.stop.wait(backoff_delay(attempt, self.base_delay)):
+                raise Offline("Sync stopped.")
+        raise error
+
+    def health(self) -> dict:
+        return self._request("GET", "/health").json()
+
+    def enroll(self) -> Enrollment:
+        data = self._request("POST", "/v1/enroll").json()
+        return Enrollment(data["shop_id"], data["shop_name"], data["till_id"], data["till_code"],
+                          data["shop_version"])
+
+    def push(self, ops_json: list[str]) -> dict:
+        """``ops_json``: each operation already encoded as a JSON object (payloads are stored as text)."""
+        body = ('{"ops":[' + ",".join(ops_json) + "]}").encode()
+        return self._request("POST", "/v1/push", content=body,
+                             headers={"Content-Type": "application/json"}).json()
+
+    def pull(self, cursor: int, limit: int) -> dict:
+        return json.loads(self._request("GET", "/v1/pull", params={"cursor": cursor, "limit": limit},
+                                        verify=True).content)
+
+    def snapshot(self, at: int | None, table: str | None, after: str, limit: int) -> dict:
+        params = {"after": after, "limit": limit}
+        if at is not None:
+            params["at"] = at
+        if table:
+            params["table"] = table
+        return json.loads(self._request("GET", "/v1/snapshot", params=params, verify=True).content)

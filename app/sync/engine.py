@@ -1,0 +1,300 @@
+"""One sync round: push the outbox, bootstrap a new till from a snapshot, pull the shop's changes.
+
+Push sends the outbox in order, in batches, each operation with its id; the answers are applied in one
+transaction per batch: ok and duplicate leave the outbox, rejected ones are quarantined with the reason
+(never blocking the rest), retry ones stay. Nothing is removed from the outbox before the central store
+has answered for it, so a sale made offline reaches the store exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+
+import keyring
+from keyring.errors import KeyringError
+
+from app import settings
+from app.errors import TillError
+from app.sync.apply import Applied, apply_groups, rebuild_all_stats
+from app.sync.client import CentralClient, Enrollment, SyncError, normalise_url
+from db import hlc
+from db.ids import utcnow
+from db.keystore import SERVICE
+from db.models import SYNCED_MODELS, database
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 500
+PULL_LIMIT = 2000
+SNAPSHOT_LIMIT = 5000
+
+
+@dataclass
+class Report:
+    pushed: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    retry: int = 0
+    pulled: int = 0
+    bootstrapped: int = 0
+    conflicts: int = 0
+    new_bills: int = 0
+    cursor: int = 0
+    rejections: list[str] = field(default_factory=list)
+
+    def add(self, applied: Applied) -> None:
+        self.pulled += applied.rows
+        self.conflicts += applied.conflicts
+        self.new_bills += applied.new_bills
+
+    def summary(self) -> str:
+        parts = [f"pushed {self.pushed} change(s)"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already there")
+        if self.rejected:
+            parts.append(f"{self.rejected} rejected and quarantined")
+        if self.retry:
+            parts.append(f"{self.retry} to retry")
+        if self.bootstrapped:
+            parts.append(f"bootstrapped {self.bootstrapped} row(s)")
+        parts.append(f"pulled {self.pulled} change(s)")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflict(s) logged")
+        return ", ".join(parts) + f"; now at version {self.cursor}"
+
+
+# --- this till's link to the central store ---------------------------------------------------------------
+
+
+def token_account(path) -> str:
+    from db.keystore import account_for
+
+    return "central:" + account_for(path)
+
+
+def load_token(path) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, token_account(path))
+    except KeyringError as exc:
+        raise SyncError(f"The keyring could not be read for the till's token: {exc}") from exc
+
+
+def linked() -> bool:
+    return bool(settings.local("central_url")) and bool(settings.local("till_id"))
+
+
+def configure_clock() -> None:
+    """Stamp this till's edits with its central till id (ties between tills break on it), and never let the
+    clock run behind a stamp this till has already written or seen."""
+    till_id = settings.local("till_id")
+    if till_id:
+        hlc.clock.node = till_id
+    seen = settings.local("hlc_seen")
+    if seen:
+        hlc.clock.observe(seen)
+    row = database.execute_sql("SELECT hlc FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
+    if row and row[0]:
+        with contextlib.suppress(ValueError):
+            hlc.clock.observe(row[0])
+
+
+def has_local_data() -> bool:
+    for model in SYNCED_MODELS:
+        if database.execute_sql(f'SELECT 1 FROM "{model._meta.table_name}" LIMIT 1').fetchone():
+            return True
+    return False
+
+
+def enroll(path, url: str, token: str, *, client: CentralClient | None = None) -> Enrollment:
+    """Link this till to the central store with ``token``: checks the token with the store, refuses to mix
+    two shops' data, keeps the token in the keyring and the address in LocalConfig."""
+    url = normalise_url(url)
+    token = (token or "").strip()
+    if not token:
+        raise SyncError("A till token is needed (pos-central enroll-till prints one).")
+    own = client is None
+    client = client or CentralClient(url, token, retries=2)
+    try:
+        info = client.enroll()
+    finally:
+        if own:
+            client.close()
+    current = settings.local("shop_id")
+    if current and current != info.shop_id:
+        raise TillError(f"This database belongs to the shop '{settings.local('shop_name')}'; it cannot join "
+                        f"'{info.shop_name}'. Use a new database for that shop.")
+    if not current and info.shop_version > 0 and has_local_data():
+        raise TillError(f"The shop '{info.shop_name}' already holds data from another till and this database has "
+                        "data of its own. Enroll a new, empty database (pos-till --db NEW.db enroll ...): it "
+                        "receives the shop's data.")
+    try:
+        keyring.set_password(SERVICE, token_account(path), token)
+    except KeyringError as exc:
+        raise SyncError(f"The keyring could not keep the till's token: {exc}") from exc
+    with database.atomic():
+        settings.set_local("central_url", url)
+        settings.set_local("shop_id", info.shop_id)
+        settings.set_local("shop_name", info.shop_name)
+        settings.set_local("till_id", info.till_id)
+        settings.set_local("till_code", info.till_code)
+    configure_clock()
+    return info
+
+
+def client_for(path, **kwargs) -> CentralClient:
+    url = settings.local("central_url")
+    if not url or not settings.local("till_id"):
+        raise SyncError("This till is not linked to a central store yet (pos-till enroll --central URL --token T).")
+    token = load_token(path)
+    if not token:
+        raise SyncError("The till's token is not in this computer's keyring; enroll the till again.")
+    return CentralClient(url, token, **kwargs)
+
+
+# --- one round --------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def applying():
+    """A write transaction for pulled data: taken at once (BEGIN IMMEDIATE, so it waits for a sale in
+    progress instead of failing), with foreign keys off on this connection because a page may hold a bill
+    before the customer it names (the customer arrives in a later page)."""
+    db = database.obj
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic("IMMEDIATE"):
+            yield
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+class SyncEngine:
+    def __init__(self, client: CentralClient, *, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
+                 snapshot_limit: int = SNAPSHOT_LIMIT):
+        self.client = client
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+        self.snapshot_limit = snapshot_limit
+
+    def run_round(self) -> Report:
+        configure_clock()
+        report = Report()
+        self.push(report)
+        if self.needs_bootstrap():
+            self.bootstrap(report)
+        self.pull(report)
+        settings.set_local("last_sync_at", utcnow().isoformat())
+        return report
+
+    # --- push -------------------------------------------------------------------------------------------
+
+    def push(self, report: Report) -> None:
+        high = database.execute_sql("SELECT max(seq) FROM outbox").fetchone()[0] or 0
+        last = 0
+        while True:
+            rows = database.execute_sql(
+                "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
+                "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                (last, high, self.push_batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            ops = [
+                '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
+                % (json.dumps(op_id), json.dumps(table), json.dumps(row_id), json.dumps(stamp), fields, payload)
+                for _, op_id, table, row_id, stamp, fields, payload in rows
+            ]
+            answer = self.client.push(ops)
+            by_op = {a["op_id"]: a for a in answer["results"]}
+            done, quarantined, again = [], [], []
+            for seq, op_id, table, row_id, *_ in rows:
+                result = by_op.get(op_id, {"result": "retry"})
+                kind = result["result"]
+                if kind in ("ok", "duplicate"):
+                    done.append((seq,))
+                    report.pushed += kind == "ok"
+                    report.duplicates += kind == "duplicate"
+                elif kind == "rejected":
+                    reason = result.get("reason") or "rejected by the central store"
+                    quarantined.append((reason, seq))
+                    report.rejected += 1
+                    report.rejections.append(f"{table} {row_id}: {reason}")
+                    log.warning("sync: %s %s rejected: %s", table, row_id, reason)
+                else:
+                    again.append((seq,))
+                    report.retry += 1
+            with database.atomic("IMMEDIATE"):
+                cursor = database.cursor()
+                cursor.executemany("DELETE FROM outbox WHERE seq = ?", done)
+                cursor.executemany("UPDATE outbox SET state = 'quarantined', error = ?, attempts = attempts + 1 "
+                                   "WHERE seq = ?", quarantined)
+                cursor.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", again)
+            if again:
+                return  # the store asked for a later try: the rest waits for the next round
+
+    # --- bootstrap ----------------------------------------------------------------------------------------
+
+    def needs_bootstrap(self) -> bool:
+        if settings.local("snapshot_progress") or settings.local("stats_rebuild_pending"):
+            return True
+        if settings.local("sync_bootstrapped") or int(settings.local("sync_cursor") or 0) > 0:
+            return False
+        if has_local_data():
+            # a shop's first till, or one that ran before it was linked: its outbox brings the data up, and
+            # pulling from zero brings back what the store decided
+            settings.set_local("sync_bootstrapped", True)
+            return False
+        return True
+
+    def bootstrap(self, report: Report) -> None:
+        """Download the shop at one version, page by page; each page and the position after it are
+        committed together, so a cut download resumes at the first page not yet applied."""
+        progress = settings.local("snapshot_progress") or {}
+        at, table, after = progress.get("version"), progress.get("table"), progress.get("after", "")
+        while not settings.local("stats_rebuild_pending") and not settings.local("sync_bootstrapped"):
+            page = self.client.snapshot(at, table, after, self.snapshot_limit)
+            at = page["version"]
+            nxt = page.get("next")
+            with applying():
+                applied = apply_groups(page["tables"], rebuild_stats=False)
+                if nxt:
+                    settings.set_local("snapshot_progress", {"version": at, "table": nxt["table"],
+                                                             "after": nxt["after"]})
+                else:
+                    settings.set_local("snapshot_progress", None)
+                    settings.set_local("sync_cursor", at)
+                    settings.set_local("sync_bootstrapped", True)
+                    settings.set_local("stats_rebuild_pending", True)
+            report.bootstrapped += applied.rows
+            report.conflicts += applied.conflicts
+            report.cursor = at
+            if not nxt:
+                break
+            table, after = nxt["table"], nxt["after"]
+        if settings.local("stats_rebuild_pending"):
+            with applying():
+                rebuild_all_stats()
+                settings.set_local("stats_rebuild_pending", None)
+
+    # --- pull -------------------------------------------------------------------------------------------
+
+    def pull(self, report: Report) -> None:
+        cursor = int(settings.local("sync_cursor") or 0)
+        while True:
+            page = self.client.pull(cursor, self.pull_limit)
+            with applying():
+                report.add(apply_groups(page["tables"]))
+                settings.set_local("sync_cursor", page["cursor"])
+            cursor = page["cursor"]
+            report.cursor = cursor
+            if not page["has_more"]:
+                return
+
+
+def sync_round(path, **client_kwargs) -> Report:
+    """One full round for the open till database at ``path``."""
+    with client_for(path, **client_kwargs) as client:
+        return SyncEngine(client).run_round()
