@@ -217,6 +217,8 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
                     child_bill_ids.add(r[bill_at])
                 elif table.name == "loyalty_entry":
                     touched_customers.add(r[table.columns.index("customer_id")])
+        if table.name == "customer" and rebuild_stats:
+            touched_customers.update(_merges_changed(table, rows))
         _write(table, rows)
         result.rows += len(rows)
         result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
@@ -229,6 +231,26 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
     if rebuild_stats:
         result.new_bills = _apply_bill_stats(new_bill_ids, child_bill_ids, touched_customers)
     return result
+
+
+def _merges_changed(table: _Table, rows: list[list]) -> set[str]:
+    """Customers whose ``merged_into`` a pulled row changes (a merge or its undo on another till): their
+    figures, and the survivor's, count different bills now."""
+    at = table.columns.index("merged_into_id")
+    incoming = {r[0]: r[at] for r in rows}
+    local = {}
+    ids = list(incoming)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        local.update(database.execute_sql(
+            f'SELECT id, merged_into_id FROM customer WHERE id IN ({marks}) AND merged_into_id IS NOT NULL',
+            chunk).fetchall())
+    changed = set()
+    for row_id, target in incoming.items():
+        if local.get(row_id) != target:
+            changed.update(c for c in (row_id, target, local.get(row_id)) if c)
+    return changed
 
 
 def _existing_ids(table: str, ids: list[str]) -> set[str]:

@@ -89,9 +89,7 @@ def linked() -> bool:
 def configure_clock() -> None:
     """Stamp this till's edits with its central till id (ties between tills break on it), and never let the
     clock run behind a stamp this till has already written or seen."""
-    till_id = settings.local("till_id")
-    if till_id:
-        hlc.clock.node = till_id
+    hlc.clock.node = settings.local("till_id") or "local"
     seen = settings.local("hlc_seen")
     if seen:
         hlc.clock.observe(seen)

@@ -10,6 +10,16 @@ import pytest
 from sync_helpers import CentralServer, EmbeddedPostgres, FaultProxy, copy_till, opened, seed_small_shop
 
 
+@pytest.fixture(autouse=True)
+def _restore_clock():
+    """Tests give each till its own hybrid clock (see sync_helpers.opened); put the process's back after."""
+    from db import hlc
+
+    saved = hlc.clock
+    yield
+    hlc.clock = saved
+
+
 @pytest.fixture(scope="session")
 def pg_url(tmp_path_factory):
     url = os.environ.get("POS_TEST_DATABASE_URL")

@@ -116,12 +116,19 @@ class CentralServer:
 
 
 @contextlib.contextmanager
-def opened(path: Path):
-    """A till database opened (and closed again) in this process."""
+def opened(path: Path, *, clock_skew_hours: float = 0):
+    """A till database opened (and closed again) in this process, as the till program opens it: with its
+    own hybrid clock (each till is its own process on its own computer; its wall clock may be off by
+    ``clock_skew_hours``), set to the till's id and past every stamp the till has seen."""
+    from app.sync import engine
     from app.till import open_till
+    from db import hlc
 
+    skew_ms = int(clock_skew_hours * 3600 * 1000)
+    hlc.clock = hlc.HybridClock(wall=lambda: int(time.time() * 1000) + skew_ms)
     till = open_till(path)
     try:
+        engine.configure_clock()
         yield till
     finally:
         till.close()
