@@ -7,7 +7,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from sync_helpers import CentralServer, EmbeddedPostgres, FaultProxy, copy_till, opened, seed_small_shop
+from sync_helpers import (
+    CentralServer,
+    EmbeddedPostgres,
+    FaultProxy,
+    copy_till,
+    opened,
+    pg_directory,
+    seed_small_shop,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +34,10 @@ def pg_url(tmp_path_factory):
     if url:
         yield url
         return
-    pg = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
-    yield pg.url
-    pg.close()
+    with pg_directory() as directory:
+        pg = EmbeddedPostgres(directory)
+        yield pg.url
+        pg.close()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -26,6 +27,18 @@ _names = itertools.count(1)
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def pg_directory():
+    """A directory for an embedded PostgreSQL. Not under pytest's temp root: run as root, PostgreSQL runs as
+    its own system user, which must traverse the path, and pytest resets its root to mode 0700."""
+    directory = Path(tempfile.mkdtemp(prefix="till-pg-"))
+    directory.chmod(0o755)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class EmbeddedPostgres:
