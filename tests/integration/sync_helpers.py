@@ -21,6 +21,7 @@ from pathlib import Path
 
 from central import store, tokens
 from central.database import Central, migrate
+from central.tables import APPEND_TABLES
 
 TESTS = Path(__file__).resolve().parents[1]
 _names = itertools.count(1)
@@ -120,6 +121,12 @@ class CentralServer:
     def shop_id(self, shop: str) -> str:
         return self.run(lambda conn: tokens.shop_id_for(conn, shop, create=False))
 
+    def versions(self, shop: str) -> list[tuple[str, str, int, str]]:
+        """(table, id, version, origin) of every row of the shop."""
+        shop_id = self.shop_id(shop)
+        return self.run(lambda conn: conn.execute(
+            "SELECT tbl, id, version, origin FROM sync_row WHERE shop_id = %s", (shop_id,)).fetchall())
+
     def rows(self, shop: str, table: str) -> dict[str, dict]:
         shop_id = self.shop_id(shop)
         return self.run(lambda conn: store.shop_rows(conn, shop_id, table))
@@ -147,14 +154,15 @@ def opened(path: Path, *, clock_skew_hours: float = 0):
         till.close()
 
 
-def sync(path: Path, **client_kwargs):
-    """One full sync round of the till at ``path`` (opened for it)."""
+def sync(path: Path, *, engine_kwargs: dict | None = None, **client_kwargs):
+    """One full sync round of the till at ``path`` (opened for it). By default the client does not retry
+    (the tests inject the faults and call again); ``engine_kwargs`` sets page and batch sizes."""
     from app.sync import engine
 
     client_kwargs.setdefault("retries", 0)
     client_kwargs.setdefault("base_delay", 0.01)
-    with opened(path):
-        return engine.sync_round(path, **client_kwargs)
+    with opened(path), engine.client_for(path, **client_kwargs) as client:
+        return engine.SyncEngine(client, **(engine_kwargs or {})).run_round()
 
 
 def enroll(path: Path, url: str, token: str) -> None:
@@ -232,6 +240,39 @@ def comparable(data: dict, spec_columns: list[str]) -> dict:
     return out
 
 
+def assert_in_step(server: CentralServer, shop: str, path: Path) -> int:
+    """The till's cursor is never ahead of its data: every row the store holds at or below the cursor is
+    in the till at that version or later (its own bills and the like, it wrote itself). Returns the cursor."""
+    from app import settings
+    from db.models import MODELS_BY_TABLE
+
+    till_id_rows = server.versions(shop)
+    with opened(path):
+        cursor = int(settings.local("sync_cursor") or 0)
+        me = settings.local("till_id")
+        local = {}
+        for table in {t for t, *_ in till_id_rows}:
+            columns = "id, server_version" if table != "conflict_log" else "id, 0"
+            if table in MODELS_BY_TABLE:
+                local[table] = dict(opened_rows(table, columns))
+    missing = []
+    for table, row_id, version, origin in till_id_rows:
+        if version > cursor:
+            continue
+        held = local.get(table, {}).get(row_id, "absent")
+        if held == "absent" or (origin != me and table != "conflict_log" and (held or 0) < version
+                                and table not in APPEND_TABLES):
+            missing.append((table, row_id, version, held))
+    assert not missing, f"cursor {cursor} is ahead of the till's data: {missing[:5]}"
+    return cursor
+
+
+def opened_rows(table: str, columns: str):
+    from db.models import database
+
+    return database.execute_sql(f'SELECT {columns} FROM "{table}"').fetchall()
+
+
 def keyring_file_for(memory_keyring, path: Path) -> Path:
     """The test keyring's secrets written where a till subprocess (FileKeyring) reads them."""
     target = path.with_suffix(".keyring.json")
@@ -266,6 +307,7 @@ class Rule:
     mode: str  # drop | lose_response | cut | delay | hold | corrupt
     times: int = 1
     delay: float = 0.0
+    skip: int = 0  # let this many matching requests through first
 
 
 class FaultProxy:
@@ -295,9 +337,9 @@ class FaultProxy:
         self._conns: set[socket.socket] = set()
         threading.Thread(target=self._accept, daemon=True).start()
 
-    def add(self, path: str, mode: str, times: int = 1, delay: float = 0.0) -> None:
+    def add(self, path: str, mode: str, times: int = 1, delay: float = 0.0, skip: int = 0) -> None:
         with self._lock:
-            self.rules.append(Rule(path, mode, times, delay))
+            self.rules.append(Rule(path, mode, times, delay, skip))
 
     def clear(self) -> None:
         with self._lock:
@@ -322,6 +364,9 @@ class FaultProxy:
             self.seen.append(path)
             for rule in self.rules:
                 if rule.path in path and rule.times > 0:
+                    if rule.skip > 0:
+                        rule.skip -= 1
+                        continue
                     rule.times -= 1
                     return rule
         return None
