@@ -1,12 +1,19 @@
 """A keyring backend for the frozen till, given to it through TILL_KEYRING_BACKEND_FILE (a frozen app
-ignores PYTHONPATH): the FileKeyring of tests/memory_keyring.py, loaded from its file. On import it also
-writes to $TILL_KEYRING_REPORT which keyring backends the frozen app carries and what each says of itself.
+ignores PYTHONPATH): the FileKeyring of tests/memory_keyring.py, loaded from its file.
+
+Being code that runs inside the frozen app, it also reports on it when asked:
+- $TILL_KEYRING_REPORT: which keyring backends the frozen app carries and what each says of itself;
+- $TILL_FROZEN_IMPORT_REPORT: imports every module of app/, ui/ and db/ and uses the libraries that are
+  loaded lazily (receipt printer, charts, printing, PDF, phone metadata), recording what fails.
 """
 
 import importlib
 import importlib.util
 import json
 import os
+import pkgutil
+import tempfile
+import traceback
 from importlib import metadata
 from pathlib import Path
 
@@ -36,5 +43,60 @@ def _report(path: str) -> None:
     Path(path).write_text(json.dumps(found))
 
 
+def _use_lazy_libraries() -> None:
+    from escpos.printer import Dummy  # reads its capabilities.json
+
+    printer = Dummy()
+    printer.text("The Till\n")
+    printer.barcode("4006381333931", "EAN13")
+    assert printer.output
+    import phonenumbers
+
+    assert phonenumbers.is_valid_number(phonenumbers.parse("+44 20 7946 0958"))
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        from PySide6.QtCharts import QChart, QChartView, QLineSeries
+        from PySide6.QtGui import QPdfWriter, QTextDocument
+        from PySide6.QtPrintSupport import QPrinter
+
+        series = QLineSeries()
+        series.append(0, 1)
+        chart = QChart()
+        chart.addSeries(series)
+        QChartView(chart).grab()
+        QPrinter()
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = os.path.join(tmp, "receipt.pdf")
+            writer = QPdfWriter(pdf)
+            document = QTextDocument()
+            document.setHtml("<h1>The Till</h1>")
+            document.print_(writer)
+            del writer
+            assert os.path.getsize(pdf) > 0
+
+
+def _import_everything(path: str) -> None:
+    failures = {}
+    imported = []
+    for package in ("app", "ui", "db"):
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+            if info.name.endswith("__main__"):
+                continue
+            try:
+                importlib.import_module(info.name)
+                imported.append(info.name)
+            except Exception:
+                failures[info.name] = traceback.format_exc()
+    try:
+        _use_lazy_libraries()
+    except Exception:
+        failures["lazy libraries"] = traceback.format_exc()
+    Path(path).write_text(json.dumps({"imported": imported, "failures": failures}))
+
+
 if os.environ.get("TILL_KEYRING_REPORT"):
     _report(os.environ["TILL_KEYRING_REPORT"])
+if os.environ.get("TILL_FROZEN_IMPORT_REPORT"):
+    _import_everything(os.environ["TILL_FROZEN_IMPORT_REPORT"])

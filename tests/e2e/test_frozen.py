@@ -64,9 +64,9 @@ class Shop:
                    TILL_TEST_KEYRING_FILE=str(self.keyring), TILL_KEYRING_REPORT=str(self.report))
         return env
 
-    def run(self, exe: Path, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, env=self.env(),
-                              cwd=self.base, input=stdin, timeout=120)
+    def run(self, exe: Path, *args, stdin: str | None = None, extra_env: dict | None = None):
+        return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True,
+                              env={**self.env(), **(extra_env or {})}, cwd=self.base, input=stdin, timeout=120)
 
     def keys(self) -> dict:
         return json.loads(self.keyring.read_text()) if self.keyring.exists() else {}
@@ -183,6 +183,18 @@ def test_frozen_app_carries_keyring_backends_for_every_platform(frozen, shop):
         error = secret_service.get("error", "")
         assert "priority" in secret_service or "Unable to initialize SecretService" in error \
             or "D-Bus" in error, secret_service
+
+
+def test_frozen_app_imports_every_module_and_its_lazy_libraries(frozen, shop):
+    """Inside the running frozen till: every module of app/, ui/, db/ imports, and the libraries loaded
+    only when used (receipt printer, charts, printing, PDF, phone metadata) work."""
+    report_file = shop.base / "imports.json"
+    env_extra = {"TILL_FROZEN_IMPORT_REPORT": str(report_file)}
+    result = shop.run(frozen, "--db", shop.base / "till.db", "--demo", "--smoke-test", extra_env=env_extra)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(report_file.read_text())
+    assert report["failures"] == {}
+    assert {"ui.sale_page", "ui.backoffice", "app.main", "db.connection"} <= set(report["imported"])
 
 
 def test_frozen_build_contents_and_size(frozen):
