@@ -235,7 +235,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
             if found[1] != "active":
                 error = CustomerInactive(found[0])
                 error.message = (f"{found[0]} was made inactive on another till and cannot be put on a bill: "
-                                 "take the customer off the bill (F2) to finish the sale.")
+                                 "take the customer off the bill to finish the sale.")
                 error.args = (error.message,)
                 raise error
         balance_before = loyalty.balance(customer.id) if customer is not None else None

@@ -1,0 +1,304 @@
+"""Taking payment (F12): cash with change due, card, other, loyalty points, and split tender.
+
+The method is preselected from the customer's preferred payment. The amount field starts at what is
+still due; Enter completes the sale, F5 takes the typed amount as one part of a split payment. The sale
+itself is committed by the page (app/billing.complete_sale); this dialog only collects the tenders and
+shows what is wrong in words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from app import billing, loyalty
+from app.cart import Cart
+from app.errors import TillError, ValidationError
+from app.money import format_money, parse_money, to_decimal
+
+METHODS = [("cash", "Cash"), ("card", "Card"), ("other", "Other"), ("loyalty", "Loyalty points")]
+METHOD_KEYS = {Qt.Key_F1: "cash", Qt.Key_F2: "card", Qt.Key_F3: "other", Qt.Key_F4: "loyalty"}
+
+
+class PaymentDialog(QDialog):
+    def __init__(self, parent, cart: Cart, on_complete):
+        super().__init__(parent)
+        self.cart = cart
+        self._on_complete = on_complete
+        self.parts: list[billing.Tender] = []
+        self.busy = False
+        self.setObjectName("paymentDialog")
+        self.setAccessibleName("Payment")
+        self.setWindowTitle("Payment")
+        self.setWindowModality(Qt.WindowModal)
+        self.setMinimumWidth(520)
+        self.setStyleSheet(
+            "QLabel#paymentDueLabel { font-size: 40px; font-weight: 800; color: #0f172a; }"
+            "QLabel#changeDueLabel { font-size: 22px; font-weight: 700; color: #15803d; }"
+            "QLabel#paymentMessageLabel { color: #b42318; font-weight: 600; }"
+            "QLineEdit#tenderedEdit { font-size: 24px; padding: 8px; }"
+            "QComboBox#paymentMethodCombo { font-size: 17px; }"
+        )
+        customer = cart.customer
+        self.points = customer.points if customer else 0
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        who = QLabel(f"Payment · {customer.name}" if customer else "Payment · walk-in customer")
+        who.setStyleSheet("font-size: 16px; color: #475569; font-weight: 600")
+        layout.addWidget(who)
+        self.due_caption = QLabel("Total to pay")
+        self.due_caption.setStyleSheet("color: #64748b")
+        layout.addWidget(self.due_caption)
+        self.due_label = QLabel("")
+        self.due_label.setObjectName("paymentDueLabel")
+        self.due_label.setAccessibleName("Amount due")
+        layout.addWidget(self.due_label)
+        self.parts_list = QListWidget()
+        self.parts_list.setObjectName("paymentPartsList")
+        self.parts_list.setMaximumHeight(90)
+        self.parts_list.setVisible(False)
+        self.parts_list.setFocusPolicy(Qt.NoFocus)
+        layout.addWidget(self.parts_list)
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Method"), 0, 0)
+        self.method_combo = QComboBox()
+        self.method_combo.setObjectName("paymentMethodCombo")
+        self.method_combo.setAccessibleName("Payment method")
+        for key, label in METHODS:
+            if key == "loyalty" and customer is None:
+                continue
+            self.method_combo.addItem(label, key)
+        preferred = customer.preferred_payment if customer else None
+        index = self.method_combo.findData(preferred) if preferred else -1
+        self.method_combo.setCurrentIndex(max(index, 0))
+        self.method_combo.currentIndexChanged.connect(self._method_changed)
+        grid.addWidget(self.method_combo, 0, 1)
+        if preferred and index >= 0:
+            note = QLabel(f"★ {customer.name.split()[0]} prefers {self.method_combo.itemText(index).lower()}")
+            note.setObjectName("preferredPaymentLabel")
+            note.setStyleSheet("color: #7c3aed; font-weight: 600")
+            grid.addWidget(note, 0, 2)
+        grid.addWidget(QLabel("Amount"), 1, 0)
+        self.tendered_edit = QLineEdit()
+        self.tendered_edit.setObjectName("tenderedEdit")
+        self.tendered_edit.setAccessibleName("Amount tendered")
+        self.tendered_edit.textChanged.connect(self._update_change)
+        grid.addWidget(self.tendered_edit, 1, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        self.points_label = QLabel("")
+        self.points_label.setObjectName("paymentPointsLabel")
+        self.points_label.setStyleSheet("color: #475569")
+        layout.addWidget(self.points_label)
+        self.change_label = QLabel("")
+        self.change_label.setObjectName("changeDueLabel")
+        self.change_label.setAccessibleName("Change due")
+        layout.addWidget(self.change_label)
+        self.message = QLabel("")
+        self.message.setObjectName("paymentMessageLabel")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        hint = QLabel("F1 cash · F2 card · F3 other · F4 points · F5 split · Enter complete · Esc cancel")
+        hint.setStyleSheet("color: #94a3b8; font-size: 12px")
+        layout.addWidget(hint)
+
+        buttons = QHBoxLayout()
+        self.cancel_button = QPushButton("Cancel  (Esc)")
+        self.cancel_button.setObjectName("cancelPaymentButton")
+        self.cancel_button.clicked.connect(self.reject)
+        self.split_button = QPushButton("Split  (F5)")
+        self.split_button.setObjectName("splitTenderButton")
+        self.split_button.clicked.connect(self.add_part)
+        self.complete_button = QPushButton("Complete sale  (Enter)")
+        self.complete_button.setObjectName("completeSaleButton")
+        self.complete_button.setAccessibleName("Complete sale")
+        self.complete_button.clicked.connect(self.complete)
+        self.complete_button.setMinimumHeight(48)
+        self.complete_button.setStyleSheet("font-size: 17px")
+        for button in (self.cancel_button, self.split_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.complete_button)
+        self.complete_button.setDefault(True)
+        layout.addLayout(buttons)
+        self._prefill()
+        self.tendered_edit.setFocus()
+
+    # --- amounts -------------------------------------------------------------------------------------------------
+
+    @property
+    def currency(self) -> str:
+        return self.cart.currency
+
+    def method(self) -> str:
+        return self.method_combo.currentData()
+
+    def set_method(self, method: str) -> None:
+        index = self.method_combo.findData(method)
+        if index >= 0:
+            self.method_combo.setCurrentIndex(index)
+
+    def total(self) -> int:
+        cash = self.method() == "cash" or billing.uses_cash(self.parts)
+        return self.cart.price(cash=cash).total
+
+    def remaining(self) -> int:
+        paid = sum(part.amount for part in self.parts)
+        return max(self.total() - paid, 0)
+
+    def points_value_left(self) -> int:
+        used = sum(part.amount for part in self.parts if part.method == "loyalty")
+        return max(loyalty.value_of(self.points, self.cart.settings) - used, 0)
+
+    def _plain(self, minor: int) -> str:
+        return f"{to_decimal(minor, self.currency)}"
+
+    def _prefill(self) -> None:
+        due = self.remaining()
+        if self.method() == "loyalty":
+            due = min(due, self.points_value_left())
+        self.tendered_edit.setText(self._plain(due))
+        self.tendered_edit.selectAll()
+        self._refresh_labels()
+
+    def _method_changed(self) -> None:
+        self.message.clear()
+        self._prefill()
+
+    def _refresh_labels(self) -> None:
+        total, remaining = self.total(), self.remaining()
+        if self.parts:
+            self.due_caption.setText(f"Still to pay (of {format_money(total, self.currency)})")
+            self.due_label.setText(format_money(remaining, self.currency))
+        else:
+            self.due_caption.setText("Total to pay")
+            self.due_label.setText(format_money(total, self.currency))
+        if self.method() == "loyalty":
+            worth = format_money(loyalty.value_of(self.points, self.cart.settings), self.currency)
+            self.points_label.setText(f"{self.cart.customer.name} has {self.points} points (worth {worth}).")
+        else:
+            self.points_label.setText("")
+        self._update_change()
+        self.points_label.setVisible(bool(self.points_label.text()))
+
+    def typed_amount(self) -> int:
+        text = self.tendered_edit.text().strip()
+        if not text:
+            raise ValidationError("Type the amount paid.", "tendered")
+        amount = parse_money(text, self.currency)
+        if amount <= 0:
+            raise ValidationError("A payment must be more than zero.", "tendered")
+        if amount > 100 * max(self.total(), 100_00):
+            raise ValidationError(f"{format_money(amount, self.currency)} is not a believable payment for this bill.",
+                                  "tendered")
+        return amount
+
+    def _update_change(self) -> None:
+        if self.method() != "cash":
+            self.change_label.setText("")
+            self.change_label.setVisible(False)
+            return
+        try:
+            amount = self.typed_amount()
+        except TillError:
+            self.change_label.setText("")
+            self.change_label.setVisible(False)
+            return
+        change = amount - self.remaining()
+        self.change_label.setText(f"Change due: {format_money(change, self.currency)}" if change > 0 else "")
+        self.change_label.setVisible(change > 0)
+
+    # --- actions ----------------------------------------------------------------------------------------------
+
+    def current_tender(self) -> billing.Tender:
+        return billing.Tender(self.method(), self.typed_amount())
+
+    def add_part(self) -> None:
+        """F5: the typed amount pays part of the bill; the rest is paid next, by any method."""
+        if self.busy:
+            return
+        try:
+            tender = self.current_tender()
+            remaining = self.remaining()
+            if tender.amount >= remaining:
+                self.complete()
+                return
+            if tender.method == "loyalty":
+                loyalty.points_for_amount(tender.amount, self.cart.settings)
+                if tender.amount > self.points_value_left():
+                    raise ValidationError(f"{self.cart.customer.name} has only {self.points} points.", "tendered")
+        except TillError as exc:
+            self.message.setText(exc.message)
+            return
+        self.parts.append(tender)
+        label = dict(METHODS)[tender.method]
+        self.parts_list.addItem(f"{label}: {format_money(tender.amount, self.currency)}")
+        self.parts_list.setVisible(True)
+        self.message.clear()
+        # the next part is usually another method: cash after card, card after points
+        if tender.method != "cash":
+            self.set_method("cash" if tender.method != "cash" else "card")
+        self._prefill()
+        self.tendered_edit.setFocus()
+
+    def complete(self) -> None:
+        if self.busy:
+            return
+        try:
+            tenders = [*self.parts, self.current_tender()]
+            points = self.points if self.cart.customer else None
+            billing.plan_payments(self.cart.price(cash=billing.uses_cash(tenders)).total, tenders,
+                                  self.cart.settings, points)
+        except TillError as exc:
+            self.message.setText(exc.message)
+            return
+        self.message.setText("Completing the sale…")
+        self.message.setStyleSheet("color: #475569")
+        self.set_busy(True)
+        self._on_complete(self, tenders)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (self.complete_button, self.split_button, self.cancel_button, self.tendered_edit,
+                       self.method_combo):
+            widget.setEnabled(not busy)
+
+    def failed(self, message: str) -> None:
+        """The sale was refused (nothing was written): say why and let the cashier fix it."""
+        self.set_busy(False)
+        self.message.setStyleSheet("")
+        self.message.setText(message)
+        self.tendered_edit.setFocus()
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        if self.busy:
+            return
+        if key in METHOD_KEYS:
+            self.set_method(METHOD_KEYS[key])
+            self.tendered_edit.setFocus()
+            return
+        if key == Qt.Key_F5:
+            self.add_part()
+            return
+        if key in (Qt.Key_Return, Qt.Key_Enter):
+            self.complete()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self):
+        if self.busy:
+            return
+        super().reject()
