@@ -85,6 +85,28 @@ def shop(tmp_path) -> Shop:
     return Shop(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def demo_template(frozen, tmp_path_factory) -> tuple[Path, str]:
+    """A demo database the frozen till made (seeding takes seconds), and its key."""
+    maker = Shop(tmp_path_factory.mktemp("template"))
+    db = maker.base / "demo.db"
+    result = maker.run(frozen, "--db", db, "--demo", "--smoke-test")
+    assert result.returncode == 0, result.stderr
+    (key,) = maker.keys().values()
+    return db, key
+
+
+def copy_demo(demo_template, shop: Shop, name: str = "till.db") -> Path:
+    """A copy of the template in this shop, its key in this shop's keyring."""
+    from db.keystore import SERVICE, account_for
+
+    template, key = demo_template
+    db = shop.base / name
+    shutil.copyfile(template, db)
+    shop.keyring.write_text(json.dumps({**shop.keys(), f"{SERVICE}\x00{account_for(db)}": key}))
+    return db
+
+
 def test_frozen_version_names_the_app_qt_and_sqlcipher_4(frozen, shop):
     result = shop.run(frozen, "--version")
     assert result.returncode == 0, result.stderr
@@ -127,9 +149,8 @@ def test_frozen_till_starts_on_a_new_encrypted_demo_database(frozen, shop):
     assert unexpected_stderr(again.stderr) == []
 
 
-def test_frozen_till_with_a_wrong_key_says_so_and_leaves_the_file_alone(frozen, shop):
-    db = shop.base / "till.db"
-    assert shop.run(frozen, "--db", db, "--demo", "--smoke-test").returncode == 0
+def test_frozen_till_with_a_wrong_key_says_so_and_leaves_the_file_alone(frozen, shop, demo_template):
+    db = copy_demo(demo_template, shop)
     (account,) = shop.keys()
     shop.keyring.write_text(json.dumps({account: "EE" * 32}))
     before = db.read_bytes()
@@ -151,9 +172,8 @@ def test_frozen_unexpected_start_up_error_is_reported_with_the_log(frozen, shop)
     assert "cannot start: unexpected error" in shop.log_text()
 
 
-def test_frozen_key_backup_moves_a_till_to_a_new_computer(frozen, shop, tmp_path_factory):
-    old_db = shop.base / "till.db"
-    assert shop.run(frozen, "--db", old_db, "--demo", "--smoke-test").returncode == 0
+def test_frozen_key_backup_moves_a_till_to_a_new_computer(frozen, shop, demo_template, tmp_path_factory):
+    old_db = copy_demo(demo_template, shop)
     shown = shop.run(frozen, "--db", old_db, "key", "show")
     assert shown.returncode == 0, shown.stderr
     key = shown.stdout.strip()
@@ -171,8 +191,8 @@ def test_frozen_key_backup_moves_a_till_to_a_new_computer(frozen, shop, tmp_path
     assert started.returncode == 0, started.stderr
 
 
-def test_frozen_app_carries_keyring_backends_for_every_platform(frozen, shop):
-    shop.run(frozen, "--db", shop.base / "till.db", "--demo", "--smoke-test")
+def test_frozen_app_carries_keyring_backends_for_every_platform(frozen, shop, demo_template):
+    assert shop.run(frozen, "--db", copy_demo(demo_template, shop), "--smoke-test").returncode == 0
     report = json.loads(shop.report.read_text())
     assert {"SecretService", "Windows", "macOS", "chainer"} <= set(report["entry_points"])
     for name in ["keyring.backends.SecretService", "keyring.backends.Windows", "keyring.backends.macOS"]:
@@ -185,12 +205,12 @@ def test_frozen_app_carries_keyring_backends_for_every_platform(frozen, shop):
             or "D-Bus" in error, secret_service
 
 
-def test_frozen_app_imports_every_module_and_its_lazy_libraries(frozen, shop):
+def test_frozen_app_imports_every_module_and_its_lazy_libraries(frozen, shop, demo_template):
     """Inside the running frozen till: every module of app/, ui/, db/ imports, and the libraries loaded
     only when used (receipt printer, charts, printing, PDF, phone metadata) work."""
     report_file = shop.base / "imports.json"
     env_extra = {"TILL_FROZEN_IMPORT_REPORT": str(report_file)}
-    result = shop.run(frozen, "--db", shop.base / "till.db", "--demo", "--smoke-test", extra_env=env_extra)
+    result = shop.run(frozen, "--db", copy_demo(demo_template, shop), "--smoke-test", extra_env=env_extra)
     assert result.returncode == 0, result.stderr
     report = json.loads(report_file.read_text())
     assert report["failures"] == {}
