@@ -1,29 +1,65 @@
 """Manager screens, opened from the till's Manage menu after the manager check in TillWindow.
 
-SCREENS maps a name to (opener(window, manager), what the approval dialog says)."""
+SCREENS maps a name to (opener(window, manager), what the approval dialog says). Windows that may stay
+open beside the till (customers, reports) are raised instead of opened twice."""
 
 from __future__ import annotations
+
+
+def _keep(window, widget, show=None):
+    window.keep_open(widget)
+    window.signed_out.connect(widget.close)  # a manager's screen never outlives the session that opened it
+    (show or widget.open)()
+    return widget
+
+
+def _existing(window, object_name: str):
+    for widget in list(getattr(window, "_dialogs", [])):
+        try:
+            if widget.objectName() == object_name and widget.isVisible():
+                widget.raise_()
+                widget.activateWindow()
+                return widget
+        except RuntimeError:  # already deleted
+            continue
+    return None
 
 
 def open_settings(window, manager):
     from ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(window, manager)
-    window.keep_open(dialog)
-    dialog.open()
-    return dialog
+    return _keep(window, SettingsDialog(window, manager))
 
 
-def _not_built(title):
-    def opener(window, manager):
-        return window.show_error(title, f"{title} is not available yet in this build.")
+def open_profiles(window, manager):
+    from ui.profiles_dialog import ProfilesDialog
 
-    return opener
+    return _keep(window, ProfilesDialog(window, manager))
+
+
+def open_customers(window, manager):
+    from ui.customers_window import CustomersWindow
+
+    found = _existing(window, "customersWindow")
+    if found is not None:
+        return found
+    widget = CustomersWindow(window, manager)
+    return _keep(window, widget, widget.show)
+
+
+def open_reports(window, manager):
+    from ui.reports_window import ReportsWindow
+
+    found = _existing(window, "reportsWindow")
+    if found is not None:
+        return found
+    widget = ReportsWindow(window, manager)
+    return _keep(window, widget, widget.show)
 
 
 SCREENS = {
     "settings": (open_settings, "change the business settings"),
-    "customers": (_not_built("Customers"), "manage customers"),
-    "profiles": (_not_built("Customer profiles"), "manage customer profiles"),
-    "reports": (_not_built("Reports"), "see the reports"),
+    "customers": (open_customers, "manage customers"),
+    "profiles": (open_profiles, "manage customer profiles"),
+    "reports": (open_reports, "see the reports"),
 }

@@ -1,12 +1,51 @@
-"""Business settings (foundation: Show Customer Profile; the back-office work adds the rest)."""
+"""Business settings (``settingsDialog``): what the shop is, money and tax, this till, customer defaults.
+
+Update (or F4) saves everything in one transaction (shop-wide settings, this till's own configuration and
+the default preferences) and the open till reacts at once through ``window.notify_settings_changed``."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+import re
 
-from app import settings
-from app.errors import TillError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import audit, preference_defaults, settings
+from app.errors import TillError, ValidationError
+from app.money import SYMBOLS, format_money
+from db.models import database
+from ui.form_helpers import (
+    BACKOFFICE_QSS,
+    InlineMessage,
+    PageHeader,
+    PercentEdit,
+    hbox,
+    mark_invalid,
+    named,
+    primary,
+)
+
+CURRENCIES = sorted(SYMBOLS) + ["CHF", "NZD", "SGD", "ZAR"]
+ROUNDINGS = [(0, "No rounding"), (1, "To the nearest 0.01"), (5, "To the nearest 0.05"), (10, "To the nearest 0.10"),
+             (25, "To the nearest 0.25"), (50, "To the nearest 0.50"), (100, "To the nearest 1.00")]
+REGIONS = ["US", "CA", "GB", "IE", "AU", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "JP", "SG", "ZA"]
+TILL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
+URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/\S*)?$")
+NONE_CHOICE = "(no default)"
 
 
 class SettingsDialog(QDialog):
@@ -18,25 +57,180 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self.setWindowTitle("Settings")
         self.setWindowModality(Qt.WindowModal)
+        self.setStyleSheet(BACKOFFICE_QSS)
+        self.resize(760, 620)
+        current = settings.all_settings()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(PageHeader("Settings", "How this shop sells, charges and looks after its customers"))
+        self.tabs = named(QTabWidget(), "settingsTabs", "Settings sections")
+        layout.addWidget(self.tabs, 1)
+        self._fields: dict[str, tuple[QWidget, int]] = {}  # field -> (widget, tab index) for error display
+        self._build_business(current)
+        self._build_money(current)
+        self._build_till(current)
+        self._build_customers(current)
+
+        self.message = InlineMessage("settingsMessageLabel")
+        self.update_button = primary(QPushButton("Update (F4)"))
+        named(self.update_button, "updateButton", "Update")
+        self.update_button.setAutoDefault(False)
+        self.update_button.clicked.connect(self.save)
+        close = QPushButton("Close")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.close)
+        layout.addLayout(hbox(self.message, None, close, self.update_button))
+
+    # --- the sections ------------------------------------------------------------------------------------
+
+    def _tab(self, title: str) -> tuple[QWidget, QVBoxLayout]:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(16, 16, 16, 16)
+        box.setSpacing(12)
+        self.tabs.addTab(page, title)
+        return page, box
+
+    def _field(self, form: QFormLayout, label: str, widget: QWidget, key: str, hint: str = "") -> QWidget:
+        form.addRow(label, widget)
+        if hint:
+            note = QLabel(hint)
+            note.setProperty("role", "hint")
+            note.setWordWrap(True)
+            form.addRow("", note)
+        self._fields[key] = (widget, self.tabs.count() - 1)
+        return widget
+
+    def _build_business(self, current: dict) -> None:
+        _, box = self._tab("Business")
         group = QGroupBox("Business Configuration")
         inner = QVBoxLayout(group)
-        self.show_profile_check = QCheckBox("Show Customer Profile")
-        self.show_profile_check.setObjectName("showCustomerProfileCheck")
-        self.show_profile_check.setAccessibleName("Show Customer Profile")
-        self.show_profile_check.setChecked(bool(settings.get("show_customer_profile")))
+        self.show_profile_check = named(QCheckBox("Show Customer Profile"), "showCustomerProfileCheck",
+                                        "Show Customer Profile")
+        self.show_profile_check.setChecked(bool(current["show_customer_profile"]))
         inner.addWidget(self.show_profile_check)
-        layout.addWidget(group)
-        self.message = QLabel("")
-        layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.update_button = QPushButton("Update (F4)")
-        self.update_button.setObjectName("updateButton")
-        self.update_button.setAccessibleName("Update")
-        self.update_button.clicked.connect(self.save)
-        buttons.addWidget(self.update_button)
-        layout.addLayout(buttons)
+        hint = QLabel("Cashiers pick a Customer Profile (Retail, Wholesale, Staff…) on each bill; it sets the "
+                      "prices. Off: every bill uses the customer's default profile or shelf prices.")
+        hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
+        inner.addWidget(hint)
+        box.addWidget(group)
+
+        receipts = QGroupBox("On receipts")
+        form = QFormLayout(receipts)
+        self.shop_name_edit = named(QLineEdit(current["shop_name"]), "shopNameEdit", "Shop name")
+        self.shop_name_edit.setMaxLength(80)
+        self._field(form, "Shop name", self.shop_name_edit, "shop_name")
+        self.shop_address_edit = named(QPlainTextEdit(current["shop_address"]), "shopAddressEdit", "Shop address")
+        self.shop_address_edit.setFixedHeight(72)
+        self._field(form, "Address", self.shop_address_edit, "shop_address")
+        self.tax_number_edit = named(QLineEdit(current["shop_tax_number"]), "shopTaxNumberEdit", "Tax number")
+        self.tax_number_edit.setMaxLength(40)
+        self._field(form, "Tax number", self.tax_number_edit, "shop_tax_number")
+        self.region_combo = named(QComboBox(), "phoneRegionCombo", "Phone region")
+        regions = REGIONS if current["phone_region"] in REGIONS else REGIONS + [current["phone_region"]]
+        self.region_combo.addItems(regions)
+        self.region_combo.setCurrentText(current["phone_region"])
+        self._field(form, "Phone numbers from", self.region_combo, "phone_region",
+                    "Numbers typed without a country code are read as numbers of this country.")
+        box.addWidget(receipts)
+        box.addStretch(1)
+
+    def _build_money(self, current: dict) -> None:
+        _, box = self._tab("Money and tax")
+        group = QGroupBox("Prices and payments")
+        form = QFormLayout(group)
+        self.currency_combo = named(QComboBox(), "currencyCombo", "Currency")
+        currencies = CURRENCIES if current["currency"] in CURRENCIES else CURRENCIES + [current["currency"]]
+        for code in currencies:
+            self.currency_combo.addItem(f"{code}  {SYMBOLS.get(code, '')}".strip(), code)
+        self.currency_combo.setCurrentIndex(currencies.index(current["currency"]))
+        self._field(form, "Currency", self.currency_combo, "currency")
+        self.rounding_combo = named(QComboBox(), "cashRoundingCombo", "Cash rounding")
+        options = ROUNDINGS if any(v == current["cash_rounding"] for v, _ in ROUNDINGS) else ROUNDINGS + [
+            (current["cash_rounding"], f"To {current['cash_rounding']} minor units")]
+        for value, label in options:
+            self.rounding_combo.addItem(label, value)
+        self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current["cash_rounding"]))
+        self._field(form, "Cash rounding", self.rounding_combo, "cash_rounding",
+                    "Cash totals are rounded this way; card payments are never rounded.")
+        self.tax_inclusive_check = named(QCheckBox("Shelf prices include tax"), "pricesIncludeTaxCheck",
+                                         "Prices include tax")
+        self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
+        self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
+        self.line_discount_edit = PercentEdit("lineDiscountLimitEdit", "Line discount limit")
+        self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
+        self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
+                    "A cashier needs a manager's PIN to give more than this off one line.")
+        box.addWidget(group)
+        box.addStretch(1)
+
+    def _build_till(self, current: dict) -> None:
+        _, box = self._tab("This till")
+        group = QGroupBox("This till")
+        form = QFormLayout(group)
+        self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
+        self.till_code_edit.setMaxLength(8)
+        self.till_code_edit.textChanged.connect(self._upper_till_code)
+        self._field(form, "Till code", self.till_code_edit, "till_code",
+                    "Receipts are numbered CODE-1, CODE-2… Use a different code on each till of the shop.")
+        box.addWidget(group)
+        sync = QGroupBox("Central store")
+        form = QFormLayout(sync)
+        self.central_url_edit = named(QLineEdit(str(settings.local("central_url") or "")), "centralUrlEdit",
+                                      "Central store URL")
+        self.central_url_edit.setPlaceholderText("https://hq.example.com:8700")
+        self._field(form, "Central store URL", self.central_url_edit, "central_url",
+                    "Empty: this till works on its own. Link it with 'pos-till enroll' to sync.")
+        self.sync_interval_spin = named(QSpinBox(), "syncIntervalSpin", "Sync interval")
+        self.sync_interval_spin.setRange(10, 3600)
+        self.sync_interval_spin.setSuffix(" s")
+        self.sync_interval_spin.setValue(int(current["sync_interval_s"]))
+        self._field(form, "Sync every", self.sync_interval_spin, "sync_interval_s",
+                    "How often every till of the shop sends and fetches changes when online.")
+        box.addWidget(sync)
+        box.addStretch(1)
+
+    def _build_customers(self, current: dict) -> None:
+        _, box = self._tab("Customer defaults")
+        group = QGroupBox("At the till")
+        inner = QVBoxLayout(group)
+        self.ask_allergies_check = named(QCheckBox("Ask for allergies when a customer is chosen"),
+                                         "askForAllergiesCheck", "Ask for allergies")
+        self.ask_allergies_check.setChecked(bool(current["ask_for_allergies"]))
+        inner.addWidget(self.ask_allergies_check)
+        box.addWidget(group)
+        defaults = QGroupBox("Default preferences (a customer's own choice overrides these)")
+        form = QFormLayout(defaults)
+        self.preference_editors: dict[str, QWidget] = {}
+        for definition in preference_defaults.definitions():
+            editor = self._preference_editor(definition)
+            self.preference_editors[definition.key] = editor
+            form.addRow(definition.label, editor)
+            self._fields[definition.key] = (editor, self.tabs.count() - 1)
+        box.addWidget(defaults)
+        box.addStretch(1)
+
+    def _preference_editor(self, definition) -> QWidget:
+        name = "pref_" + re.sub(r"\W", "_", definition.key)
+        if definition.value_type == "bool":
+            editor = named(QCheckBox("On"), name, definition.label)
+            editor.setChecked(bool(definition.default))
+        elif definition.value_type == "choice":
+            editor = named(QComboBox(), name, definition.label)
+            editor.addItem(NONE_CHOICE, None)
+            for choice in definition.choices:
+                editor.addItem(choice, choice)
+            editor.setCurrentIndex(max(0, editor.findData(definition.default)))
+        else:
+            editor = named(QLineEdit(definition.default or ""), name, definition.label)
+        return editor
+
+    def _upper_till_code(self, text: str) -> None:
+        if text != text.upper():
+            self.till_code_edit.setText(text.upper())
+
+    # --- saving ------------------------------------------------------------------------------------------
 
     def keyPressEvent(self, event):
         # F4 saves from anywhere in the dialog (keys its fields do not use reach the dialog)
@@ -46,13 +240,74 @@ class SettingsDialog(QDialog):
         super().keyPressEvent(event)
 
     def values(self) -> dict:
-        return {"show_customer_profile": self.show_profile_check.isChecked()}
+        """The shop-wide settings as the form shows them."""
+        return {
+            "show_customer_profile": self.show_profile_check.isChecked(),
+            "shop_name": " ".join(self.shop_name_edit.text().split()),
+            "shop_address": self.shop_address_edit.toPlainText().strip(),
+            "shop_tax_number": self.tax_number_edit.text().strip(),
+            "phone_region": self.region_combo.currentText(),
+            "currency": self.currency_combo.currentData(),
+            "cash_rounding": int(self.rounding_combo.currentData()),
+            "prices_include_tax": self.tax_inclusive_check.isChecked(),
+            "line_discount_limit_bp": self.line_discount_edit.bp(),
+            "sync_interval_s": self.sync_interval_spin.value(),
+            "ask_for_allergies": self.ask_allergies_check.isChecked(),
+        }
 
-    def save(self):
+    def local_values(self) -> dict:
+        return {"till_code": self.till_code_edit.text().strip().upper(),
+                "central_url": self.central_url_edit.text().strip().rstrip("/")}
+
+    def preference_values(self) -> dict:
+        out = {}
+        for key, editor in self.preference_editors.items():
+            if isinstance(editor, QCheckBox):
+                out[key] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                out[key] = editor.currentData()
+            else:
+                out[key] = editor.text().strip()
+        return out
+
+    def _validate(self, values: dict, local: dict) -> None:
+        if not values["shop_name"]:
+            raise ValidationError("The shop needs a name for its receipts.", "shop_name")
+        if not TILL_CODE.match(local["till_code"]):
+            raise ValidationError("The till code is 1 to 8 letters or digits, e.g. T1.", "till_code")
+        if local["central_url"] and not URL.match(local["central_url"]):
+            raise ValidationError("The central store URL starts with http:// or https:// and names a server.",
+                                  "central_url")
+
+    def save(self) -> None:
+        values, local, prefs = self.values(), self.local_values(), self.preference_values()
+        for widget, _ in self._fields.values():
+            mark_invalid(widget, False)
+        channel = prefs.get("communication.channel")
+        if channel:
+            values["default_communication"] = str(channel).lower()
         try:
-            changed = settings.update(self.values(), self.manager)
+            self._validate(values, local)
+            with database.atomic():
+                changed = settings.update(values, self.manager)
+                changed_prefs = preference_defaults.set_defaults(prefs, self.manager)
+                changed_local = {k: v for k, v in local.items() if settings.local(k) != v}
+                for key, value in changed_local.items():
+                    settings.set_local(key, value)
+                if changed_local:
+                    audit.record(self.manager, "till.config", "local_config", None, changed_local)
         except TillError as exc:
-            self.message.setText(exc.message)
+            self.message.bad(exc.message)
+            where = self._fields.get(getattr(exc, "field", None) or "")
+            if where:
+                mark_invalid(where[0], True)
+                self.tabs.setCurrentIndex(where[1])
+                where[0].setFocus()
             return
-        self.message.setText("Saved.")
+        changed = {**changed, **changed_local, **{f"preference:{k}": v for k, v in changed_prefs.items()}}
+        if changed:
+            self.message.ok(f"Saved {len(changed)} change{'s' if len(changed) != 1 else ''}. "
+                            f"Prices show as {format_money(123456, values['currency'])}.")
+        else:
+            self.message.ok("Nothing to save: the settings are as shown.")
         self.window_.notify_settings_changed(changed)

@@ -1,0 +1,389 @@
+"""The Customers module (``customersWindow``): tabs All / Active / Inactive, search by name, email or phone,
+and a list that stays fast at a million customers; add, edit, view, delete, duplicates, pricing and
+loyalty, import and export.
+
+The list model holds only the ordered rowids of the current tab and search (fetched off the UI thread)
+and reads the rows it shows a page at a time, keeping a bounded cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import customer_list, customers, export, settings
+from app.contact import format_phone
+from app.errors import TillError
+from db.fields import parse_utc
+from ui.form_helpers import (
+    BACKOFFICE_QSS,
+    PageHeader,
+    StatusBadgeDelegate,
+    avatar,
+    choose_save_path,
+    confirm,
+    danger,
+    hbox,
+    named,
+    primary,
+    show_message,
+    when_alive,
+)
+
+PHOTO, NAME, EMAIL, PHONE, STATUS, CREATED = range(6)
+ID_ROLE = Qt.UserRole + 1
+ROWID_ROLE = Qt.UserRole + 2
+PAGE = 64
+CACHE_LIMIT = 4000
+
+
+class CustomerListModel(QAbstractTableModel):
+    """Rows are customers in name order; only the rowids are held, rows are read on demand."""
+
+    HEADERS = ("", "Name", "Email", "Phone", "Status", "Customer since")
+    loaded = Signal(int)  # the number of rows after a reload
+    failed = Signal(str)
+
+    def __init__(self, runner):
+        super().__init__()
+        self.runner = runner
+        self.rowids = array("q")
+        self._cache: dict[int, customer_list.ListRow] = {}
+        self._generation = 0
+        self.loading = False
+        self.region = settings.get("phone_region")
+
+    # --- loading -----------------------------------------------------------------------------------------
+
+    def reload(self, status: str | None, search: str) -> None:
+        """Fetch the rowids for this tab and search on a worker; stale answers are dropped."""
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.runner.submit(customer_list.ids, status, search, self.region,
+                           on_done=lambda ids: self._loaded(generation, ids),
+                           on_error=lambda exc: self._failed(generation, exc))
+
+    def stop(self) -> None:
+        """Drop any answer still on its way (the window is closing)."""
+        self._generation += 1
+
+    def _loaded(self, generation: int, rowids: array) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self.rowids = rowids
+        self._cache.clear()
+        self.endResetModel()
+        self.loading = False
+        self.loaded.emit(len(rowids))
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self.failed.emit(getattr(exc, "message", str(exc)))
+
+    def refresh_rows(self) -> None:
+        """Forget cached rows (after an edit) and repaint."""
+        self._cache.clear()
+        if self.rowids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rowids) - 1, len(self.HEADERS) - 1))
+
+    def _row(self, row: int) -> customer_list.ListRow | None:
+        rowid = self.rowids[row]
+        found = self._cache.get(rowid)
+        if found is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            start = max(0, row - PAGE // 4)
+            page = list(self.rowids[start:start + PAGE])
+            self._cache.update(customer_list.rows(page))
+            found = self._cache.get(rowid)
+        return found
+
+    # --- the model -----------------------------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rowids)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rowids):
+            return None
+        if role == ROWID_ROLE:
+            return self.rowids[index.row()]
+        if role not in (Qt.DisplayRole, Qt.DecorationRole, Qt.AccessibleTextRole, ID_ROLE, Qt.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:  # deleted meanwhile
+            return None
+        column = index.column()
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.DecorationRole:
+            return avatar(row.name, row.photo, 32) if column == PHOTO else None
+        if role == Qt.ToolTipRole:
+            return row.name if column == NAME else None
+        if column == PHOTO:
+            return None if role == Qt.DisplayRole else f"Photo of {row.name}"
+        if column == NAME:
+            return row.name
+        if column == EMAIL:
+            return row.email or ""
+        if column == PHONE:
+            return format_phone(row.phone, self.region)
+        if column == STATUS:
+            return row.badge
+        if column == CREATED:
+            return parse_utc(row.created_at).astimezone().strftime("%d %b %Y") if row.created_at else ""
+        return None
+
+    def row_of_id(self, customer_id: str) -> int:
+        rowid = customer_list.rowid_of(customer_id)
+        if rowid is None:
+            return -1
+        try:
+            return self.rowids.index(rowid)
+        except ValueError:
+            return -1
+
+
+TABS = [("All", None), ("Active", "active"), ("Inactive", "inactive")]
+
+
+class CustomersWindow(QWidget):
+    def __init__(self, window, manager):
+        super().__init__(window, Qt.Window)
+        self.window_ = window
+        self.manager = manager
+        self._select_after_load: str | None = None
+        self.setObjectName("customersWindow")
+        self.setAccessibleName("Customers")
+        self.setWindowTitle("Customers")
+        self.setStyleSheet(BACKOFFICE_QSS)
+        self.resize(1180, 720)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        self.header = PageHeader("Customers", "")
+        self.new_button = primary(named(QPushButton("+ New customer"), "newCustomerButton", "New customer"))
+        self.new_button.clicked.connect(self.add_customer)
+        layout.addLayout(hbox(self.header, None, self.new_button))
+
+        self.search_edit = named(QLineEdit(), "customerListSearchEdit", "Search customers")
+        self.search_edit.setPlaceholderText("Search by name, email or phone…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(360)
+        self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(self.reload)
+        self.view_button = named(QPushButton("View"), "viewCustomerButton", "View customer")
+        self.edit_button = named(QPushButton("Edit"), "editCustomerButton", "Edit customer")
+        self.delete_button = danger(named(QPushButton("Delete"), "deleteCustomerButton", "Delete customer"))
+        self.duplicates_button = named(QPushButton("Duplicates…"), "duplicatesButton", "Find duplicates")
+        self.pricing_button = named(QPushButton("Categories, prices && loyalty…"), "pricingButton",
+                                    "Categories, prices and loyalty")
+        self.import_button = named(QPushButton("Import…"), "importCustomersButton", "Import customers")
+        self.export_button = named(QPushButton("Export…"), "exportCustomersButton", "Export customers")
+        self.view_button.clicked.connect(self.view_customer)
+        self.edit_button.clicked.connect(self.edit_customer)
+        self.delete_button.clicked.connect(self.delete_customer)
+        self.duplicates_button.clicked.connect(self.open_duplicates)
+        self.pricing_button.clicked.connect(self.open_pricing)
+        self.import_button.clicked.connect(self.open_import)
+        self.export_button.clicked.connect(lambda: self.export_csv())
+        layout.addLayout(hbox(self.search_edit, None, self.view_button, self.edit_button, self.delete_button))
+
+        self.tabs = named(QTabBar(), "customerStatusTabs", "Customer status")
+        for label, _status in TABS:
+            self.tabs.addTab(label)
+        self.tabs.setExpanding(False)
+        self.tabs.currentChanged.connect(lambda _: self.reload())
+        self.count_label = named(QLabel(""), "customerCountLabel", "Customers shown")
+        self.count_label.setProperty("role", "hint")
+        layout.addLayout(hbox(self.tabs, None, self.count_label))
+
+        self.model = CustomerListModel(window.reads)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(lambda message: self.count_label.setText(f"Could not load: {message}"))
+        self.view = named(QTableView(), "customerListView", "Customers")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setIconSize(QSize(32, 32))
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(44)
+        self.view.setItemDelegateForColumn(STATUS, StatusBadgeDelegate(self.view))
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        for column, width in ((PHOTO, 52), (NAME, 260), (EMAIL, 300), (PHONE, 170), (STATUS, 120)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.view.doubleClicked.connect(lambda _: self.view_customer())
+        self.view.activated.connect(lambda _: self.view_customer())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        layout.addWidget(self.view, 1)
+        layout.addLayout(hbox(self.duplicates_button, self.pricing_button, None, self.import_button,
+                              self.export_button))
+        window.data_changed.connect(self._data_changed)
+        self._update_buttons()
+        self.reload()
+
+    # --- list ------------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event):
+        self._closing = True
+        self.model.stop()
+        super().closeEvent(event)
+
+    def status(self) -> str | None:
+        return TABS[self.tabs.currentIndex()][1]
+
+    def reload(self) -> None:
+        self.count_label.setText("Loading…")
+        self.model.reload(self.status(), self.search_edit.text())
+
+    def _loaded(self, count: int) -> None:
+        what = f"{count:,} customer{'s' if count != 1 else ''}"
+        if self.search_edit.text().strip():
+            what += f" matching “{self.search_edit.text().strip()}”"
+        self.count_label.setText(what)
+        self.header.set_subtitle("Everyone who has shopped with you: find, add, edit and look after them")
+        if self._select_after_load:
+            self.select_customer(self._select_after_load)
+            self._select_after_load = None
+        self._update_buttons()
+
+    def select_customer(self, customer_id: str) -> bool:
+        row = self.model.row_of_id(customer_id)
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, NAME))
+        return True
+
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.model.data(index, ID_ROLE)
+
+    def _update_buttons(self) -> None:
+        chosen = self.current_id() is not None
+        for button in (self.view_button, self.edit_button, self.delete_button):
+            button.setEnabled(chosen)
+
+    def _data_changed(self, table: str) -> None:
+        if table == "customer":
+            self.reload()
+
+    def after_save(self, customer_id: str) -> None:
+        self._select_after_load = customer_id
+        self.window_.data_changed.emit("customer")
+
+    # --- actions -----------------------------------------------------------------------------------------------
+
+    def _open(self, dialog):
+        self.window_.keep_open(dialog)
+        dialog.open() if hasattr(dialog, "open") else dialog.show()
+        return dialog
+
+    def add_customer(self):
+        from ui.customer_form import CustomerForm
+
+        return self._open(CustomerForm(self, self.manager, None, on_saved=self.after_save))
+
+    def edit_customer(self, customer_id: str | None = None):
+        from ui.customer_form import CustomerForm
+
+        customer_id = customer_id or self.current_id()
+        if customer_id:
+            return self._open(CustomerForm(self, self.manager, customer_id, on_saved=self.after_save))
+        return None
+
+    def view_customer(self, customer_id: str | None = None):
+        from ui.customer_view import CustomerView
+
+        customer_id = customer_id or self.current_id()
+        if customer_id:
+            return self._open(CustomerView(self, self.window_, self.manager, customer_id))
+        return None
+
+    def delete_customer(self):
+        customer_id = self.current_id()
+        if not customer_id:
+            return None
+        customer = customers.get(customer_id)
+        if customers.has_sales(customer_id):
+            text = (f"{customer.name} has bought from you, so their record is kept for the books and "
+                    "marked inactive instead of deleted. Continue?")
+            yes = "Deactivate"
+        else:
+            text = f"Delete {customer.name}? They have no sales; the record is removed from every till."
+            yes = "Delete"
+        return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes)
+
+    def _delete(self, customer_id: str) -> str | None:
+        try:
+            outcome = customers.delete(customer_id, self.manager)
+        except TillError as exc:
+            show_message(self, "Customer not deleted", exc.message)
+            return None
+        self.window_.data_changed.emit("customer")
+        return outcome
+
+    def open_duplicates(self):
+        from ui.duplicates_dialog import DuplicatesDialog
+
+        return self._open(DuplicatesDialog(self, self.window_, self.manager))
+
+    def open_pricing(self):
+        from ui.catalogue_dialogs import PricingDialog
+
+        return self._open(PricingDialog(self, self.window_, self.manager, customer_id=self.current_id()))
+
+    def open_import(self):
+        from ui.import_dialog import ImportDialog
+
+        return self._open(ImportDialog(self, self.window_, self.manager))
+
+    def export_csv(self, path: str | None = None):
+        """Export the customers of the current tab to CSV (asks where unless ``path`` is given)."""
+        if path is None:
+            suggested = f"customers-{dt.date.today().isoformat()}.csv"
+            return choose_save_path(self, "Export customers", suggested, "CSV files (*.csv)", self.export_csv)
+        status = self.status()
+        self.count_label.setText("Exporting…")
+
+        def done(count):
+            self.count_label.setText(f"Exported {count:,} customers to {path}")
+
+        self.window_.reads.submit(export.export_customers, path, status, on_done=when_alive(self, done),
+                                  on_error=when_alive(self, lambda exc: show_message(self, "Export failed", str(exc))))
+        return None

@@ -1,0 +1,210 @@
+"""Import customers from CSV (``importDialog``): choose the file, see a preview, map its columns to the
+customer's fields, check it (nothing written), import, and read the rows that were rejected and why.
+Reading and importing run off the UI thread; a broken file imports nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app import customer_import
+from app.customer_import import FIELD_LABELS, FIELDS, REQUIRED
+from ui.form_helpers import (
+    BACKOFFICE_QSS,
+    InlineMessage,
+    PageHeader,
+    choose_open_path,
+    hbox,
+    named,
+    primary,
+    set_role,
+    when_alive,
+)
+
+PREVIEW_ROWS = 12
+
+
+def _table(name: str) -> QTableWidget:
+    table = named(QTableWidget(0, 0), name, name)
+    table.verticalHeader().setDefaultSectionSize(28)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    return table
+
+
+class ImportDialog(QDialog):
+    def __init__(self, parent, window, manager):
+        super().__init__(parent)
+        self.window_ = window
+        self.manager = manager
+        self.path: Path | None = None
+        self.table: customer_import.Table | None = None
+        self.result: customer_import.ImportResult | None = None
+        self.busy = False
+        self.setObjectName("importDialog")
+        self.setAccessibleName("Import customers")
+        self.setWindowTitle("Import customers")
+        self.setWindowModality(Qt.WindowModal)
+        self.setStyleSheet(BACKOFFICE_QSS)
+        self.resize(1000, 720)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(PageHeader(
+            "Import customers",
+            "A CSV file (UTF-8) whose first row names the columns. Name and phone are required; a phone that "
+            "is already a customer's updates that customer."))
+
+        self.choose_button = named(QPushButton("Choose CSV file…"), "chooseImportFileButton", "Choose file")
+        self.choose_button.clicked.connect(
+            lambda: choose_open_path(self, "Customers to import", "CSV files (*.csv *.txt)", self.load_file))
+        self.file_label = named(QLabel("No file chosen"), "importFileLabel", "File")
+        set_role(self.file_label, "hint")
+        layout.addLayout(hbox(self.choose_button, self.file_label, None))
+
+        self.preview = _table("importPreviewView")
+        layout.addWidget(self.preview, 2)
+
+        mapping = QFrame()
+        mapping.setObjectName("sidePanel")
+        grid = QGridLayout(mapping)
+        grid.addWidget(QLabel("<b>Columns</b>: which column of the file fills each field"), 0, 0, 1, 6)
+        self.mapping_combos: dict[str, QComboBox] = {}
+        for n, field in enumerate(FIELDS):
+            combo = named(QComboBox(), f"map_{field}Combo", f"Column for {FIELD_LABELS[field]}")
+            combo.currentIndexChanged.connect(lambda _: self._mapping_changed())
+            self.mapping_combos[field] = combo
+            label = QLabel(FIELD_LABELS[field] + (" *" if field in REQUIRED else ""))
+            grid.addWidget(label, 1 + n // 3, (n % 3) * 2)
+            grid.addWidget(combo, 1 + n // 3, (n % 3) * 2 + 1)
+        layout.addWidget(mapping)
+
+        self.summary = InlineMessage("importSummaryLabel")
+        self.check_button = named(QPushButton("Check file"), "checkImportButton", "Check file")
+        self.import_button = primary(named(QPushButton("Import"), "runImportButton", "Import"))
+        self.check_button.clicked.connect(lambda: self.run(dry_run=True))
+        self.import_button.clicked.connect(lambda: self.run(dry_run=False))
+        for button in (self.choose_button, self.check_button, self.import_button):
+            button.setAutoDefault(False)
+        layout.addLayout(hbox(self.summary, None, self.check_button, self.import_button))
+
+        self.rejected_title = QLabel("<b>Rejected rows</b>")
+        layout.addWidget(self.rejected_title)
+        self.rejected = _table("importRejectedView")
+        self.rejected.setColumnCount(2)
+        self.rejected.setHorizontalHeaderLabels(["Line", "Why it was not imported"])
+        self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.rejected.verticalHeader().hide()
+        layout.addWidget(self.rejected, 1)
+        close = QPushButton("Close")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        layout.addLayout(hbox(None, close))
+        self._update_buttons()
+
+    # --- file -----------------------------------------------------------------------------------------------
+
+    def load_file(self, path: str) -> None:
+        """Read the file on a worker, then show the preview and the guessed column mapping."""
+        self.path = Path(path)
+        self.file_label.setText(f"Reading {self.path.name}…")
+        self.busy = True
+        self._update_buttons()
+        self.window_.reads.submit(customer_import.read_table, self.path, on_done=when_alive(self, self._loaded),
+                                  on_error=when_alive(self, self._failed))
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.table = None
+        self.summary.bad(getattr(exc, "message", str(exc)))
+        self.file_label.setText(self.path.name if self.path else "No file chosen")
+        self._update_buttons()
+
+    def _loaded(self, table: customer_import.Table) -> None:
+        self.busy = False
+        self.table = table
+        self.file_label.setText(f"{self.path.name} · {len(table.rows):,} rows · columns: {', '.join(table.header)}")
+        self.preview.clear()
+        self.preview.setColumnCount(len(table.header))
+        self.preview.setHorizontalHeaderLabels(table.header)
+        shown = table.rows[:PREVIEW_ROWS]
+        self.preview.setRowCount(len(shown))
+        self.preview.setVerticalHeaderLabels([str(line) for line, _ in shown])
+        for r, (_line, fields) in enumerate(shown):
+            for c, value in enumerate(fields[: len(table.header)]):
+                self.preview.setItem(r, c, QTableWidgetItem(value))
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        guessed = customer_import.auto_mapping(table.header)
+        for field, combo in self.mapping_combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("(not imported)", None)
+            for index, name in enumerate(table.header):
+                combo.addItem(name or f"Column {index + 1}", index)
+            combo.setCurrentIndex(max(0, combo.findData(guessed.get(field))))
+            combo.blockSignals(False)
+        self.summary.clear_message()
+        self.rejected.setRowCount(0)
+        self._mapping_changed()
+
+    def mapping(self) -> dict[str, int]:
+        return {f: c.currentData() for f, c in self.mapping_combos.items() if c.currentData() is not None}
+
+    def _mapping_changed(self) -> None:
+        missing = [FIELD_LABELS[f] for f in REQUIRED if f not in self.mapping()]
+        if self.table is not None and missing:
+            self.summary.bad(f"Choose the column for {' and '.join(missing)}.")
+        elif self.table is not None:
+            self.summary.clear_message()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ready = self.table is not None and not self.busy and all(f in self.mapping() for f in REQUIRED)
+        self.check_button.setEnabled(ready)
+        self.import_button.setEnabled(ready)
+        self.choose_button.setEnabled(not self.busy)
+
+    # --- import --------------------------------------------------------------------------------------------
+
+    def run(self, dry_run: bool) -> None:
+        if self.table is None:
+            return
+        self.busy = True
+        self._update_buttons()
+        self.summary.ok("Checking…" if dry_run else "Importing…")
+        runner = self.window_.reads if dry_run else self.window_.writes
+        runner.submit(customer_import.import_table, self.table, self.mapping(), self.manager, dry_run=dry_run,
+                      source=self.path.name if self.path else "", on_done=when_alive(self, self._finished),
+                      on_error=when_alive(self, self._failed))
+
+    def _finished(self, result: customer_import.ImportResult) -> None:
+        self.busy = False
+        self.result = result
+        text = result.summary()
+        if result.dry_run:
+            text = "Check only, nothing written: " + text
+        (self.summary.bad if result.rejected else self.summary.ok)(text)
+        self.rejected_title.setText(f"<b>Rejected rows</b> ({len(result.rejected):,})")
+        self.rejected.setRowCount(len(result.rejected))
+        for r, rejected in enumerate(result.rejected):
+            line = QTableWidgetItem(str(rejected.line))
+            line.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            self.rejected.setItem(r, 0, line)
+            self.rejected.setItem(r, 1, QTableWidgetItem(rejected.reason))
+        if not result.dry_run and (result.added or result.updated):
+            self.window_.data_changed.emit("customer")
+        self._update_buttons()

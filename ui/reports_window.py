@@ -1,0 +1,381 @@
+"""Sales reports (``reportsWindow``): a date range, the Customer Profile as a filter
+(``reportProfileFilterCombo``), the filtered total (``reportTotalLabel``), a chart of sales by profile
+over time, and tables by day, profile, customer category, cashier, payment method and top customers;
+export to CSV and PDF.
+
+Reports are computed on a worker thread (app/reports.py reads per-day summaries), so the window never
+freezes; an answer for filters that have since changed is dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import defaultdict
+
+from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+from PySide6.QtCore import QDate, QDateTime, QMargins, QSize, Qt, QTime, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import export, reports, settings
+from app.money import format_money
+from ui.form_helpers import (
+    BACKOFFICE_QSS,
+    PageHeader,
+    StatCard,
+    choose_save_path,
+    hbox,
+    named,
+    primary,
+    set_role,
+    when_alive,
+)
+
+PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569", "#dc2626"]
+RANGES = ["Today", "Yesterday", "Last 7 days", "This month", "Last 30 days", "This year", "Last 365 days", "Custom"]
+
+
+def range_for(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    if name == "Today":
+        return today, today
+    if name == "Yesterday":
+        day = today - dt.timedelta(days=1)
+        return day, day
+    if name == "Last 7 days":
+        return today - dt.timedelta(days=6), today
+    if name == "This month":
+        return today.replace(day=1), today
+    if name == "Last 30 days":
+        return today - dt.timedelta(days=29), today
+    if name == "This year":
+        return today.replace(month=1, day=1), today
+    return today - dt.timedelta(days=364), today
+
+
+def _bucket(day: dt.date, days: int) -> dt.date:
+    """Chart buckets: days for up to two months, weeks up to about a year and a half, then months."""
+    if days <= 62:
+        return day
+    if days <= 550:
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+class ReportsWindow(QWidget):
+    report_ready = Signal(object)
+
+    def __init__(self, window, manager):
+        super().__init__(window, Qt.Window)
+        self.window_ = window
+        self.manager = manager
+        self.currency = settings.get("currency")
+        self.report: reports.SalesReport | None = None
+        self._generation = 0
+        self.loading = False
+        self.setObjectName("reportsWindow")
+        self.setAccessibleName("Reports")
+        self.setWindowTitle("Sales reports")
+        self.setStyleSheet(BACKOFFICE_QSS)
+        self.resize(1200, 820)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        self.header = PageHeader("Sales reports", "")
+        self.export_csv_button = named(QPushButton("Export CSV…"), "exportReportCsvButton", "Export CSV")
+        self.export_pdf_button = named(QPushButton("Export PDF…"), "exportReportPdfButton", "Export PDF")
+        self.export_sales_button = named(QPushButton("Export bills…"), "exportSalesButton", "Export bills as CSV")
+        self.export_csv_button.clicked.connect(lambda: self.export_csv())
+        self.export_pdf_button.clicked.connect(lambda: self.export_pdf())
+        self.export_sales_button.clicked.connect(lambda: self.export_sales())
+        layout.addLayout(hbox(self.header, None, self.export_sales_button, self.export_csv_button,
+                              self.export_pdf_button))
+
+        self.range_combo = named(QComboBox(), "reportRangeCombo", "Period")
+        self.range_combo.addItems(RANGES)
+        self.from_edit = named(QDateEdit(), "reportFromDateEdit", "From")
+        self.to_edit = named(QDateEdit(), "reportToDateEdit", "To")
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.dateChanged.connect(self._dates_edited)
+        self.profile_combo = named(QComboBox(), "reportProfileFilterCombo", "Customer profile")
+        self.profile_combo.setMinimumWidth(200)
+        self._fill_profiles()
+        self.profile_combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.range_combo.currentTextChanged.connect(self._range_chosen)
+        self.refresh_button = primary(named(QPushButton("Refresh"), "refreshReportButton", "Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.status = named(QLabel(""), "reportStatusLabel", "Report status")
+        set_role(self.status, "hint")
+        filters = hbox(QLabel("Period"), self.range_combo, QLabel("From"), self.from_edit, QLabel("to"), self.to_edit,
+                       QLabel("Customer profile"), self.profile_combo, self.refresh_button, None, self.status)
+        layout.addLayout(filters)
+
+        self.total_card = StatCard("Total sales", format_money(0, self.currency), "reportTotalLabel")
+        self.total_label = self.total_card.value
+        self.bills_card = StatCard("Bills", "0", "reportBillsLabel")
+        self.average_card = StatCard("Average bill", format_money(0, self.currency), "reportAverageLabel")
+        self.tax_card = StatCard("Tax", format_money(0, self.currency), "reportTaxLabel")
+        self.discount_card = StatCard("Discounts given", format_money(0, self.currency), "reportDiscountLabel")
+        layout.addLayout(hbox(self.total_card, self.bills_card, self.average_card, self.tax_card, self.discount_card))
+
+        self.chart = QChart()
+        self.chart.setTitle("Sales by profile over time")
+        self.chart.legend().setAlignment(Qt.AlignBottom)
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.setBackgroundRoundness(8)
+        self.chart_view = named(QChartView(self.chart), "reportChartView", "Sales by profile over time")
+        self.chart_view.setRenderHint(QPainter.Antialiasing)
+        self.chart_view.setMinimumHeight(260)
+
+        self.tabs = named(QTabWidget(), "reportTabs", "Report tables")
+        self.tables: dict[str, QTableWidget] = {}
+        for title, key_name, _ in reports.SalesReport(dt.date.today(), dt.date.today(), None, self.currency).sections():
+            table = named(QTableWidget(0, 4), "report_" + title.lower().replace(" ", "_") + "View", title)
+            table.setHorizontalHeaderLabels([key_name, "Payments" if key_name == "Method" else "Bills", "Total", "Share"])
+            table.verticalHeader().hide()
+            table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+            table.setAlternatingRowColors(True)
+            table.setShowGrid(False)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            table.verticalHeader().setDefaultSectionSize(30)
+            self.tables[title] = table
+            short = {"Sales by customer category": "Category", "Sales by payment method": "Payment"}.get(title)
+            self.tabs.addTab(table, short or title.replace("Sales by ", "").capitalize())
+        body = hbox(self.chart_view, self.tabs)
+        body.setStretch(0, 3)
+        body.setStretch(1, 2)
+        layout.addLayout(body, 1)
+
+        window.data_changed.connect(self._data_changed)
+        self.range_combo.setCurrentText("Last 30 days")
+        self._range_chosen("Last 30 days")
+
+    # --- filters ----------------------------------------------------------------------------------------
+
+    def _fill_profiles(self) -> None:
+        current = self.profile_combo.currentData() if self.profile_combo.count() else reports.ALL_PROFILES
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        for label, value in reports.profile_choices():
+            self.profile_combo.addItem(label, value)
+        index = next((i for i in range(self.profile_combo.count()) if self.profile_combo.itemData(i) == current), 0)
+        self.profile_combo.setCurrentIndex(index)
+        self.profile_combo.blockSignals(False)
+
+    def _range_chosen(self, name: str) -> None:
+        if name == "Custom":
+            return
+        start, end = range_for(name, dt.date.today())
+        self._setting_dates = True
+        self.from_edit.setDate(QDate(start.year, start.month, start.day))
+        self.to_edit.setDate(QDate(end.year, end.month, end.day))
+        self._setting_dates = False
+        self.refresh()
+
+    def _dates_edited(self, *_):
+        if getattr(self, "_setting_dates", False):
+            return
+        self.range_combo.blockSignals(True)
+        self.range_combo.setCurrentText("Custom")
+        self.range_combo.blockSignals(False)
+        self.refresh()
+
+    def set_profile(self, profile_id: str | None) -> None:
+        """Choose the profile filter by id (None: all profiles, "": bills with no profile)."""
+        for i in range(self.profile_combo.count()):
+            if self.profile_combo.itemData(i) == profile_id:
+                self.profile_combo.setCurrentIndex(i)
+                return
+        raise ValueError(f"no profile {profile_id!r} in the filter")
+
+    def dates(self) -> tuple[dt.date, dt.date]:
+        return self.from_edit.date().toPython(), self.to_edit.date().toPython()
+
+    def _data_changed(self, table: str) -> None:
+        if table == "customer_profile":
+            self._fill_profiles()
+        if table in ("bill", "customer_profile", "sale"):
+            self.refresh()
+
+    # --- running --------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        start, end = self.dates()
+        profile = self.profile_combo.currentData()
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.status.setText("Updating…")
+        self.window_.reads.submit(reports.sales_report, start, end, profile,
+                                  on_done=when_alive(self, lambda r: self._show(generation, r)),
+                                  on_error=when_alive(self, lambda exc: self._failed(generation, exc)))
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self.loading = False
+            self.status.setText(f"Could not run the report: {getattr(exc, 'message', exc)}")
+
+    def _show(self, generation: int, report: reports.SalesReport) -> None:
+        if generation != self._generation:
+            return
+        self.report = report
+        money = lambda v: format_money(v, report.currency)  # noqa: E731
+        self.total_card.set(money(report.total))
+        self.bills_card.set(f"{report.bills:,}")
+        self.average_card.set(money(report.average_bill))
+        self.tax_card.set(money(report.tax))
+        self.discount_card.set(money(report.discount))
+        for title, _key, rows in report.sections():
+            table = self.tables[title]
+            table.setRowCount(len(rows))
+            whole = sum(r.total for r in rows) or 1
+            for n, row in enumerate(rows):
+                label = row.label
+                if title == "Sales by day":
+                    label = dt.date.fromisoformat(row.label).strftime("%a %d %b %Y")
+                cells = [label, f"{row.bills:,}", money(row.total), f"{row.total * 100 / whole:.1f}%"]
+                for c, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    if c:
+                        item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    table.setItem(n, c, item)
+        self._draw_chart(report)
+        self.header.set_subtitle(f"{report.start.strftime('%d %b %Y')} – {report.end.strftime('%d %b %Y')} · "
+                                 f"{self.profile_combo.currentText()}")
+        self.status.setText(f"Updated {dt.datetime.now().strftime('%H:%M:%S')}")
+        self.loading = False
+        self.report_ready.emit(report)
+
+    def _draw_chart(self, report: reports.SalesReport) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        days = (report.end - report.start).days + 1
+        axis_x = QDateTimeAxis()
+        axis_x.setFormat("d MMM" if days <= 62 else "MMM yyyy")
+        axis_x.setTickCount(min(8, max(2, days)))
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%.0f")
+        axis_y.setTitleText(report.currency)
+        chart.addAxis(axis_x, Qt.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignLeft)
+        peak = 0
+        ordered = sorted(report.profile_series.items(), key=lambda kv: -sum(v for _, v in kv[1]))
+        for n, (label, points) in enumerate(ordered):
+            buckets: dict[dt.date, int] = defaultdict(int)
+            for day, total in points:
+                buckets[_bucket(day, days)] += total
+            series = QLineSeries()
+            series.setName(label)
+            pen = QPen(QColor(PALETTE[n % len(PALETTE)]))
+            pen.setWidthF(2.4)
+            series.setPen(pen)
+            series.setPointsVisible(days <= 31)
+            for day, total in sorted(buckets.items()):
+                moment = QDateTime(QDate(day.year, day.month, day.day), QTime(12, 0))
+                value = total / (10 ** (0 if report.currency == "JPY" else 2))
+                peak = max(peak, value)
+                series.append(moment.toMSecsSinceEpoch(), value)
+            chart.addSeries(series)
+            series.attachAxis(axis_x)
+            series.attachAxis(axis_y)
+        start = QDateTime(QDate(report.start.year, report.start.month, report.start.day), QTime(0, 0))
+        end = QDateTime(QDate(report.end.year, report.end.month, report.end.day), QTime(23, 59))
+        axis_x.setRange(start, end)
+        axis_y.setRange(0, max(10, peak * 1.1))
+        axis_y.applyNiceNumbers()
+        chart.legend().setVisible(bool(ordered))
+        chart.setTitle("Sales by profile over time" + ("" if ordered else ": no sales in this period"))
+
+    # --- export -----------------------------------------------------------------------------------------------
+
+    def _suggested(self, ext: str) -> str:
+        start, end = self.dates()
+        return f"sales-{start.isoformat()}-to-{end.isoformat()}.{ext}"
+
+    def export_csv(self, path: str | None = None):
+        if self.report is None:
+            return None
+        if path is None:
+            return choose_save_path(self, "Export report as CSV", self._suggested("csv"), "CSV files (*.csv)",
+                                    self.export_csv)
+        export.export_report(self.report, path, self.profile_combo.currentText())
+        self.status.setText(f"Saved {path}")
+        return path
+
+    def export_sales(self, path: str | None = None):
+        """Every bill of the period (and profile) as CSV, written on a worker."""
+        if path is None:
+            return choose_save_path(self, "Export bills as CSV", self._suggested("csv").replace("sales-", "bills-"),
+                                    "CSV files (*.csv)", self.export_sales)
+        start, end = self.dates()
+        self.status.setText("Exporting bills…")
+        self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
+                                  on_done=when_alive(self, lambda n: self.status.setText(f"Saved {n:,} bills to {path}")),
+                                  on_error=when_alive(self, lambda exc: self.status.setText(f"Export failed: {exc}")))
+        return None
+
+    def export_pdf(self, path: str | None = None):
+        if self.report is None:
+            return None
+        if path is None:
+            return choose_save_path(self, "Export report as PDF", self._suggested("pdf"), "PDF files (*.pdf)",
+                                    self.export_pdf)
+        writer = QPdfWriter(path)
+        writer.setPageSize(QPageSize(QPageSize.A4))
+        writer.setPageOrientation(QPageLayout.Portrait)
+        writer.setResolution(150)
+        writer.setTitle("Sales report")
+        document = QTextDocument()
+        chart_image = self.chart_view.grab().toImage()
+        document.addResource(QTextDocument.ImageResource, "chart.png", chart_image)
+        document.setHtml(self.report_html(chart_width=min(900, chart_image.width())))
+        document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+        document.print_(writer)
+        self.status.setText(f"Saved {path}")
+        return path
+
+    def report_html(self, chart_width: int = 900) -> str:
+        r = self.report
+        money = lambda v: format_money(v, r.currency)  # noqa: E731
+        esc = html.escape
+        parts = [
+            "<html><body style='font-family: sans-serif; font-size: 10pt'>",
+            f"<h2>{esc(settings.get('shop_name'))}: sales report</h2>",
+            f"<p>{r.start.strftime('%d %b %Y')} – {r.end.strftime('%d %b %Y')} · Profile: "
+            f"{esc(self.profile_combo.currentText())}</p>",
+            f"<p><b>Total {money(r.total)}</b> · {r.bills:,} bills · average {money(r.average_bill)} · "
+            f"tax {money(r.tax)} · discounts {money(r.discount)}</p>",
+            f"<p><img src='chart.png' width='{chart_width}'></p>",
+        ]
+        for title, key_name, rows in r.sections():
+            if not rows:
+                continue
+            parts.append(f"<h3>{esc(title)}</h3><table border='0' cellspacing='0' cellpadding='3' width='100%'>")
+            parts.append(f"<tr style='background:#eef1f5'><th align='left'>{esc(key_name)}</th>"
+                         "<th align='right'>Bills</th><th align='right'>Total</th></tr>")
+            for row in rows:
+                parts.append(f"<tr><td>{esc(row.label)}</td><td align='right'>{row.bills:,}</td>"
+                             f"<td align='right'>{money(row.total)}</td></tr>")
+            parts.append("</table>")
+        parts.append(f"<p style='color:#666'>Printed {dt.datetime.now().strftime('%d %b %Y %H:%M')}</p>")
+        parts.append("</body></html>")
+        return "".join(parts)
+
+    def sizeHint(self):
+        return QSize(1200, 820)
