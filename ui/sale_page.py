@@ -325,7 +325,7 @@ class SalePage(QWidget):
         self.tax_caption.setText("Tax (added)" if priced.tax_added else "Tax (included)")
         self.tax_label.setText(format_money(priced.tax_total, money))
         instructions = cart.instructions()
-        self.instructions_label.setText("📝 " + instructions.replace("\n", " · ") if instructions else "")
+        self.instructions_label.setText("Instructions: " + instructions.replace("\n", " · ") if instructions else "")
         self.instructions_label.setVisible(bool(instructions))
         self.pay_button.setText(f"Pay {format_money(priced.total, money)}  F12" if cart.lines else "Pay  F12")
         self._show_customer()

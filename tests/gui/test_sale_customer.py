@@ -4,6 +4,7 @@ applied, the allergen confirmation, quick add with the duplicate-phone offer, in
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sale_steps import (
     assert_database_matches_receipt,
@@ -157,6 +158,7 @@ def test_a_scan_during_the_allergy_warning_is_not_taken_as_the_answer(qtbot, til
 def test_inactive_customer_is_listed_but_refused_with_the_reason(qtbot, till_window):
     start(qtbot, till_window)
     picker = choose_customer(qtbot, till_window, "Michael Chen", expect_pick=False)
+    QAbstractItemModelTester(picker.results_model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     assert picker.isVisible()
     assert "Inactive" in picker.results_model.index(0, 3).data()
     assert "Michael Chen is inactive" in picker.findChild(QLabel, "pickerMessageLabel").text()

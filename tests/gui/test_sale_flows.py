@@ -173,6 +173,9 @@ def test_receipt_view_pdf_and_escpos(qtbot, till_window, tmp_path):
     view = wait_dialog(qtbot, till_window, "receiptDialog")
     text = view.findChild(object, "receiptBrowser").toPlainText()
     assert sale.receipt_no in text and "Corner Café & Deli" in text and "$2.50" in text and "Change" in text
+    qtbot.keyClick(view, Qt.Key_P, Qt.ControlModifier)
+    preview = wait_dialog(qtbot, till_window, "receiptPrintPreview")  # Qt's print preview of the document
+    preview.close()
     qtbot.keyClick(view, Qt.Key_S, Qt.ControlModifier)
     saved = view.findChild(QLabel, "receiptMessageLabel").text()
     assert saved.startswith("Saved ")

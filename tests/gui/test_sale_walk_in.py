@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QLineEdit
 from sale_steps import (
     assert_database_matches_receipt,
     bill_rows,
@@ -18,6 +18,7 @@ from sale_steps import (
     scan,
     start,
     total_text,
+    wait_dialog,
 )
 
 from app import settings
@@ -81,6 +82,19 @@ def test_bad_entries_get_a_clear_message_and_change_nothing(qtbot, till_window):
         assert code_edit(till_window).text() == ""
     key(qtbot, till_window, Qt.Key_Minus)
     assert "already 1" in message(till_window) and bill_rows(till_window) == [("Espresso", "1", "$2.50")]
+    # an absurd or negative price typed by hand is refused in the price dialog
+    key(qtbot, till_window, Qt.Key_F7)
+    price = wait_dialog(qtbot, till_window, "priceDialog")
+    edit = price.findChild(QLineEdit, "promptEdit")
+    for typed, expected in [("999999999", "not a believable price"), ("-1", "cannot be negative"),
+                            ("2.505", "more decimals")]:
+        edit.selectAll()
+        qtbot.keyClicks(edit, typed)
+        qtbot.keyClick(edit, Qt.Key_Return)
+        assert expected in price.findChild(QLabel, "promptMessageLabel").text()
+        assert bill_rows(till_window) == [("Espresso", "1", "$2.50")]
+    qtbot.keyClick(edit, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: closed(price))
 
 
 def test_empty_bill_and_underpayment_are_refused(qtbot, till_window):
@@ -112,8 +126,6 @@ def test_empty_bill_and_underpayment_are_refused(qtbot, till_window):
 def test_find_item_by_name_adds_it(qtbot, till_window):
     start(qtbot, till_window)
     key(qtbot, till_window, Qt.Key_F3)
-    from sale_steps import wait_dialog
-
     dialog = wait_dialog(qtbot, till_window, "itemSearchDialog")
     edit = dialog.findChild(object, "itemSearchEdit")
     qtbot.keyClicks(edit, "veggie")
