@@ -9,7 +9,8 @@ the frozen build (packaging/build.py) is compared with it in the same run, the t
 
 Without --db a new demo database is made in a temp folder. With --db (for example a database made by
 `python -m benchmarks.generate`) its key is read from the benchmark keyring file (bench-data/keyring.json,
-or --keyring-file). Target: the frozen till starts within 1.5x of the source till.
+or --keyring-file); a database at an older schema is migrated by the warm-up run, as a till would do
+(with its backup copy beside it). Target: the frozen till starts within 1.5x of the source till.
 """
 
 from __future__ import annotations
