@@ -312,3 +312,21 @@ def test_hold_and_recall_keep_the_bill_until_it_is_paid(shop):
     assert HeldBill.select().count() == 0
     with pytest.raises(ValidationError, match="nothing to hold"):
         billing.hold(Cart(), shop["cashier"])
+
+
+def test_customer_on_the_bill_reads_the_same_preferences_and_terms_as_the_back_office(shop):
+    from app import preferences
+    from app.cart import effective_preferences
+    from db.models import CustomerCategory, LoyaltyTier
+
+    preferences.set_override(shop["emily"], "allergy.nuts", None, shop["manager"])  # an explicit null override
+    for customer in Customer.select().where(Customer.status == "active").limit(60):
+        assert effective_preferences(customer.id) == preferences.effective(customer)
+        loaded = load_customer(customer.id)
+        category = CustomerCategory.get_or_none(CustomerCategory.id == customer.category_id)
+        tier = LoyaltyTier.get_or_none(LoyaltyTier.id == customer.loyalty_tier_id)
+        assert loaded.terms.category_discount_bp == (category.discount_bp if category else 0)
+        assert loaded.terms.tier_discount_bp == (tier.discount_bp if tier else 0)
+        assert loaded.allergies == tuple(preferences.allergies(customer))
+        assert loaded.points == loyalty.balance(customer.id)
+    assert load_customer(shop["emily"].id).allergies == ()
