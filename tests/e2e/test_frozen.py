@@ -10,6 +10,7 @@ in a fresh temp home with a keyring backend given through TILL_KEYRING_BACKEND_F
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -169,6 +170,28 @@ def test_frozen_unexpected_start_up_error_is_reported_with_the_log(frozen, shop)
     result = shop.run(frozen, "--db", not_a_file, "--smoke-test")
     assert result.returncode == 70
     assert "Traceback" in result.stderr
+    assert "cannot start: unexpected error" in shop.log_text()
+
+
+def test_frozen_unexpected_start_up_error_waits_in_a_dialog_instead_of_exiting(frozen, shop):
+    not_a_file = shop.base / "a-folder.db"
+    not_a_file.mkdir()
+    (not_a_file / "x").write_text("x")
+    process = subprocess.Popen([str(frozen), "--db", str(not_a_file)], env=shop.env(), cwd=shop.base,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # until the error is logged (the dialog opens right after), at most 60 s
+            if "cannot start: unexpected error" in shop.log_text():
+                break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=0.1)
+                break
+        # the till is still there, waiting on its error dialog; it did not exit silently
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=1)
+    finally:
+        process.kill()
+        process.communicate()
     assert "cannot start: unexpected error" in shop.log_text()
 
 
