@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import customer_search, customers
-from app.customer_search import ROTATED, phone_prefixes, search
+from app.customer_search import phone_prefixes, search
 from db.ids import utcnow
 from db.models import Customer, database
 
@@ -66,10 +66,10 @@ def test_phone_prefixes_for_any_format():
 
 
 def test_every_scan_is_an_index_range_scan(demo_db):
-    """The property that keeps a keystroke under 10 ms at a million customers: no scan of the table."""
-    for column, index in [("c.name_norm", "customer_name_norm"), (ROTATED, "customer_name_rotated"),
-                          ("c.phone", "customer_phone"), ("c.email", "customer_email")]:
-        sql = (f"EXPLAIN QUERY PLAN {customer_search._SELECT}{column} >= ? AND {column} < ?"
-               f"{customer_search._LIVE} ORDER BY {column} LIMIT ?")
-        plan = " ".join(row[-1] for row in database.execute_sql(sql, ("a", "b", 20)))
-        assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
+    """The property that keeps a keystroke under 10 ms at a million customers: an ordered range scan of
+    one index that stops at the limit, never a scan or a sort of every match, even with statistics."""
+    database.execute_sql("ANALYZE")  # statistics once made a skip-scan of another index look cheaper
+    for column, index in customer_search.INDEXES.items():
+        plan = " ".join(row[-1] for row in database.execute_sql(
+            "EXPLAIN QUERY PLAN " + customer_search.scan_sql(column), ("a", "b", 20)))
+        assert f"USING INDEX {index} (" in plan and "TEMP B-TREE" not in plan and "ANY(" not in plan, plan
