@@ -1,28 +1,207 @@
-"""The status-bar sync indicator (foundation: shows waiting changes; the sync work adds the worker)."""
+"""The status-bar sync indicator and the background sync worker it drives.
+
+``syncStatusLabel`` shows online/offline, the changes waiting to sync and the last successful sync. The
+work happens on app/sync/worker.py's thread (its own database connection); its reports arrive here by a
+queued signal, so the UI thread never waits for the network or the database. Clicking the label shows a
+manager the changes the central store refused and the conflicts it decided (``syncProblemsDialog``).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+import dataclasses
+import datetime as dt
 
-from app import settings
-from db import outbox
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+from app.sync import problems
+from app.sync.worker import Status, SyncWorker, read_status
+
+
+class _Relay(QObject):
+    status = Signal(object)
+
+
+class _ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event):
+        if event.button() == Qt.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "never"
+    local = moment.astimezone()
+    if local.date() == dt.datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d %b %H:%M")
+
+
+def _plain(value) -> str:
+    if isinstance(value, dict) and "kept_by" in value:
+        return f"kept by {str(value['kept_by'])[-8:]}"
+    return "" if value is None else str(value)
+
+
+def describe(status: Status) -> tuple[str, str]:
+    """(label text, tooltip) for a status."""
+    waiting = f"{status.waiting} change{'s' if status.waiting != 1 else ''} waiting"
+    if not status.linked:
+        text = f"● Not linked to a central store · {waiting}"
+    elif status.syncing:
+        text = f"⟳ Syncing… · {waiting}"
+    elif status.online is False:
+        text = f"● Offline · {waiting} · last sync {_when(status.last_sync_at)}"
+    elif status.error:
+        text = f"● Sync problem · {waiting} · last sync {_when(status.last_sync_at)}"
+    elif status.online:
+        text = f"● Online · {waiting} · last sync {_when(status.last_sync_at)}"
+    else:
+        text = f"● Connecting… · {waiting}"
+    if status.quarantined:
+        text += f" · ⚠ {status.quarantined} refused (manager)"
+    tip = [status.error or status.summary or ""]
+    if status.quarantined or status.conflicts:
+        tip.append(f"{status.quarantined} refused change(s), {status.conflicts} conflict(s): click to review")
+    return text, "\n".join(t for t in tip if t)
 
 
 class SyncStatus:
     def __init__(self, window):
         self.window = window
-        self.label = QLabel()
+        self.status: Status | None = None
+        self.label = _ClickableLabel("● Checking sync…")
         self.label.setObjectName("syncStatusLabel")
         self.label.setAccessibleName("Sync status")
-        self.refresh()
+        self.label.setCursor(Qt.PointingHandCursor)
+        self.label.clicked.connect(self.show_problems)
+        self._relay = _Relay(window)
+        self._relay.status.connect(self._show)
+        # the first figures at start-up (one indexed count); every later one comes from the worker
+        self._show(read_status())
+        self.worker = SyncWorker(window.till.path, self._relay.status.emit)
+        self.worker.start()
 
-    def refresh(self):
-        waiting = outbox.pending_count()
-        where = "not linked to a central store" if not settings.local("central_url") else "offline"
-        self.label.setText(f"● Offline ({where}) · {waiting} changes waiting to sync")
+    # --- what the window and the sale call ------------------------------------------------------------------
 
-    def sync_now(self):
-        self.refresh()
+    def refresh(self) -> None:
+        """Recount the waiting changes (on the worker's thread) and show them."""
+        self.worker.refresh()
 
-    def stop(self):
-        pass
+    def sync_now(self) -> None:
+        if self.status is not None and self.status.linked:
+            self.label.setText(describe(dataclasses.replace(self.status, syncing=True))[0])
+        self.worker.request()
+
+    def request_sync(self) -> None:
+        """Called after each completed sale: push it soon."""
+        self.worker.request()
+
+    def stop(self) -> None:
+        self.worker.stop()
+
+    # --- showing ------------------------------------------------------------------------------------------
+
+    def _show(self, status: Status) -> None:
+        self.status = status
+        text, tip = describe(status)
+        self.label.setText(text)
+        self.label.setToolTip(tip)
+        self.label.setAccessibleDescription(tip or text)
+        colour = "#8a1c1c" if status.quarantined or (status.linked and status.online is False) else ""
+        self.label.setStyleSheet(f"color: {colour}" if colour else "")
+
+    def show_problems(self) -> None:
+        self.window.run_as_manager("review sync problems", self._open_problems)
+
+    def _open_problems(self, manager) -> None:
+        dialog = SyncProblemsDialog(self.window, self)
+        self.window.keep_open(dialog)
+        dialog.open()
+
+
+class SyncProblemsDialog(QDialog):
+    """Refused changes (with the store's reason) and decided conflicts, read off the UI thread."""
+
+    def __init__(self, window, sync_status: SyncStatus):
+        super().__init__(window)
+        self.setObjectName("syncProblemsDialog")
+        self.setWindowTitle("Sync problems")
+        self.window_ = window
+        self.sync_status = sync_status
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        tabs = QTabWidget()
+        self.refused_view = self._table("quarantinedView", ["Made", "What", "Why the central store refused it"])
+        self.conflicts_view = self._table("conflictsView", ["When", "What", "Field", "Kept", "Lost"])
+        tabs.addTab(self.refused_view, "Refused changes")
+        tabs.addTab(self.conflicts_view, "Conflicts")
+        layout.addWidget(tabs)
+        buttons = QHBoxLayout()
+        self.retry_button = QPushButton("Send refused changes again")
+        self.retry_button.setObjectName("retryRefusedButton")
+        self.retry_button.setAutoDefault(False)
+        self.retry_button.clicked.connect(self._retry)
+        close = QPushButton("Close")
+        close.setObjectName("closeSyncProblemsButton")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(self.retry_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self._seqs: list[int] = []
+        self.load()
+
+    @staticmethod
+    def _table(name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(True)
+        return table
+
+    def load(self) -> None:
+        self.window_.reads.submit(lambda: (problems.refused(), problems.conflicts()), on_done=self._fill)
+
+    def _fill(self, result) -> None:
+        refused, conflicts = result
+        self._seqs = [r.seq for r in refused]
+        self._rows(self.refused_view, [(_when(r.made_at), r.what, r.reason) for r in refused])
+        self._rows(self.conflicts_view, [(_when(c.at), f"{c.table_name.replace('_', ' ')} {c.row_id[-8:]}", c.field,
+                                          _plain(c.winner), _plain(c.loser)) for c in conflicts])
+        self.retry_button.setEnabled(bool(refused))
+
+    @staticmethod
+    def _rows(table: QTableWidget, rows: list[tuple]) -> None:
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(str(value)))
+        for c in range(table.columnCount() - 1):
+            table.resizeColumnToContents(c)
+        table.resizeRowsToContents()
+
+    def _retry(self) -> None:
+        seqs = list(self._seqs)
+        self.retry_button.setEnabled(False)
+
+        def done(_count):
+            self.sync_status.request_sync()
+            self.load()
+
+        self.window_.writes.submit(problems.requeue, seqs, on_done=done)

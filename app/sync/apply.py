@@ -278,7 +278,12 @@ def _apply_bill_stats(new_bill_ids: list[str], child_bill_ids: set[str], touched
         points: dict[str, int] = {}
         for entry in LoyaltyEntry.select(LoyaltyEntry.bill, LoyaltyEntry.points).where(LoyaltyEntry.bill.in_(chunk)):
             points[entry.bill_id] = points.get(entry.bill_id, 0) + entry.points
+        merged = _merged_customers({b.customer_id for b in bills if b.customer_id})
         for bill in bills:
+            if bill.customer_id in merged:
+                # a merged customer's bills count for the customer it was merged into (app/stats.bill_owners)
+                touched.update(merged[bill.customer_id])
+                continue
             stats.apply_bill(bill, lines.get(bill.id, []), payments.get(bill.id, []), points.get(bill.id, 0))
     late = [b for b in child_bill_ids if b not in new]
     for start in range(0, len(late), 500):
@@ -288,6 +293,24 @@ def _apply_bill_stats(new_bill_ids: list[str], child_bill_ids: set[str], touched
     for customer_id in touched:
         stats.recompute(customer_id)
     return len(new_bill_ids)
+
+
+def _merged_customers(ids: set[str]) -> dict[str, list[str]]:
+    """For each of ``ids`` merged into another customer: itself and the customers up its merge chain."""
+    out = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row_id, target in database.execute_sql(
+                f"SELECT id, merged_into_id FROM customer WHERE id IN ({marks}) AND merged_into_id IS NOT NULL", chunk):
+            chain = [row_id]
+            while target and target not in chain and len(chain) < 50:
+                chain.append(target)
+                row = database.execute_sql("SELECT merged_into_id FROM customer WHERE id = ?", (target,)).fetchone()
+                target = row[0] if row else None
+            out[row_id] = chain
+    return out
 
 
 def rebuild_all_stats() -> int:
