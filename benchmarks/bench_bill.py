@@ -48,6 +48,7 @@ def main(argv=None) -> int:
     p.add_argument("--adds", type=int, default=3000)
     p.add_argument("--sales", type=int, default=300)
     p.add_argument("--seed", type=int, default=5)
+    p.add_argument("--source", type=Path, help="the generated database to copy (default: the shared one for the sizes)")
     args = p.parse_args(argv)
     use_bench_keyring()
 
@@ -57,8 +58,8 @@ def main(argv=None) -> int:
     from benchmarks.generate import generate
     from db.keystore import SERVICE, account_for
 
-    source = generate(DATA / f"till-{args.customers}c-{args.items}i-{args.bills}b.db", customers=args.customers,
-                      items=args.items, bills=args.bills)
+    source = generate(args.source or DATA / f"till-{args.customers}c-{args.items}i-{args.bills}b.db",
+                      customers=args.customers, items=args.items, bills=args.bills)
     _migrate(source)
     work = DATA / "bench-bill-scratch.db"
     for stale in work.parent.glob(work.name + "*"):

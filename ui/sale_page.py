@@ -129,6 +129,8 @@ class SalePage(QWidget):
         entry = QHBoxLayout()
         self.item_code_edit = _named(QLineEdit(), "itemCodeEdit", "Item code or barcode")
         self.item_code_edit.setPlaceholderText("Scan or type a code, Enter adds it  ·  3*1001 adds three")
+        self.item_code_edit.setToolTip("CODE or barcode: adds one · 3*CODE: adds three · 3*: the chosen line "
+                                       "becomes three · + / −: one more or less · Del: remove the line")
         self.item_code_edit.returnPressed.connect(self.add_from_entry)
         self.item_code_edit.installEventFilter(self)
         entry.addWidget(self.item_code_edit, 1)
@@ -257,12 +259,13 @@ class SalePage(QWidget):
         self.profile_row.setObjectName("customerProfileRow")
         profile_layout = QHBoxLayout(self.profile_row)
         profile_layout.setContentsMargins(0, 0, 0, 0)
-        profile_caption = QLabel("Profile")
+        profile_caption = QLabel("Profile  Alt+P")
         profile_caption.setStyleSheet("font-weight: 600")
         profile_layout.addWidget(profile_caption)
         self.customer_profile_combo = _named(QComboBox(), "customerProfileCombo", "Customer profile")
         self.customer_profile_combo.setMinimumWidth(150)
         self.customer_profile_combo.currentIndexChanged.connect(self._profile_chosen)
+        self.customer_profile_combo.installEventFilter(self)
         profile_layout.addWidget(self.customer_profile_combo, 1)
         self.profile_rule_label = _named(QLabel(""), "profileRuleLabel", "Profile rule")
         self.profile_rule_label.setStyleSheet("color: #7c3aed; font-weight: 600")
@@ -451,7 +454,19 @@ class SalePage(QWidget):
     def eventFilter(self, watched, event):
         if watched is self.item_code_edit and event.type() == event.Type.KeyPress and self.handle_key(event):
             return True
+        if (watched is getattr(self, "customer_profile_combo", None) and event.type() == event.Type.KeyPress
+                and event.key() in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Escape)):
+            self.item_code_edit.setFocus()  # the profile is chosen: back to scanning
+            return True
         return super().eventFilter(watched, event)
+
+    def choose_profile(self) -> None:
+        """Alt+P: ↑↓ change the profile (the bill re-prices at once), Enter goes back to the item field."""
+        if not self.profile_row.isVisible():
+            self.say("Customer profiles are switched off in the business settings.")
+            return
+        self.customer_profile_combo.setFocus()
+        self.say("↑↓ choose the profile, Enter goes back to the items", "info")
 
     def keyPressEvent(self, event):
         if not self.handle_key(event):
@@ -472,6 +487,9 @@ class SalePage(QWidget):
                    Qt.Key_F12: self.pay}
         if key in actions:
             actions[key]()
+            return True
+        if key == Qt.Key_P and mods & Qt.AltModifier:
+            self.choose_profile()
             return True
         if key == Qt.Key_N and mods & Qt.ControlModifier:
             self.new_bill()
@@ -498,6 +516,10 @@ class SalePage(QWidget):
         self.item_code_edit.clear()
         if self._allergen_dialog is not None:
             self._scanned_queue.append(text)
+            return
+        stripped = text.strip()
+        if stripped.endswith("*") and stripped[:-1].strip().lstrip("-").isdigit():
+            self.set_quantity(stripped[:-1])  # "3*" and Enter: the chosen line becomes three
             return
         try:
             result = self.cart.add_entry(text)
@@ -543,6 +565,19 @@ class SalePage(QWidget):
             if delta < 0 and self.cart.line(line_id).quantity == 1:
                 message = "The quantity is already 1: Del removes the line."
             self.say(message)
+            return
+        self.say(f"{line.item.name}: quantity {line.quantity}", "info")
+        self.refresh()
+
+    def set_quantity(self, text: str) -> None:
+        line_id = self.current_line_id()
+        if line_id is None:
+            self.say("Choose a line first (↑↓), then type the quantity and * (3* makes it three).")
+            return
+        try:
+            line = self.cart.set_quantity(line_id, carts.parse_quantity(text))
+        except TillError as exc:
+            self.say(exc.message)
             return
         self.say(f"{line.item.name}: quantity {line.quantity}", "info")
         self.refresh()

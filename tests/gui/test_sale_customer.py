@@ -63,7 +63,11 @@ def test_setting_on_follows_her_profile_reprices_at_once_and_records_it(qtbot, t
     assert total_text(till_window) == "$11.90"
     profiles.setCurrentIndex(profiles.findText("Staff"))
     assert total_text(till_window) == "$9.52" and page.cart.profile.name == "Staff"
-    profiles.setCurrentIndex(profiles.findText("VIP"))
+    # without a mouse: Alt+P, then the arrow keys re-price at once, Enter returns to the item field
+    key(qtbot, till_window, Qt.Key_P, Qt.AltModifier)
+    qtbot.keyClick(profiles, Qt.Key_Down)
+    assert profiles.currentText() == "VIP" and total_text(till_window) == "$10.71"
+    qtbot.keyClick(profiles, Qt.Key_Return)
     shown_rows, shown_total = bill_rows(till_window), total_text(till_window)
     dialog = pay(qtbot, till_window)
     assert dialog.findChild(object, "paymentMethodCombo").currentText() == "Card"  # her preferred payment

@@ -38,6 +38,9 @@ def test_walk_in_cash_sale_with_change_by_keyboard_only(qtbot, till_window):
     assert bill_rows(till_window)[0] == ("Espresso", "2", "$5.00")
     key(qtbot, till_window, Qt.Key_Plus)
     assert bill_rows(till_window)[0] == ("Espresso", "3", "$7.50")
+    scan(qtbot, till_window, "5*")  # a quantity and * sets the chosen line
+    assert bill_rows(till_window)[0] == ("Espresso", "5", "$12.50")
+    scan(qtbot, till_window, "3*")
     scan(qtbot, till_window, "1002")
     key(qtbot, till_window, Qt.Key_Delete)  # removes the chosen (last added) line
     assert [r[0] for r in bill_rows(till_window)] == ["Espresso", "Veggie Wrap"]
