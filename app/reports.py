@@ -10,6 +10,7 @@ Run reports off the UI thread: they read only, and peewee gives each worker thre
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -151,9 +152,35 @@ def sales_report(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROF
     return report
 
 
+DIRECT_SCAN_BILLS = 150_000  # up to this many bills in the range, top customers are summed straight from them
+MAX_CANDIDATES = 5_000
+
+
 def top_customers(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES, limit: int = 10) -> list[Row]:
     """The customers who spent most in the range (voided sales netted out; a merged customer's bills count
-    for the customer it was merged into)."""
+    for the customer it was merged into). Exact either way it is computed:
+
+    - few bills in the range: one range scan of a covering index, summed per customer;
+    - many (a year of a busy shop): customers are taken in order of lifetime spend (customer_stats), and
+      each one's spend in the range is read by index; since spend in a range never exceeds lifetime spend,
+      the search stops once the next customer's lifetime spend is below the current tenth best.
+    """
+    in_range = _bills_in_range(start, end, profile_id)
+    if in_range > DIRECT_SCAN_BILLS:
+        found = top_customers_by_lifetime(start, end, profile_id, limit)
+        if found is not None:
+            return found
+    return top_customers_by_scan(start, end, profile_id, limit)
+
+
+def _bills_in_range(start: dt.date, end: dt.date, profile_id: str | None) -> int:
+    where, params = _profile_clause(profile_id)
+    return database.execute_sql('SELECT COALESCE(sum("bills"), 0) FROM "sales_summary" WHERE "day" BETWEEN ? AND ?'
+                                + where, [start.isoformat(), end.isoformat(), *params]).fetchone()[0]
+
+
+def top_customers_by_scan(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES,
+                          limit: int = 10) -> list[Row]:
     lo, hi = local_day_bounds_utc(start, end)
     where, params = _profile_clause(profile_id, '"bill"."profile_id"')
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -165,7 +192,7 @@ def top_customers(start: dt.date, end: dt.date, profile_id: str | None = ALL_PRO
     ):
         totals[customer][0] += bills
         totals[customer][1] += total
-    # voided sales of the range (voids are few: read them through the voids index)
+    # voided sales of the range (voids are few: read them through the partial index of voids)
     for customer, total in database.execute_sql(
         'SELECT o."customer_id", o."total" FROM "bill" AS v JOIN "bill" AS o ON o."id" = v."voids_id" '
         'WHERE v."voids_id" IS NOT NULL AND v."kind" = \'void\' AND o."customer_id" IS NOT NULL '
@@ -174,25 +201,67 @@ def top_customers(start: dt.date, end: dt.date, profile_id: str | None = ALL_PRO
     ):
         totals[customer][0] -= 1
         totals[customer][1] -= total
-    survivors = _survivors(list(totals))
-    merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for customer, (bills, total) in totals.items():
-        target = survivors.get(customer, customer)
-        merged[target][0] += bills
-        merged[target][1] += total
-    best = sorted(((t, b, c) for c, (b, t) in merged.items() if b > 0), reverse=True)[:limit]
+    survivors = _survivors(totals)
+    merged = totals
+    if survivors:
+        merged = defaultdict(lambda: [0, 0])
+        for customer, (bills, total) in totals.items():
+            target = survivors.get(customer, customer)
+            merged[target][0] += bills
+            merged[target][1] += total
+    best = heapq.nsmallest(limit, ((t, b, c) for c, (b, t) in merged.items() if b > 0), key=_rank)
     names = _names(Customer, [c for _, _, c in best])
     return [Row(c, names.get(c, "Unknown customer"), b, t) for t, b, c in best]
 
 
-def _survivors(customer_ids: list[str]) -> dict[str, str]:
-    """customer id -> the customer it was (finally) merged into, for the merged ones among ``customer_ids``."""
-    merged = {
-        c.id: c.merged_into_id
-        for c in Customer.select(Customer.id, Customer.merged_into).where(Customer.merged_into.is_null(False))
-    }
+def top_customers_by_lifetime(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES,
+                              limit: int = 10) -> list[Row] | None:
+    """The threshold search over customers by lifetime spend; None if it would need too many look-ups
+    (a short range in a shop with many similar customers), when the scan is the better way."""
+    from app.stats import bill_owners
+
+    lo, hi = local_day_bounds_utc(start, end)
+    where, params = _profile_clause(profile_id, 'b."profile_id"')
+    best: list[tuple[int, int, str]] = []
+    candidates = database.execute_sql(
+        'SELECT s."customer_id", s."spent" FROM "customer_stats" AS s INDEXED BY "customer_stats_spent" '
+        'ORDER BY s."spent" DESC')
+    for n, (customer, lifetime) in enumerate(candidates):
+        if len(best) >= limit and lifetime < best[-1][0]:
+            break
+        if lifetime <= 0:
+            break
+        if n >= MAX_CANDIDATES:
+            return None
+        owners = bill_owners(customer)
+        if not owners:  # merged into another customer: counted there
+            continue
+        marks = ",".join("?" * len(owners))
+        bills, total = database.execute_sql(
+            f'SELECT count(*), COALESCE(sum(b."total"), 0) FROM "bill" AS b WHERE b."customer_id" IN ({marks}) '
+            'AND b."completed_at" >= ? AND b."completed_at" < ? AND b."kind" = \'sale\' AND b."deleted_at" IS NULL'
+            + where + ' AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" '
+            'AND v."deleted_at" IS NULL)', [*owners, lo, hi, *params]).fetchone()
+        if bills > 0:
+            best.append((total, bills, customer))
+            best.sort(key=_rank)
+            del best[limit:]
+    names = _names(Customer, [c for _, _, c in best])
+    return [Row(c, names.get(c, "Unknown customer"), b, t) for t, b, c in best]
+
+
+def _rank(entry: tuple[int, int, str]) -> tuple:
+    total, bills, customer = entry
+    return (-total, -bills, customer)
+
+
+def _survivors(customer_ids) -> dict[str, str]:
+    """customer id -> the customer it was (finally) merged into, for the merged ones among ``customer_ids``
+    (merged customers are few: read through the partial index of migration 5)."""
+    merged = dict(database.execute_sql(
+        'SELECT "id", "merged_into_id" FROM "customer" WHERE "merged_into_id" IS NOT NULL').fetchall())
     out = {}
-    for cid in customer_ids:
+    for cid in (c for c in customer_ids if c in merged):
         target, seen = cid, set()
         while target in merged and target not in seen:
             seen.add(target)

@@ -50,6 +50,12 @@ def test_report_by_profile_equals_the_sum_of_that_profiles_bills_with_voids_nett
     assert sum(r.total for r in whole.by_profile) == whole.total
     assert {r.label for r in whole.by_profile} >= {"Staff", "VIP", "No profile"}
 
+    # top customers: the scan and the search by lifetime spend agree (both exact)
+    for profile in [None, "", profiles["VIP"].id]:
+        for first in (start, today - dt.timedelta(days=2)):
+            assert reports.top_customers_by_lifetime(first, today, profile, 5) == reports.top_customers_by_scan(
+                first, today, profile, 5)
+
     # the triggers' summaries are exactly what a rebuild from the bills gives
     kept = reports.summary_rows()
     reports.rebuild_summaries()
@@ -69,8 +75,14 @@ def test_top_customers_net_voids_and_follow_merges(demo_db):
     assert [(r.label, r.bills, r.total) for r in top] == [(other.name, 1, 7000), ("Emily Roberts", 1, 5000)]
     other.merged_into = emily
     other.save()
-    top = reports.top_customers(today, today)
-    assert [(r.label, r.bills, r.total) for r in top] == [("Emily Roberts", 2, 12000)]
+    from app import stats
+
+    stats.recompute(emily.id)
+    stats.recompute(other.id)
+    for way in (reports.top_customers_by_scan, reports.top_customers_by_lifetime):
+        top = way(today, today)
+        assert [(r.label, r.bills, r.total) for r in top][:1] == [("Emily Roberts", 2, 12000)], way
+        assert other.id not in [r.key for r in top]
 
 
 def test_a_day_outside_the_range_is_not_counted(demo_db):

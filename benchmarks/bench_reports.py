@@ -1,0 +1,148 @@
+"""Sales reports over a million bills, and what keeping their summaries costs a sale.
+
+    python -m benchmarks.bench_reports [--customers 1000000] [--items 200000] [--bills 1000000] [--repeat 7]
+
+On a generated database (benchmarks/generate.py; reused when it already exists) copied to a scratch file.
+Prints median and p99 (ms) of:
+
+- app.reports.sales_report (everything the Reports window shows: totals, by day, profile, category,
+  cashier, payment method, the chart series and the top customers) over the last 30 days and the last
+  365 days (all of the generated bills), for all profiles and filtered by one profile; target < 1000 ms.
+  Baseline, measured in the same run: the same range's total and bill count read straight from the bills
+  (app.reports.bills_total, the query the summaries replace), which is only one of the report's figures;
+- the top customers of the year on their own (a range scan of a covering index);
+- the cost of the summary triggers on a sale: inserting a bill with its payment in one transaction on a
+  fresh database, with the triggers and (baseline) without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import DATA, Table, timed, use_bench_keyring
+
+
+def scratch_copy(source: Path, name: str) -> Path:
+    """A copy of the generated database (with its WAL) so nothing here touches the shared one."""
+    import keyring
+
+    from db.keystore import SERVICE, account_for
+
+    work = DATA / name
+    for stale in work.parent.glob(work.name + "*"):
+        stale.unlink()
+    started = time.perf_counter()
+    shutil.copyfile(source, work)
+    wal = source.with_name(source.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, work.with_name(work.name + "-wal"))
+    keyring.set_password(SERVICE, account_for(work), keyring.get_password(SERVICE, account_for(source)))
+    print(f"scratch copy of {source.name} ({work.stat().st_size / 1e6:.0f} MB) in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+    return work
+
+
+def bench_reports(args) -> Table:
+    from app import reports
+    from benchmarks.generate import generate
+    from db.connection import open_database
+    from db.models import CustomerProfile, database
+
+    source = generate(DATA / f"till-{args.customers}c-{args.items}i-{args.bills}b.db", customers=args.customers,
+                      items=args.items, bills=args.bills)
+    work = scratch_copy(source, "bench-reports-scratch.db")
+    started = time.perf_counter()
+    opened = open_database(work)  # migrates an older file: the summaries are filled from its bills
+    print(f"opened (and migrated if needed) in {time.perf_counter() - started:.1f} s", flush=True)
+    table = Table(f"Reports on {args.bills:,} bills (sales_report: every table, chart and top customers)")
+    try:
+        bills = database.execute_sql("SELECT count(*) FROM bill").fetchone()[0]
+        summary_rows = database.execute_sql("SELECT count(*) FROM sales_summary").fetchone()[0]
+        print(f"{bills:,} bills; {summary_rows:,} summary rows", flush=True)
+        profile = CustomerProfile.get(CustomerProfile.name == "Wholesale")
+        today = dt.date.today()
+        cases = [("last 30 days, all profiles", today - dt.timedelta(days=29), None),
+                 ("last 365 days, all profiles", today - dt.timedelta(days=364), None),
+                 ("last 365 days, profile Wholesale", today - dt.timedelta(days=364), profile.id),
+                 ("last 365 days, no profile", today - dt.timedelta(days=364), reports.NO_PROFILE)]
+        for what, start, profile_id in cases:
+            reports.sales_report(start, today, profile_id)  # warm the page cache once, as a window reopened
+            samples, report = timed(reports.sales_report, start, today, profile_id, repeat=args.repeat)
+            baseline, reference = timed(reports.bills_total, start, today, profile_id, repeat=max(3, args.repeat // 2))
+            assert (report.bills, report.total) == reference, (what, report.bills, report.total, reference)
+            table.add(f"{what} ({report.bills:,} bills)", samples, baseline, "< 1000 ms")
+        start = today - dt.timedelta(days=364)
+        samples, _ = timed(reports.top_customers, start, today, None, 10, repeat=args.repeat)
+        table.add("top 10 customers, last 365 days", samples, None, "< 1000 ms")
+    finally:
+        opened.close()
+        for stale in work.parent.glob(work.name + "*"):
+            stale.unlink()
+    return table
+
+
+def bench_trigger_cost(sales: int) -> Table:
+    """A bill and its payment inserted in one transaction, with and without the summary triggers."""
+    from app import demo
+    from db.connection import open_database
+    from db.ids import new_id
+    from db.models import User, database
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    opened = open_database(folder / "t.db")
+    table = Table(f"What the report summaries cost a sale ({sales} bills, synchronous=FULL)")
+    try:
+        demo.seed(customer_count=50)
+        cashier = User.get(User.name == "Cashier").id
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        sql_bill = ("INSERT INTO bill (id, updated_at, receipt_no, till_code, cashier_id, status, kind, opened_at, "
+                    "completed_at, currency, subtotal, discount_total, tax_total, rounding, total, bill_discount_bp, "
+                    "bill_discount_amount, preferences_applied, instructions, points_earned, points_redeemed) "
+                    "VALUES (?, '', ?, 'B', ?, 'completed', 'sale', ?, ?, 'USD', 1000, 0, 80, 0, 1000, 0, 0, '{}', "
+                    "'', 0, 0)")
+        sql_pay = ("INSERT INTO payment (id, updated_at, bill_id, method, amount, tendered, change, reference) "
+                   "VALUES (?, '', ?, 'card', 1000, 1000, 0, '')")
+
+        def one_sale():
+            bill_id = new_id()
+            with database.atomic():
+                database.execute_sql(sql_bill, (bill_id, bill_id, cashier, now, now))
+                database.execute_sql(sql_pay, (new_id(), bill_id))
+
+        for _ in range(50):
+            one_sale()
+        with_triggers, _ = timed(one_sale, repeat=sales)
+        triggers = database.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%summary%'").fetchall()
+        for name, _sql in triggers:
+            database.execute_sql(f'DROP TRIGGER "{name}"')
+        without, _ = timed(one_sale, repeat=sales)
+        table.add("bill + payment, with the summary triggers (baseline: without)", with_triggers, without)
+    finally:
+        opened.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return table
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--customers", type=int, default=1_000_000)
+    p.add_argument("--items", type=int, default=200_000)
+    p.add_argument("--bills", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--sales", type=int, default=300)
+    args = p.parse_args(argv)
+    use_bench_keyring()
+    tables = [bench_reports(args), bench_trigger_cost(args.sales)]
+    for table in tables:
+        table.print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
