@@ -164,6 +164,9 @@ def delete(customer_id: str, by: User | None) -> str:
     """Delete a customer who never bought anything ("deleted"); one with sales is deactivated instead
     ("deactivated"), so their bills keep their customer. The deleted row is a tombstone whose phone is
     released for a new customer."""
+    from app.auth import require_manager
+
+    require_manager(by, "delete customers")
     customer = get(customer_id)
     if has_sales(customer_id):
         if customer.status != "inactive":
@@ -198,9 +201,13 @@ def clean_address(values: dict, index: int = 0) -> dict:
         raise ValidationError(f"{where}: the kind is home, work, delivery or billing.", "addresses")
     if not out["line1"]:
         raise ValidationError(f"{where}: the first line is required.", "addresses")
+    from app.privacy import contains_card_number
+
     for key in ADDRESS_FIELDS[1:-1]:
         if len(out[key]) > 120:
             raise ValidationError(f"{where}: {key} is longer than 120 characters.", "addresses")
+        if contains_card_number(out[key]):
+            raise ValidationError(f"{where}: that looks like a payment card number, never stored.", "addresses")
     return out
 
 
@@ -245,7 +252,11 @@ def save_form(customer_id: str | None, values: dict, address_rows: list[dict] | 
         customer = update(customer_id, values, by) if customer_id else create(values, by)
         if address_rows is not None:
             save_addresses(customer, address_rows, by)
+        from app.privacy import refuse_card_number
+
         for key, value in (preference_changes or {}).items():
+            if isinstance(value, str):
+                refuse_card_number(value, "preferences")
             if value is DEFAULT:
                 preferences.clear_override(customer, key, by)
             else:

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from app import reports, settings
+from app import audit, reports, settings
 from app.money import to_decimal
 from db.fields import parse_utc
 from db.models import database
@@ -22,9 +22,10 @@ def _local(text: str | None) -> str:
     return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M:%S") if text else ""
 
 
-def export_customers(path: Path, status: str | None = None) -> int:
+def export_customers(path: Path, status: str | None = None, by=None) -> int:
     """Every live customer (or those with ``status``), in the import format plus what import leaves out.
-    Returns the number of rows written. Erased and merged customers are left out."""
+    Returns the number of rows written. Erased and merged customers are left out. The export is audited:
+    it is personal data leaving the till."""
     where = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
     params: list = []
     if status:
@@ -45,6 +46,9 @@ def export_customers(path: Path, status: str | None = None) -> int:
                 writer.writerow([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
                                  "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "", r[11] or ""])
             count += len(rows)
+    with database.atomic():
+        audit.record(by, "customers.export", "customer", None, {"file": Path(path).name, "rows": count,
+                                                                "status": status})
     return count
 
 
@@ -52,7 +56,8 @@ SALES_COLUMNS = ["receipt_no", "completed_at", "kind", "voids", "till", "cashier
                  "subtotal", "discount", "tax", "total", "payment_methods"]
 
 
-def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | None = reports.ALL_PROFILES) -> int:
+def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | None = reports.ALL_PROFILES,
+                 by=None) -> int:
     """One row per bill (sales and voids) completed in the local date range. Returns rows written."""
     currency = settings.get("currency")
     lo, hi = reports.local_day_bounds_utc(start, end)
@@ -74,6 +79,9 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
                 writer.writerow([r[0], _local(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "", r[7] or "",
                                  *(to_decimal(v, currency) for v in r[8:12]), r[12] or ""])
             count += len(rows)
+    with database.atomic():
+        audit.record(by, "sales.export", "bill", None, {"file": Path(path).name, "rows": count,
+                                                        "from": start.isoformat(), "to": end.isoformat()})
     return count
 
 

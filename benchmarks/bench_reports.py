@@ -12,7 +12,9 @@ Prints median and p99 (ms) of:
   (app.reports.bills_total, the query the summaries replace), which is only one of the report's figures;
 - the top customers of the year on their own (a range scan of a covering index);
 - the cost of the summary triggers on a sale: inserting a bill with its payment in one transaction on a
-  fresh database, with the triggers and (baseline) without them.
+  fresh database, with the triggers and (baseline) without them;
+- the Customers window's list at a million customers (app.customer_list): the ordered ids of a tab or a
+  search (on a worker in the window) and one page of rows (on the UI thread, target < 16 ms).
 """
 
 from __future__ import annotations
@@ -79,10 +81,38 @@ def bench_reports(args) -> Table:
         start = today - dt.timedelta(days=364)
         samples, _ = timed(reports.top_customers, start, today, None, 10, repeat=args.repeat)
         table.add("top 10 customers, last 365 days", samples, None, "< 1000 ms")
+        samples, _ = timed(reports.top_customers, today - dt.timedelta(days=29), today, None, 10, repeat=args.repeat)
+        table.add("top 10 customers, last 30 days", samples, None, "< 1000 ms")
+        tables = [table, bench_customer_list(args.repeat)]
     finally:
         opened.close()
         for stale in work.parent.glob(work.name + "*"):
             stale.unlink()
+    return tables
+
+
+def bench_customer_list(repeat: int) -> Table:
+    """On the open scratch database: what the Customers window asks for."""
+    from app import customer_list
+    from db.models import database
+
+    customers = database.execute_sql("SELECT count(*) FROM customer").fetchone()[0]
+    table = Table(f"Customer list at {customers:,} customers (ids on a worker, a page of rows on the UI thread)")
+    ids = None
+    for what, status, search in (("All tab", None, ""), ("Active tab", "active", ""),
+                                 ("Inactive tab", "inactive", ""), ("search 'smi'", None, "smi"),
+                                 ("search '555 300 12'", None, "555 300 12"), ("search 'maria.'", None, "maria.")):
+        samples, found = timed(customer_list.ids, status, search, repeat=max(3, repeat // 2))
+        if ids is None:
+            ids = found
+        table.add(f"ids: {what} ({len(found):,} rows)", samples, None, "worker")
+    middle = len(ids) // 2
+    pages = [list(ids[start:start + 64]) for start in range(middle, middle + 64 * 40, 64)]
+    samples = []
+    for page in pages:
+        timing, _ = timed(customer_list.rows, page)
+        samples += timing
+    table.add("one page of 64 rows by rowid", samples, None, "< 16 ms")
     return table
 
 
@@ -138,7 +168,7 @@ def main(argv=None) -> int:
     p.add_argument("--sales", type=int, default=300)
     args = p.parse_args(argv)
     use_bench_keyring()
-    tables = [bench_reports(args), bench_trigger_cost(args.sales)]
+    tables = [*bench_reports(args), bench_trigger_cost(args.sales)]
     for table in tables:
         table.print()
     return 0

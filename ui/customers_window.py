@@ -384,6 +384,6 @@ class CustomersWindow(QWidget):
         def done(count):
             self.count_label.setText(f"Exported {count:,} customers to {path}")
 
-        self.window_.reads.submit(export.export_customers, path, status, on_done=when_alive(self, done),
+        self.window_.reads.submit(export.export_customers, path, status, self.manager, on_done=when_alive(self, done),
                                   on_error=when_alive(self, lambda exc: show_message(self, "Export failed", str(exc))))
         return None

@@ -326,6 +326,7 @@ class ReportsWindow(QWidget):
         start, end = self.dates()
         self.status.setText("Exporting bills…")
         self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
+                                  self.manager,
                                   on_done=when_alive(self, lambda n: self.status.setText(f"Saved {n:,} bills to {path}")),
                                   on_error=when_alive(self, lambda exc: self.status.setText(f"Export failed: {exc}")))
         return None

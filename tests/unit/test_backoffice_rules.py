@@ -123,6 +123,8 @@ def test_a_customer_with_sales_is_deactivated_not_deleted(staff):
     manager, cashier = staff
     buyer = customers.create({"name": "Has Bought", "phone": "+1 555 700 1000"}, manager)
     make_bill(cashier, customer=buyer)
+    with pytest.raises(PermissionDenied):
+        customers.delete(buyer.id, cashier)
     assert customers.delete(buyer.id, manager) == "deactivated"
     assert Customer.get_by_id(buyer.id).status == "inactive" and Customer.get_by_id(buyer.id).deleted_at is None
     browser = customers.create({"name": "Never Bought", "phone": "+1 555 700 1001"}, manager)
@@ -139,6 +141,11 @@ def test_card_numbers_are_refused_in_notes(staff):
     with pytest.raises(ValidationError, match="card number"):
         customers.create({"name": "Card Holder", "phone": "+1 555 700 1100", "notes": "pays 4111-1111-1111-1111"},
                          manager)
+    holder = customers.create({"name": "Card Holder", "phone": "+1 555 700 1100"}, manager)
+    with pytest.raises(ValidationError, match="card number"):
+        customers.save_addresses(holder, [{"line1": "4111 1111 1111 1111"}], manager)
+    with pytest.raises(ValidationError, match="card number"):
+        customers.save_form(holder.id, {}, None, {"instructions.special": "card 4111111111111111"}, manager)
     assert privacy.contains_card_number("5500 0055 5555 5559")
     assert not privacy.contains_card_number("order 1234567890123 of +1 555 010 0001")
 

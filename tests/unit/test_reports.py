@@ -110,7 +110,11 @@ def test_exports_write_customers_sales_and_the_report(demo_db, tmp_path):
     mine = next(r for r in rows if r["receipt_no"] == sale.receipt_no)
     assert (mine["customer"], mine["profile"], mine["total"], mine["payment_methods"]) == (
         "Emily Roberts", "VIP", "25.00", "card")
-    written = export.export_customers(tmp_path / "customers.csv", status="inactive")
+    written = export.export_customers(tmp_path / "customers.csv", status="inactive", by=manager)
+    from db.models import AuditLog
+
+    exported = AuditLog.get(AuditLog.action == "customers.export")
+    assert (exported.user_id, exported.detail["rows"]) == (manager.id, written)
     names = [r["name"] for r in csv.DictReader((tmp_path / "customers.csv").read_text(encoding="utf-8").splitlines())]
     assert written == len(names) == Customer.select().where(Customer.status == "inactive").count()
     assert "Michael Chen" in names and "Emily Roberts" not in names
