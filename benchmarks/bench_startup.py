@@ -5,7 +5,8 @@
 Each run starts the till as a new process with the hidden `--smoke-test --startup-stamp FILE` options: the
 till writes the wall-clock time at which its sign-in page was first painted, then exits. The figure is
 that time minus the time just before the process was started. Source (`python -m app`) is the baseline;
-the frozen build (packaging/build.py) is compared with it in the same run, the two interleaved.
+the frozen build (packaging/build.py) is compared with it in the same run, the runs interleaved. A bare
+PySide6 window timed the same way shows how much of it is Python and Qt starting at all.
 
 Without --db a new demo database is made in a temp folder. With --db (for example a database made by
 `python -m benchmarks.generate`) its key is read from the benchmark keyring file (bench-data/keyring.json,
@@ -27,6 +28,31 @@ from pathlib import Path
 from benchmarks.common import DATA, ROOT, Table
 
 MEMORY_KEYRING = ROOT / "tests" / "memory_keyring.py"
+# For scale: a bare PySide6 main window of the till's size, timed the same way (the stamp path comes last).
+BARE_WINDOW = r"""
+import json, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+label = QLabel("bare")
+window.setCentralWidget(label)
+window.resize(1280, 800)
+window.show()
+def shown():
+    with open(sys.argv[-1], "w") as fh:
+        fh.write(json.dumps({"shown_at_ns": time.time_ns()}))
+    app.quit()
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, shown)
+        return False
+first_paint = FirstPaint()
+label.installEventFilter(first_paint)
+app.exec()
+"""
 
 
 def _env(keyring_file: Path, home: Path) -> dict:
@@ -72,10 +98,14 @@ def main(argv=None) -> int:
 
     source = [sys.executable, "-m", "app"]
     frozen_exe = args.frozen / ("pos-till.exe" if os.name == "nt" else "pos-till")
-    commands = {"source (python -m app)": source}
+    commands = {"source (python -m app)": source, "bare PySide6 window (python -c)": [sys.executable, "-c", BARE_WINDOW]}
     if not args.no_frozen:
         if not frozen_exe.exists():
             raise SystemExit(f"no frozen build at {args.frozen}: run python3 packaging/build.py, or --no-frozen")
+        built = sorted(p.name for p in (args.frozen / "_internal" / "db" / "migrations").glob("*.sql"))
+        if built != sorted(p.name for p in (ROOT / "db" / "migrations").glob("*.sql")):
+            raise SystemExit("the frozen build has other migrations than the source (one would refuse the "
+                             "database the other upgraded): rebuild with python3 packaging/build.py")
         commands["frozen (dist/pos-till)"] = [str(frozen_exe)]
 
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
@@ -105,10 +135,12 @@ def main(argv=None) -> int:
     table = Table(f"Start-up to the sign-in window, {label}, {args.runs} runs each")
     baseline = shown["source (python -m app)"]
     for name in commands:
-        table.add(f"{name}: start to sign-in window", shown[name], baseline if "frozen" in name else None,
+        what = "start to window painted" if name.startswith("bare") else "start to sign-in window"
+        table.add(f"{name}: {what}", shown[name], baseline if "frozen" in name else None,
                   "<= 1.5x source" if "frozen" in name else "")
     for name in commands:
-        table.add(f"{name}: start to process exit", gone[name])
+        if not name.startswith("bare"):
+            table.add(f"{name}: start to process exit", gone[name])
     table.print()
     if not args.no_frozen:
         tarballs = sorted(args.frozen.parent.glob("pos-till-*.tar.gz"))
