@@ -278,7 +278,7 @@ def bills_total(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFI
     return tuple(database.execute_sql(
         'SELECT count(*), COALESCE(sum(b."total"), 0) FROM "bill" AS b WHERE b."kind" = \'sale\' '
         'AND b."deleted_at" IS NULL AND b."completed_at" >= ? AND b."completed_at" < ?' + where
-        + ' AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" AND v."deleted_at" IS NULL)',
+        + ' AND b."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)',
         [lo, hi, *params],
     ).fetchone())
 
@@ -291,13 +291,13 @@ REBUILD_SQL = [
            count(*), sum(b."total"), sum(b."tax_total"), sum(b."discount_total")
     FROM "bill" AS b LEFT JOIN "customer" AS c ON c."id" = b."customer_id"
     WHERE b."kind" = 'sale' AND b."deleted_at" IS NULL
-      AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" AND v."deleted_at" IS NULL)
+      AND b."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)
     GROUP BY 1, 2, 3, 4""",
     """INSERT INTO "payment_summary" ("day", "profile_id", "method", "payments", "amount")
     SELECT date(b."completed_at", 'localtime'), COALESCE(b."profile_id", ''), p."method", count(*), sum(p."amount")
     FROM "bill" AS b JOIN "payment" AS p ON p."bill_id" = b."id"
     WHERE b."kind" = 'sale' AND b."deleted_at" IS NULL AND p."deleted_at" IS NULL
-      AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" AND v."deleted_at" IS NULL)
+      AND b."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)
     GROUP BY 1, 2, 3""",
 ]
 

@@ -39,6 +39,7 @@ from ui.form_helpers import (
     danger,
     hbox,
     named,
+    no_auto_default,
     primary,
 )
 
@@ -108,6 +109,7 @@ class PricingDialog(QDialog):
         self._price_lists_tab()
         self._customer_prices_tab(customer_id)
         self._loyalty_tab()
+        no_auto_default(self)
 
     def _report(self, fn, ok_text: str):
         try:
@@ -290,6 +292,7 @@ class PricingDialog(QDialog):
         box = QVBoxLayout(page)
         self.customer_search = named(QLineEdit(), "pricingCustomerSearchEdit", "Find customer")
         self.customer_search.setPlaceholderText("Find a customer by name, phone or email…")
+        self.customer_search.setMinimumWidth(340)
         self.customer_combo = named(QComboBox(), "pricingCustomerCombo", "Customer")
         self.customer_combo.setMinimumWidth(320)
         self.customer_search.textChanged.connect(self._find_customers)

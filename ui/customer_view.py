@@ -49,6 +49,7 @@ from ui.form_helpers import (
     danger,
     hbox,
     named,
+    no_auto_default,
     primary,
     set_role,
     show_message,
@@ -180,6 +181,7 @@ class CustomerView(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
+        no_auto_default(self)
 
     def _orders_tab(self, customer) -> None:
         owners = stats.bill_owners(customer.id) or [customer.id]

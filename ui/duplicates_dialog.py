@@ -32,6 +32,7 @@ from ui.form_helpers import (
     confirm,
     hbox,
     named,
+    no_auto_default,
     primary,
     set_role,
     when_alive,
@@ -135,6 +136,7 @@ class DuplicatesDialog(QDialog):
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(self.undo_button, None, close))
         self.loading = False
+        no_auto_default(self)
         self.refresh()
 
     # --- data ----------------------------------------------------------------------------------------------

@@ -83,6 +83,15 @@ def when_alive(widget, fn):
     return call
 
 
+def no_auto_default(dialog) -> None:
+    """In a dialog, Enter belongs to the field being typed in, never to whichever button was made first."""
+    from PySide6.QtWidgets import QPushButton
+
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
+
+
 def named(widget, name: str, accessible: str | None = None):
     widget.setObjectName(name)
     widget.setAccessibleName(accessible or name)

@@ -30,6 +30,7 @@ from ui.form_helpers import (
     choose_open_path,
     hbox,
     named,
+    no_auto_default,
     primary,
     set_role,
     when_alive,
@@ -114,6 +115,7 @@ class ImportDialog(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
+        no_auto_default(self)
         self._update_buttons()
 
     # --- file -----------------------------------------------------------------------------------------------

@@ -141,6 +141,7 @@ class ReportsWindow(QWidget):
         self.chart_view.setMinimumHeight(260)
 
         self.tabs = named(QTabWidget(), "reportTabs", "Report tables")
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 8px 9px; }")
         self.tables: dict[str, QTableWidget] = {}
         for title, key_name, _ in reports.SalesReport(dt.date.today(), dt.date.today(), None, self.currency).sections():
             table = named(QTableWidget(0, 4), "report_" + title.lower().replace(" ", "_") + "View", title)
@@ -153,7 +154,8 @@ class ReportsWindow(QWidget):
             table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             table.verticalHeader().setDefaultSectionSize(30)
             self.tables[title] = table
-            short = {"Sales by customer category": "Category", "Sales by payment method": "Payment"}.get(title)
+            short = {"Sales by customer category": "Category", "Sales by payment method": "Payment",
+                     "Top customers": "Customers"}.get(title)
             self.tabs.addTab(table, short or title.replace("Sales by ", "").capitalize())
         body = hbox(self.chart_view, self.tabs)
         body.setStretch(0, 3)
