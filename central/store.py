@@ -96,10 +96,10 @@ def parse_op(raw: dict) -> Op:
     if not isinstance(stamp, str) or not _STAMP.fullmatch(stamp):
         raise InvalidRow(f"{stamp!r} is not a hybrid clock stamp")
     fields = raw.get("fields") or []
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+    if not isinstance(fields, list):
         raise InvalidRow("fields must be a list of column names")
-    unknown = [f for f in fields if f not in spec.columns]
-    if unknown:
+    if not spec.columns.keys() >= set(fields):
+        unknown = sorted(str(f) for f in set(fields) - spec.columns.keys())
         raise InvalidRow(f"{table} has no column(s) {', '.join(unknown)}")
     return Op(raw["op_id"], table, row["id"], stamp, fields, row)
 
@@ -111,8 +111,10 @@ class _Batch:
     shop_id: str
     version: int
     rows: dict = field(default_factory=dict)  # (tbl, id) -> Current
+    stored: set = field(default_factory=set)  # (tbl, id) of rows that exist in the database
     dirty: set = field(default_factory=set)
     keys: dict = field(default_factory=dict)  # (tbl, key, val) -> row_id
+    keys_stored: set = field(default_factory=set)  # (tbl, key, val) found in the database
     keys_added: set = field(default_factory=set)
     keys_removed: set = field(default_factory=set)
 
@@ -137,28 +139,27 @@ def _lock_shop(conn, shop_id: str) -> int:
 
 
 def _load_rows(conn, batch: _Batch, pairs: list[tuple[str, str]]) -> None:
-    if not pairs:
-        return
-    tbls, ids = zip(*pairs, strict=True)
-    cur = conn.execute(
-        "SELECT r.tbl, r.id, r.version, r.origin, r.stamps, r.data FROM sync_row r "
-        "JOIN unnest(%s::text[], %s::text[]) AS k(tbl, id) ON r.tbl = k.tbl AND r.id = k.id "
-        "WHERE r.shop_id = %s", (list(tbls), list(ids), batch.shop_id))
-    for tbl, row_id, version, origin, stamps, data in cur:
-        batch.rows[(tbl, row_id)] = Current(data, stamps, version, origin)
+    by_table: dict[str, list[str]] = {}
+    for tbl, row_id in pairs:
+        by_table.setdefault(tbl, []).append(row_id)
+    for tbl, ids in by_table.items():
+        cur = conn.execute("SELECT id, version, origin, stamps, data FROM sync_row "
+                           "WHERE shop_id = %s AND tbl = %s AND id = ANY(%s)", (batch.shop_id, tbl, ids))
+        for row_id, version, origin, stamps, data in cur:
+            batch.rows[(tbl, row_id)] = Current(data, stamps, version, origin)
+            batch.stored.add((tbl, row_id))
 
 
 def _load_keys(conn, batch: _Batch, wanted: set[tuple[str, str, str]]) -> None:
-    if not wanted:
-        return
-    tbls, keys, vals = zip(*wanted, strict=True)
-    cur = conn.execute(
-        "SELECT k.tbl, k.key, k.val, k.row_id FROM sync_key k "
-        "JOIN unnest(%s::text[], %s::text[], %s::text[]) AS q(tbl, key, val) "
-        "ON k.tbl = q.tbl AND k.key = q.key AND k.val = q.val WHERE k.shop_id = %s",
-        (list(tbls), list(keys), list(vals), batch.shop_id))
-    for tbl, key, val, row_id in cur:
-        batch.keys[(tbl, key, val)] = row_id
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for tbl, key, val in wanted:
+        by_key.setdefault((tbl, key), []).append(val)
+    for (tbl, key), vals in by_key.items():
+        cur = conn.execute("SELECT val, row_id FROM sync_key WHERE shop_id = %s AND tbl = %s AND key = %s "
+                           "AND val = ANY(%s)", (batch.shop_id, tbl, key, vals))
+        for val, row_id in cur:
+            batch.keys[(tbl, key, val)] = row_id
+            batch.keys_stored.add((tbl, key, val))
 
 
 def _clashes(batch: _Batch, spec: TableSpec, row_id: str, data: dict) -> list[tuple[str, str, str]]:
@@ -226,29 +227,41 @@ def _conflict_row(conflict: Conflict) -> dict:
 
 
 def _flush(conn, batch: _Batch, op_records: list[tuple]) -> None:
-    if batch.dirty:
-        values = []
-        for tbl, row_id in batch.dirty:
-            row = batch.rows[(tbl, row_id)]
-            values.append((batch.shop_id, tbl, row_id, row.version, row.origin,
-                           None if row.stamps is None else _dumps(row.stamps), _dumps(row.data)))
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO sync_row (shop_id, tbl, id, version, origin, stamps, data) "
-                "VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb) ON CONFLICT (shop_id, tbl, id) DO UPDATE SET "
-                "version = excluded.version, origin = excluded.origin, stamps = excluded.stamps, data = excluded.data",
-                values)
+    """Write what the batch decided. Every writer holds the shop's row lock, so rows not found when the
+    batch loaded them are new: those, and the operation records, go in by COPY."""
+    updates, inserts = [], []
+    for key in batch.dirty:
+        row = batch.rows[key]
+        values = (batch.shop_id, key[0], key[1], row.version, row.origin,
+                  None if row.stamps is None else _dumps(row.stamps), _dumps(row.data))
+        (updates if key in batch.stored else inserts).append(values)
     with conn.cursor() as cur:
+        if updates:
+            cur.executemany(
+                "UPDATE sync_row SET version = %s, origin = %s, stamps = %s::jsonb, data = %s::jsonb "
+                "WHERE shop_id = %s AND tbl = %s AND id = %s",
+                [(v[3], v[4], v[5], v[6], v[0], v[1], v[2]) for v in updates])
+        if inserts:
+            with cur.copy("COPY sync_row (shop_id, tbl, id, version, origin, stamps, data) FROM STDIN") as copy:
+                for values in inserts:
+                    copy.write_row(values)
         if batch.keys_removed:
             cur.executemany("DELETE FROM sync_key WHERE shop_id = %s AND tbl = %s AND key = %s AND val = %s "
                             "AND row_id = %s", [(batch.shop_id, *k) for k in batch.keys_removed])
-        if batch.keys_added:
+        moved = [k for k in batch.keys_added if k[:3] in batch.keys_stored]
+        if moved:
             cur.executemany("INSERT INTO sync_key (shop_id, tbl, key, val, row_id) VALUES (%s, %s, %s, %s, %s) "
                             "ON CONFLICT (shop_id, tbl, key, val) DO UPDATE SET row_id = excluded.row_id",
-                            [(batch.shop_id, *k) for k in batch.keys_added])
+                            [(batch.shop_id, *k) for k in moved])
+        if len(moved) < len(batch.keys_added):
+            with cur.copy("COPY sync_key (shop_id, tbl, key, val, row_id) FROM STDIN") as copy:
+                for k in batch.keys_added:
+                    if k[:3] not in batch.keys_stored:
+                        copy.write_row((batch.shop_id, *k))
         if op_records:
-            cur.executemany("INSERT INTO sync_op (shop_id, op_id, till_id, result, reason) VALUES (%s, %s, %s, %s, %s) "
-                            "ON CONFLICT (shop_id, op_id) DO NOTHING", op_records)
+            with cur.copy("COPY sync_op (shop_id, op_id, till_id, result, reason) FROM STDIN") as copy:
+                for record in op_records:
+                    copy.write_row(record)
     conn.execute("UPDATE shop SET version = %s WHERE id = %s", (batch.version, batch.shop_id))
 
 

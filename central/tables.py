@@ -122,38 +122,53 @@ class InvalidRow(ValueError):
     """A pushed or edited row that breaks the table's shape; the message says which column and why."""
 
 
-def check_value(spec: TableSpec, column: str, value) -> None:
+_TYPES = {
+    "int": (int,), "bool": (bool, int), "text": (str,), "fk": (str,), "json": (str,), "time": (str,),
+    "blob": (dict,),
+}
+_INT_MIN, _INT_MAX = -(2**63), 2**63
+
+
+def check_value(spec: TableSpec, column: str, value, nul_possible: bool = True) -> None:
     col = spec.columns.get(column)
     if col is None:
         raise InvalidRow(f"{spec.name} has no column '{column}'")
     if value is None:
         return
     kind = col.kind
-    ok = {
-        "int": isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63,
-        "bool": isinstance(value, bool) or value in (0, 1),
-        "text": isinstance(value, str),
-        "fk": isinstance(value, str),
-        "json": isinstance(value, str),
-        "time": isinstance(value, str),
-        "blob": isinstance(value, dict) and isinstance(value.get("$b64"), str),
-    }[kind]
-    if not ok:
+    if type(value) not in _TYPES[kind]:
         raise InvalidRow(f"{spec.name}.{column} cannot be {type(value).__name__}")
-    if isinstance(value, str) and "\x00" in value:
+    if kind == "int" and not _INT_MIN <= value < _INT_MAX:
+        raise InvalidRow(f"{spec.name}.{column} is out of range")
+    if kind == "bool" and value not in (0, 1):
+        raise InvalidRow(f"{spec.name}.{column} must be true or false")
+    if kind == "blob" and not isinstance(value.get("$b64"), str):
+        raise InvalidRow(f"{spec.name}.{column} must be base64 data")
+    if nul_possible and isinstance(value, str) and "\x00" in value:
         raise InvalidRow(f"{spec.name}.{column} contains a NUL character")
 
 
-def normalise_row(spec: TableSpec, payload: dict) -> dict:
-    """Every column of the table, in order: given values checked, missing ones get their default."""
-    unknown = set(payload) - set(spec.columns)
-    if unknown:
-        raise InvalidRow(f"{spec.name} has no column(s) {', '.join(sorted(unknown))}")
+def normalise_row(spec: TableSpec, payload: dict, nul_possible: bool = True) -> dict:
+    """Every column of the table, in order: given values checked, missing ones get their default.
+    ``nul_possible`` False: the caller knows no text holds a NUL (the request body had no \\u0000)."""
+    columns = spec.columns
+    for name in payload:
+        if name not in columns:
+            unknown = set(payload) - set(columns)
+            raise InvalidRow(f"{spec.name} has no column(s) {', '.join(sorted(unknown))}")
     row = {}
-    for name, col in spec.columns.items():
+    for name, col in columns.items():
         if name in payload:
-            check_value(spec, name, payload[name])
-            row[name] = payload[name]
+            value = payload[name]
+            if value is not None:
+                kind, kind_of_value = col.kind, type(value)
+                if kind_of_value is str and kind in _TEXTUAL:
+                    if nul_possible and "\x00" in value:
+                        check_value(spec, name, value)
+                elif not ((kind_of_value is int and kind == "int" and _INT_MIN <= value < _INT_MAX)
+                          or (kind_of_value is bool and kind == "bool")):
+                    check_value(spec, name, value, nul_possible)
+            row[name] = value
         elif col.default is NOW:
             row[name] = UTCDateTimeField().db_value(utcnow())
         else:
@@ -161,6 +176,9 @@ def normalise_row(spec: TableSpec, payload: dict) -> dict:
     if not isinstance(row.get("id"), str) or not row["id"] or len(row["id"]) > 64:
         raise InvalidRow(f"{spec.name} row needs a text id of at most 64 characters")
     return row
+
+
+_TEXTUAL = {"text", "fk", "json", "time"}
 
 
 def unique_values(spec: TableSpec, data: dict) -> list[tuple[str, str]]:

@@ -97,8 +97,13 @@ class SyncStatus:
     # --- what the window and the sale call ------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recount the waiting changes (on the worker's thread) and show them."""
-        self.worker.refresh()
+        """Something was written here (a sale, a void, an edit): recount the waiting changes and, when the
+        till is linked, push them soon. All on the worker's thread; requests made during a round coalesce
+        into one more round."""
+        if self.status is not None and self.status.linked:
+            self.worker.request()
+        else:
+            self.worker.refresh()
 
     def sync_now(self) -> None:
         if self.status is not None and self.status.linked:

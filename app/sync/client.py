@@ -112,7 +112,9 @@ class CentralClient:
             else:
                 status = response.status_code
                 if status in (429, 502, 503, 504):
-                    error = Offline(f"The central store is unavailable: {_detail(response)}")
+                    detail = _detail(response)
+                    error = Offline(detail if detail.startswith("The central store")
+                                    else f"The central store is unavailable: {detail}")
                 elif status == 401:
                     raise Refused(f"The central store refused this till's token: {_detail(response)} "
                                   "Enroll the till again with a new token.", status)

@@ -8,6 +8,7 @@ has answered for it, so a sale made offline reaches the store exactly once.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -190,48 +191,65 @@ class SyncEngine:
     # --- push -------------------------------------------------------------------------------------------
 
     def push(self, report: Report) -> None:
+        """Send the outbox in order, one batch in flight while the answers to the one before are applied
+        here (the store's work and the till's overlap). Stops after a batch with "retry" answers."""
         high = database.execute_sql("SELECT max(seq) FROM outbox").fetchone()[0] or 0
         last = 0
-        while True:
-            rows = database.execute_sql(
-                "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
-                "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-                (last, high, self.push_batch)).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            ops = [
-                '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
-                % (json.dumps(op_id), json.dumps(table), json.dumps(row_id), json.dumps(stamp), fields, payload)
-                for _, op_id, table, row_id, stamp, fields, payload in rows
-            ]
-            answer = self.client.push(ops)
-            by_op = {a["op_id"]: a for a in answer["results"]}
-            done, quarantined, again = [], [], []
-            for seq, op_id, table, row_id, *_ in rows:
-                result = by_op.get(op_id, {"result": "retry"})
-                kind = result["result"]
-                if kind in ("ok", "duplicate"):
-                    done.append((seq,))
-                    report.pushed += kind == "ok"
-                    report.duplicates += kind == "duplicate"
-                elif kind == "rejected":
-                    reason = result.get("reason") or "rejected by the central store"
-                    quarantined.append((reason, seq))
-                    report.rejected += 1
-                    report.rejections.append(f"{table} {row_id}: {reason}")
-                    log.warning("sync: %s %s rejected: %s", table, row_id, reason)
-                else:
-                    again.append((seq,))
-                    report.retry += 1
-            with database.atomic("IMMEDIATE"):
-                cursor = database.cursor()
-                cursor.executemany("DELETE FROM outbox WHERE seq = ?", done)
-                cursor.executemany("UPDATE outbox SET state = 'quarantined', error = ?, attempts = attempts + 1 "
-                                   "WHERE seq = ?", quarantined)
-                cursor.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", again)
-            if again:
-                return  # the store asked for a later try: the rest waits for the next round
+        in_flight = None  # (future answer, its outbox rows)
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="till-push") as sender:
+            while True:
+                rows = database.execute_sql(
+                    "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
+                    "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                    (last, high, self.push_batch)).fetchall()
+                answer = in_flight[0].result() if in_flight else None  # raises if that batch failed
+                sent = (sender.submit(self.client.push, self._encode(rows)), rows) if rows else None
+                if rows:
+                    last = rows[-1][0]
+                if answer is not None and self._apply_answers(answer, in_flight[1], report):
+                    if sent:
+                        self._apply_answers(sent[0].result(), sent[1], report)
+                    return  # the store asked for a later try: the rest waits for the next round
+                if sent is None:
+                    return
+                in_flight = sent
+
+    @staticmethod
+    def _encode(rows) -> list[str]:
+        return [
+            '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
+            % (json.dumps(op_id), json.dumps(table), json.dumps(row_id), json.dumps(stamp), fields, payload)
+            for _, op_id, table, row_id, stamp, fields, payload in rows
+        ]
+
+    def _apply_answers(self, answer: dict, rows, report: Report) -> bool:
+        """Take answered operations out of the outbox, quarantine the refused ones (one transaction).
+        Returns True when some answers asked for a later try."""
+        by_op = {a["op_id"]: a for a in answer["results"]}
+        done, quarantined, again = [], [], []
+        for seq, op_id, table, row_id, *_ in rows:
+            result = by_op.get(op_id, {"result": "retry"})
+            kind = result["result"]
+            if kind in ("ok", "duplicate"):
+                done.append((seq,))
+                report.pushed += kind == "ok"
+                report.duplicates += kind == "duplicate"
+            elif kind == "rejected":
+                reason = result.get("reason") or "rejected by the central store"
+                quarantined.append((reason, seq))
+                report.rejected += 1
+                report.rejections.append(f"{table} {row_id}: {reason}")
+                log.warning("sync: %s %s rejected: %s", table, row_id, reason)
+            else:
+                again.append((seq,))
+                report.retry += 1
+        with database.atomic("IMMEDIATE"):
+            cursor = database.cursor()
+            cursor.executemany("DELETE FROM outbox WHERE seq = ?", done)
+            cursor.executemany("UPDATE outbox SET state = 'quarantined', error = ?, attempts = attempts + 1 "
+                               "WHERE seq = ?", quarantined)
+            cursor.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", again)
+        return bool(again)
 
     # --- bootstrap ----------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from sync_helpers import (
     sync,
     table_rows,
     till_process,
+    wait_for,
 )
 
 from app import settings
@@ -39,6 +40,16 @@ def _two_tills(server, shop, first_till, tmp_path, url):
     enroll(other, url, server.enroll_till(shop, "T2"))
     sync(other)
     return path, other, known
+
+
+def _restart(pg, server, mode="fast"):
+    """Stop and start PostgreSQL; return once the central server reports its database back."""
+    import httpx
+
+    pg.stop(mode)
+    pg.start()
+    with httpx.Client(base_url=server.url) as http:
+        wait_for(lambda: http.get("/health").status_code == 200, timeout=60, what="the database to be back")
 
 
 def _kill_when_held(process, proxy):
@@ -134,8 +145,9 @@ def test_restarting_postgresql_loses_nothing_and_duplicates_nothing(own_postgres
         pg.stop()
         with pytest.raises(Offline) as offline:
             sync(t1)
-        assert "unavailable" in offline.value.message
+        assert offline.value.message.startswith("The central store is unavailable")
         pg.start()
+        _restart(pg, server)  # (and once more, to be sure a restart with the server up is survived)
         sync(t1)
 
         # PostgreSQL restarted (immediate: no clean shutdown) after applying a push whose answer was lost
@@ -144,16 +156,14 @@ def test_restarting_postgresql_loses_nothing_and_duplicates_nothing(own_postgres
         proxy.add("/v1/push", "lose_response")
         with pytest.raises(Offline):
             sync(t1)
-        pg.stop("immediate")
-        pg.start()
+        _restart(pg, server, "immediate")
         assert sync(t1).duplicates > 0
 
         # and restarted while the other till was pulling
         proxy.add("/v1/pull", "lose_response")
         with pytest.raises(Offline):
             sync(t2)
-        pg.stop("immediate")
-        pg.start()
+        _restart(pg, server, "immediate")
         assert_in_step(server, shop, t2)
         sync(t2)
         receipts = sorted(b["receipt_no"] for b in server.rows(shop, "bill").values())
