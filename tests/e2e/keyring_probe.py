@@ -53,6 +53,9 @@ def _use_lazy_libraries() -> None:
     import phonenumbers
 
     assert phonenumbers.is_valid_number(phonenumbers.parse("+44 20 7946 0958"))
+    from email_validator import validate_email  # with the IDNA tables for international domains
+
+    assert validate_email("josé@bücher.de", check_deliverability=False).ascii_domain == "xn--bcher-kva.de"
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is not None:
