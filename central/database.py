@@ -87,7 +87,7 @@ class Central:
         self.pool = ConnectionPool(
             conninfo, min_size=min_size, max_size=max_size, timeout=timeout, open=False,
             check=ConnectionPool.check_connection, kwargs={"autocommit": False},
-            reconnect_timeout=3600,
+            reconnect_timeout=10,  # give up a reconnection round soon; the next request starts a new one
         )
 
     def open(self, wait: bool = True) -> None:

@@ -29,15 +29,20 @@ def _restore_clock():
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory):
-    url = os.environ.get("POS_TEST_DATABASE_URL")
-    if url:
-        yield url
+def embedded_pg():
+    """The session's embedded PostgreSQL (None when POS_TEST_DATABASE_URL names a server instead)."""
+    if os.environ.get("POS_TEST_DATABASE_URL"):
+        yield None
         return
     with pg_directory() as directory:
         pg = EmbeddedPostgres(directory)
-        yield pg.url
+        yield pg
         pg.close()
+
+
+@pytest.fixture(scope="session")
+def pg_url(embedded_pg):
+    return os.environ.get("POS_TEST_DATABASE_URL") or embedded_pg.url
 
 
 @pytest.fixture(scope="session")

