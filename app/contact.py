@@ -19,7 +19,12 @@ def normalise_phone(text: str, region: str = "US", field: str = "phone") -> str:
         raise ValidationError(f"'{raw}' is not a phone number.", field) from None
     if not phonenumbers.is_possible_number(number):
         raise ValidationError(f"'{raw}' has the wrong number of digits for a phone number.", field)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # Some odd inputs (a country code followed by zeros) format to a string that parses as another number;
+    # accept only numbers whose E.164 form reads back as itself, so stored numbers stay unique and stable.
+    if phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.E164) != e164:
+        raise ValidationError(f"'{raw}' is not a phone number.", field)
+    return e164
 
 
 def format_phone(e164: str | None, region: str = "US") -> str:

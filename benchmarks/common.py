@@ -68,3 +68,32 @@ class Table:
         for row in self.rows:
             print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
         sys.stdout.flush()
+
+
+def scratch_copy(source: Path, name: str) -> Path:
+    """A throw-away copy of a generated database (its key registered too), so a benchmark that writes never
+    changes the shared one. The source is first brought to the current schema (once, not per copy)."""
+    import shutil
+
+    import keyring
+
+    from db.connection import open_database
+    from db.errors import DatabaseLockedError
+    from db.keystore import SERVICE, account_for
+
+    for attempt in range(240):
+        try:
+            open_database(source).close()
+            break
+        except DatabaseLockedError:
+            if attempt == 0:
+                print(f"{source.name} is open in another process; waiting for it …", flush=True)
+            time.sleep(5)
+    work = DATA / name
+    for stale in work.parent.glob(work.name + "*"):
+        stale.unlink()
+    shutil.copyfile(source, work)
+    if Path(str(source) + "-wal").exists():
+        shutil.copyfile(str(source) + "-wal", str(work) + "-wal")
+    keyring.set_password(SERVICE, account_for(work), keyring.get_password(SERVICE, account_for(source)))
+    return work
