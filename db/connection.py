@@ -62,12 +62,16 @@ def _lock_for(path: Path) -> filelock.BaseFileLock:
 
 def _connect(path: Path, key: DatabaseKey) -> SqlCipherDatabase:
     # check_same_thread off: peewee already keeps one connection per thread.
+    # lock_type IMMEDIATE: every transaction takes the write lock when it begins. With deferred BEGIN, a
+    # sale that reads and then writes while the sync worker (its own connection) commits gets SQLITE_BUSY
+    # at once, without waiting (WAL cannot upgrade a stale read snapshot); IMMEDIATE waits its turn.
     return SqlCipherDatabase(
         str(path),
         passphrase=key.pragma_value(),
         pragmas=PRAGMAS,
         check_same_thread=False,
         timeout=5,
+        lock_type="IMMEDIATE",
     )
 
 
