@@ -77,7 +77,7 @@ def main(argv=None) -> int:
         if code:
             failed.append(name)
     print(f"\n# All benchmarks ({'quick' if args.quick else 'full'} sizes) on {machine()}")
-    combined = common.Table("Combined: every figure, median and p99 in ms")
+    combined = common.Table("Combined: every figure (ms unless marked)")
     combined.rows = [(f"{t.title.split(' (')[0]}: {row[0]}", *row[1:]) for t in common.ALL_TABLES
                      if t is not combined for row in t.rows]
     combined.print()

@@ -46,8 +46,9 @@ ALL_TABLES: list[Table] = []  # every table made in this process, for the combin
 class Table:
     """Rows of: what, median ms, p99 ms, baseline median ms, ratio, target."""
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, unit: str = "ms"):
         self.title = title
+        self.unit = unit
         self.rows: list[tuple] = []
         ALL_TABLES.append(self)
 
@@ -56,11 +57,13 @@ class Table:
         p99 = percentile(samples, 99)
         base = statistics.median(baseline) if baseline else None
         ratio = f"{med / base:.2f}x" if base else ""
+        if self.unit != "ms":
+            what = f"{what} [{self.unit}]"
         self.rows.append((what, f"{med:.3f}", f"{p99:.3f}", f"{base:.3f}" if base else "", ratio, target,
                           str(len(samples))))
 
     def print(self) -> None:
-        head = ("what", "median ms", "p99 ms", "baseline ms", "ratio", "target", "n")
+        head = ("what", f"median {self.unit}", f"p99 {self.unit}", f"baseline {self.unit}", "ratio", "target", "n")
         widths = [max(len(str(r[i])) for r in [head, *self.rows]) for i in range(len(head))]
         print(f"\n## {self.title}\n")
         print("| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |")
