@@ -22,12 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import time
 import uuid
 from pathlib import Path
 
-from benchmarks.common import DATA, Table, use_bench_keyring
+from benchmarks.common import DATA, Table, scratch_copy, use_bench_keyring
 
 
 def _keystrokes(text: str) -> list[str]:
@@ -60,16 +59,9 @@ def main(argv=None) -> int:
 
     source = generate(args.source or DATA / f"till-{args.customers}c-{args.items}i-{args.bills}b.db",
                       customers=args.customers, items=args.items, bills=args.bills)
-    _migrate(source)
-    work = DATA / "bench-bill-scratch.db"
-    for stale in work.parent.glob(work.name + "*"):
-        stale.unlink()
     started = time.perf_counter()
-    shutil.copyfile(source, work)
-    if Path(str(source) + "-wal").exists():
-        shutil.copyfile(str(source) + "-wal", str(work) + "-wal")
-    key = keyring.get_password(SERVICE, account_for(source))
-    keyring.set_password(SERVICE, account_for(work), key)
+    work = scratch_copy(source, "bench-bill-scratch.db")
+    key = keyring.get_password(SERVICE, account_for(work))
     print(f"scratch copy of {source.name} ({work.stat().st_size / 1e6:.0f} MB) in "
           f"{time.perf_counter() - started:.1f} s", flush=True)
 
@@ -220,29 +212,6 @@ def main(argv=None) -> int:
         stale.unlink()
     keyring.delete_password(SERVICE, account_for(work))
     return 0
-
-
-def _migrate(source: Path) -> None:
-    """Bring the shared generated database to the current schema once (not on every scratch copy)."""
-    from db.connection import open_database
-    from db.errors import DatabaseLockedError
-
-    for attempt in range(120):
-        try:
-            opened = open_database(source)
-        except DatabaseLockedError:
-            if attempt == 0:
-                print(f"{source.name} is open in another process; waiting for it …", flush=True)
-            time.sleep(5)
-            continue
-        backup = opened.backup_path
-        opened.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        opened.close()
-        if backup is not None:
-            print(f"migrated {source.name} to the current schema", flush=True)
-            backup.unlink(missing_ok=True)  # generated data: no need to keep the pre-migration copy
-        return
-    raise SystemExit(f"{source} stayed locked by another process")
 
 
 SALE_TABLES = ("bill", "bill_line", "payment", "loyalty_entry")
