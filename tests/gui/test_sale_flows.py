@@ -24,7 +24,7 @@ from sale_steps import (
     wait_dialog,
 )
 
-from app import loyalty, receipt
+from app import loyalty, receipt, settings
 from db.models import AuditLog, Bill, Customer, HeldBill, LoyaltyEntry, Payment
 
 
@@ -181,6 +181,23 @@ def test_receipt_view_pdf_and_escpos(qtbot, till_window, tmp_path):
     assert saved.startswith("Saved ")
     pdf = Path(saved.removeprefix("Saved "))
     assert pdf.name == f"{sale.receipt_no}.pdf" and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
+
+    # shown again: marked as a reprint, and the reprint is in the audit log
+    view.close()
+    key(qtbot, till_window, Qt.Key_F10)
+    recent = wait_dialog(qtbot, till_window, "recentBillsDialog")
+    qtbot.keyClick(recent, Qt.Key_Return)
+    again = wait_dialog(qtbot, till_window, "receiptDialog")
+    assert "REPRINT" in again.findChild(object, "receiptBrowser").toPlainText()
+    assert AuditLog.select().where((AuditLog.action == "sale.reprint") & (AuditLog.entity_id == sale.id)).count() == 1
+    again.close()
+
+    # with a receipt printer configured, the next sale prints itself on it (ESC/POS)
+    printer_file = tmp_path / "printer.bin"
+    settings.set_local("receipt_printer", f"file:{printer_file}")
+    scan(qtbot, till_window, "1003")
+    second = finish(qtbot, till_window, pay(qtbot, till_window, "card"))
+    qtbot.waitUntil(lambda: printer_file.exists() and second.receipt_no.encode() in printer_file.read_bytes())
 
     from ui.receipt_view import print_escpos
 
