@@ -204,7 +204,7 @@ def _engine(till):
     from app.sync import engine
 
     return engine.SyncEngine(engine.client_for(till.path, retries=3), push_batch=1000, pull_limit=5000,
-                             snapshot_limit=10000)
+                             snapshot_limit=20000)
 
 
 def make_offline_till(path: Path, bills: int) -> Path:

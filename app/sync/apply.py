@@ -115,20 +115,28 @@ def pending_columns() -> dict[tuple[str, str], set[str]]:
     return out
 
 
-def _overlay(table: _Table, rows: list[list], pending: dict) -> None:
+def _local_rows(table: _Table, ids: list[str]) -> dict[str, tuple]:
+    """The till's current version of these rows (those it has), by id."""
+    select = ", ".join(f'"{c}"' for c in table.columns)
+    found: dict[str, tuple] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in database.execute_sql(f'SELECT {select} FROM "{table.name}" WHERE id IN ({marks})', chunk):
+            found[row[0]] = row
+    return found
+
+
+def _overlay(table: _Table, rows: list[list], pending: dict, local: dict[str, tuple]) -> None:
     """Keep the local value of every column with a change still waiting to be pushed."""
     for row in rows:
         columns = pending.get((table.name, row[0]))
-        if not columns:
-            continue
-        local = database.execute_sql(
-            f'SELECT {", ".join(chr(34) + c + chr(34) for c in table.columns)} FROM "{table.name}" WHERE id = ?',
-            (row[0],)).fetchone()
-        if local is None:
+        mine = local.get(row[0])
+        if not columns or mine is None:
             continue
         for i, column in enumerate(table.columns):
-            if column in columns or column == "updated_at" and (local[i] or "") > (row[i] or ""):
-                row[i] = local[i]
+            if column in columns or column == "updated_at" and (mine[i] or "") > (row[i] or ""):
+                row[i] = mine[i]
 
 
 def _give_way(table: _Table, row: list, message: str) -> bool:
@@ -162,21 +170,53 @@ def _give_way(table: _Table, row: list, message: str) -> bool:
     return True
 
 
-def _write(table: _Table, rows: list[list]) -> None:
+def _write(table: _Table, rows: list[list], local: dict[str, tuple] | None = None) -> None:
+    """Insert new rows; for rows the till has (``local``), update only the columns that differ, grouped by
+    the set of columns: an index is rewritten only when one of its own columns changed."""
     cursor = database.cursor()
-    try:
-        cursor.executemany(table.sql, rows)
+    if local is None:
+        _execute(cursor, table.sql, rows, table)
         return
-    except Exception as exc:  # sqlcipher3.IntegrityError: a unique clash; go row by row
+    new, changes = [], {}
+    for row in rows:
+        mine = local.get(row[0])
+        if mine is None:
+            new.append(row)
+            continue
+        changed = tuple(i for i in range(1, len(row)) if row[i] != mine[i])
+        if changed:
+            changes.setdefault(changed, []).append([row[i] for i in changed] + [row[0]])
+    if new:
+        _execute(cursor, table.sql, new, table)
+    for changed, values in changes.items():
+        sets = ", ".join(f'"{table.columns[i]}" = ?' for i in changed)
+        _execute(cursor, f'UPDATE "{table.name}" SET {sets} WHERE id = ?', values, table,
+                 as_row=lambda v, changed=changed: _full_row(table, v, changed, local))
+
+
+def _full_row(table: _Table, values: list, changed: tuple, local: dict) -> list:
+    row = list(local[values[-1]])
+    for i, value in zip(changed, values, strict=False):
+        row[i] = value
+    return row
+
+
+def _execute(cursor, sql: str, rows: list[list], table: _Table, as_row=None) -> None:
+    """executemany; on a unique clash, row by row, the local holder of the value giving way."""
+    try:
+        cursor.executemany(sql, rows)
+        return
+    except Exception as exc:  # sqlcipher3.IntegrityError: a unique clash
         if "UNIQUE constraint failed" not in str(exc):
             raise
-    for row in rows:
+    for values in rows:
         for _ in range(5):
             try:
-                cursor.execute(table.sql, row)
+                cursor.execute(sql, values)
                 break
             except Exception as exc:
-                if "UNIQUE constraint failed" not in str(exc) or not _give_way(table, row, str(exc)):
+                full = as_row(values) if as_row else values
+                if "UNIQUE constraint failed" not in str(exc) or not _give_way(table, full, str(exc)):
                     raise
 
 
@@ -197,9 +237,12 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
         rows = table.rows_from(group["columns"], group["rows"])
         if not rows:
             continue
+        local = None
+        if not table.append_only:
+            local = _local_rows(table, [r[0] for r in rows])
+            if pending:
+                _overlay(table, rows, pending, local)
         if table.synced:
-            if not table.append_only and pending:
-                _overlay(table, rows, pending)
             at = table.columns.index("updated_at")
             newest_stamp = max(newest_stamp, max((r[at] or "") for r in rows))
         if table.name == "bill" and rebuild_stats:
@@ -218,8 +261,8 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
                 elif table.name == "loyalty_entry":
                     touched_customers.add(r[table.columns.index("customer_id")])
         if table.name == "customer" and rebuild_stats:
-            touched_customers.update(_merges_changed(table, rows))
-        _write(table, rows)
+            touched_customers.update(_merges_changed(table, rows, local))
+        _write(table, rows, local)
         result.rows += len(rows)
         result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
         if table.name == "conflict_log":
@@ -233,23 +276,15 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
     return result
 
 
-def _merges_changed(table: _Table, rows: list[list]) -> set[str]:
+def _merges_changed(table: _Table, rows: list[list], local: dict[str, tuple]) -> set[str]:
     """Customers whose ``merged_into`` a pulled row changes (a merge or its undo on another till): their
     figures, and the survivor's, count different bills now."""
     at = table.columns.index("merged_into_id")
-    incoming = {r[0]: r[at] for r in rows}
-    local = {}
-    ids = list(incoming)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
-        local.update(database.execute_sql(
-            f'SELECT id, merged_into_id FROM customer WHERE id IN ({marks}) AND merged_into_id IS NOT NULL',
-            chunk).fetchall())
     changed = set()
-    for row_id, target in incoming.items():
-        if local.get(row_id) != target:
-            changed.update(c for c in (row_id, target, local.get(row_id)) if c)
+    for row in rows:
+        before = local[row[0]][at] if row[0] in local else None
+        if before != row[at]:
+            changed.update(c for c in (row[0], row[at], before) if c)
     return changed
 
 

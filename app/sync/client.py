@@ -148,9 +148,14 @@ class CentralClient:
                                         verify=True).content)
 
     def snapshot(self, at: int | None, table: str | None, after: str, limit: int) -> dict:
+        return json.loads(self.snapshot_body(at, table, after, limit))
+
+    def snapshot_body(self, at: int | None, table: str | None, after: str, limit: int) -> bytes:
+        """One snapshot page, checked against its checksum, not yet parsed (a download thread fetches the
+        next page while the till writes this one; parsing holds the GIL, so it stays with the writer)."""
         params = {"after": after, "limit": limit}
         if at is not None:
             params["at"] = at
         if table:
             params["table"] = table
-        return json.loads(self._request("GET", "/v1/snapshot", params=params, verify=True).content)
+        return self._request("GET", "/v1/snapshot", params=params, verify=True).content

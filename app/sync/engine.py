@@ -22,6 +22,7 @@ from app.errors import TillError
 from app.sync.apply import Applied, apply_groups, rebuild_all_stats
 from app.sync.client import CentralClient, Enrollment, SyncError, normalise_url
 from db import hlc
+from db.connection import PRAGMAS
 from db.ids import utcnow
 from db.keystore import SERVICE
 from db.models import SYNCED_MODELS, database
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
 PULL_LIMIT = 2000
-SNAPSHOT_LIMIT = 5000
+SNAPSHOT_LIMIT = 10000
 
 
 @dataclass
@@ -170,6 +171,29 @@ def applying():
         db.execute_sql("PRAGMA foreign_keys = ON")
 
 
+def _drop_secondary_indexes() -> None:
+    """Drop the synced tables' non-unique indexes (unique ones stay: they guard the data), keeping their
+    definitions in LocalConfig in the same transaction, for _restore_indexes."""
+    if settings.local("bootstrap_indexes"):
+        return
+    tables = [m._meta.table_name for m in SYNCED_MODELS]
+    marks = ", ".join("?" * len(tables))
+    saved = [(name, sql) for name, sql in database.execute_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+        tables).fetchall() if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+    for name, _ in saved:
+        database.execute_sql(f'DROP INDEX "{name}"')
+    settings.set_local("bootstrap_indexes", saved)
+
+
+def _restore_indexes() -> None:
+    existing = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, sql in settings.local("bootstrap_indexes") or []:
+        if name not in existing:
+            database.execute_sql(sql)
+    settings.set_local("bootstrap_indexes", None)
+
+
 class SyncEngine:
     def __init__(self, client: CentralClient, *, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
                  snapshot_limit: int = SNAPSHOT_LIMIT):
@@ -254,7 +278,8 @@ class SyncEngine:
     # --- bootstrap ----------------------------------------------------------------------------------------
 
     def needs_bootstrap(self) -> bool:
-        if settings.local("snapshot_progress") or settings.local("stats_rebuild_pending"):
+        if (settings.local("snapshot_progress") or settings.local("stats_rebuild_pending")
+                or settings.local("bootstrap_indexes")):
             return True
         if settings.local("sync_bootstrapped") or int(settings.local("sync_cursor") or 0) > 0:
             return False
@@ -267,33 +292,55 @@ class SyncEngine:
 
     def bootstrap(self, report: Report) -> None:
         """Download the shop at one version, page by page; each page and the position after it are
-        committed together, so a cut download resumes at the first page not yet applied."""
+        committed together, so a cut download resumes at the first page not yet applied. The empty till's
+        secondary indexes are dropped first and built once at the end (much faster than keeping a dozen
+        indexes up to date row by row); their definitions wait in LocalConfig until then."""
         progress = settings.local("snapshot_progress") or {}
         at, table, after = progress.get("version"), progress.get("table"), progress.get("after", "")
-        while not settings.local("stats_rebuild_pending") and not settings.local("sync_bootstrapped"):
-            page = self.client.snapshot(at, table, after, self.snapshot_limit)
-            at = page["version"]
-            nxt = page.get("next")
-            with applying():
-                applied = apply_groups(page["tables"], rebuild_stats=False)
-                if nxt:
-                    settings.set_local("snapshot_progress", {"version": at, "table": nxt["table"],
-                                                             "after": nxt["after"]})
-                else:
-                    settings.set_local("snapshot_progress", None)
-                    settings.set_local("sync_cursor", at)
-                    settings.set_local("sync_bootstrapped", True)
-                    settings.set_local("stats_rebuild_pending", True)
-            report.bootstrapped += applied.rows
-            report.conflicts += applied.conflicts
-            report.cursor = at
-            if not nxt:
-                break
-            table, after = nxt["table"], nxt["after"]
-        if settings.local("stats_rebuild_pending"):
-            with applying():
-                rebuild_all_stats()
-                settings.set_local("stats_rebuild_pending", None)
+        db = database.obj
+        # While loading: a 256 MB page cache, and synchronous=NORMAL (in WAL mode a crash may lose the last
+        # pages, but each page goes with its progress marker, so the download just resumes earlier).
+        db.execute_sql("PRAGMA cache_size = -262144")
+        db.execute_sql("PRAGMA synchronous = NORMAL")
+        fetcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="till-snapshot")
+        try:
+            if not progress and not settings.local("sync_bootstrapped"):
+                with applying():
+                    _drop_secondary_indexes()
+            coming = None
+            if not settings.local("stats_rebuild_pending") and not settings.local("sync_bootstrapped"):
+                coming = fetcher.submit(self.client.snapshot_body, at, table, after, self.snapshot_limit)
+            while coming is not None:
+                page = json.loads(coming.result())
+                at = page["version"]
+                nxt = page.get("next")
+                # the next page downloads while this one is written
+                coming = (fetcher.submit(self.client.snapshot_body, at, nxt["table"], nxt["after"],
+                                         self.snapshot_limit) if nxt else None)
+                with applying():
+                    applied = apply_groups(page["tables"], rebuild_stats=False)
+                    if nxt:
+                        settings.set_local("snapshot_progress", {"version": at, "table": nxt["table"],
+                                                                 "after": nxt["after"]})
+                    else:
+                        settings.set_local("snapshot_progress", None)
+                        settings.set_local("sync_cursor", at)
+                        settings.set_local("sync_bootstrapped", True)
+                        settings.set_local("stats_rebuild_pending", True)
+                report.bootstrapped += applied.rows
+                report.conflicts += applied.conflicts
+                report.cursor = at
+            if settings.local("bootstrap_indexes"):
+                with applying():
+                    _restore_indexes()
+            if settings.local("stats_rebuild_pending"):
+                with applying():
+                    rebuild_all_stats()
+                    settings.set_local("stats_rebuild_pending", None)
+        finally:
+            fetcher.shutdown(wait=True, cancel_futures=True)
+            db.execute_sql(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
+            db.execute_sql(f"PRAGMA synchronous = {PRAGMAS['synchronous']}")
 
     # --- pull -------------------------------------------------------------------------------------------
 
