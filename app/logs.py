@@ -20,7 +20,12 @@ def setup_logging(level: int = logging.INFO, directory: Path | None = None) -> P
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / LOG_NAME
     root = logging.getLogger()
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+    # one log file per process: asked again for another folder, the till moves its log there
+    current = [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+    if not any(Path(h.baseFilename) == path.resolve() for h in current):
+        for old in current:
+            root.removeHandler(old)
+            old.close()
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
