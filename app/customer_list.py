@@ -41,39 +41,42 @@ class ListRow:
 
 
 def ids(status: str | None = None, search: str = "", region: str = "US") -> array:
-    """Rowids of live customers with ``status`` (None: all) matching ``search``, ordered by name."""
-    where = ["c.deleted_at IS NULL"]
-    params: list = []
+    """Rowids of live customers with ``status`` (None: all) matching ``search``, ordered by name.
+
+    Without a search: one pass over the covering index ``customer_list``, already in name order. With one:
+    each way the text can match (name, surname first, phone, email) is its own range scan on its own index,
+    and the matches are merged and sorted here (one query with OR would walk the whole name index)."""
     text = (search or "").strip()
-    if text:
-        alternatives = []
-        if looks_like_phone(text):
-            for prefix in phone_prefixes(text, region):
-                alternatives.append("(c.phone >= ? AND c.phone < ?)")
-                params += [prefix, prefix + _TOP]
-        elif "@" in text:
-            alternatives.append("(c.email >= ? AND c.email < ?)")
-            params += [text.lower(), text.lower() + _TOP]
-        else:
-            query = normalise_name(text.replace(",", " "))
-            alternatives.append("(c.name_norm >= ? AND c.name_norm < ?)")
-            alternatives.append(f"({ROTATED} >= ? AND {ROTATED} < ?)")
-            params += [query, query + _TOP, query, query + _TOP]
-            if " " not in query:
-                alternatives.append("(c.email >= ? AND c.email < ?)")
-                params += [text.lower(), text.lower() + _TOP]
-        if not alternatives:
-            return array("q")
-        where.append("(" + " OR ".join(alternatives) + ")")
-    if status:
-        where.append("c.status = ?")
-        params.append(status)
-    sql = f"SELECT c.rowid FROM customer c WHERE {' AND '.join(where)} ORDER BY c.name_norm, c.rowid"
-    out = array("q")
-    cursor = database.execute_sql(sql, params)
-    while batch := cursor.fetchmany(20000):
-        out.extend(r[0] for r in batch)
-    return out
+    if not text:
+        where, params = "c.deleted_at IS NULL", []
+        if status:
+            where += " AND c.status = ?"
+            params.append(status)
+        out = array("q")
+        cursor = database.execute_sql(f"SELECT c.rowid FROM customer c WHERE {where} ORDER BY c.name_norm, c.rowid",
+                                      params)
+        while batch := cursor.fetchmany(20000):
+            out.extend(r[0] for r in batch)
+        return out
+    scans: list[tuple[str, str]] = []  # (expression, prefix)
+    if looks_like_phone(text):
+        scans += [("c.phone", prefix) for prefix in phone_prefixes(text, region)]
+    elif "@" in text:
+        scans.append(("c.email", text.lower()))
+    else:
+        query = normalise_name(text.replace(",", " "))
+        scans += [("c.name_norm", query), (ROTATED, query)]
+        if " " not in query:
+            scans.append(("c.email", text.lower()))
+    found: dict[int, str] = {}
+    for expression, prefix in scans:
+        cursor = database.execute_sql(
+            f"SELECT c.rowid, c.name_norm, c.status FROM customer c WHERE {expression} >= ? AND {expression} < ? "
+            "AND c.deleted_at IS NULL", (prefix, prefix + _TOP))
+        for rowid, norm, row_status in cursor:
+            if status is None or row_status == status:
+                found[rowid] = norm
+    return array("q", (rowid for rowid, _ in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))))
 
 
 def rows(rowids: list[int]) -> dict[int, ListRow]:

@@ -152,18 +152,21 @@ def sales_report(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROF
     return report
 
 
-DIRECT_SCAN_BILLS = 150_000  # up to this many bills in the range, top customers are summed straight from them
-MAX_CANDIDATES = 5_000
+DIRECT_SCAN_BILLS = 100_000  # up to this many bills in the range, top customers are summed straight from them
+MAX_CANDIDATES = 20_000
+CANDIDATE_CHUNK = 250
 
 
 def top_customers(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES, limit: int = 10) -> list[Row]:
     """The customers who spent most in the range (voided sales netted out; a merged customer's bills count
     for the customer it was merged into). Exact either way it is computed:
 
-    - few bills in the range: one range scan of a covering index, summed per customer;
-    - many (a year of a busy shop): customers are taken in order of lifetime spend (customer_stats), and
+    - up to DIRECT_SCAN_BILLS bills in the range: one range scan of a covering index (of all bills, or of
+      the profile's), summed per customer;
+    - more (a year of a busy shop): customers are taken in order of lifetime spend (customer_stats), and
       each one's spend in the range is read by index; since spend in a range never exceeds lifetime spend,
-      the search stops once the next customer's lifetime spend is below the current tenth best.
+      the search stops once the next customer's lifetime spend is below the current tenth best. If that
+      needs more than MAX_CANDIDATES look-ups, the scan answers instead.
     """
     in_range = _bills_in_range(start, end, profile_id)
     if in_range > DIRECT_SCAN_BILLS:
@@ -182,70 +185,86 @@ def _bills_in_range(start: dt.date, end: dt.date, profile_id: str | None) -> int
 def top_customers_by_scan(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES,
                           limit: int = 10) -> list[Row]:
     lo, hi = local_day_bounds_utc(start, end)
-    where, params = _profile_clause(profile_id, '"bill"."profile_id"')
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for customer, bills, total in database.execute_sql(
-        'SELECT "customer_id", count(*), sum("total") FROM "bill" INDEXED BY "bill_completed_customer_total" '
-        'WHERE "completed_at" >= ? AND "completed_at" < ? AND "kind" = \'sale\' AND "customer_id" IS NOT NULL'
-        + where + ' GROUP BY 1',
-        [lo, hi, *params],
-    ):
-        totals[customer][0] += bills
-        totals[customer][1] += total
+    if profile_id is ALL_PROFILES:
+        index, where, params = "bill_completed_customer_total", "", []
+    else:
+        index = "bill_profile_completed_customer_total"
+        where, params = _profile_clause(profile_id, '"bill"."profile_id"')
+        where = where.replace(" AND ", "", 1) + " AND "
+    # summed here rather than with GROUP BY: a dict beats SQLite's temporary b-tree of customer ids
+    bills: dict[str, int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
+    cursor = database.execute_sql(
+        f'SELECT "customer_id", "total" FROM "bill" INDEXED BY "{index}" WHERE {where}"completed_at" >= ? '
+        'AND "completed_at" < ? AND "kind" = \'sale\' AND "customer_id" IS NOT NULL', [*params, lo, hi])
+    while batch := cursor.fetchmany(10000):
+        for customer, total in batch:
+            bills[customer] += 1
+            totals[customer] += total
     # voided sales of the range (voids are few: read them through the partial index of voids)
     for customer, total in database.execute_sql(
         'SELECT o."customer_id", o."total" FROM "bill" AS v JOIN "bill" AS o ON o."id" = v."voids_id" '
         'WHERE v."voids_id" IS NOT NULL AND v."kind" = \'void\' AND o."customer_id" IS NOT NULL '
         'AND o."completed_at" >= ? AND o."completed_at" < ?' + _profile_clause(profile_id, 'o."profile_id"')[0],
-        [lo, hi, *params],
+        [lo, hi, *_profile_clause(profile_id, 'o."profile_id"')[1]],
     ):
-        totals[customer][0] -= 1
-        totals[customer][1] -= total
+        bills[customer] -= 1
+        totals[customer] -= total
     survivors = _survivors(totals)
-    merged = totals
     if survivors:
-        merged = defaultdict(lambda: [0, 0])
-        for customer, (bills, total) in totals.items():
-            target = survivors.get(customer, customer)
-            merged[target][0] += bills
-            merged[target][1] += total
-    best = heapq.nsmallest(limit, ((t, b, c) for c, (b, t) in merged.items() if b > 0), key=_rank)
+        for customer, target in survivors.items():
+            bills[target] += bills.pop(customer)
+            totals[target] += totals.pop(customer)
+    best = heapq.nsmallest(limit, ((t, bills[c], c) for c, t in totals.items() if bills[c] > 0), key=_rank)
     names = _names(Customer, [c for _, _, c in best])
     return [Row(c, names.get(c, "Unknown customer"), b, t) for t, b, c in best]
 
 
 def top_customers_by_lifetime(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES,
-                              limit: int = 10) -> list[Row] | None:
-    """The threshold search over customers by lifetime spend; None if it would need too many look-ups
-    (a short range in a shop with many similar customers), when the scan is the better way."""
-    from app.stats import bill_owners
-
+                              limit: int = 10, max_candidates: int = MAX_CANDIDATES) -> list[Row] | None:
+    """The threshold search over customers by lifetime spend, a chunk of candidates per query; None if it
+    would need more than ``max_candidates`` of them (a short range, or a small profile), when the scan is
+    the better way."""
     lo, hi = local_day_bounds_utc(start, end)
     where, params = _profile_clause(profile_id, 'b."profile_id"')
+    merged = _survivors_table()
+    children: dict[str, list[str]] = defaultdict(list)
+    for child, parent in merged.items():
+        children[parent].append(child)
+
+    def owners(customer: str) -> list[str]:  # app/stats.bill_owners, from the table in memory
+        if customer in merged:
+            return []
+        found, frontier = [customer], [customer]
+        while frontier:
+            frontier = [c for f in frontier for c in children.get(f, ()) if c not in found]
+            found += frontier
+        return found
+
     best: list[tuple[int, int, str]] = []
     candidates = database.execute_sql(
         'SELECT s."customer_id", s."spent" FROM "customer_stats" AS s INDEXED BY "customer_stats_spent" '
-        'ORDER BY s."spent" DESC')
-    for n, (customer, lifetime) in enumerate(candidates):
-        if len(best) >= limit and lifetime < best[-1][0]:
+        'WHERE s."spent" > 0 ORDER BY s."spent" DESC')
+    seen = 0
+    while chunk := candidates.fetchmany(CANDIDATE_CHUNK):
+        if len(best) >= limit and chunk[0][1] < best[-1][0]:
             break
-        if lifetime <= 0:
-            break
-        if n >= MAX_CANDIDATES:
+        if seen >= max_candidates:
             return None
-        owners = bill_owners(customer)
-        if not owners:  # merged into another customer: counted there
-            continue
-        marks = ",".join("?" * len(owners))
-        bills, total = database.execute_sql(
-            f'SELECT count(*), COALESCE(sum(b."total"), 0) FROM "bill" AS b WHERE b."customer_id" IN ({marks}) '
+        seen += len(chunk)
+        owner_of = {o: c for c, _ in chunk for o in owners(c)}
+        marks = ",".join("?" * len(owner_of))
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for owner, bills, total in database.execute_sql(
+            f'SELECT b."customer_id", count(*), sum(b."total") FROM "bill" AS b WHERE b."customer_id" IN ({marks}) '
             'AND b."completed_at" >= ? AND b."completed_at" < ? AND b."kind" = \'sale\' AND b."deleted_at" IS NULL'
             + where + ' AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" '
-            'AND v."deleted_at" IS NULL)', [*owners, lo, hi, *params]).fetchone()
-        if bills > 0:
-            best.append((total, bills, customer))
-            best.sort(key=_rank)
-            del best[limit:]
+            'AND v."deleted_at" IS NULL) GROUP BY 1', [*owner_of, lo, hi, *params]):
+            sums[owner_of[owner]][0] += bills
+            sums[owner_of[owner]][1] += total
+        best.extend((total, bills, customer) for customer, (bills, total) in sums.items() if bills > 0)
+        best.sort(key=_rank)
+        del best[limit:]
     names = _names(Customer, [c for _, _, c in best])
     return [Row(c, names.get(c, "Unknown customer"), b, t) for t, b, c in best]
 
@@ -255,11 +274,15 @@ def _rank(entry: tuple[int, int, str]) -> tuple:
     return (-total, -bills, customer)
 
 
-def _survivors(customer_ids) -> dict[str, str]:
-    """customer id -> the customer it was (finally) merged into, for the merged ones among ``customer_ids``
-    (merged customers are few: read through the partial index of migration 5)."""
-    merged = dict(database.execute_sql(
+def _survivors_table() -> dict[str, str]:
+    """Every merged customer -> the customer it was merged into (few: the partial index of migration 5)."""
+    return dict(database.execute_sql(
         'SELECT "id", "merged_into_id" FROM "customer" WHERE "merged_into_id" IS NOT NULL').fetchall())
+
+
+def _survivors(customer_ids) -> dict[str, str]:
+    """customer id -> the customer it was (finally) merged into, for the merged ones among ``customer_ids``."""
+    merged = _survivors_table()
     out = {}
     for cid in (c for c in customer_ids if c in merged):
         target, seen = cid, set()
