@@ -91,6 +91,7 @@ def bench_reports(args) -> Table:
         profile = CustomerProfile.get(CustomerProfile.name == "Wholesale")
         today = dt.date.today()
         cases = [("last 30 days, all profiles", today - dt.timedelta(days=29), None),
+                 ("last 90 days, all profiles", today - dt.timedelta(days=89), None),
                  ("last 365 days, all profiles", today - dt.timedelta(days=364), None),
                  ("last 365 days, profile Wholesale", today - dt.timedelta(days=364), profile.id),
                  ("last 365 days, no profile", today - dt.timedelta(days=364), reports.NO_PROFILE)]
