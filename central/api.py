@@ -54,7 +54,7 @@ class PushOut(BaseModel):
 class TableRows(BaseModel):
     table: str
     columns: list[str]
-    rows: list[list[Any]]
+    rows: list[dict[str, Any]]  # column -> value, as the till stores it
 
 
 class PullOut(BaseModel):

@@ -350,25 +350,22 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
 # --- pull and snapshot ---------------------------------------------------------------------------------
 
 
-def _array_sql(spec: TableSpec) -> str:
-    parts = ", ".join(f"data->'{c}'" for c in spec.column_names)
-    return f"json_build_array({parts})::text"
-
-
 def _groups_json(conn, shop_id: str, ids_by_table: dict[str, list[str]]) -> list[str]:
     groups = []
     for tbl in TABLE_ORDER:
         ids = ids_by_table.get(tbl)
         if not ids:
             continue
-        spec = TABLES[tbl]
-        rows = conn.execute(f"SELECT {_array_sql(spec)} FROM sync_row WHERE shop_id = %s AND tbl = %s "
-                            "AND id = ANY(%s)", (shop_id, tbl, ids)).fetchall()
-        groups.append(_group(spec, [r[0] for r in rows]))
+        rows = conn.execute("SELECT data::text FROM sync_row WHERE shop_id = %s AND tbl = %s AND id = ANY(%s)",
+                            (shop_id, tbl, ids)).fetchall()
+        groups.append(_group(TABLES[tbl], [r[0] for r in rows]))
     return groups
 
 
 def _group(spec: TableSpec, row_texts: list[str]) -> str:
+    """One table's rows as stored (column -> value objects: PostgreSQL sends its JSONB as text, which is
+    cheaper than building arrays; the till puts the values in its own column order), with the columns the
+    store knows for the table."""
     return f'{{"table":{_dumps(spec.name)},"columns":{_dumps(spec.column_names)},"rows":[{",".join(row_texts)}]}}'
 
 
@@ -418,7 +415,7 @@ def snapshot(conn: psycopg.Connection, shop_id: str, at: int | None, table: str 
         spec = TABLES[tbl]
         first = after if (table and index == start) else ""
         rows = conn.execute(
-            f"SELECT id, {_array_sql(spec)} FROM sync_row WHERE shop_id = %s AND tbl = %s AND id > %s "
+            "SELECT id, data::text FROM sync_row WHERE shop_id = %s AND tbl = %s AND id > %s "
             "AND version <= %s ORDER BY id LIMIT %s", (shop_id, tbl, first, at, left)).fetchall()
         if rows:
             groups.append(_group(spec, [r[1] for r in rows]))

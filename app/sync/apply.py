@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -70,6 +71,7 @@ class _Table:
             sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
             tail = f'ON CONFLICT ("id") DO UPDATE SET {sets}'
         self.sql = f'INSERT INTO "{self.name}" ({cols}) VALUES ({marks}) {tail}'
+        self.pick = operator.itemgetter(*self.columns)
         self.defaults = []
         for f in self.fields:
             if f.default is None:
@@ -86,9 +88,18 @@ class _Table:
             cls._cache[name] = cls(model)
         return cls._cache[name]
 
-    def rows_from(self, columns: list[str], rows: list[list]) -> list[list]:
-        """Pulled rows (in the central store's column order) as lists in this table's column order."""
-        if columns == self.columns:
+    def rows_from(self, columns: list[str], rows: list) -> list[list]:
+        """Pulled rows (column -> value objects, or lists in the store's column order) as lists in this
+        table's column order; a column the store does not send gets the local default."""
+        if rows and isinstance(rows[0], dict):
+            out = []
+            pick = self.pick
+            for row in rows:
+                try:
+                    out.append(list(pick(row)))
+                except KeyError:  # a row stored before the store knew a column: the local default
+                    out.append([row.get(c, d) for c, d in zip(self.columns, self.defaults, strict=True)])
+        elif columns == self.columns:
             out = rows
         else:
             index = {c: i for i, c in enumerate(columns)}
@@ -170,6 +181,28 @@ def _give_way(table: _Table, row: list, message: str) -> bool:
     return True
 
 
+def make_unique(table_name: str, columns: list[str]) -> int:
+    """Rows sharing values a unique index is about to require: the row the store versioned last keeps
+    them, the others give way as in _give_way (and the conflict is logged). Returns how many gave way."""
+    table = _Table.get(table_name)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+    moved = 0
+    for values in database.execute_sql(f'SELECT {cols} FROM "{table_name}" WHERE {not_null} GROUP BY {cols} '
+                                       "HAVING count(*) > 1").fetchall():
+        where = " AND ".join(f'"{c}" = ?' for c in columns)
+        ids = [r[0] for r in database.execute_sql(
+            f'SELECT id FROM "{table_name}" WHERE {where} ORDER BY server_version DESC, id', values)]
+        keeper = [None] * len(table.columns)
+        keeper[0] = ids[0]
+        for c, v in zip(columns, values, strict=True):
+            keeper[table.columns.index(c)] = v
+        message = "UNIQUE constraint failed: " + ", ".join(f"{table_name}.{c}" for c in columns)
+        for _ in ids[1:]:
+            moved += _give_way(table, keeper, message)
+    return moved
+
+
 def _write(table: _Table, rows: list[list], local: dict[str, tuple] | None = None) -> None:
     """Insert new rows; for rows the till has (``local``), update only the columns that differ, grouped by
     the set of columns: an index is rewritten only when one of its own columns changed."""
@@ -220,9 +253,10 @@ def _execute(cursor, sql: str, rows: list[list], table: _Table, as_row=None) -> 
                     raise
 
 
-def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
+def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool = False) -> Applied:
     """Apply pulled rows (inside the caller's transaction). ``rebuild_stats`` False leaves customer
-    figures for a later ``rebuild_all_stats`` (a snapshot lists all bills before all their lines)."""
+    figures for a later ``rebuild_all_stats`` (a snapshot lists all bills before all their lines).
+    ``fresh``: the rows are new to this till (a snapshot page of an empty till): no local rows to compare."""
     result = Applied()
     pending = pending_columns()
     newest_stamp = ""
@@ -238,7 +272,7 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True) -> Applied:
         if not rows:
             continue
         local = None
-        if not table.append_only:
+        if not table.append_only and not fresh:
             local = _local_rows(table, [r[0] for r in rows])
             if pending:
                 _overlay(table, rows, pending, local)

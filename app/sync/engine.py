@@ -19,7 +19,7 @@ from keyring.errors import KeyringError
 
 from app import settings
 from app.errors import TillError
-from app.sync.apply import Applied, apply_groups, rebuild_all_stats
+from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
 from app.sync.client import CentralClient, Enrollment, SyncError, normalise_url
 from db import hlc
 from db.connection import PRAGMAS
@@ -172,24 +172,35 @@ def applying():
 
 
 def _drop_secondary_indexes() -> None:
-    """Drop the synced tables' non-unique indexes (unique ones stay: they guard the data), keeping their
-    definitions in LocalConfig in the same transaction, for _restore_indexes."""
+    """Drop the synced tables' indexes (but the primary keys), keeping their definitions in LocalConfig in
+    the same transaction, for _restore_indexes. Unique ones too: the central store keeps the same values
+    unique per shop, and _restore_indexes resolves a clash should one arrive anyway."""
     if settings.local("bootstrap_indexes"):
         return
     tables = [m._meta.table_name for m in SYNCED_MODELS]
     marks = ", ".join("?" * len(tables))
-    saved = [(name, sql) for name, sql in database.execute_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-        tables).fetchall() if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
-    for name, _ in saved:
+    saved = []
+    for name, table, sql in database.execute_sql(
+            f"SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks})", tables).fetchall():
+        columns = [r[2] for r in database.execute_sql(f'PRAGMA index_info("{name}")')]
+        saved.append([name, sql, table, columns])
+    for name, *_ in saved:
         database.execute_sql(f'DROP INDEX "{name}"')
     settings.set_local("bootstrap_indexes", saved)
 
 
 def _restore_indexes() -> None:
     existing = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    for name, sql in settings.local("bootstrap_indexes") or []:
-        if name not in existing:
+    for name, sql, table, columns in settings.local("bootstrap_indexes") or []:
+        if name in existing:
+            continue
+        try:
+            database.execute_sql(sql)
+        except Exception as exc:  # sqlcipher3.IntegrityError
+            if "UNIQUE" not in str(exc).upper() or None in columns:
+                raise
+            make_unique(table, columns)
             database.execute_sql(sql)
     settings.set_local("bootstrap_indexes", None)
 
@@ -298,10 +309,12 @@ class SyncEngine:
         progress = settings.local("snapshot_progress") or {}
         at, table, after = progress.get("version"), progress.get("table"), progress.get("after", "")
         db = database.obj
-        # While loading: a 256 MB page cache, and synchronous=NORMAL (in WAL mode a crash may lose the last
-        # pages, but each page goes with its progress marker, so the download just resumes earlier).
-        db.execute_sql("PRAGMA cache_size = -262144")
+        # While loading: a 1 GB page cache (the index builds at the end read the table from memory), and
+        # synchronous=NORMAL (in WAL mode a crash may lose the last pages, but each page goes with its
+        # progress marker, so the download just resumes earlier).
+        db.execute_sql("PRAGMA cache_size = -1000000")
         db.execute_sql("PRAGMA synchronous = NORMAL")
+        db.execute_sql("PRAGMA threads = 2")  # the index builds at the end sort with a helper thread
         fetcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="till-snapshot")
         try:
             if not progress and not settings.local("sync_bootstrapped"):
@@ -318,7 +331,7 @@ class SyncEngine:
                 coming = (fetcher.submit(self.client.snapshot_body, at, nxt["table"], nxt["after"],
                                          self.snapshot_limit) if nxt else None)
                 with applying():
-                    applied = apply_groups(page["tables"], rebuild_stats=False)
+                    applied = apply_groups(page["tables"], rebuild_stats=False, fresh=True)
                     if nxt:
                         settings.set_local("snapshot_progress", {"version": at, "table": nxt["table"],
                                                                  "after": nxt["after"]})
@@ -341,6 +354,7 @@ class SyncEngine:
             fetcher.shutdown(wait=True, cancel_futures=True)
             db.execute_sql(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
             db.execute_sql(f"PRAGMA synchronous = {PRAGMAS['synchronous']}")
+            db.execute_sql("PRAGMA threads = 0")
 
     # --- pull -------------------------------------------------------------------------------------------
 
