@@ -20,7 +20,7 @@ from keyring.errors import KeyringError
 from app import settings
 from app.errors import TillError
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
-from app.sync.client import CentralClient, Enrollment, SyncError, normalise_url
+from app.sync.client import CentralClient, Enrollment, Refused, SyncError, normalise_url
 from db import hlc
 from db.connection import PRAGMAS
 from db.ids import utcnow
@@ -119,6 +119,11 @@ def enroll(path, url: str, token: str, *, client: CentralClient | None = None) -
     client = client or CentralClient(url, token, retries=2)
     try:
         info = client.enroll()
+    except Refused as exc:
+        if exc.status == 401:
+            raise SyncError("The central store does not know this token, or it was revoked: ask for a new one "
+                            "(pos-central enroll-till --store NAME --till CODE).") from exc
+        raise
     finally:
         if own:
             client.close()

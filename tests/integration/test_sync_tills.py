@@ -133,3 +133,30 @@ def test_moving_a_till_to_the_proxy_keeps_its_cursor(central_server, shop, first
     set_central_url(path, proxy.url)
     report = sync(path)
     assert report.pushed == 0 and proxy.seen
+
+
+def test_the_demo_database_as_a_shops_first_till_brings_everything_up(central_server, shop, demo_db_path, tmp_path):
+    from sync_helpers import comparable
+
+    from central.tables import TABLE_ORDER, TABLES
+    from db.models import Customer, CustomerStats, Outbox
+
+    with opened(demo_db_path):
+        queued = Outbox.select().count()
+        emily = Customer.get(Customer.name == "Emily Roberts").id
+        figures = CustomerStats.get_or_none(CustomerStats.customer == emily)
+        figures = figures and (figures.orders, figures.spent, figures.points)
+    report = _link_first(central_server, shop, demo_db_path)
+    assert (report.pushed, report.rejected) == (queued, 0)
+    second = _new_till(central_server, shop, tmp_path, "T2")
+    sync(second)
+    with opened(second) as till:
+        for table in TABLE_ORDER:
+            if table == "conflict_log":
+                continue
+            columns = TABLES[table].column_names
+            server = {i: comparable(r, columns) for i, r in central_server.rows(shop, table).items()}
+            assert {i: comparable(r, columns) for i, r in table_rows(table).items()} == server, table
+        again = CustomerStats.get_or_none(CustomerStats.customer == emily)
+        assert (again and (again.orders, again.spent, again.points)) == figures
+        assert till.sign_in("9999").role == "manager"

@@ -113,3 +113,23 @@ def test_the_cli_sync_prints_what_was_pushed_and_pulled(central_server, shop, fi
     out = capsys.readouterr().out
     assert out.startswith("Synced: pushed ") and "pulled" in out
     assert sync(path).pushed == 0
+
+
+def test_the_cli_enroll_answers_in_one_line(central_server, shop, first_till, capsys):
+    path, _ = first_till
+    from app.main import main
+
+    assert main(["--db", str(path), "enroll", "--central", central_server.url, "--token", "tt_made-up"]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not know this token" in err
+    assert main(["--db", str(path), "enroll", "--central", "ftp://nowhere", "--token", "x"]) == 4
+    assert "not a central store address" in capsys.readouterr().err
+    token = central_server.enroll_till(shop, "T7")
+    assert main(["--db", str(path), "enroll", "--central", central_server.url, "--token", token]) == 0
+    assert "Enrolled as till T7" in capsys.readouterr().out
+    import keyring
+
+    from app.sync.engine import token_account
+    from db.keystore import SERVICE
+
+    assert keyring.get_password(SERVICE, token_account(path)) == token
