@@ -13,13 +13,16 @@ seconds and a failure half-way leaves the database as it was.
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import datetime as dt
 import functools
 import io
 import json
+import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +34,7 @@ from app.errors import TillError
 from app.privacy import contains_card_number
 from app.text import normalise_name
 from db import hlc
-from db.ids import new_id, utcnow
+from db.ids import utcnow
 from db.models import Customer, database
 
 FIELDS = ("name", "phone", "email", "status", "date_of_birth", "notes")
@@ -206,8 +209,21 @@ def _email(email: str) -> str:
 _COLUMNS = [f.column_name for f in Customer._meta.sorted_fields]
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode  # as db.fields.JSONField writes
+
+
+def _new_ids(count: int) -> list[str]:
+    """``count`` UUIDv7 ids (48-bit milliseconds, version 7, 74 random bits), made in one go: the same
+    format as db.ids.new_id at a fraction of its cost per id, for a bulk insert."""
+    ms = int(time.time() * 1000) & ((1 << 48) - 1)
+    randomness = os.urandom(10 * count)
+    out = []
+    for n in range(count):
+        r = int.from_bytes(randomness[10 * n:10 * n + 10], "big") >> 6  # 74 bits
+        value = ms << 80 | 0x7 << 76 | (r >> 62) << 64 | 0b10 << 62 | (r & ((1 << 62) - 1))
+        h = f"{value:032x}"
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
 
 
 def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: bool = False,
@@ -254,8 +270,21 @@ def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: boo
         if dry_run:
             transaction.rollback()
             return result
-        _write(inserts, updates, by, source, result)
+        with _big_cache():
+            _write(inserts, updates, by, source, result)
     return result
+
+
+@contextlib.contextmanager
+def _big_cache(kib: int = 256 * 1024):
+    """A larger page cache while one transaction writes a whole file: with the usual 32 MB, SQLite spills
+    half-built index pages of a big import to the WAL and reads them back, several times over."""
+    previous = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+    database.execute_sql(f"PRAGMA cache_size = -{kib}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _existing_by_phone(phones: list[str]) -> dict[str, dict]:
@@ -275,25 +304,32 @@ def _write(inserts: list[dict], updates: list[tuple[dict, dict]], by, source: st
     now = utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     user_id = getattr(by, "id", None)
     customer_rows, outbox_rows, audit_rows = [], [], []
+    ids = iter(_new_ids(4 * len(inserts) + 3 * len(updates) + 2))  # rows, their outbox and audit entries
+    audit_fields = _dumps(["action", "at", "deleted_at", "detail", "entity", "entity_id", "id", "server_version",
+                           "updated_at", "user_id"])
+    details: dict[tuple, str] = {}  # the same few audit details repeat: encode each once
 
-    def audit_row(action: str, entity_id: str | None, detail: dict, entity: str = "customer") -> None:
+    def audit_row(action: str, entity_id: str | None, detail_key: tuple, detail: dict, entity: str = "customer"):
         stamp = hlc.clock.now()
-        entry = {"id": new_id(), "updated_at": stamp, "deleted_at": None, "server_version": None, "at": now,
-                 "user_id": user_id, "action": action, "entity": entity, "entity_id": entity_id,
-                 "detail": _dumps(detail)}
+        text = details.get(detail_key) or details.setdefault(detail_key, _dumps(detail))
+        entry = {"id": next(ids), "updated_at": stamp, "deleted_at": None, "server_version": None, "at": now,
+                 "user_id": user_id, "action": action, "entity": entity, "entity_id": entity_id, "detail": text}
         audit_rows.append(tuple(entry.values()))
-        outbox_rows.append((new_id(), "audit_log", entry["id"], stamp, _dumps(list(entry)), _dumps(entry), now))
+        outbox_rows.append((next(ids), "audit_log", entry["id"], stamp, audit_fields, _dumps(entry), now))
 
+    all_columns = _dumps(_COLUMNS)
+    blank = dict.fromkeys(_COLUMNS)
     for clean in inserts:
         stamp = hlc.clock.now()
-        row = {c: None for c in _COLUMNS}
-        row.update(id=new_id(), updated_at=stamp, name=clean["name"], name_norm=normalise_name(clean["name"]),
+        row = dict(blank)
+        row.update(id=next(ids), updated_at=stamp, name=clean["name"], name_norm=normalise_name(clean["name"]),
                    phone=clean["phone"], email=clean.get("email"), status=clean.get("status", "active"),
-                   date_of_birth=clean.get("date_of_birth"), notes=clean.get("notes", ""), marketing_consent=0,
+                   date_of_birth=clean.get("date_of_birth"), notes=clean.get("notes", ""), marketing_consent=False,
                    created_at=now)
-        customer_rows.append(tuple(row[c] for c in _COLUMNS))
-        outbox_rows.append((new_id(), "customer", row["id"], stamp, _dumps(_COLUMNS), _dumps(row), now))
-        audit_row("customer.import", row["id"], {"fields": sorted(clean), "source": source})
+        customer_rows.append(tuple(row.values()))
+        outbox_rows.append((next(ids), "customer", row["id"], stamp, all_columns, _dumps(row), now))
+        keys = tuple(sorted(clean))
+        audit_row("customer.import", row["id"], keys, {"fields": list(keys), "source": source})
     marks = ",".join("?" * len(_COLUMNS))
     names = ",".join(f'"{c}"' for c in _COLUMNS)
     cursor = database.cursor()
@@ -307,17 +343,18 @@ def _write(inserts: list[dict], updates: list[tuple[dict, dict]], by, source: st
             row["name_norm"] = normalise_name(row["name"])
         update_rows.append((row["name"], row["name_norm"], row["email"], row["status"], row["date_of_birth"],
                             row["notes"], stamp, row["id"]))
-        payload = dict(row)
+        payload = dict(row, marketing_consent=bool(row["marketing_consent"]))
         if row.get("photo") is not None:  # the wire format of db/outbox.row_to_wire
             payload["photo"] = {"$b64": base64.b64encode(row["photo"]).decode("ascii")}
         fields = sorted({*changed, "updated_at", *(["name_norm"] if "name" in changed else [])})
-        outbox_rows.append((new_id(), "customer", row["id"], stamp, _dumps(fields), _dumps(payload), now))
-        audit_row("customer.import_update", row["id"], {"fields": sorted(changed), "source": source})
+        outbox_rows.append((next(ids), "customer", row["id"], stamp, _dumps(fields), _dumps(payload), now))
+        keys = ("update", *sorted(changed))
+        audit_row("customer.import_update", row["id"], keys, {"fields": list(keys[1:]), "source": source})
     cursor.executemany('UPDATE customer SET name = ?, name_norm = ?, email = ?, status = ?, date_of_birth = ?, '
                        'notes = ?, updated_at = ? WHERE id = ?', update_rows)
     summary = {"source": source, "added": result.added, "updated": result.updated,
                "unchanged": result.unchanged, "rejected": len(result.rejected)}
-    audit_row("customer.import_file", None, summary, entity="import")
+    audit_row("customer.import_file", None, ("summary",), summary, entity="import")
     cursor.executemany('INSERT INTO audit_log (id, updated_at, deleted_at, server_version, "at", user_id, action, '
                        'entity, entity_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)', audit_rows)
     cursor.executemany("INSERT INTO outbox (op_id, table_name, row_id, hlc, fields, payload, created_at, attempts, "
