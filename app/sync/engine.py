@@ -210,6 +210,19 @@ def _restore_indexes() -> None:
     settings.set_local("bootstrap_indexes", None)
 
 
+def continue_receipt_numbers() -> None:
+    """A till that replaces one with the same code (a new computer, a restored backup) received that
+    till's bills: its receipt numbers carry on after them instead of repeating them."""
+    code = settings.local("till_code")
+    highest = 0
+    for (receipt,) in database.execute_sql("SELECT receipt_no FROM bill WHERE till_code = ?", (code,)):
+        tail = str(receipt).rsplit("-", 1)[-1]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    if highest > int(settings.local("receipt_seq") or 0):
+        settings.set_local("receipt_seq", highest)
+
+
 class SyncEngine:
     def __init__(self, client: CentralClient, *, push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT,
                  snapshot_limit: int = SNAPSHOT_LIMIT):
@@ -221,10 +234,13 @@ class SyncEngine:
     def run_round(self) -> Report:
         configure_clock()
         report = Report()
+        first = int(settings.local("sync_cursor") or 0) == 0
         self.push(report)
         if self.needs_bootstrap():
             self.bootstrap(report)
         self.pull(report)
+        if first:
+            continue_receipt_numbers()
         settings.set_local("last_sync_at", utcnow().isoformat())
         return report
 
@@ -351,6 +367,7 @@ class SyncEngine:
             if settings.local("bootstrap_indexes"):
                 with applying():
                     _restore_indexes()
+                    continue_receipt_numbers()
             if settings.local("stats_rebuild_pending"):
                 with applying():
                     rebuild_all_stats()

@@ -160,4 +160,4 @@ def test_random_sales_edits_syncs_and_faults_converge(central_server, proxy, mem
 def test_random_sales_edits_syncs_and_faults_converge_long(central_server, proxy, memory_keyring,
                                                           small_shop_template, tmp_path):
     _run(central_server, proxy, memory_keyring, small_shop_template, tmp_path, 4,
-         settings(max_examples=40, stateful_step_count=40, deadline=None, suppress_health_check=list(HealthCheck)))
+         settings(max_examples=25, stateful_step_count=30, deadline=None, suppress_health_check=list(HealthCheck)))

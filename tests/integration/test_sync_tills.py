@@ -160,3 +160,21 @@ def test_the_demo_database_as_a_shops_first_till_brings_everything_up(central_se
         again = CustomerStats.get_or_none(CustomerStats.customer == emily)
         assert (again and (again.orders, again.spent, again.points)) == figures
         assert till.sign_in("9999").role == "manager"
+
+
+def test_a_replacement_till_with_the_same_code_carries_on_its_receipt_numbers(central_server, shop, first_till,
+                                                                              tmp_path):
+    path, known = first_till
+    _link_first(central_server, shop, path)
+    with opened(path):
+        sold = [sell(known["customers"][0]).receipt_no for _ in range(2)]
+    sync(path)
+    replacement = _new_till(central_server, shop, tmp_path, "T1")  # the same till code, a new computer
+    sync(replacement)
+    with opened(replacement):
+        receipt = sell(None).receipt_no
+    report = sync(replacement)
+    assert report.rejected == 0
+    numbers = sorted(int(r.rsplit("-", 1)[1]) for r in [*sold, receipt])
+    assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
+    assert len(central_server.rows(shop, "bill")) == 3
