@@ -52,28 +52,24 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(conninfo: str) -> int:
-    """Bring the central schema to SCHEMA_VERSION (each migration in one transaction). Refuses a newer one."""
+    """Bring the central schema to SCHEMA_VERSION in one transaction, holding the schema row's lock so two
+    servers starting together migrate once (a row lock, not an advisory lock: portable to distributed
+    PostgreSQL engines). Refuses a schema newer than this code knows."""
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS central_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        # One server migrates at a time.
-        conn.execute("SELECT pg_advisory_lock(7370001)")
-        try:
-            row = conn.execute("SELECT value FROM central_meta WHERE key = 'schema'").fetchone()
-            current = int(row[0]) if row else 0
+        conn.execute("INSERT INTO central_meta (key, value) VALUES ('schema', '0') ON CONFLICT (key) DO NOTHING")
+        with conn.transaction():
+            current = int(conn.execute("SELECT value FROM central_meta WHERE key = 'schema' FOR UPDATE")
+                          .fetchone()[0])
             if current > SCHEMA_VERSION:
                 raise CentralSchemaError(
                     f"The central database has schema {current}; this pos-central knows {SCHEMA_VERSION}. "
                     "Install the newer pos-central.")
             for number, name, sql in MIGRATIONS[current:]:
-                with conn.transaction():
-                    conn.execute(sql)
-                    conn.execute(
-                        "INSERT INTO central_meta (key, value) VALUES ('schema', %s) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(number),))
+                conn.execute(sql)
+                conn.execute("UPDATE central_meta SET value = %s WHERE key = 'schema'", (str(number),))
                 log.info("central schema migrated to %s (%s)", number, name)
-            return SCHEMA_VERSION
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(7370001)")
+        return SCHEMA_VERSION
 
 
 class Central:
