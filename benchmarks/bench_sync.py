@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -133,6 +134,9 @@ class Store:
                     for key, val in unique_values(TABLES[table], row):
                         copy.write_row((shop_id, table, key, val, row["id"]))
             self.conn.execute("UPDATE shop SET version = %s WHERE id = %s", (version, shop_id))
+        # fresh statistics after a bulk load, as autovacuum would soon take: without them the planner may
+        # pick a nested loop for change_all's join and run for hours
+        self.conn.execute("ANALYZE sync_row")
         return version
 
     def change_all(self, shop: str, table: str) -> int:
@@ -371,6 +375,8 @@ def main(argv=None) -> int:
     p.add_argument("--only", choices=["push", "pull", "bootstrap"])
     args = p.parse_args(argv)
     use_bench_keyring()
+    # stopped by a timeout (SIGTERM): still stop the server and the embedded PostgreSQL on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     table = Table("Sync with the central store (server: pos-central on PostgreSQL, separate process)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
