@@ -126,6 +126,7 @@ def test_short_shift_with_the_store_going_up_and_down(qtbot, central_server, sho
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_full_shift_of_20000_sales(qtbot, central_server, shop, first_till, proxy, tmp_path):
     path, known = first_till
     figures = run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, sales=20_000, outage_every=1500)
