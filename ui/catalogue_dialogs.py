@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,6 +36,7 @@ from ui.form_helpers import (
     StatusBadgeDelegate,
     danger,
     hbox,
+    list_table,
     named,
     no_auto_default,
     primary,
@@ -45,19 +44,7 @@ from ui.form_helpers import (
 
 
 def _table(name: str, headers: list[str], stretch: int = 0) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name, name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().setDefaultSectionSize(34)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
-    return table
+    return list_table(name, headers, row_height=34, stretch=stretch)
 
 
 def _fill(table: QTableWidget, rows: list[list], ids: list | None = None) -> None:

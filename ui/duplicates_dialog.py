@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QFrame,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
@@ -31,27 +28,13 @@ from ui.form_helpers import (
     avatar,
     confirm,
     hbox,
+    list_table,
     named,
     no_auto_default,
     primary,
     set_role,
     when_alive,
 )
-
-
-def _table(name: str, headers: list[str]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name, name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().setDefaultSectionSize(32)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-    return table
 
 
 class CustomerCard(QFrame):
@@ -106,7 +89,7 @@ class DuplicatesDialog(QDialog):
         self.status_label = named(QLabel("Looking for duplicates…"), "duplicatesStatusLabel", "Status")
         set_role(self.status_label, "hint")
         layout.addWidget(self.status_label)
-        self.pairs_view = _table("duplicatesView", ["Customer", "Possible duplicate", "Why"])
+        self.pairs_view = list_table("duplicatesView", ["Customer", "Possible duplicate", "Why"], row_height=32)
         self.pairs_view.currentCellChanged.connect(lambda row, *_: self._show_pair(row))
         layout.addWidget(self.pairs_view, 2)
 
@@ -125,7 +108,7 @@ class DuplicatesDialog(QDialog):
 
         recent = QLabel("<b>Recent merges</b>")
         layout.addWidget(recent)
-        self.merges_view = _table("recentMergesView", ["When", "Kept", "Merged", "By", "State"])
+        self.merges_view = list_table("recentMergesView", ["When", "Kept", "Merged", "By", "State"], row_height=32)
         self.merges_view.currentCellChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.merges_view, 1)
         self.undo_button = named(QPushButton("Undo merge"), "undoMergeButton", "Undo merge")

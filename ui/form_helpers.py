@@ -10,14 +10,17 @@ import shiboken6
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDoubleSpinBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QStyledItemDelegate,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -381,3 +384,24 @@ def hbox(*widgets, stretch_first: bool = False, spacing: int = 8) -> QHBoxLayout
         else:
             layout.addLayout(widget)
     return layout
+
+
+def list_table(name: str, headers: list[str], *, row_height: int, stretch: int | None = None) -> QTableWidget:
+    """A read-only, single-selection table of rows. ``stretch``: the one column that takes the spare width
+    (the others fit their contents); None stretches every column alike."""
+    table = named(QTableWidget(0, len(headers)), name, name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    if stretch is None:
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+    else:
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
+    return table
