@@ -227,7 +227,7 @@ class CustomerPickerDialog(QDialog):
             return
         self.window_.reads.submit(
             customer_search.search, text, 20, self.region,
-            on_done=lambda hits: self._show(generation, hits),
+            owner=self, on_done=lambda hits: self._show(generation, hits),
             on_error=lambda exc: self.message.setText(f"Search failed: {exc}"),
         )
 

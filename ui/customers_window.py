@@ -40,7 +40,6 @@ from ui.form_helpers import (
     named,
     primary,
     show_message,
-    when_alive,
 )
 
 PHOTO, NAME, EMAIL, PHONE, STATUS, CREATED = range(6)
@@ -74,7 +73,7 @@ class CustomerListModel(QAbstractTableModel):
         generation = self._generation
         self.loading = True
         self.runner.submit(customer_list.ids, status, search, self.region,
-                           on_done=lambda ids: self._loaded(generation, ids),
+                           owner=self, on_done=lambda ids: self._loaded(generation, ids),
                            on_error=lambda exc: self._failed(generation, exc))
 
     def stop(self) -> None:
@@ -384,6 +383,6 @@ class CustomersWindow(QWidget):
         def done(count):
             self.count_label.setText(f"Exported {count:,} customers to {path}")
 
-        self.window_.reads.submit(export.export_customers, path, status, self.manager, on_done=when_alive(self, done),
-                                  on_error=when_alive(self, lambda exc: show_message(self, "Export failed", str(exc))))
+        self.window_.reads.submit(export.export_customers, path, status, self.manager, owner=self, on_done=done,
+                                  on_error=lambda exc: show_message(self, "Export failed", str(exc)))
         return None

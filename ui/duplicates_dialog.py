@@ -33,7 +33,6 @@ from ui.form_helpers import (
     no_auto_default,
     primary,
     set_role,
-    when_alive,
 )
 
 
@@ -128,8 +127,8 @@ class DuplicatesDialog(QDialog):
         """Suggestions are found on a worker (a scan over all customers); merges are read at once."""
         self.loading = True
         self.status_label.setText("Looking for duplicates…")
-        self.window_.reads.submit(merge.suggestions, on_done=when_alive(self, self._suggested),
-                                  on_error=when_alive(self, lambda exc: self.status_label.setText(f"Could not look: {exc}")))
+        self.window_.reads.submit(merge.suggestions, owner=self, on_done=self._suggested,
+                                  on_error=lambda exc: self.status_label.setText(f"Could not look: {exc}"))
         self._load_merges()
 
     def _suggested(self, pairs: list) -> None:

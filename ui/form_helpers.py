@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-import shiboken6
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
@@ -73,17 +72,6 @@ QPlainTextEdit, QTextEdit { background: white; border: 1px solid #c5cbd3; border
 QFrame#sidePanel { background: white; border: 1px solid #d5dae1; border-radius: 10px; }
 QScrollArea { border: none; background: transparent; }
 """
-
-
-def when_alive(widget, fn):
-    """``fn`` for a worker's answer, called only if ``widget`` still exists (the user may have closed the
-    window while the query ran)."""
-
-    def call(*args):
-        if shiboken6.isValid(widget) and not getattr(widget, "_closing", False):
-            fn(*args)
-
-    return call
 
 
 def no_auto_default(dialog) -> None:

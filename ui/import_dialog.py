@@ -33,7 +33,6 @@ from ui.form_helpers import (
     no_auto_default,
     primary,
     set_role,
-    when_alive,
 )
 
 PREVIEW_ROWS = 12
@@ -126,8 +125,8 @@ class ImportDialog(QDialog):
         self.file_label.setText(f"Reading {self.path.name}…")
         self.busy = True
         self._update_buttons()
-        self.window_.reads.submit(customer_import.read_table, self.path, on_done=when_alive(self, self._loaded),
-                                  on_error=when_alive(self, self._failed))
+        self.window_.reads.submit(customer_import.read_table, self.path, owner=self, on_done=self._loaded,
+                                  on_error=self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.busy = False
@@ -190,8 +189,8 @@ class ImportDialog(QDialog):
         self.summary.ok("Checking…" if dry_run else "Importing…")
         runner = self.window_.reads if dry_run else self.window_.writes
         runner.submit(customer_import.import_table, self.table, self.mapping(), self.manager, dry_run=dry_run,
-                      source=self.path.name if self.path else "", on_done=when_alive(self, self._finished),
-                      on_error=when_alive(self, self._failed))
+                      source=self.path.name if self.path else "", owner=self, on_done=self._finished,
+                      on_error=self._failed)
 
     def _finished(self, result: customer_import.ImportResult) -> None:
         self.busy = False

@@ -63,7 +63,7 @@ class ItemSearchDialog(QDialog):
         self._generation += 1
         generation = self._generation
         self.window_.reads.submit(catalogue.search, text, 40,
-                                  on_done=lambda found: self._show(generation, found))
+                                  owner=self, on_done=lambda found: self._show(generation, found))
 
     def _show(self, generation: int, found) -> None:
         if generation != self._generation:

@@ -162,6 +162,6 @@ class ReceiptDialog(QDialog):
         self.message.setText("Printing…")
         self.window_.reads.submit(
             print_escpos, self.receipt, self.printer_spec,
-            on_done=lambda _: self.message.setText("Sent to the receipt printer."),
+            owner=self, on_done=lambda _: self.message.setText("Sent to the receipt printer."),
             on_error=lambda exc: self.message.setText(f"The receipt printer did not print: {exc}"),
         )

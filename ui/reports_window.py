@@ -40,7 +40,6 @@ from ui.form_helpers import (
     named,
     primary,
     set_role,
-    when_alive,
 )
 
 PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569", "#dc2626"]
@@ -223,8 +222,8 @@ class ReportsWindow(QWidget):
         self.loading = True
         self.status.setText("Updating…")
         self.window_.reads.submit(reports.sales_report, start, end, profile,
-                                  on_done=when_alive(self, lambda r: self._show(generation, r)),
-                                  on_error=when_alive(self, lambda exc: self._failed(generation, exc)))
+                                  owner=self, on_done=lambda r: self._show(generation, r),
+                                  on_error=lambda exc: self._failed(generation, exc))
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
@@ -329,8 +328,8 @@ class ReportsWindow(QWidget):
         self.status.setText("Exporting bills…")
         self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
                                   self.manager,
-                                  on_done=when_alive(self, lambda n: self.status.setText(f"Saved {n:,} bills to {path}")),
-                                  on_error=when_alive(self, lambda exc: self.status.setText(f"Export failed: {exc}")))
+                                  owner=self, on_done=lambda n: self.status.setText(f"Saved {n:,} bills to {path}"),
+                                  on_error=lambda exc: self.status.setText(f"Export failed: {exc}"))
         return None
 
     def export_pdf(self, path: str | None = None):

@@ -838,7 +838,7 @@ class SalePage(QWidget):
             message = exc.message if isinstance(exc, TillError) else f"The sale was not saved: {exc}"
             dialog.failed(message)
 
-        self.window_.writes.submit(billing.complete_sale, cart, tenders, user, on_done=done, on_error=failed)
+        self.window_.writes.submit(billing.complete_sale, cart, tenders, user, owner=self, on_done=done, on_error=failed)
 
     def _sale_done(self, cart: Cart, result: billing.SaleResult) -> None:
         self.last_sale = result
@@ -865,7 +865,7 @@ class SalePage(QWidget):
         printed = receipt.build(bill_id)
         self._shown_receipts.add(bill_id)
         self.window_.reads.submit(print_escpos, printed, spec,
-                                  on_error=lambda exc: self.say(f"The receipt printer did not print: {exc}"))
+                                  owner=self, on_error=lambda exc: self.say(f"The receipt printer did not print: {exc}"))
 
     def start_new_cart(self, cart: Cart | None = None) -> None:
         self.cart = cart or Cart()
@@ -945,7 +945,7 @@ class SalePage(QWidget):
                 self.window_.data_changed.emit("bill")
                 self.window_.sync_status.refresh()
 
-            self.window_.writes.submit(billing.void_sale, bill.id, manager, "voided at the till", on_done=done,
+            self.window_.writes.submit(billing.void_sale, bill.id, manager, "voided at the till", owner=self, on_done=done,
                                        on_error=lambda exc: self.say(getattr(exc, "message", str(exc))))
 
         self.window_.run_as_manager(f"void sale {bill.receipt_no} ({format_money(bill.total, self.cart.currency)})",

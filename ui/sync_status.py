@@ -181,7 +181,7 @@ class SyncProblemsDialog(QDialog):
         return table
 
     def load(self) -> None:
-        self.window_.reads.submit(lambda: (problems.refused(), problems.conflicts()), on_done=self._fill)
+        self.window_.reads.submit(lambda: (problems.refused(), problems.conflicts()), owner=self, on_done=self._fill)
 
     def _fill(self, result) -> None:
         refused, conflicts = result
@@ -209,4 +209,4 @@ class SyncProblemsDialog(QDialog):
             self.sync_status.request_sync()
             self.load()
 
-        self.window_.writes.submit(problems.requeue, seqs, on_done=done)
+        self.window_.writes.submit(problems.requeue, seqs, owner=self, on_done=done)

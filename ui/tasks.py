@@ -17,6 +17,7 @@ import logging
 import threading
 import traceback
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,17 @@ class _Relay(QObject):
     failed = Signal(object)
 
 
+def _while_alive(owner, fn):
+    if fn is None:
+        return None
+
+    def call(*args):
+        if shiboken6.isValid(owner) and not getattr(owner, "_closing", False):
+            fn(*args)
+
+    return call
+
+
 class TaskRunner(QObject):
     def __init__(self, parent=None, threads: int = 1):
         super().__init__(parent)
@@ -35,9 +47,13 @@ class TaskRunner(QObject):
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
 
-    def submit(self, fn, *args, on_done=None, on_error=None, **kwargs) -> _Relay:
+    def submit(self, fn, *args, on_done=None, on_error=None, owner=None, **kwargs) -> _Relay:
         """Run ``fn(*args, **kwargs)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run on the UI
-        thread afterwards."""
+        thread afterwards. With an ``owner`` widget they run only while it still exists: a dialog closed
+        while its query ran must not be touched when the answer arrives."""
+        if owner is not None:
+            on_done = _while_alive(owner, on_done)
+            on_error = _while_alive(owner, on_error)
         relay = _Relay()  # created here, so it lives on the UI thread and its slots run there
         self._relays.add(relay)
 
