@@ -143,6 +143,40 @@ class CentralServer:
         return self.run(lambda conn: store.shop_rows(conn, shop_id, table))
 
 
+class CentralProcess(CentralServer):
+    """``pos-central serve`` in its own process, as a shop runs it: the till's process then carries only
+    its own work (the soak measures the UI thread's stalls). Admin calls still go through a pool here."""
+
+    def __init__(self, url: str):
+        migrate(url)
+        self.central = Central(url, max_size=2, timeout=3)
+        self.central.open()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "central.cli", "serve", "--database-url", url,
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"])
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                break
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.process.kill()
+                raise RuntimeError("pos-central serve did not start")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.central.close()
+
+
 # --- tills -----------------------------------------------------------------------------------------------------
 
 
