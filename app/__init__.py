@@ -1,8 +1,5 @@
 """The Till: application core (rules and services). Never imports Qt widgets."""
 
-from importlib import metadata
-
-try:
-    __version__ = metadata.version("the-till")
-except metadata.PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.1.0"
+# The one place the version is written (pyproject.toml reads it); importlib.metadata would cost the
+# till's start-up 30 ms.
+__version__ = "0.1.0"

@@ -116,9 +116,11 @@ def ensure_environment(argv: list[str]) -> None:
 
 
 def pyproject_version() -> str:
-    import tomllib
+    """The version written in app/__init__.py, which pyproject.toml reads (``dynamic = ["version"]``)."""
+    import re
 
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    text = (ROOT / "app" / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'^__version__ = "([^"]+)"', text, re.M).group(1)
 
 
 def check_version_metadata() -> None:

@@ -40,17 +40,18 @@ class StallSampler:
         self._stop = threading.Event()
         self._sampled_since = 0.0
         self._watchdog = threading.Thread(target=self._watch, name="stall-watchdog", daemon=True)
-        self.gc_pauses: list[tuple[int, float]] = []  # (generation, ms) of each garbage collection
+        self.gc_pauses: list[tuple[int, float, float]] = []  # (generation, ms, s after start) of each collection
         self._gc_started = 0.0
 
     def _on_gc(self, phase: str, info: dict) -> None:
         if phase == "start":
             self._gc_started = time.perf_counter()
         else:
-            self.gc_pauses.append((info["generation"], (time.perf_counter() - self._gc_started) * 1000))
+            now = time.perf_counter()
+            self.gc_pauses.append((info["generation"], (now - self._gc_started) * 1000, now - self._started))
 
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._started = self._last = time.perf_counter()
         self._timer.start()
         self._watchdog.start()
         gc.callbacks.append(self._on_gc)
@@ -90,8 +91,8 @@ class StallSampler:
             "ui_stalls_over_50ms": sum(1 for s in stalls if s > 50),
             "ui_stall_p99_ms": round(sorted(stalls)[int(len(stalls) * 0.99)], 1) if stalls else None,
             "gc_runs": len(self.gc_pauses),
-            "gc_longest_ms": round(max((ms for _, ms in self.gc_pauses), default=0), 1),
-            "gc_over_20ms": sum(1 for _, ms in self.gc_pauses if ms > 20),
+            "gc_longest_ms": round(max((ms for _, ms, _ in self.gc_pauses), default=0), 1),
+            "gc_over_20ms": [f"gen {gen}: {ms:.0f} ms at {at:.1f} s" for gen, ms, at in self.gc_pauses if ms > 20],
         }
 
     def report(self, top: int = 8) -> str:

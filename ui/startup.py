@@ -3,6 +3,7 @@ window, and turn errors into dialogs instead of silent exits."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -53,6 +54,12 @@ def build_window(path: Path, *, demo: bool = False):
     window = TillWindow(till)
     window.show()
     window.sign_in_page.pin_edit.setFocus()
+    if gc.get_freeze_count() == 0:
+        # What start-up made (modules, Qt wrappers, caches) lives as long as the till: move it out of the
+        # collector's reach, so a full collection walks only what the shift made. Without this, full
+        # collections held the UI thread 57 ms at a time in the 20,000-sale soak. Once per process (a
+        # test builds many windows); no collection first, which would itself stall ~50 ms.
+        gc.freeze()
     return window
 
 

@@ -10,11 +10,13 @@ import random
 import ssl
 import threading
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.errors import TillError
 from db.migrations import LATEST as TILL_SCHEMA
+
+if TYPE_CHECKING:
+    import httpx
 
 PROTOCOL = 1  # must match central/protocol.py; the server answers 426 with a clear message otherwise
 
@@ -85,6 +87,8 @@ class CentralClient:
         self.retries = retries
         self.base_delay = base_delay
         self.stop = stop or threading.Event()
+        import httpx  # here, not at the top: 0.1 s the till's start-up does not need to spend
+
         self.http = httpx.Client(
             base_url=self.url, timeout=httpx.Timeout(timeout, connect=5.0), transport=transport,
             verify=_tls_context() if self.url.startswith("https://") else False,
@@ -101,6 +105,8 @@ class CentralClient:
         self.close()
 
     def _request(self, method: str, path: str, *, verify: bool = False, **kwargs) -> httpx.Response:
+        import httpx
+
         error: SyncError | None = None
         for attempt in range(self.retries + 1):
             if self.stop.is_set():

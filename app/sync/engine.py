@@ -149,14 +149,19 @@ def enroll(path, url: str, token: str, *, client: CentralClient | None = None) -
     return info
 
 
-def client_for(path, **kwargs) -> CentralClient:
+def link_details(path) -> tuple[str, str]:
+    """(central URL, token) of the linked till at ``path``; SyncError when it is not linked."""
     url = settings.local("central_url")
     if not url or not settings.local("till_id"):
         raise SyncError("This till is not linked to a central store yet (pos-till enroll --central URL --token T).")
     token = load_token(path)
     if not token:
         raise SyncError("The till's token is not in this computer's keyring; enroll the till again.")
-    return CentralClient(url, token, **kwargs)
+    return url, token
+
+
+def client_for(path, **kwargs) -> CentralClient:
+    return CentralClient(*link_details(path), **kwargs)
 
 
 # --- one round --------------------------------------------------------------------------------------------

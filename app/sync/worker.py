@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from app import settings
 from app.errors import TillError
 from app.sync import engine
-from app.sync.client import Offline, Refused
+from app.sync.client import CentralClient, Offline, Refused
 from db.models import database
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class SyncWorker:
         self._summary: str | None = None
         self._failures = 0
         self.rounds = 0
+        # kept across rounds (its connections stay open), made again when the URL or the token changes
+        self._client: CentralClient | None = None
+        self._client_for: tuple[str, str] | None = None
         self.thread = threading.Thread(target=self._run, name="till-sync", daemon=True)
 
     def start(self) -> None:
@@ -100,10 +103,11 @@ class SyncWorker:
     def _round(self) -> None:
         self._report(syncing=True)
         try:
-            report = engine.sync_round(self.db_path, stop=self._stop)
+            report = engine.SyncEngine(self._linked_client()).run_round()
         except Offline as exc:
             self._online, self._error = False, exc.message
             self._failures += 1
+            self._close_client()  # the next try starts on fresh connections
         except Refused as exc:
             self._online, self._error = True, exc.message
             self._failures += 1
@@ -118,6 +122,18 @@ class SyncWorker:
             self._online, self._error, self._summary = True, None, report.summary()
             self._failures = 0
         self.rounds += 1
+
+    def _linked_client(self) -> CentralClient:
+        details = engine.link_details(self.db_path)
+        if self._client is None or details != self._client_for:
+            self._close_client()
+            self._client, self._client_for = CentralClient(*details, stop=self._stop), details
+        return self._client
+
+    def _close_client(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = self._client_for = None
 
     def _next_wait(self) -> float:
         interval = float(settings.get("sync_interval_s") or 60)
@@ -147,6 +163,7 @@ class SyncWorker:
             log.exception("the sync worker stopped")
         finally:
             try:
+                self._close_client()
                 database.close()  # this thread's connection only
             except Exception:
                 pass
