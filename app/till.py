@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import auth, demo, settings
+from app import auth, settings
 from app.errors import PermissionDenied
 from db.connection import OpenDatabase, open_database
 from db.models import Customer, User
@@ -58,6 +58,8 @@ def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
             "Never use a demo database for real sales."
         )
     if demo_data and not Customer.select().exists():
+        from app import demo  # only a demo start needs it
+
         log.info("seeding demo shop into %s", path)
         demo.seed()
     if opened.backup_path:
