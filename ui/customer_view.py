@@ -80,6 +80,7 @@ def _table(name: str, headers: list[str], rows: list[list], stretch: int = 1) ->
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             table.setItem(r, c, item)
     header = table.horizontalHeader()
+    header.setResizeContentsPrecision(60)  # fit the columns to the first rows, not to every one of 500
     header.setSectionResizeMode(QHeaderView.ResizeToContents)
     if 0 <= stretch < len(headers):
         header.setSectionResizeMode(stretch, QHeaderView.Stretch)
@@ -187,13 +188,16 @@ class CustomerView(QDialog):
         owners = stats.bill_owners(customer.id) or [customer.id]
         query = Bill.select().where(Bill.customer.in_(owners) & (Bill.kind == "sale")).order_by(Bill.completed_at.desc())
         total = query.count()
-        bills = list(query.limit(ORDER_LIMIT))
-        voided = {b.voids_id for b in Bill.select(Bill.voids).where(Bill.voids.in_([b.id for b in bills]))} if bills else set()
+        # plain tuples of the columns shown: building 500 Bill models cost more than the query
+        bills = list(query.select(Bill.id, Bill.completed_at, Bill.receipt_no, Bill.cashier, Bill.profile, Bill.total)
+                     .limit(ORDER_LIMIT).tuples())
+        voided = {v for (v,) in Bill.select(Bill.voids).where(Bill.voids.in_([b[0] for b in bills])).tuples()} if bills else set()
         profile_names = {p.id: p.name for p in _profiles()}
         users = {u.id: u.name for u in User.select(User.id, User.name)}
-        self.bill_ids = [b.id for b in bills]
-        rows = [[_local(b.completed_at), b.receipt_no, users.get(b.cashier_id, ""), profile_names.get(b.profile_id, ""),
-                 format_money(b.total, self.currency), "Voided" if b.id in voided else "Completed"] for b in bills]
+        self.bill_ids = [b[0] for b in bills]
+        rows = [[_local(completed), receipt, users.get(cashier, ""), profile_names.get(profile, ""),
+                 format_money(total, self.currency), "Voided" if bill_id in voided else "Completed"]
+                for bill_id, completed, receipt, cashier, profile, total in bills]
         page = QWidget()
         box = QVBoxLayout(page)
         self.orders_table = _table("orderHistoryView", ["Date", "Receipt", "Cashier", "Profile", "Total", "Status"], rows,
