@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -48,6 +47,7 @@ from ui.form_helpers import (
     confirm,
     danger,
     hbox,
+    list_table,
     named,
     no_auto_default,
     primary,
@@ -64,26 +64,15 @@ def _local(when) -> str:
 
 
 def _table(name: str, headers: list[str], rows: list[list], stretch: int = 1) -> QTableWidget:
-    table = named(QTableWidget(len(rows), len(headers)), name, name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().setDefaultSectionSize(32)
+    table = list_table(name, headers, row_height=32, stretch=stretch)
+    table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # rows can be copied out together
+    table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = QTableWidgetItem("" if value is None else str(value))
             if isinstance(value, int | float) or (isinstance(value, str) and value[:1] in "$€£¥₹-" and c > 0):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             table.setItem(r, c, item)
-    header = table.horizontalHeader()
-    header.setResizeContentsPrecision(60)  # fit the columns to the first rows, not to every one of 500
-    header.setSectionResizeMode(QHeaderView.ResizeToContents)
-    if 0 <= stretch < len(headers):
-        header.setSectionResizeMode(stretch, QHeaderView.Stretch)
     return table
 
 

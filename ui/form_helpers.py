@@ -390,6 +390,7 @@ def list_table(name: str, headers: list[str], *, row_height: int, stretch: int |
     if stretch is None:
         table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
     else:
+        table.horizontalHeader().setResizeContentsPrecision(60)  # fit columns to the first rows, not all
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
     return table
