@@ -217,6 +217,13 @@ def enroll(path: Path, url: str, token: str) -> None:
         engine.enroll(path, url, token)
 
 
+def join_new_till(server, shop: str, path: Path, code: str = "T2"):
+    """A new, empty till at ``path`` enrolled into ``shop`` and synced once (its first round downloads
+    the shop); returns that round's report."""
+    enroll(path, server.url, server.enroll_till(shop, code))
+    return sync(path)
+
+
 def set_central_url(path: Path, url: str) -> None:
     from app import settings
 

@@ -19,7 +19,7 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 from stall_sampler import StallSampler
-from sync_helpers import CentralProcess, FaultProxy, enroll, opened, sell, sync, table_rows
+from sync_helpers import CentralProcess, FaultProxy, enroll, join_new_till, opened, sell, table_rows
 
 pytestmark = pytest.mark.postgres
 
@@ -122,10 +122,7 @@ def run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, *, sale
         assert pending_count() == 0
     # a second till enrolled afterwards receives the same shift
     second = tmp_path / "T2.db"
-    with opened(second):
-        pass
-    enroll(second, central_server.url, central_server.enroll_till(shop, "T2"))
-    sync(second)
+    join_new_till(central_server, shop, second)
     with opened(second):
         assert set(table_rows("bill")) == set(server_bills)
         assert set(table_rows("payment")) == set(central_server.rows(shop, "payment"))

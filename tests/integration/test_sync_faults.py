@@ -5,7 +5,7 @@ is applied twice, and the till's cursor is never ahead of its data."""
 from __future__ import annotations
 
 import pytest
-from sync_helpers import assert_in_step, enroll, opened, sell, sync, table_rows
+from sync_helpers import assert_in_step, enroll, join_new_till, opened, sell, sync, table_rows
 
 from app import settings
 from app.sync.client import CorruptPage, Offline
@@ -161,10 +161,7 @@ def test_a_snapshot_breaking_a_unique_rule_still_completes_and_logs_it(central_s
 
     central_server.run(sneak_in)
     new = tmp_path / "new.db"
-    with opened(new):
-        pass
-    enroll(new, central_server.url, central_server.enroll_till(shop, "T2"))
-    sync(new)
+    join_new_till(central_server, shop, new)
     with opened(new):
         phones = [r["phone"] for r in table_rows("customer").values()]
         assert phones.count(original["phone"]) == 1 and phones.count(None) == 1
