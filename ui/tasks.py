@@ -27,24 +27,13 @@ from PySide6.QtCore import QObject, Signal
 log = logging.getLogger(__name__)
 
 
-def _while_alive(owner, fn):
-    if fn is None:
-        return None
-
-    def call(*args):
-        if shiboken6.isValid(owner) and not getattr(owner, "_closing", False):
-            fn(*args)
-
-    return call
-
-
 class TaskRunner(QObject):
     _finished = Signal(int, bool, object)  # job number, succeeded, result or exception
 
     def __init__(self, parent=None, threads: int = 1):
         super().__init__(parent)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="till-task")
-        self._callbacks: dict[int, tuple] = {}  # job number -> (on_done, on_error), touched on the UI thread
+        self._callbacks: dict[int, tuple] = {}  # job number -> (on_done, on_error, owner); UI thread only
         self._numbers = itertools.count(1)
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
@@ -54,11 +43,8 @@ class TaskRunner(QObject):
         """Run ``fn(*args, **kwargs)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run on the UI
         thread afterwards, in the order the jobs finished. With an ``owner`` widget they run only while it
         still exists: a dialog closed while its query ran must not be touched when the answer arrives."""
-        if owner is not None:
-            on_done = _while_alive(owner, on_done)
-            on_error = _while_alive(owner, on_error)
         number = next(self._numbers)
-        self._callbacks[number] = (on_done, on_error)
+        self._callbacks[number] = (on_done, on_error, owner)
 
         def job():
             try:
@@ -75,7 +61,9 @@ class TaskRunner(QObject):
         future.add_done_callback(self._forget)
 
     def _deliver(self, number: int, succeeded: bool, value) -> None:
-        on_done, on_error = self._callbacks.pop(number, (None, None))
+        on_done, on_error, owner = self._callbacks.pop(number, (None, None, None))
+        if owner is not None and (not shiboken6.isValid(owner) or getattr(owner, "_closing", False)):
+            return  # its window was closed while the job ran
         callback = on_done if succeeded else on_error
         if callback is not None:
             callback(value)
