@@ -26,23 +26,16 @@ import json
 import random
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
-from benchmarks.common import DATA, ROOT, Table, use_bench_keyring
+from benchmarks.common import DATA, Table, use_bench_keyring
+from central.child import serving
 
 STAMP_BASE = 1_700_000_000_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -61,33 +54,6 @@ def postgres(url: str | None):
     finally:
         server.cleanup()
         shutil.rmtree(directory, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def central_process(url: str):
-    """pos-central serve in its own process (its own interpreter and core, as in a shop)."""
-    import httpx
-
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "central.cli", "serve", "--database-url", url, "--bind",
-                                f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"pos-central did not start: {process.stderr.read()}")
-        time.sleep(0.1)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 class Store:
@@ -380,7 +346,7 @@ def main(argv=None) -> int:
     table = Table("Sync with the central store (server: pos-central on PostgreSQL, separate process)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
-        with postgres(args.database_url) as url, central_process(url) as base:
+        with postgres(args.database_url) as url, serving(url) as base:
             store = Store(url)
             if args.only in (None, "push"):
                 bench_push(store, base, scratch, args.bills, args.runs, table)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from central import store, tokens
+from central.child import serving
 from central.database import Central, migrate
 from central.tables import APPEND_TABLES
 
@@ -151,29 +152,12 @@ class CentralProcess(CentralServer):
         migrate(url)
         self.central = Central(url, max_size=2, timeout=3)
         self.central.open()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "central.cli", "serve", "--database-url", url,
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"])
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                break
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.process.kill()
-                raise RuntimeError("pos-central serve did not start")
-            time.sleep(0.05)
+        self._stack = contextlib.ExitStack()
+        self.url = self._stack.enter_context(serving(url))
+        self.port = int(self.url.rsplit(":", 1)[1])
 
     def close(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self._stack.close()
         self.central.close()
 
 
