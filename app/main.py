@@ -4,6 +4,7 @@
     pos-till --db PATH enroll --central URL --token T  link this till to the central store
     pos-till --db PATH sync                            one full sync round now
     pos-till --db PATH import-customers FILE.csv       bulk import
+    pos-till --db PATH import-items FILE.csv           bulk import of the catalogue
     pos-till --db PATH key show | key restore          back up the database key / restore it from stdin
 
 Headless subcommands exit 0 on success and non-zero with a one-line reason on failure.
@@ -39,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="one full sync round now")
     imp = sub.add_parser("import-customers", help="import customers from a CSV file")
     imp.add_argument("file", type=Path)
+    items = sub.add_parser("import-items", help="import items (code, name, price...) from a CSV file")
+    items.add_argument("file", type=Path)
     key = sub.add_parser("key", help="back up the database key, or restore it into this computer's keyring")
     key.add_argument("action", choices=["show", "restore"],
                      help="show: print the key; restore: read a key from stdin, check it opens the database, "
@@ -119,6 +122,10 @@ def run_command(args) -> int:
             from app import customer_import
 
             return customer_import.cli(till, args.file)
+        if args.command == "import-items":
+            from app import item_import
+
+            return item_import.cli(till, args.file)
         if args.command == "enroll":
             from app.sync import cli as sync_cli
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from app.currencies import MINOR_DIGITS  # every ISO 4217 exponent (JPY 0, KWD 3...)
 from app.errors import ValidationError
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
-MINOR_DIGITS = {"JPY": 0}
 
 
 def minor_digits(currency: str) -> int:

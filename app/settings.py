@@ -16,6 +16,7 @@ DEFAULTS: dict[str, object] = {
     "currency": "USD",
     "phone_region": "US",
     "prices_include_tax": True,
+    "default_tax_rate_bp": 0,  # the tax rate a new item starts with (basis points)
     "cash_rounding": 0,  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
     "line_discount_limit_bp": 1000,  # a line discount above 10% needs a manager
     "loyalty_points_per_unit": 1,  # points earned per whole currency unit spent
