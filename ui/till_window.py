@@ -144,8 +144,12 @@ class TillWindow(QMainWindow):
                                             lambda: self.open_manager_screen("profiles"))
         self.reports_action = self._action(manage, "reportsAction", "Reports…", "Ctrl+Shift+R",
                                            lambda: self.open_manager_screen("reports"))
+        self.staff_action = self._action(manage, "staffAction", "Staff…", "Ctrl+Shift+U",
+                                         lambda: self.open_manager_screen("staff"))
+        self.items_action = self._action(manage, "itemsAction", "Items…", "Ctrl+Shift+I",
+                                         lambda: self.open_manager_screen("items"))
         self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
-                                self.reports_action]
+                                self.reports_action, self.staff_action, self.items_action]
 
     # --- sign-in -------------------------------------------------------------------------------------------
 
