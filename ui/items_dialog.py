@@ -176,7 +176,8 @@ class ItemsDialog(QDialog):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
-        for column, width in ((CODE, 90), (PRICE, 84), (TAX, 64), (ALLERGENS, 110), (TAGS, 110), (STATUS, 72)):
+        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        for column, width in ((CODE, 72), (PRICE, 74), (TAX, 58), (ALLERGENS, 92), (TAGS, 84), (STATUS, 66)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(NAME, QHeaderView.Stretch)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -197,7 +198,7 @@ class ItemsDialog(QDialog):
     def _build_form(self) -> QFrame:
         panel = QFrame()
         panel.setObjectName("sidePanel")
-        panel.setFixedWidth(360)
+        panel.setFixedWidth(330)
         side = QVBoxLayout(panel)
         side.setContentsMargins(16, 14, 16, 14)
         self.form_title = QLabel("<b>New item</b>")

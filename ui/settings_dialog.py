@@ -70,6 +70,11 @@ class SettingsDialog(QDialog):
         self._build_money(current)
         self._build_till(current)
         self._build_customers(current)
+        from ui.printer_settings import PrinterSettingsTab
+
+        self.printer_tab = PrinterSettingsTab(window)
+        self.tabs.addTab(self.printer_tab, "Receipt printer")
+        self._fields["receipt_printer"] = (self.printer_tab.kind_combo, self.tabs.count() - 1)
 
         self.message = InlineMessage("settingsMessageLabel")
         self.update_button = primary(QPushButton("Update (F4)"))
@@ -287,6 +292,7 @@ class SettingsDialog(QDialog):
         if channel:
             values["default_communication"] = str(channel).lower()
         try:
+            local["receipt_printer"] = self.printer_tab.spec()
             self._validate(values, local)
             with database.atomic():
                 changed = settings.update(values, self.manager)

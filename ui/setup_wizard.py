@@ -66,6 +66,13 @@ def _hint(text: str) -> QLabel:
     return label
 
 
+def _label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setMinimumWidth(150)  # the same first column in both cards
+    label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+    return label
+
+
 def _card() -> tuple[QFrame, QVBoxLayout]:
     card = QFrame()
     card.setObjectName("wizardCard")
@@ -174,17 +181,17 @@ class SetupWizard(QDialog):
         self.tax_rate_edit = _line("defaultTaxRateEdit", "Default tax rate in percent", "e.g. 8.25", length=8)
         self.tax_rate_edit.setMaximumWidth(110)
         tax_unit = QLabel("%  (new items start with this rate)")
-        grid.addWidget(QLabel("Shop name"), 0, 0)
+        grid.addWidget(_label("Shop name"), 0, 0)
         grid.addWidget(self.shop_name_edit, 0, 1, 1, 3)
-        grid.addWidget(QLabel("Currency"), 1, 0)
+        grid.addWidget(_label("Currency"), 1, 0)
         grid.addWidget(self.currency_combo, 1, 1)
         grid.addWidget(self.currency_name, 1, 2, 1, 2)
-        grid.addWidget(QLabel("Phone numbers from"), 2, 0)
+        grid.addWidget(_label("Phone numbers from"), 2, 0)
         grid.addWidget(self.region_combo, 2, 1)
         grid.addWidget(self.region_name, 2, 2, 1, 2)
-        grid.addWidget(QLabel("Tax"), 3, 0)
+        grid.addWidget(_label("Tax"), 3, 0)
         grid.addWidget(self.prices_include_tax_check, 3, 1, 1, 3)
-        grid.addWidget(QLabel("Default tax rate"), 4, 0)
+        grid.addWidget(_label("Default tax rate"), 4, 0)
         grid.addWidget(self.tax_rate_edit, 4, 1)
         grid.addWidget(tax_unit, 4, 2, 1, 2)
         grid.setColumnStretch(3, 1)
@@ -195,17 +202,20 @@ class SetupWizard(QDialog):
         box.addWidget(_section("The first manager"))
         box.addWidget(_hint("Managers add staff and items, change settings and approve refunds. Each person "
                             "signs in with their own PIN (4 to 8 digits)."))
-        form = QFormLayout()
+        form = QGridLayout()
         form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
         self.manager_name_edit = _line("managerNameEdit", "Manager name", "e.g. Rosa Diaz", length=60)
         self.manager_pin_edit = _line("managerPinEdit", "Manager PIN", "4 to 8 digits", password=True, length=8)
         self.manager_pin_repeat_edit = _line("managerPinRepeatEdit", "Manager PIN again", "the same PIN again",
                                              password=True, length=8)
         for edit in (self.manager_pin_edit, self.manager_pin_repeat_edit):
             edit.setMaximumWidth(200)
-        form.addRow("Name", self.manager_name_edit)
-        form.addRow("PIN", self.manager_pin_edit)
-        form.addRow("PIN again", self.manager_pin_repeat_edit)
+        for row, (label, edit) in enumerate((("Name", self.manager_name_edit), ("PIN", self.manager_pin_edit),
+                                             ("PIN again", self.manager_pin_repeat_edit))):
+            form.addWidget(_label(label), row, 0)
+            form.addWidget(edit, row, 1, 1, 2 if edit is self.manager_name_edit else 1)
+        form.setColumnStretch(2, 1)
         box.addLayout(form)
         outer.addWidget(manager_card)
         outer.addStretch(1)
