@@ -224,14 +224,17 @@ def _upper(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
-def ids(search: str = "", limit: int = 5000) -> array:
-    """Item rowids in name order. Empty search: every live item (an index walk on ``name_norm``). Otherwise
-    items whose name starts with the text, whose code or a barcode starts with it (range scans on indexes),
-    then, if few, whose name holds a word starting with it (a bounded scan)."""
+SEARCH_LIMIT = 2000  # rows per kind of match; a manager types more to narrow a search
+
+
+def ids(search: str = "", limit: int = SEARCH_LIMIT) -> array:
+    """Item rowids in name order. Empty search: every live item (a walk of the partial index
+    ``item_live_name``, no table reads). Otherwise, from indexes only: items whose name starts with the
+    text, whose code or a barcode starts with it, and whose name has words starting with each typed word
+    (``item_word``, migration 0013); names that start with the text come first."""
     text = (search or "").strip()
     if not text:
-        cursor = database.execute_sql("SELECT rowid FROM item "
-                                      "WHERE deleted_at IS NULL ORDER BY name_norm")
+        cursor = database.execute_sql("SELECT rowid FROM item WHERE deleted_at IS NULL ORDER BY name_norm")
         return array("q", (r[0] for r in cursor))
     norm = normalise_name(text)
     found: dict[int, str] = {}
@@ -243,14 +246,19 @@ def ids(search: str = "", limit: int = 5000) -> array:
         ("SELECT i.rowid, i.name_norm FROM barcode b JOIN item i ON i.id = b.item_id WHERE b.code >= ? "
          "AND b.code < ? AND b.deleted_at IS NULL AND i.deleted_at IS NULL LIMIT ?", (text, _upper(text), limit)),
     ]
+    words = norm.replace("-", " ").split()
+    if words and len(found) < limit:
+        # the rarest-looking (longest) word drives the scan; the others must also start a word of the name
+        words.sort(key=len, reverse=True)
+        joins = "".join(f" AND EXISTS (SELECT 1 FROM item_word w{n} WHERE w{n}.item_id = w.item_id AND "
+                        f"w{n}.word >= ? AND w{n}.word < ?)" for n in range(1, len(words)))
+        params = [words[0], _upper(words[0])]
+        for word in words[1:]:
+            params += [word, _upper(word)]
+        queries.append((f"SELECT i.rowid, i.name_norm FROM item_word w JOIN item i ON i.id = w.item_id "
+                        f"WHERE w.word >= ? AND w.word < ?{joins} LIMIT ?", (*params, limit // 2)))
     for sql, params in queries:
         for rowid, name_norm in database.execute_sql(sql, params):
-            found.setdefault(rowid, name_norm)
-    if len(found) < 50 and norm:
-        words = norm.split()
-        like = " AND ".join("(' ' || name_norm) LIKE ?" for _ in words)
-        sql = f"SELECT rowid, name_norm FROM item WHERE {like} AND deleted_at IS NULL LIMIT ?"
-        for rowid, name_norm in database.execute_sql(sql, (*[f"% {w}%" for w in words], 200)):
             found.setdefault(rowid, name_norm)
     ordered = sorted(found.items(), key=lambda pair: (not pair[1].startswith(norm), pair[1]))
     return array("q", (rowid for rowid, _ in ordered))

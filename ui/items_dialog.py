@@ -249,7 +249,9 @@ class ItemsDialog(QDialog):
 
     def _loaded(self, count: int) -> None:
         total = f"{count:,} item{'s' if count != 1 else ''}"
-        self.header.set_subtitle(f"{total} found" if self.search_edit.text().strip() else
+        more = "+" if count >= items.SEARCH_LIMIT else ""
+        self.header.set_subtitle(f"{count:,}{more} found{' · type more to narrow' if more else ''}"
+                                 if self.search_edit.text().strip() else
                                  f"{total} · search by name, code or barcode")
         if self._select_after_load:
             row = self.model.row_of(self._select_after_load)

@@ -117,6 +117,9 @@ def test_a_saved_item_is_found_by_code_and_barcode(shop):
     assert not catalogue.lookup("B101").active
     assert [items.rows(items.ids("sour")).popitem()[1].name] == ["Sourdough Loaf"]
     assert len(items.ids("")) == 2 and len(items.ids("501")) == 1 and len(items.ids("loaf")) == 1
+    assert len(items.ids("lo sour")) == 1 and len(items.ids("loaf rye")) == 0
+    items.save_item(record.id, items.ItemForm("B100", "Country Bread", "4.90"), shop)  # words follow renames
+    assert len(items.ids("loaf")) == 0 and len(items.ids("bread")) == 1
 
 
 def test_item_csv_import_rejects_rows_with_reasons(shop, tmp_path):
