@@ -46,9 +46,12 @@ def build_window(path: Path, *, demo: bool = False):
     window = TillWindow(till)
     window.show()
     window.sign_in_page.pin_edit.setFocus()
-    from ui.setup_wizard import open_if_needed
+    from app.shop_setup import needs_setup
 
-    open_if_needed(window)  # a new database without --demo: set up the shop, or join one
+    if needs_setup():  # a new database without --demo: set up the shop, or join one
+        from ui.setup_wizard import open_if_needed
+
+        open_if_needed(window)
     if gc.get_freeze_count() == 0:
         # What start-up made (modules, Qt wrappers, caches) lives as long as the till: move it out of the
         # collector's reach, so a full collection walks only what the shift made. Without this, full
