@@ -163,6 +163,10 @@ class SettingsDialog(QDialog):
                                          "Prices include tax")
         self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
         self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
+        self.default_tax_edit = PercentEdit("defaultTaxRateEdit", "Default tax rate")
+        self.default_tax_edit.set_bp(current["default_tax_rate_bp"])
+        self._field(form, "Default tax rate", self.default_tax_edit, "default_tax_rate_bp",
+                    "New items start with this tax rate.")
         self.line_discount_edit = PercentEdit("lineDiscountLimitEdit", "Line discount limit")
         self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
         self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
@@ -256,6 +260,7 @@ class SettingsDialog(QDialog):
             "cash_rounding": int(self.rounding_combo.currentData()),
             "prices_include_tax": self.tax_inclusive_check.isChecked(),
             "line_discount_limit_bp": self.line_discount_edit.bp(),
+            "default_tax_rate_bp": self.default_tax_edit.bp(),
             "sync_interval_s": self.sync_interval_spin.value(),
             "ask_for_allergies": self.ask_allergies_check.isChecked(),
         }

@@ -359,3 +359,30 @@ def test_receipt_printer_set_in_settings_with_a_test_print_then_used_by_a_sale(q
     scan(qtbot, till_window, "1001")
     bill = finish(qtbot, till_window, pay(qtbot, till_window, "cash", "5"))
     qtbot.waitUntil(lambda: device.exists() and bill.receipt_no.encode() in device.read_bytes(), timeout=10000)
+
+
+def test_a_till_enrolled_but_not_yet_synced_opens_the_wizard_on_joining(qtbot, tmp_path):
+    from app.main import build_till
+    from db.connection import open_database
+
+    path = tmp_path / "enrolled.db"
+    opened = open_database(path)
+    settings.set_local("central_url", "http://127.0.0.1:9")
+    settings.set_local("till_id", "till-1")
+    opened.close()
+    window = build_till(["--db", str(path)])
+    qtbot.addWidget(window)
+    try:
+        wizard = wait_dialog(qtbot, window, "setupWizard")
+        assert wizard.findChild(QLineEdit, "centralUrlEdit").isVisible()
+        assert wizard.findChild(QLineEdit, "centralUrlEdit").text() == "http://127.0.0.1:9"
+        assert not wizard.findChild(QLineEdit, "shopNameEdit").isVisible()
+        qtbot.waitUntil(lambda: focused() is wizard.findChild(QLineEdit, "tillTokenEdit"))
+        type_here(qtbot, "some-token")
+        press(qtbot, Qt.Key_Return)  # nothing listens on port 9: a clear message, the wizard stays
+        message = wizard.findChild(QLabel, "joinMessageLabel")
+        qtbot.waitUntil(lambda: "cannot be reached" in message.text(), timeout=30000)
+        assert User.select().count() == 0 and not closed(wizard)
+    finally:
+        window.close()
+        window.till.close()
