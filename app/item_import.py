@@ -15,10 +15,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import audit, settings
-from app.customer_import import BrokenFile, Rejected, Table, read_table
+from app import item_bulk, settings
+from app.customer_import import BrokenFile, Rejected, Table, _big_cache, read_table
 from app.errors import TillError
-from app.items import ItemForm, clean, save_values
+from app.items import ItemForm, clean
+from db.ids import new_id
 from db.models import database
 
 FIELDS = ("code", "name", "price", "barcode", "tax_rate", "allergens", "tags", "active", "department")
@@ -36,13 +37,15 @@ __all__ = ["BrokenFile", "ItemImportResult", "import_file", "import_table", "rea
 class ItemImportResult:
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def summary(self) -> str:
         verb = "Would add" if self.dry_run else "Added"
-        return f"{verb} {self.added}, updated {self.updated}, rejected {len(self.rejected)}."
+        return (f"{verb} {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"rejected {len(self.rejected)}.")
 
 
 def auto_mapping(header: list[str]) -> dict[str, int]:
@@ -77,40 +80,46 @@ def import_table(table: Table, mapping: dict[str, int] | None = None, by=None, *
     currency = settings.get("currency")
     default_rate = int(settings.get("default_tax_rate_bp") or 0)
     width = len(table.header)
-    seen: dict[str, int] = {}
+    checked: list[tuple[int, dict]] = []
+    for line, fields in table.rows:
+        if len(fields) != width:
+            result.rejected.append(Rejected(line, f"has {len(fields)} fields, the header has {width}"))
+            continue
+        try:
+            checked.append((line, clean(_form({f: fields[i] for f, i in mapping.items()}), currency, default_rate)))
+        except TillError as exc:
+            result.rejected.append(Rejected(line, exc.message))
     with database.atomic() as transaction:
-        for line, fields in table.rows:
-            if len(fields) != width:
-                result.rejected.append(Rejected(line, f"has {len(fields)} fields, the header has {width}"))
-                continue
-            try:
-                values = clean(_form({f: fields[i] for f, i in mapping.items()}), currency, default_rate)
-            except TillError as exc:
-                result.rejected.append(Rejected(line, exc.message))
-                continue
+        known = item_bulk.Catalogue([values for _, values in checked])
+        plan = item_bulk.Plan()
+        claimed: dict[str, str] = {}  # code or barcode -> the item (code and name) of the row that took it
+        seen: dict[str, int] = {}
+        audits: list[tuple[str, str | None, dict]] = []
+        for line, values in checked:
             if values["code"] in seen:
                 result.rejected.append(Rejected(line, f"code {values['code']} is already on line {seen[values['code']]}"))
                 continue
-            existing = database.execute_sql("SELECT id FROM item WHERE code = ? AND deleted_at IS NULL",
-                                            (values["code"],)).fetchone()
             try:
-                with database.atomic():  # a savepoint: a refused row leaves nothing behind
-                    save_values(existing[0] if existing else None, values, by,
-                                action="item.import_update" if existing else "item.import")
-            except TillError as exc:
-                result.rejected.append(Rejected(line, exc.message))
+                existing = item_bulk.check(values, known, claimed)
+            except item_bulk.RowRefused as exc:
+                result.rejected.append(Rejected(line, str(exc)))
                 continue
             seen[values["code"]] = line
-            if existing:
-                result.updated += 1
-            else:
-                result.added += 1
+            for code in (values["code"], *values["barcodes"]):
+                claimed[code] = f"{values['code']} {values['name']}"
+            item_id, action, kind = item_bulk.plan_row(values, existing, known, plan, new_id)
+            setattr(result, kind, getattr(result, kind) + 1)
+            if kind == "unchanged":
+                continue
+            audits.append((action, item_id, {"code": values["code"], "price": values["price"], "source": source}))
+        result.rejected.sort(key=lambda r: r.line)
         if dry_run:
             transaction.rollback()
             return result
-        audit.record(by, "item.import_file", "import", None,
-                     {"source": source, "added": result.added, "updated": result.updated,
-                      "rejected": len(result.rejected)})
+        audits.append(("item.import_file", None, {"source": source, "added": result.added, "updated": result.updated,
+                                                   "unchanged": result.unchanged, "rejected": len(result.rejected)}))
+        with _big_cache():
+            item_bulk.write(plan, audits, by)
     return result
 
 
@@ -129,6 +138,7 @@ def cli(till, path) -> int:
         return 1
     print(f"Added: {result.added}")
     print(f"Updated: {result.updated}")
+    print(f"Unchanged: {result.unchanged}")
     print(f"Rejected: {len(result.rejected)}")
     for rejected in result.rejected:
         print(f"  line {rejected.line}: {rejected.reason}")

@@ -98,3 +98,33 @@ def test_a_till_that_joined_headlessly_goes_straight_to_sign_in(qtbot, central_s
     finally:
         window.close()
         window.till.close()
+
+
+def test_items_imported_and_staff_added_on_one_till_reach_a_new_till(central_server, shop, first_till, tmp_path):
+    """The bulk import writes the same outbox rows as the form: the central store accepts them and a till
+    that joins later receives the items, their barcodes and the new person."""
+    from sync_helpers import opened
+
+    from app import auth, catalogue, item_import, staff
+    from db.models import User
+
+    path, _known = first_till
+    enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
+    sync(path)
+    csv = tmp_path / "items.csv"
+    csv.write_text("code,name,price,barcode,allergens\n7001,Oat Cookie,1.90,5901234123457,oats\n"
+                   "1001,Espresso,2.70,,\n", encoding="utf-8")
+    with opened(path):
+        manager = User.get(User.name == "Manager")
+        result = item_import.import_file(csv, manager)
+        assert (result.added, result.updated) == (1, 1)
+        staff.save_staff(None, "Noor", auth.CASHIER, "8642", True, manager)
+    report = sync(path)
+    assert report.rejected == 0, report.rejections
+
+    new_till = tmp_path / "till4.db"
+    join_new_till(central_server, shop, new_till, "T4")
+    with opened(new_till):
+        assert catalogue.lookup("5901234123457").name == "Oat Cookie"
+        assert catalogue.lookup("1001").price == 270
+        assert auth.sign_in("8642").name == "Noor"

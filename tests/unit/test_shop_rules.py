@@ -136,10 +136,19 @@ def test_item_csv_import_rejects_rows_with_reasons(shop, tmp_path):
     assert (result.added, result.updated) == (2, 0)
     assert [r.line for r in result.rejected] == [3, 4, 6]
     assert "not an amount" in result.rejected[0].reason and "already on line 2" in result.rejected[1].reason
-    assert "belongs to Tea" in result.rejected[2].reason
+    assert "C3 Tea" in result.rejected[2].reason
     assert catalogue.lookup("C1").allergens == ("dairy",) and not catalogue.lookup("C3").active
     again = item_import.import_file(path, shop)
-    assert again.updated == 2 and again.added == 0
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    path.write_text("code,name,price,barcode\nC1,Flat White,3.60,777 888\nC3,Tea,2.00,4006381333931\n"
+                    "C9,Cake,4,888\nC8,Pie,4,C1\n", encoding="utf-8")
+    third = item_import.import_file(path, shop)
+    assert (third.added, third.updated, [r.line for r in third.rejected]) == (0, 2, [4, 5])
+    assert catalogue.lookup("888").code == "C1" and catalogue.lookup("C1").price == 360
+    # the outbox carries every imported row, as a save through the form would
+    from db.models import Outbox
+    assert Outbox.select().where(Outbox.table_name == "item", Outbox.row_id == catalogue.lookup("C1").id).count() == 2
+    assert Outbox.select().where(Outbox.table_name == "barcode").count() == 3
 
 
 def test_import_items_cli(db_path, tmp_path):
