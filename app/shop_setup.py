@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
-
 from app import audit, auth, currencies, settings
 from app.errors import TillError, ValidationError
 from db.models import SYNCED_MODELS, User, database
@@ -41,6 +39,8 @@ def _region_name(region: str) -> str:
 def region_codes() -> list[str]:
     """ISO 3166 region codes phone numbers can be read for (phonenumbers' list, without the non-geographic
     '001')."""
+    import phonenumbers
+
     return sorted(r for r in phonenumbers.SUPPORTED_REGIONS if len(r) == 2 and r.isalpha())
 
 
@@ -90,7 +90,7 @@ def validate(details: ShopDetails) -> dict:
         raise ValidationError("The shop name is at most 80 characters.", "shop_name")
     if details.currency not in currencies.CURRENCIES:
         raise ValidationError(f"'{details.currency}' is not an ISO 4217 currency code.", "currency")
-    if details.phone_region not in phonenumbers.SUPPORTED_REGIONS:
+    if details.phone_region not in region_codes():
         raise ValidationError(f"'{details.phone_region}' is not a region phone numbers can be read for.",
                               "phone_region")
     rate = parse_percent(details.default_tax_rate, "The default tax rate", "default_tax_rate")
