@@ -198,6 +198,7 @@ class ItemsDialog(QDialog):
     def _build_form(self) -> QFrame:
         panel = QFrame()
         panel.setObjectName("sidePanel")
+        self.form_panel = panel
         panel.setFixedWidth(330)
         side = QVBoxLayout(panel)
         side.setContentsMargins(16, 14, 16, 14)
@@ -237,6 +238,14 @@ class ItemsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         side.addLayout(hbox(None, self.save_button))
         return panel
+
+    def keyPressEvent(self, event):
+        # Enter on a field that does not use it (the role list, the Active box) saves the form too
+        focus = self.focusWidget()
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and focus is not None and self.form_panel.isAncestorOf(focus):
+            self.save()
+            return
+        super().keyPressEvent(event)
 
     def done(self, result: int) -> None:
         super().done(result)

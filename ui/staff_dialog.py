@@ -68,6 +68,7 @@ class StaffDialog(QDialog):
 
         panel = QFrame()
         panel.setObjectName("sidePanel")
+        self.form_panel = panel
         panel.setMinimumWidth(340)
         side = QVBoxLayout(panel)
         side.setContentsMargins(16, 14, 16, 14)
@@ -109,6 +110,14 @@ class StaffDialog(QDialog):
         no_auto_default(self)
         self.new_person()
         self.load()
+
+    def keyPressEvent(self, event):
+        # Enter on a field that does not use it (the role list, the Active box) saves the form too
+        focus = self.focusWidget()
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and focus is not None and self.form_panel.isAncestorOf(focus):
+            self.save()
+            return
+        super().keyPressEvent(event)
 
     def done(self, result: int) -> None:
         super().done(result)

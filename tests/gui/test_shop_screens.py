@@ -152,8 +152,8 @@ def test_a_new_shop_set_up_in_the_wizard_sells_its_own_item_to_its_own_cashier(q
             focused().selectAll()
             type_here(qtbot, text)
         press(qtbot, Qt.Key_Tab)
-    press(qtbot, Qt.Key_Return)  # on the Active box: Enter does not toggle it
-    qtbot.mouseClick(dialog.findChild(QPushButton, "saveItemButton"), Qt.LeftButton)
+    assert focused().objectName() == "itemActiveCheck"
+    press(qtbot, Qt.Key_Return)  # on the Active box: Enter saves (and does not untick it)
     note = dialog.findChild(QLabel, "itemMessageLabel")
     qtbot.waitUntil(lambda: "Added B100 Sourdough Loaf" in note.text())
     assert "€4.80" in note.text()
