@@ -177,7 +177,7 @@ class ItemsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        for column, width in ((CODE, 72), (PRICE, 74), (TAX, 58), (ALLERGENS, 92), (TAGS, 84), (STATUS, 66)):
+        for column, width in ((CODE, 72), (PRICE, 74), (TAX, 68), (ALLERGENS, 88), (TAGS, 80), (STATUS, 66)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(NAME, QHeaderView.Stretch)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
