@@ -135,6 +135,7 @@ class ItemsDialog(QDialog):
         self.editing: str | None = None
         self.busy = False
         self._select_after_load: str | None = None
+        self._wanted: str | None = None  # the item whose record is being read for the form
         self.currency = settings.get("currency")
         self.setObjectName("itemsDialog")
         self.setAccessibleName("Items")
@@ -181,6 +182,8 @@ class ItemsDialog(QDialog):
             header.resizeSection(column, width)
         header.setSectionResizeMode(NAME, QHeaderView.Stretch)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.doubleClicked.connect(lambda _: self.name_field.setFocus())
 
         left = QVBoxLayout()
         left.addWidget(self.search_edit)
@@ -282,8 +285,19 @@ class ItemsDialog(QDialog):
 
     def _current_changed(self, current, _previous) -> None:
         item_id = current.data(ID_ROLE) if current.isValid() else None
-        if item_id and item_id != self.editing:
-            self.window_.reads.submit(items.get_record, item_id, owner=self, on_done=self.edit_item)
+        if item_id and item_id != self.editing and item_id != self._wanted:
+            self._wanted = item_id
+            self.window_.reads.submit(items.get_record, item_id, owner=self, on_done=self._fetched)
+
+    def _fetched(self, record: items.ItemRecord) -> None:
+        if record.id == self._wanted:  # the reads pool has two threads: an older answer may come last
+            self._wanted = None
+            self.edit_item(record)
+
+    def _selection_changed(self, *_):
+        rows = self.view.selectionModel().selectedRows()
+        if rows:
+            self._current_changed(rows[0], None)
 
     # --- form -------------------------------------------------------------------------------------------------
 
@@ -291,7 +305,7 @@ class ItemsDialog(QDialog):
         return [getattr(self, attr) for attr in self.FIELDS.values()]
 
     def new_item(self) -> None:
-        self.editing = None
+        self.editing = self._wanted = None
         self.form_title.setText("<b>New item</b>")
         for edit in self._edits():
             edit.clear()
