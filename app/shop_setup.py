@@ -25,27 +25,12 @@ def currency_codes() -> list[str]:
     return sorted(currencies.CURRENCIES)
 
 
-def _region_name(region: str) -> str:
-    from phonenumbers.geodata.locale import LOCALE_DATA
-
-    names = LOCALE_DATA.get(region, {})
-    found = names.get("en", "")
-    for _ in range(3):  # '*xx' means "the same as language xx"
-        if found.startswith("*"):
-            found = names.get(found[1:], "")
-    return found or region
-
-
 def region_codes() -> list[str]:
     """ISO 3166 region codes phone numbers can be read for (phonenumbers' list, without the non-geographic
     '001')."""
     import phonenumbers
 
     return sorted(r for r in phonenumbers.SUPPORTED_REGIONS if len(r) == 2 and r.isalpha())
-
-
-def region_name(region: str) -> str:
-    return _region_name(region)
 
 
 def parse_percent(text: str, what: str = "The tax rate", field: str | None = None) -> int:

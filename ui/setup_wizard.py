@@ -91,6 +91,12 @@ def _line(name: str, accessible: str, placeholder: str = "", password: bool = Fa
     return edit
 
 
+def region_name(code: str) -> str:
+    """The region's English name from Qt's locale data (the frozen till leaves out phonenumbers' geodata)."""
+    territory = QLocale.codeToTerritory(code)
+    return QLocale.territoryToString(territory) if territory != QLocale.AnyTerritory else code
+
+
 def _locale_defaults() -> tuple[str, str]:
     """(currency, region) of this computer's locale when they are known codes, else USD / US."""
     system = QLocale.system()
@@ -159,20 +165,20 @@ class SetupWizard(QDialog):
         for code in shop_setup.currency_codes():
             self.currency_combo.addItem(code, code)
             self.currency_combo.setItemData(self.currency_combo.count() - 1, currencies.name(code), Qt.ToolTipRole)
-        self.currency_name = QLabel()
-        self.currency_name.setTextFormat(Qt.PlainText)
-        self.currency_combo.currentTextChanged.connect(lambda code: self.currency_name.setText(currencies.name(code)))
+        self.currency_label = QLabel()
+        self.currency_label.setTextFormat(Qt.PlainText)
+        self.currency_combo.currentTextChanged.connect(lambda code: self.currency_label.setText(currencies.name(code)))
         self.currency_combo.setCurrentText(currency)
         self.region_combo = named(QComboBox(), "phoneRegionCombo", "Phone region")
         for code in shop_setup.region_codes():
             self.region_combo.addItem(code, code)
-            self.region_combo.setItemData(self.region_combo.count() - 1, shop_setup.region_name(code), Qt.ToolTipRole)
-        self.region_name = QLabel()
-        self.region_name.setTextFormat(Qt.PlainText)
-        self.region_combo.currentTextChanged.connect(lambda code: self.region_name.setText(shop_setup.region_name(code)))
+            self.region_combo.setItemData(self.region_combo.count() - 1, region_name(code), Qt.ToolTipRole)
+        self.region_label = QLabel()
+        self.region_label.setTextFormat(Qt.PlainText)
+        self.region_combo.currentTextChanged.connect(lambda code: self.region_label.setText(region_name(code)))
         self.region_combo.setCurrentText(region)
-        self.currency_name.setText(currencies.name(self.currency_combo.currentText()))
-        self.region_name.setText(shop_setup.region_name(self.region_combo.currentText()))
+        self.currency_label.setText(currencies.name(self.currency_combo.currentText()))
+        self.region_label.setText(region_name(self.region_combo.currentText()))
         for combo in (self.currency_combo, self.region_combo):
             combo.setMinimumWidth(110)
         self.prices_include_tax_check = named(QCheckBox("Shelf prices include tax"), "pricesIncludeTaxCheck",
@@ -185,10 +191,10 @@ class SetupWizard(QDialog):
         grid.addWidget(self.shop_name_edit, 0, 1, 1, 3)
         grid.addWidget(_label("Currency"), 1, 0)
         grid.addWidget(self.currency_combo, 1, 1)
-        grid.addWidget(self.currency_name, 1, 2, 1, 2)
+        grid.addWidget(self.currency_label, 1, 2, 1, 2)
         grid.addWidget(_label("Phone numbers from"), 2, 0)
         grid.addWidget(self.region_combo, 2, 1)
-        grid.addWidget(self.region_name, 2, 2, 1, 2)
+        grid.addWidget(self.region_label, 2, 2, 1, 2)
         grid.addWidget(_label("Tax"), 3, 0)
         grid.addWidget(self.prices_include_tax_check, 3, 1, 1, 3)
         grid.addWidget(_label("Default tax rate"), 4, 0)

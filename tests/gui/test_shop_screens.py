@@ -81,6 +81,7 @@ def set_up_shop_by_keyboard(qtbot, window, manager_pin="4321"):
     press(qtbot, Qt.Key_Tab)
     assert focused().objectName() == "phoneRegionCombo"
     type_here(qtbot, "IE")
+    assert wizard.region_label.text() == "Ireland" and wizard.currency_label.text() == "Euro"
     press(qtbot, Qt.Key_Tab)
     assert focused().objectName() == "pricesIncludeTaxCheck"
     press(qtbot, Qt.Key_Tab)
