@@ -205,7 +205,9 @@ class ItemsDialog(QDialog):
         panel.setFixedWidth(330)
         side = QVBoxLayout(panel)
         side.setContentsMargins(16, 14, 16, 14)
-        self.form_title = QLabel("<b>New item</b>")
+        self.form_title = QLabel("New item")
+        self.form_title.setTextFormat(Qt.PlainText)  # it shows the item's code
+        self.form_title.setStyleSheet("font-weight: 700")
         side.addWidget(self.form_title)
         form = QFormLayout()
         form.setVerticalSpacing(8)
@@ -306,7 +308,7 @@ class ItemsDialog(QDialog):
 
     def new_item(self) -> None:
         self.editing = self._wanted = None
-        self.form_title.setText("<b>New item</b>")
+        self.form_title.setText("New item")
         for edit in self._edits():
             edit.clear()
             mark_invalid(edit, False)
@@ -317,7 +319,7 @@ class ItemsDialog(QDialog):
 
     def edit_item(self, record: items.ItemRecord) -> None:
         self.editing = record.id
-        self.form_title.setText(f"<b>Edit item</b> · {record.code}")
+        self.form_title.setText(f"Edit item · {record.code}")
         form = record.form(self.currency)
         for edit, value in zip(self._edits(), (form.code, form.name, form.price, form.barcodes, form.tax_rate,
                                                form.allergens, form.tags), strict=True):

@@ -37,7 +37,7 @@ class PassphraseDialog(QDialog):
         self.passphrase_edit = named(QLineEdit(), "passphraseEdit", "Passphrase")
         self.passphrase_edit.setEchoMode(QLineEdit.Password)
         form.addRow("Passphrase", self.passphrase_edit)
-        self.repeat_edit = named(QLineEdit(), "passphraseRepeatEdit", "Passphrase again")
+        self.repeat_edit = named(QLineEdit(self), "passphraseRepeatEdit", "Passphrase again")
         self.repeat_edit.setEchoMode(QLineEdit.Password)
         if create:
             form.addRow("Passphrase again", self.repeat_edit)

@@ -8,7 +8,7 @@ the shop on a worker with a progress bar. Either way the wizard closes onto the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -140,6 +140,7 @@ class SetupWizard(QDialog):
         self.pages.addWidget(self.join_page)
         self._relay = _Relay(self)
         self._relay.progress.connect(self._progress)
+        window.installEventFilter(self)  # the till window closing takes the wizard with it
         no_auto_default(self)
         if join:
             self.show_join()
@@ -403,6 +404,11 @@ class SetupWizard(QDialog):
         self.accept()
         shop_ready(window, text)
 
+    def eventFilter(self, watched, event):
+        if watched is self.window_ and event.type() == QEvent.Close:
+            QDialog.done(self, QDialog.Rejected)
+        return False
+
     def reject(self) -> None:
         """Esc or the close box: the till cannot be used without a shop, so closing the wizard closes the
         till (nothing was written). Never while a setup or a download is running."""
@@ -417,6 +423,7 @@ def shop_ready(window, text: str = "") -> None:
     values = settings.all_settings()
     title = window.sign_in_page.findChild(QLabel, "signInTitle")
     if title is not None:
+        title.setTextFormat(Qt.PlainText)  # shop data, never markup
         title.setText(values["shop_name"])
     window.setWindowTitle(f"The Till: {values['shop_name']}")
     window.notify_settings_changed(values)
@@ -425,6 +432,7 @@ def shop_ready(window, text: str = "") -> None:
     window.sync_status.refresh()
     message = window.sign_in_page.findChild(QLabel, "signInMessageLabel")
     if message is not None and text:
+        message.setTextFormat(Qt.PlainText)
         message.setText(text)
     window.activateWindow()  # the wizard was the active window: give the keyboard back to the till
     window.sign_in_page.pin_edit.setFocus()
