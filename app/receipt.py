@@ -83,7 +83,12 @@ class Receipt:
     # --- renderings ----------------------------------------------------------------------------------------
 
     def title(self) -> str:
-        return "VOID" if self.kind == "void" else "Receipt"
+        return {"void": "VOID", "return": "RETURN"}.get(self.kind, "Receipt")
+
+    @property
+    def scan_code(self) -> str:
+        """What the receipt's barcode holds: the receipt number, which app/returns.find_sale resolves."""
+        return self.receipt_no
 
     def text(self, width: int = 42) -> str:
         """Fixed-width text for a receipt printer (42 columns on 80 mm paper)."""
@@ -102,8 +107,8 @@ class Receipt:
         out.append("")
         if self.reprint:
             centre("*** REPRINT ***")
-        if self.kind == "void":
-            centre(f"*** VOID of {self.voids_receipt_no} ***")
+        if self.kind in ("void", "return"):
+            centre(f"*** {self.title()} of {self.voids_receipt_no} ***")
         pair(f"{self.title()} {self.receipt_no}", self.completed_at.astimezone().strftime("%d %b %Y %H:%M"))
         pair("Served by", self.cashier)
         if self.customer:
@@ -196,8 +201,9 @@ class Receipt:
         banner = ""
         if self.reprint:
             banner += "<p align='center'><b>*** REPRINT ***</b></p>"
-        if self.kind == "void":
-            banner += f"<p align='center' style='color:#b42318'><b>*** VOID of {e(self.voids_receipt_no or '')} ***</b></p>"
+        if self.kind in ("void", "return"):
+            banner += (f"<p align='center' style='color:#b42318'><b>*** {self.title()} of "
+                       f"{e(self.voids_receipt_no or '')} ***</b></p>")
         points = []
         if self.points_earned:
             points.append(f"Points earned: <b>{self.points_earned}</b>")
@@ -239,7 +245,8 @@ def build(bill_id: str, *, reprint: bool = False) -> Receipt:
     customer = Customer.get_or_none(Customer.id == bill.customer_id) if bill.customer_id else None
     profile = CustomerProfile.get_or_none(CustomerProfile.id == bill.profile_id) if bill.profile_id else None
     cashier = User.get_or_none(User.id == bill.cashier_id)
-    voids = Bill.get_or_none(Bill.id == bill.voids_id) if bill.voids_id else None
+    pointed = bill.voids_id or bill.returns_id  # the sale a void or a return refers to
+    voids = Bill.get_or_none(Bill.id == pointed) if pointed else None
     by_rate: dict[int, int] = defaultdict(int)
     for line in lines:
         if line.tax:
