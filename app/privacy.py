@@ -178,6 +178,9 @@ def erase(customer_id: str, by: User | None) -> Customer:
             touched.append(("customer_preference", pref))
         for price in CustomerItemPrice.live().where(CustomerItemPrice.customer == customer):
             price.delete_instance()
+        from app.reservations import forget_customer
+
+        touched += [("reservation", row) for row in forget_customer(customer.id)]
         # older queued changes of these rows still hold the personal data: send only the erased state
         for table, row in touched:
             Outbox.update(payload=row_to_wire(row)).where(

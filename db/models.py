@@ -371,6 +371,9 @@ class Reservation(SyncedModel):
     status = CharField(default="booked")  # booked | seated | completed | cancelled | no_show
     created_at = UTCDateTimeField(default=utcnow)
 
+    def delete_instance(self, *args, **kwargs):
+        raise ValueError("A reservation is never deleted: cancel it instead.")
+
 
 # --- derived on the till -----------------------------------------------------------------------------------
 

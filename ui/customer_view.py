@@ -161,6 +161,9 @@ class CustomerView(QDialog):
         self.tabs = named(QTabWidget(), "customerViewTabs", "Customer sections")
         layout.addWidget(self.tabs, 1)
         self._orders_tab(customer)
+        from ui.reservations_tab import reservations_tab
+
+        self.tabs.addTab(*reservations_tab(customer.id))
         self._favourites_tab(figures)
         self._loyalty_tab(customer)
         self._preferences_tab(customer)
