@@ -72,14 +72,16 @@ class ReservationsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         self.header = PageHeader("Reservations", "")
-        self.prev_button = named(QPushButton("◀ Day before  PgUp"), "reservationsPrevDayButton", "Day before")
+        self.prev_button = named(QPushButton("◀  PgUp"), "reservationsPrevDayButton", "Day before")
         self.today_button = named(QPushButton("Today"), "reservationsTodayButton", "Today")
-        self.next_button = named(QPushButton("Day after  PgDn ▶"), "reservationsNextDayButton", "Day after")
+        self.next_button = named(QPushButton("PgDn  ▶"), "reservationsNextDayButton", "Day after")
         self.date_edit = named(QDateEdit(), "reservationsDateEdit", "Day")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.date_edit.setDate(_qdate(dt.date.today()))
         self.date_edit.dateChanged.connect(lambda *_: self.load())
+        self.prev_button.setToolTip("The day before (PgUp)")
+        self.next_button.setToolTip("The day after (PgDn)")
         self.prev_button.clicked.connect(lambda: self.shift_day(-1))
         self.next_button.clicked.connect(lambda: self.shift_day(1))
         self.today_button.clicked.connect(lambda: self.date_edit.setDate(_qdate(dt.date.today())))
@@ -91,13 +93,13 @@ class ReservationsWindow(QWidget):
         self.view.setItemDelegateForColumn(COL_STATUS, StatusBadgeDelegate(self.view))
         self.view.itemSelectionChanged.connect(self._row_chosen)
         self.view.installEventFilter(self)
-        self.new_button = primary(named(QPushButton("New reservation  Ctrl+N"), "newReservationButton",
+        self.new_button = primary(named(QPushButton("New  Ctrl+N"), "newReservationButton",
                                         "New reservation"))
         self.new_button.clicked.connect(self.new)
         self.seat_button = named(QPushButton("Seat  F5"), "seatReservationButton", "Seat")
         self.complete_button = named(QPushButton("Completed  F6"), "completeReservationButton", "Completed")
         self.no_show_button = named(QPushButton("No-show  F7"), "noShowReservationButton", "No-show")
-        self.cancel_button = named(QPushButton("Cancel booking  F8"), "cancelReservationButton", "Cancel booking")
+        self.cancel_button = named(QPushButton("Cancel  F8"), "cancelReservationButton", "Cancel booking")
         self.cancel_button.setProperty("danger", True)
         for key, button in zip(STATUS_KEYS, (self.seat_button, self.complete_button, self.no_show_button,
                                              self.cancel_button), strict=True):
@@ -189,11 +191,12 @@ class ReservationsWindow(QWidget):
         self.view.blockSignals(False)
         if chosen:
             self.select(chosen)
-        due = [b for b in self.bookings if b.status not in (reservations.CANCELLED,)]
+        waiting = [b for b in self.bookings if b.status == reservations.BOOKED]
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
+        no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
         self.header.set_subtitle(self.day().strftime("%A %d %B %Y"))
-        self.summary.setText(f"{len(due)} booked · {sum(b.party_size for b in due)} guests expected · "
-                             f"{covers} seated")
+        self.summary.setText(f"{len(waiting)} to come ({sum(b.party_size for b in waiting)} guests) · {covers} covers "
+                             f"seated · {no_shows} no-show{'' if no_shows == 1 else 's'}")
         self._enable_actions()
 
     def current_id(self) -> str | None:
@@ -284,6 +287,7 @@ class ReservationsWindow(QWidget):
         customer = Customer.get_by_id(customer_id)
         self._set_customer(customer.id, customer.name)
         self._fill_seating(reservations.preferred_seating(customer.id))  # the seating preference, applied
+        self.activateWindow()  # back from the picker: the host types the time next
         self.time_edit.setFocus()
 
     def values(self) -> dict:
@@ -323,6 +327,7 @@ class ReservationsWindow(QWidget):
         def done(row):
             self.say(f"{booking.customer_name} at {row.time}: {reservations.LABELS[row.status]}", "info")
             self.window_.data_changed.emit("reservation")
+            self.edit(row.id)
             self.window_.sync_status.refresh()
             if status == reservations.SEATED and self.open_bill_check.isChecked():
                 self.open_bill(booking)
@@ -382,4 +387,7 @@ def open_reservations(window) -> ReservationsWindow:
     if found is not None:
         return found
     widget = ReservationsWindow(window)
-    return _keep(window, widget, widget.show)
+    _keep(window, widget, widget.show)
+    widget.activateWindow()
+    widget.new_button.setFocus()
+    return widget
