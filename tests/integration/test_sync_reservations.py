@@ -75,3 +75,23 @@ def test_edits_on_two_tills_merge_per_field_and_the_later_status_wins(central_se
     stored = central_server.rows(shop, "reservation")[booked.id]
     assert (stored["party_size"], stored["notes"], stored["status"], stored["deleted_at"]) == (6, "came late",
                                                                                                "seated", None)
+
+
+def test_a_reservation_never_disappears_a_tombstone_is_refused(central_server, shop, first_till, tmp_path):
+    t1, t2, known = _two_tills(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        booked = reservations.create({"customer": known["customers"][0], "day": DAY, "time": "12:15"}, _host())
+    sync(t1)
+    with opened(t1):
+        from db.ids import utcnow
+        from db.models import Reservation
+
+        row = Reservation.get_by_id(booked.id)
+        row.deleted_at = utcnow()  # what no till code does (delete_instance refuses): a tombstone pushed anyway
+        row.save()
+    report = sync(t1)
+    assert report.rejected == 1
+    assert central_server.rows(shop, "reservation")[booked.id]["deleted_at"] is None
+    sync(t2)
+    with opened(t2):
+        assert [b.id for b in reservations.for_day(DAY)] == [booked.id]
