@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -53,6 +53,29 @@ STATUS_KEYS = {Qt.Key_F5: reservations.SEATED, Qt.Key_F6: reservations.COMPLETED
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+class TimeField(QLineEdit):
+    """HH:MM typed as text ("19:30", "1930"); also answers QTimeEdit's setTime/time for automation."""
+
+    def setTime(self, value: QTime) -> None:  # noqa: N802 (Qt's name)
+        self.setText(value.toString("HH:mm"))
+
+    def time(self) -> QTime:
+        try:
+            return QTime.fromString(reservations.parse_time(self.text()), "HH:mm")
+        except TillError:
+            return QTime()
+
+
+class NotesField(QLineEdit):
+    """One line of notes (Enter saves); also answers the plain-text editor's setPlainText/toPlainText."""
+
+    def setPlainText(self, text: str) -> None:  # noqa: N802
+        self.setText(text)
+
+    def toPlainText(self) -> str:  # noqa: N802
+        return self.text()
 
 
 class ReservationsWindow(QWidget):
@@ -144,14 +167,14 @@ class ReservationsWindow(QWidget):
         self.day_edit = named(QDateEdit(), "reservationFormDateEdit", "Date")
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.time_edit = named(QLineEdit(), "reservationTimeEdit", "Time")
+        self.time_edit = named(TimeField(), "reservationTimeEdit", "Time")
         self.time_edit.setPlaceholderText("HH:MM, e.g. 19:30")
         self.time_edit.setMaxLength(5)
         self.party_spin = named(QSpinBox(), "reservationPartySizeSpin", "Party size")
         self.party_spin.setRange(1, reservations.MAX_PARTY)
         self.party_spin.setValue(2)
         self.seating_combo = named(QComboBox(), "reservationSeatingCombo", "Seating")
-        self.notes_edit = named(QLineEdit(), "reservationNotesEdit", "Notes")
+        self.notes_edit = named(NotesField(), "reservationNotesEdit", "Notes")
         self.notes_edit.setPlaceholderText("Birthday, high chair, allergies…")
         self.notes_edit.setMaxLength(500)
         for label, widget in [("Customer", self.customer_button), ("Date", self.day_edit), ("Time", self.time_edit),
