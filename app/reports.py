@@ -212,7 +212,7 @@ def top_customers_by_scan(start: dt.date, end: dt.date, profile_id: str | None =
         totals[customer] -= total
     # returns of the range's sales that still stand (negative totals), through the partial index of returns
     for customer, total in database.execute_sql(
-        'SELECT o."customer_id", r."total" FROM "bill" AS r INDEXED BY "bill_returned" JOIN "bill" AS o '
+        'SELECT o."customer_id", r."total" FROM "bill" AS r JOIN "bill" AS o '
         'ON o."id" = r."returns_id" WHERE r."returns_id" IS NOT NULL AND r."kind" = \'return\' '
         'AND r."deleted_at" IS NULL AND o."customer_id" IS NOT NULL AND o."completed_at" >= ? AND o."completed_at" < ? '
         'AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = o."id")'

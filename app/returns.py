@@ -429,7 +429,7 @@ def over_returns() -> list[OverReturn]:
     before they synced. Returns are few: read through the partial index of returns."""
     rows = database.execute_sql(
         "SELECT r.returns_id, l.line_no, -SUM(l.quantity), group_concat(DISTINCT r.receipt_no) "
-        "FROM bill AS r INDEXED BY bill_returned JOIN bill_line AS l ON l.bill_id = r.id "
+        "FROM bill AS r JOIN bill_line AS l ON l.bill_id = r.id "
         "WHERE r.returns_id IS NOT NULL AND r.kind = 'return' AND r.deleted_at IS NULL AND l.deleted_at IS NULL "
         "GROUP BY r.returns_id, l.line_no").fetchall()
     out = []
