@@ -148,6 +148,10 @@ class ReservationsWindow(QWidget):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
         window.data_changed.connect(self._data_changed)
+        relay = getattr(getattr(window, "sync_status", None), "_relay", None)
+        self._last_sync = None
+        if relay is not None:  # bookings made on other tills show after each sync round
+            relay.status.connect(self._synced)
         self.load()
         self.new(focus=False)
 
@@ -211,9 +215,9 @@ class ReservationsWindow(QWidget):
                                       QTableWidgetItem(b.seating), QTableWidgetItem(b.status_label),
                                       QTableWidgetItem(b.notes)]):
                 self.view.setItem(r, c, item)
-        self.view.blockSignals(False)
         if chosen:
-            self.select(chosen)
+            self.select(chosen)  # signals still blocked: a re-read never refills the form being typed in
+        self.view.blockSignals(False)
         waiting = [b for b in self.bookings if b.status == reservations.BOOKED]
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
@@ -231,6 +235,12 @@ class ReservationsWindow(QWidget):
             if b.id == reservation_id:
                 self.view.selectRow(r)
                 return
+
+    def _synced(self, status) -> None:
+        when = getattr(status, "last_sync_at", None)
+        if when is not None and when != self._last_sync and not getattr(status, "syncing", False):
+            self._last_sync = when
+            self.load()
 
     def _data_changed(self, table: str) -> None:
         if table in ("reservation", "customer", "sync"):
