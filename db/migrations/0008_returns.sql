@@ -21,7 +21,7 @@ BEGIN
     "tax" = "tax" + excluded."tax", "discount" = "discount" + excluded."discount";
 END;
 
-CREATE TRIGGER "payment_summary_refund" AFTER INSERT ON "payment" WHEN NEW."deleted_at" IS NULL
+CREATE TRIGGER "payment_summary_refund" AFTER INSERT ON "payment" WHEN NEW."deleted_at" IS NULL AND NEW."amount" < 0
 BEGIN
   INSERT INTO "payment_summary" ("day", "profile_id", "method", "payments", "amount")
   SELECT date(o."completed_at", 'localtime'), COALESCE(o."profile_id", ''), NEW."method", 0, NEW."amount"
