@@ -111,3 +111,16 @@ def test_a_refund_above_the_limit_waits_for_a_managers_pin(qtbot, till_window):
     back = Bill.get(Bill.returns == sale.id)
     assert [(p.method, p.amount) for p in Payment.select().where(Payment.bill == back.id)] == [("cash", -690)]
     qtbot.waitUntil(lambda: "approved by Manager" in dialog.findChild(QLabel, "returnMessageLabel").text())
+
+
+def test_the_printed_receipt_carries_its_number_as_a_barcode_that_a_return_resolves(qtbot, till_window):
+    from app import receipt, returns
+    from ui.receipt_view import print_escpos
+
+    start(qtbot, till_window)
+    scan(qtbot, till_window, "1001")
+    sale = finish(qtbot, till_window, pay(qtbot, till_window, "card"))
+    printed = receipt.build(sale.id)
+    device = print_escpos(printed, "dummy")
+    assert b"\x1dkI" + bytes([len(printed.scan_code) + 2]) + b"{B" + printed.scan_code.encode() in device.output
+    assert returns.find_sale(printed.scan_code + "\r\n").id == sale.id  # what the scanner sends back
