@@ -85,6 +85,13 @@ class Receipt:
     def title(self) -> str:
         return {"void": "VOID", "return": "RETURN"}.get(self.kind, "Receipt")
 
+    def _points_line(self, which: str) -> tuple[str, str]:
+        """A return carries negative points: those earned are taken back, those paid with come back."""
+        value = self.points_earned if which == "earned" else self.points_redeemed
+        if value >= 0:
+            return f"Points {which}", str(value)
+        return ("Points taken back" if which == "earned" else "Points given back"), str(-value)
+
     @property
     def scan_code(self) -> str:
         """What the receipt's barcode holds: the receipt number, which app/returns.find_sale resolves."""
@@ -146,9 +153,9 @@ class Receipt:
         if self.points_earned or self.points_redeemed or self.points_balance is not None:
             out.append("")
             if self.points_earned:
-                pair("Points earned", str(self.points_earned))
+                pair(*self._points_line("earned"))
             if self.points_redeemed:
-                pair("Points redeemed", str(self.points_redeemed))
+                pair(*self._points_line("redeemed"))
             if self.points_balance is not None:
                 pair("Points balance", str(self.points_balance))
         if self.instructions:
@@ -206,9 +213,9 @@ class Receipt:
                        f"{e(self.voids_receipt_no or '')} ***</b></p>")
         points = []
         if self.points_earned:
-            points.append(f"Points earned: <b>{self.points_earned}</b>")
+            points.append("{}: <b>{}</b>".format(*self._points_line("earned")))
         if self.points_redeemed:
-            points.append(f"Points redeemed: <b>{self.points_redeemed}</b>")
+            points.append("{}: <b>{}</b>".format(*self._points_line("redeemed")))
         if self.points_balance is not None:
             points.append(f"Points balance: <b>{self.points_balance}</b>")
         instructions = ""
