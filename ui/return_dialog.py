@@ -390,6 +390,7 @@ class ReturnDialog(QDialog):
             parts.append(f"{result.points_taken} points taken back")
         if result.approved_by:
             parts.append(f"approved by {result.approved_by}")
+        parts.append("F10 on the bill prints its receipt")
         self.window_.data_changed.emit("bill")
         self.window_.sync_status.refresh()
         spec = settings.local("receipt_printer")

@@ -82,13 +82,22 @@ def test_a_cashier_books_seats_and_completes_and_a_no_show_is_counted(qtbot, til
     assert win.findChild(QComboBox, "reservationSeatingCombo").currentText() == "Booth"
     qtbot.waitUntil(lambda: status_cells(win) == ["Booked"])
     focused(qtbot, "reservationsView")
+    # edit: the chosen booking is in the form; the party grows to five
+    assert win.findChild(QLabel, "reservationFormTitle").text() == "Edit reservation · Booked"
+    party = win.findChild(QWidgetType, "reservationPartySizeSpin")
+    party.setFocus()
+    party.selectAll()
+    typed("5", Qt.Key_Return)
+    qtbot.waitUntil(lambda: Reservation.get_by_id(row.id).party_size == 5)
+    assert Reservation.select().count() == 1
+    focused(qtbot, "reservationsView")
 
     typed(key=Qt.Key_F5)  # seat: a bill opens for her with her profile and preferences
     qtbot.waitUntil(lambda: Reservation.get_by_id(row.id).status == "seated")
     qtbot.waitUntil(lambda: status_cells(win) == ["Seated"])
     cart = till_window.sale_page.cart
     assert cart.customer is not None and cart.customer.id == emily.id and cart.profile.name == "VIP"
-    assert "Table for 4, Booth" in cart.note
+    assert "Table for 5, Booth: Birthday" in cart.note
     win.activateWindow()
     win.findChild(QTableWidget, "reservationsView").setFocus()
     typed(key=Qt.Key_F6)
@@ -127,7 +136,7 @@ def test_a_cashier_books_seats_and_completes_and_a_no_show_is_counted(qtbot, til
     qtbot.waitUntil(lambda: any(w.isVisible() for w in till_window.findChildren(QWidgetType, "reportsWindow")))
     reports_window = next(w for w in till_window.findChildren(QWidgetType, "reportsWindow") if w.isVisible())
     label = reports_window.findChild(QLabel, "reportCoversLabel")
-    qtbot.waitUntil(lambda: label.text().startswith("Covers 4 · No-show rate 50.0%"))
+    qtbot.waitUntil(lambda: label.text().startswith("Covers 5 · No-show rate 50.0%"))
     by_profile = reports_window.findChild(QTableWidget, "reportCoversByProfileView")
     assert (by_profile.item(0, 0).text(), by_profile.item(0, 3).text()) == ("VIP", "1")
     assert reservations.covers_report(*reports_window.dates()).total.no_shows == 1
