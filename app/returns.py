@@ -103,7 +103,7 @@ class ReturnPlan:
     def describe(self) -> str:
         money = lambda v: format_money(v, self.bill.currency)  # noqa: E731
         parts = [f"Refund {money(self.refund)}"]
-        ways = [f"{_LABELS.get(m, m)} {money(a)}" for m, a in self.payments if m != "loyalty"]
+        ways = [f"{METHOD_LABELS.get(m, m)} {money(a)}" for m, a in self.payments if m != "loyalty"]
         if ways:
             parts.append("as " + " + ".join(ways))
         if self.points_back:
@@ -126,7 +126,7 @@ class ReturnResult:
     approved_by: str | None
 
 
-_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
+METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 
 
 # --- finding the sale ------------------------------------------------------------------------------------------

@@ -250,7 +250,7 @@ class ReturnDialog(QDialog):
             money = format_money(bill.total, bill.currency)
             parts = [f"Sale {bill.receipt_no}", bill.completed_at.astimezone().strftime("%d %b %Y %H:%M"),
                      bill.customer_name or "Walk-in customer", f"total {money}"]
-            paid = ", ".join(f"{returns._LABELS.get(m, m)} {format_money(a, bill.currency)}" for m, a in bill.paid_by)
+            paid = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, bill.currency)}" for m, a in bill.paid_by)
             if paid:
                 parts.append(f"paid {paid}")
             if bill.refunded:
@@ -380,7 +380,7 @@ class ReturnDialog(QDialog):
     def _done(self, result: returns.ReturnResult) -> None:
         currency = self.model.bill.currency
         self.return_id = new_id()
-        ways = ", ".join(f"{returns._LABELS.get(m, m)} {format_money(a, currency)}" for m, a in result.payments
+        ways = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, currency)}" for m, a in result.payments
                          if m != "loyalty")
         parts = [f"✔ Return {result.receipt_no} of {result.original_receipt_no}: refunded "
                  f"{format_money(result.refund, currency)}" + (f" ({ways})" if ways else "")]
