@@ -13,7 +13,7 @@ paid with come back as points either way, and points earned on the returned part
 A refund above the shop's ``return_approval_limit`` needs a manager.
 
 Across tills: two tills that both return the same line before they sync each keep their document (bills
-are append-only; money went out twice). ``flag_over_returns`` finds a line returned more than it was sold
+are append-only; money went out twice). app/over_returns.py finds a line returned more than it was sold
 (or a return of a sale voided elsewhere) and records it for a manager in the conflict log, which the Sync
 problems dialog shows; nothing is dropped.
 """
@@ -29,8 +29,8 @@ from app import audit, auth, loyalty, settings, stats
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
 from db.fields import UTCDateTimeField
-from db.ids import derived_id, new_id, utcnow
-from db.models import Bill, BillLine, ConflictLog, LoyaltyEntry, Payment, User, database
+from db.ids import new_id, utcnow
+from db.models import Bill, BillLine, LoyaltyEntry, Payment, User, database
 
 ORIGINAL, CASH = "original", "cash"
 _UTC = UTCDateTimeField()
@@ -164,12 +164,12 @@ def find_sale(text: str) -> ReturnableBill:
         raise ValidationError(f"{bill.receipt_no} is itself a return: scan the sale's receipt.", "receipt")
     if bill.kind != "sale":
         raise ValidationError(f"{bill.receipt_no} is a void, not a sale: nothing to return.", "receipt")
-    if _voided(bill.id):
+    if is_voided(bill.id):
         raise ValidationError(f"{bill.receipt_no} was voided: nothing is left to return.", "receipt")
     return returnable(bill.id)
 
 
-def _voided(bill_id: str) -> bool:
+def is_voided(bill_id: str) -> bool:
     return database.execute_sql(
         "SELECT 1 FROM bill WHERE voids_id = ? AND kind = 'void' AND deleted_at IS NULL", (bill_id,)).fetchone() is not None
 
@@ -334,7 +334,7 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
             raise NotFound("That sale does not exist.")
         if original.kind != "sale":
             raise ValidationError(f"{original.receipt_no} is not a sale: nothing to return.")
-        if _voided(bill_id):
+        if is_voided(bill_id):
             raise ValidationError(f"{original.receipt_no} was voided: nothing is left to return.")
         bill = returnable(bill_id)
         refund_plan = plan(bill, quantities, method, shop)
@@ -403,71 +403,3 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
         points_taken=refund_plan.points_taken,
         points_balance=loyalty.balance(original.customer_id) if original.customer_id else None,
         approved_by=manager.name if manager is not None and refund_plan.refund > approval_limit(shop) else None)
-
-
-# --- returns that cross on two tills ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverReturn:
-    bill_id: str
-    receipt_no: str
-    line_no: int
-    name: str
-    sold: int
-    returned: int
-    returns: tuple[str, ...]  # receipt numbers of the return documents
-    voided: bool
-
-    @property
-    def excess(self) -> int:
-        return self.returned if self.voided else self.returned - self.sold
-
-
-def over_returns() -> list[OverReturn]:
-    """Lines returned more often than they were sold, and returns of voided sales: what two tills did
-    before they synced. Returns are few: read through the partial index of returns."""
-    rows = database.execute_sql(
-        "SELECT r.returns_id, l.line_no, -SUM(l.quantity), group_concat(DISTINCT r.receipt_no) "
-        "FROM bill AS r JOIN bill_line AS l ON l.bill_id = r.id "
-        "WHERE r.returns_id IS NOT NULL AND r.kind = 'return' AND r.deleted_at IS NULL AND l.deleted_at IS NULL "
-        "GROUP BY r.returns_id, l.line_no").fetchall()
-    out = []
-    for bill_id, line_no, returned, receipts in rows:
-        sold = database.execute_sql(
-            "SELECT b.receipt_no, l.name, l.quantity FROM bill AS b JOIN bill_line AS l ON l.bill_id = b.id "
-            "WHERE b.id = ? AND l.line_no = ?", (bill_id, line_no)).fetchone()
-        if sold is None:
-            continue  # the sale has not arrived yet
-        voided = _voided(bill_id)
-        if voided or returned > sold[2]:
-            out.append(OverReturn(bill_id, sold[0], int(line_no), sold[1], int(sold[2]), int(returned),
-                                  tuple(sorted((receipts or "").split(","))), voided))
-    return out
-
-
-def flag_over_returns() -> int:
-    """Record each over-return for a manager (the Sync problems dialog lists the conflict log) and rebuild
-    the customer's figures from the ledger; both return documents stand. Idempotent: returns how many
-    were new."""
-    new = 0
-    customers = set()
-    for found in over_returns():
-        row_id = derived_id("over_return", found.bill_id, str(found.line_no), str(found.returned), str(found.voided))
-        what = (f"{found.receipt_no} line {found.line_no} ({found.name}): "
-                + (f"returned {found.returned} after the sale was voided" if found.voided
-                   else f"returned {found.returned} of {found.sold} sold"))
-        if ConflictLog.get_or_none(ConflictLog.id == row_id) is not None:
-            continue
-        ConflictLog.insert(
-            id=row_id, at=utcnow(), table_name="bill", row_id=found.bill_id, field=what,
-            winner={"both stand": list(found.returns)},
-            loser={"over the sold quantity": found.excess, "manager": "check the refunds"},
-            winner_stamp="", loser_stamp="").execute()
-        new += 1
-        customer = database.execute_sql("SELECT customer_id FROM bill WHERE id = ?", (found.bill_id,)).fetchone()
-        if customer and customer[0]:
-            customers.add(customer[0])
-    for customer_id in customers:
-        stats.recompute(customer_id)
-    return new

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidgetItem,
@@ -42,6 +41,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.reservation_fields import NotesField, TimeField
 
 STATUS_COLOURS.update({"booked": ("#1e40af", "#dbeafe"), "seated": ("#92400e", "#fef3c7"),
                        "cancelled": ("#475569", "#e2e8f0"), "no-show": ("#991b1b", "#fee2e2")})
@@ -53,29 +53,6 @@ STATUS_KEYS = {Qt.Key_F5: reservations.SEATED, Qt.Key_F6: reservations.COMPLETED
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-class TimeField(QLineEdit):
-    """HH:MM typed as text ("19:30", "1930"); also answers QTimeEdit's setTime/time for automation."""
-
-    def setTime(self, value: QTime) -> None:  # noqa: N802 (Qt's name)
-        self.setText(value.toString("HH:mm"))
-
-    def time(self) -> QTime:
-        try:
-            return QTime.fromString(reservations.parse_time(self.text()), "HH:mm")
-        except TillError:
-            return QTime()
-
-
-class NotesField(QLineEdit):
-    """One line of notes (Enter saves); also answers the plain-text editor's setPlainText/toPlainText."""
-
-    def setPlainText(self, text: str) -> None:  # noqa: N802
-        self.setText(text)
-
-    def toPlainText(self) -> str:  # noqa: N802
-        return self.text()
 
 
 class ReservationsWindow(QWidget):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app import auth, billing, loyalty, receipt, reports, returns, settings, stats
+from app import auth, billing, loyalty, over_returns, receipt, reports, returns, settings, stats
 from app.cart import Cart, load_customer
 from app.errors import NotFound, ValidationError
 from db.models import Bill, BillLine, ConflictLog, Customer, CustomerStats, LoyaltyEntry, Outbox, Payment
@@ -171,9 +171,9 @@ def test_returns_crossing_on_two_tills_both_stand_and_the_excess_is_flagged(shop
                     updated_at="x").execute()
     Payment.insert(id="other-pay", bill="other-return", method="cash", amount=-line.total, updated_at="x").execute()
     assert returns.returned_quantities(sale.bill_id) == {1: 2}
-    found = returns.over_returns()
+    found = over_returns.over_returns()
     assert [(f.receipt_no, f.sold, f.returned, f.excess) for f in found] == [(sale.receipt_no, 1, 2, 1)]
-    assert returns.flag_over_returns() == 1 and returns.flag_over_returns() == 0
+    assert over_returns.flag_over_returns() == 1 and over_returns.flag_over_returns() == 0
     flagged = ConflictLog.get(ConflictLog.row_id == sale.bill_id)
     assert "returned 2 of 1 sold" in flagged.field
     assert flagged.winner == {"both stand": sorted([Bill.get_by_id("other-return").receipt_no,
@@ -201,7 +201,7 @@ def test_a_void_from_another_till_after_a_return_nets_once_and_is_flagged(shop):
     rows = reports.summary_rows()
     reports.rebuild_summaries()
     assert reports.summary_rows() == rows
-    assert returns.flag_over_returns() == 1
+    assert over_returns.flag_over_returns() == 1
     flagged = ConflictLog.get(ConflictLog.row_id == sale.bill_id)
     assert "after the sale was voided" in flagged.field
     # the flag rebuilt her figures from the ledger: the voided sale and its return count for nothing
