@@ -206,3 +206,39 @@ def test_a_void_from_another_till_after_a_return_nets_once_and_is_flagged(shop):
     assert "after the sale was voided" in flagged.field
     # the flag rebuilt her figures from the ledger: the voided sale and its return count for nothing
     assert CustomerStats.get(CustomerStats.customer == shop["emily"].id).spent == spent_before
+
+
+def test_random_partial_returns_add_up_to_exactly_what_was_paid(shop):
+    """Sales with bill discounts, points and card, returned in random pieces by the original method or in
+    cash: each refund is paid out exactly, the pieces add up to the total, the points paid come back whole
+    and every point earned goes back."""
+    import random
+
+    rng = random.Random(12)
+    emily = shop["emily"].id
+    for _ in range(12):
+        cart = Cart()
+        cart.set_customer(load_customer(emily))
+        for code in rng.sample(["1001", "1003", "1004", "1005"], rng.randint(1, 4)):
+            cart.add_entry(f"{rng.randint(1, 4)}*{code}")
+        cart.set_bill_discount(rng.choice([0, 500, 1000]), 0, approver=shop["manager"])
+        total = cart.price().total
+        points = min(loyalty.balance(emily), total // 3)
+        tenders = ([billing.Tender("loyalty", points)] if points else []) + [billing.Tender("card", total - points)]
+        sale = billing.complete_sale(cart, tenders, shop["cashier"])
+        refunded, by_method = 0, {}
+        while not returns.returnable(sale.bill_id).fully_returned:
+            left = [x for x in returns.returnable(sale.bill_id).lines if x.returnable]
+            pick = rng.sample(left, rng.randint(1, len(left)))
+            done = returns.make_return(sale.bill_id, {x.line_no: rng.randint(1, x.returnable) for x in pick},
+                                       shop["manager"], method=rng.choice([returns.ORIGINAL, returns.CASH]))
+            assert done.refund >= 0 and sum(a for _, a in done.payments) == done.refund
+            refunded += done.refund
+            for method, amount in done.payments:
+                by_method[method] = by_method.get(method, 0) + amount
+        assert refunded == total
+        assert by_method.get("loyalty", 0) == points  # points paid come back whole, as points
+        bill = Bill.get_by_id(sale.bill_id)
+        taken = -sum(e.points for e in LoyaltyEntry.select().join(Bill, on=(LoyaltyEntry.bill == Bill.id)).where(
+            (Bill.returns == sale.bill_id) & (LoyaltyEntry.points < 0)))
+        assert taken == bill.points_earned  # every point earned on the sale went back
