@@ -10,6 +10,7 @@ written on the write worker.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -355,6 +356,8 @@ class ReturnDialog(QDialog):
         self._refund(None)
 
     def _refund(self, approver) -> None:
+        if not shiboken6.isValid(self) or self.model.bill is None:
+            return  # closed while the manager was typing the PIN
         bill, user = self.model.bill, self.window_.till.user
         quantities = dict(self.model.chosen)
         method = self.method_combo.currentData()
