@@ -32,7 +32,6 @@ from app import reservations
 from app.errors import TillError
 from ui.form_helpers import (
     BACKOFFICE_QSS,
-    STATUS_COLOURS,
     PageHeader,
     StatusBadgeDelegate,
     hbox,
@@ -43,8 +42,6 @@ from ui.form_helpers import (
 )
 from ui.reservation_fields import NotesField, TimeField
 
-STATUS_COLOURS.update({"booked": ("#1e40af", "#dbeafe"), "seated": ("#92400e", "#fef3c7"),
-                       "cancelled": ("#475569", "#e2e8f0"), "no-show": ("#991b1b", "#fee2e2")})
 COLUMNS = ["Time", "Customer", "Party", "Seating", "Status", "Notes"]
 COL_STATUS = 4
 STATUS_KEYS = {Qt.Key_F5: reservations.SEATED, Qt.Key_F6: reservations.COMPLETED, Qt.Key_F7: reservations.NO_SHOW,

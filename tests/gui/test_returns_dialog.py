@@ -88,6 +88,16 @@ def test_a_cashier_returns_part_of_a_sale_and_cannot_return_it_twice(qtbot, till
     qtbot.keyClick(dialog, Qt.Key_Escape)
     qtbot.waitUntil(lambda: closed(dialog))
 
+    # the customer's order history marks the sale
+    from PySide6.QtWidgets import QTableWidget
+
+    from ui.customer_view import CustomerView
+
+    view = CustomerView(till_window, till_window, User.get(User.name == "Manager"), emily)
+    qtbot.addWidget(view)
+    orders = view.findChild(QTableWidget, "orderHistoryView")
+    assert orders.item(view.bill_ids.index(sale.id), 5).text() == "Returns"
+
 
 def test_a_refund_above_the_limit_waits_for_a_managers_pin(qtbot, till_window):
     manager = User.get(User.name == "Manager")
