@@ -64,6 +64,9 @@ def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
         demo.seed()
     if opened.backup_path:
         log.info("database upgraded; backup of the previous version at %s", opened.backup_path)
+    from app import money, settings
+
+    money.use_locale(settings.get("locale"))
     return till
 
 
