@@ -184,3 +184,10 @@ def pulled_problems(limit: int = 500) -> list[PulledQuarantine]:
 
 def pulled_count() -> int:
     return PulledQuarantine.select().count()
+
+
+def problem_count() -> int:
+    """Pulled rows kept aside plus groups of staff sharing a PIN: what a manager must look at."""
+    from app.auth import pin_clashes
+
+    return pulled_count() + len(pin_clashes())
