@@ -65,14 +65,14 @@ def test_deeply_nested_json_gets_422(central_server, tokens_of):
 
 def test_text_that_is_not_unicode_gets_422_or_a_rejection(central_server, tokens_of):
     till, admin = tokens_of
-    envelope = ('{"ops": [{"op_id": "a\\ud800", "table": "customer", "row_id": "c", "hlc": "1700000000000-00000-x", '
-                '"payload": {"id": "c"}}]}').encode()
+    envelope = (b'{"ops": [{"op_id": "a\\ud800", "table": "customer", "row_id": "c", "hlc": "1700000000000-00000-x", '
+                b'"payload": {"id": "c"}}]}')
     assert _post(central_server.url, till, "/v1/push", envelope).status_code == 422
-    bad_key = ('{"ops": [{"op_id": "b", "table": "customer", "row_id": "c", "hlc": "1700000000000-00000-x", '
-               '"payload": {"id": "c", "n\\udc00": 1}}]}').encode()
+    bad_key = (b'{"ops": [{"op_id": "b", "table": "customer", "row_id": "c", "hlc": "1700000000000-00000-x", '
+               b'"payload": {"id": "c", "n\\udc00": 1}}]}')
     assert _post(central_server.url, till, "/v1/push", bad_key).status_code in (200, 422)
-    in_value = ('{"ops": [{"op_id": "c", "table": "customer", "row_id": "c2", "hlc": "1700000000000-00000-x", "payload": '
-                '{"id": "c2", "name": "x\\ud800", "name_norm": "x", "phone": "+15550101234"}}]}').encode()
+    in_value = (b'{"ops": [{"op_id": "c", "table": "customer", "row_id": "c2", "hlc": "1700000000000-00000-x", "payload": '
+                b'{"id": "c2", "name": "x\\ud800", "name_norm": "x", "phone": "+15550101234"}}]}')
     answer = _post(central_server.url, till, "/v1/push", in_value)
     assert answer.status_code == 200 and answer.json()["results"][0]["result"] == "rejected"
     answer = _post(central_server.url, admin, "/v1/admin/item",
