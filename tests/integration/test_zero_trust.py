@@ -410,3 +410,35 @@ def test_pins_are_argon2_and_old_scrypt_hashes_still_sign_in(tmp_path, memory_ke
         assert User.get_by_id(old.id).pin_hash.startswith("$argon2id$")  # rehashed at sign-in
         assert auth.sign_in("7777").id == old.id
         assert auth.sign_in("123456").id == user.id
+
+
+def test_a_new_shops_first_till_brings_its_data_even_as_a_counter_till_then_cannot_change_it(
+        central_server, shop, first_till, tmp_path):
+    """A demo database enrolled with a plain enroll-till seeds the empty shop in its first round; after
+    that first pull it is a counter till like any other."""
+    path, known = first_till
+    enroll(path, central_server.url, central_server.enroll_till(shop, "T1", office=False))
+    assert sync(path).rejected == 0
+    assert any(r["code"] == "1001" for r in central_server.rows(shop, "item").values())
+    assert known["manager"] in central_server.rows(shop, "user")
+    joined = join_new_till(central_server, shop, tmp_path / "T2.db", "T2")
+    assert joined.bootstrapped > 0
+    with opened(tmp_path / "T2.db"):
+        assert auth.sign_in("9999").name == "Manager"
+    with opened(path):
+        item = Item.get(Item.code == "1001")
+        item.price = 1
+        item.save()
+    report = sync(path)
+    assert report.rejected == 1 and "head-office data" in report.rejections[0]
+    with opened(path):
+        assert Item.get(Item.code == "1001").price == 250
+    # a second shop whose first push carries no head-office data: no till of it may seed later
+    other = central_server.new_shop()
+    token = central_server.enroll_till(other, "X1", office=False)
+    with httpx.Client(base_url=central_server.url, headers={"Authorization": f"Bearer {token}"}) as client:
+        first = _results(client, [_op("customer", _customer("c-first"), op_id="first")])
+        assert first["first"]["result"] == "ok"
+        later = _results(client, [_op("item", {"id": "i-x", "code": "9", "name": "X", "name_norm": "x", "price": 1},
+                                      op_id="later")])
+        assert later["later"]["result"] == "rejected"
