@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import merge, validate
+from central import merge, staff, validate
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -497,6 +497,8 @@ def admin_write(conn: psycopg.Connection, shop_id: str, table: str, row_id: str 
     spec = _office_spec(table)
     if not isinstance(values, dict):
         raise InvalidRow("the body must be an object of column values")
+    if table == "user":
+        values = staff.admin_values(conn, shop_id, row_id, values)  # a clear PIN hashed as tills do
     wire = _natural_to_wire(table, values)
     if row_id is None:
         row_id = str(wire.get("id") or new_id())

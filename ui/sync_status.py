@@ -193,7 +193,7 @@ class SyncProblemsDialog(QDialog):
 
     def _fill(self, result) -> None:
         refused, conflicts, pulled, clashes = result
-        self._rows(self.pulled_view, [(_when(q.at), f"{q.table_name.replace('_', ' ')} {q.row_id[-8:]}", q.reason)
+        self._rows(self.pulled_view, [(_when(q.at), f"{q.table_name.replace('_', ' ')} {q.row_id if len(q.row_id) <= 24 else q.row_id[-8:]}", q.reason)
                                       for q in pulled])
         self._rows(self.pin_clash_view, [(", ".join(names), "Neither PIN signs in: set a new PIN for each (Staff)")
                                          for names in clashes])

@@ -257,11 +257,18 @@ def test_an_office_till_and_the_head_office_can_change_head_office_data(central_
         assert admin.put(f"/v1/admin/item/{item_id}", json={"price": 275}).status_code == 200
         assert admin.put("/v1/admin/setting/line_discount_limit_bp", json={"value": 500}).status_code == 200
         assert admin.put("/v1/admin/item/" + item_id, json={"price": -5}).status_code == 422
+        manager_id = known["manager"]
+        assert admin.put(f"/v1/admin/user/{manager_id}", json={"pin": "1111"}).status_code == 422  # the Cashier's
+        assert admin.put(f"/v1/admin/user/{manager_id}", json={"pin": "424242"}).status_code == 200
+        made = admin.post("/v1/admin/user", json={"name": "Head Office Hire", "role": "cashier", "pin": "7373"})
+        assert made.status_code == 200, made.text
     for path in (t1, t2):
         sync(path)
         with opened(path):
             assert Item.get(Item.code == "1001").price == 275
             assert settings.get("line_discount_limit_bp") == 500
+            assert auth.sign_in("424242").name == "Manager"
+            assert auth.sign_in("7373").name == "Head Office Hire"
 
 
 def test_a_claimed_server_version_overrides_nothing(central_server, shop, shop_of_two, http):
