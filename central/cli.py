@@ -167,8 +167,9 @@ def command(args) -> int:
         print(f"revoked token {args.token_id}" if count else f"token {args.token_id} was already revoked")
         return 0
     if args.command == "list-tills":
-        for code, till_id, enrolled, seen, live in _run(url, lambda conn: tokens.list_tills(conn, args.store)):
-            print(f"{code}\t{till_id}\tenrolled {enrolled or 'never'}\tlast seen {seen or 'never'}\t{live} token(s)")
+        for code, till_id, enrolled, seen, live, office in _run(url, lambda conn: tokens.list_tills(conn, args.store)):
+            print(f"{code}\t{till_id}\tenrolled {enrolled or 'never'}\tlast seen {seen or 'never'}\t{live} token(s)"
+                  f"\t{'office' if office else 'counter'}")
         return 0
 
     def shop(conn):

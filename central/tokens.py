@@ -107,7 +107,7 @@ def list_tills(conn: psycopg.Connection, shop_name: str) -> list[tuple]:
     return conn.execute(
         "SELECT l.code, l.id, l.enrolled_at, l.last_seen_at, "
         "(SELECT count(*) FROM access_token t WHERE t.shop_id = l.shop_id AND t.till_id = l.id "
-        " AND t.revoked_at IS NULL) FROM till l WHERE l.shop_id = %s ORDER BY l.code", (shop_id,)).fetchall()
+        " AND t.revoked_at IS NULL), l.office FROM till l WHERE l.shop_id = %s ORDER BY l.code", (shop_id,)).fetchall()
 
 
 def list_tokens(conn: psycopg.Connection, shop_name: str) -> list[tuple]:
