@@ -159,8 +159,10 @@ def find_by_pin(pin: str) -> User | None:
     return found[0] if len(found) == 1 else None
 
 
-def _may_change_staff() -> bool:
-    """A till not linked to a central store, or an office till: its staff edits are the shop's."""
+def can_change_head_office_data() -> bool:
+    """A till not linked to a central store, or an office till (enrolled with --office): its edits of
+    head-office data (staff, catalogue, prices, settings ...) are the shop's; a counter till's are refused
+    by the central store and put back (a screen may say so before the manager starts)."""
     linked = LocalConfig.get_or_none(LocalConfig.key == "till_id")
     office = LocalConfig.get_or_none(LocalConfig.key == "till_office")
     return linked is None or not linked.value or bool(office and office.value)
@@ -176,7 +178,7 @@ def sign_in(pin: str) -> User:
         raise PermissionDenied("That PIN does not match an active user.")
     user = found[0]
     with User._meta.database.atomic():
-        if current is not None and user.pin_hash != current and _may_change_staff():
+        if current is not None and user.pin_hash != current and can_change_head_office_data():
             user.pin_hash = current  # an older hash: the shop's current scheme and cost from now on
             user.save()
         audit.record(user, "user.sign_in", "user", user.id)
