@@ -300,7 +300,7 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
                     touched_customers.add(r[table.columns.index("customer_id")])
         if table.name == "customer" and rebuild_stats:
             touched_customers.update(_merges_changed(table, rows, local))
-        _write(table, rows, local)
+        rows = quarantine.write(_write, table, rows, local)  # a row SQLite refuses is set aside, not fatal
         result.rows += len(rows)
         result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
         if table.name == "conflict_log":

@@ -151,6 +151,31 @@ def _keep(table, bad: list[tuple[list, str]]) -> None:
         records)
 
 
+def write(write_rows, table, rows: list[list], local) -> list[list]:
+    """``write_rows(table, rows, local)`` (apply.py's writer); should SQLite refuse the page (a value it
+    cannot bind, a constraint), the rows are written one by one and the ones it refuses are set aside.
+    Returns the rows written. Errors of the file itself (locked, disk full) are not caught."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    refused_kinds = (sqlcipher.InterfaceError, sqlcipher.IntegrityError, sqlcipher.ProgrammingError,
+                     sqlcipher.DataError)
+    try:
+        write_rows(table, rows, local)
+        return rows
+    except refused_kinds:
+        pass
+    written, bad = [], []
+    for row in rows:  # upserts and inserts-or-ignore: rows already written by the failed attempt are fine
+        try:
+            write_rows(table, [row], local)
+            written.append(row)
+        except refused_kinds as exc:
+            bad.append((row, f"the till's database refused it: {exc}"))
+    if bad:
+        _keep(table, bad)
+    return written
+
+
 def newest_stamp(rows: list[list], at: int) -> str:
     """The newest clock stamp among ``rows`` this till may adopt (never a malformed or far-future one)."""
     now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)

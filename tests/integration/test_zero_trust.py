@@ -333,7 +333,9 @@ def test_a_pulled_row_the_till_cannot_read_is_set_aside_and_the_cursor_moves_on(
            ("bill", "b-bad", {"id": "b-bad", "receipt_no": "Z-1", "till_code": "Z", "cashier_id": known["manager"],
                               "completed_at": "garbage", "opened_at": "garbage", "updated_at": "9999999999999-99999-x"}),
            ("item", "i-bad", {"id": "i-bad", "code": "Q1", "name": "Q", "name_norm": "q", "price": 5,
-                              "tags": "nope", "updated_at": "not a stamp"})]
+                              "tags": "nope", "updated_at": "not a stamp"}),
+           ("customer", "c-dict-name", {"id": "c-dict-name", "name": {"first": "No"}, "name_norm": "no",
+                                        "phone": "+15550990002", "updated_at": ""})]
 
     def poison(conn):
         version = conn.execute("SELECT version FROM shop WHERE id = %s FOR UPDATE", (shop_id,)).fetchone()[0]
@@ -355,6 +357,7 @@ def test_a_pulled_row_the_till_cannot_read_is_set_aside_and_the_cursor_moves_on(
             kept = {(q.table_name, q.row_id): q.reason for q in pulled_problems()}
             assert set(kept) == {(t, i) for t, i, _ in bad}, kept
             assert "JSON" in kept[("setting", "currency")]
+            assert "refused it" in kept[("customer", "c-dict-name")]
             assert settings.get("currency") == "USD"
             assert hlc.parse_stamp(hlc.clock.now())[0] < int(time.time() * 1000) + 3600 * 1000
             sell(known["customers"][0])
