@@ -247,6 +247,10 @@ class SyncEngine:
         report = Report()
         first = int(settings.local("sync_cursor") or 0) == 0
         self.push(report)
+        if first and report.retry:
+            # a shop's first till bringing its data: its first pull ends its right to create head-office
+            # rows (central/roles.py), so it pulls only once everything has been pushed
+            return report
         if self.needs_bootstrap():
             self.bootstrap(report)
         self.pull(report)
