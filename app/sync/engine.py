@@ -247,9 +247,9 @@ class SyncEngine:
         report = Report()
         first = int(settings.local("sync_cursor") or 0) == 0
         self.push(report)
-        if first and report.retry:
+        if first and report.retry and report.pushed:
             # a shop's first till bringing its data: its first pull ends its right to create head-office
-            # rows (central/roles.py), so it pulls only once everything has been pushed
+            # rows (central/roles.py), so while its pushes make progress it pulls only once all are in
             return report
         if self.needs_bootstrap():
             self.bootstrap(report)
