@@ -452,3 +452,24 @@ def test_a_new_shops_first_till_brings_its_data_even_as_a_counter_till_then_cann
         later = _results(client, [_op("item", {"id": "i-x", "code": "9", "name": "X", "name_norm": "x", "price": 1},
                                       op_id="later")])
         assert later["later"]["result"] == "rejected"
+
+
+def test_the_demo_shop_passes_every_check_and_seeds_a_new_shop(central_server, shop, tmp_path, memory_keyring):
+    """Every row a real till writes (the demo shop: catalogue, staff, customers with preferences, sales,
+    points) passes the store's checks: a demo till enrolled with a plain token brings it all."""
+    from app.till import open_till
+
+    path = tmp_path / "demo.db"
+    open_till(path, demo_data=True).close()
+    enroll(path, central_server.url, central_server.enroll_till(shop, "D1", office=False))
+    report = sync(path)
+    assert report.rejected == 0, report.rejections[:5]
+    assert report.pushed > 100
+    joined = tmp_path / "D2.db"
+    assert join_new_till(central_server, shop, joined, "D2").bootstrapped >= report.pushed // 2
+    with opened(joined):
+        assert auth.sign_in("9999").name == "Manager" and auth.sign_in("1111").name == "Cashier"
+        assert Item.get(Item.code == "1002").price == 320
+        from app.sync.quarantine import pulled_count
+
+        assert pulled_count() == 0
