@@ -1,7 +1,7 @@
 """Entry point: ``pos-till`` / ``python -m app``.
 
     pos-till [--db PATH] [--demo] [--version]          the till window
-    pos-till --db PATH enroll --central URL --token T  link this till to the central store
+    pos-till --db PATH enroll --central URL [--token T]  link this till to the central store (token on stdin)
     pos-till --db PATH sync                            one full sync round now
     pos-till --db PATH import-customers FILE.csv       bulk import
     pos-till --db PATH key show | key restore          back up the database key / restore it from stdin
@@ -35,7 +35,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     enroll = sub.add_parser("enroll", help="link this till to the central store")
     enroll.add_argument("--central", required=True, help="the central store's URL")
-    enroll.add_argument("--token", required=True, help="the till token from 'pos-central enroll-till'")
+    enroll.add_argument("--token", help="the till token from 'pos-central enroll-till' (better left out: it is "
+                                       "then read from standard input or a prompt, out of ps and shell history)")
+    enroll.add_argument("--insecure", action="store_true",
+                        help="allow plain http:// to a central store on another computer (a trusted network)")
     sub.add_parser("sync", help="one full sync round now")
     imp = sub.add_parser("import-customers", help="import customers from a CSV file")
     imp.add_argument("file", type=Path)
@@ -122,7 +125,7 @@ def run_command(args) -> int:
         if args.command == "enroll":
             from app.sync import cli as sync_cli
 
-            return sync_cli.enroll(till, args.central, args.token)
+            return sync_cli.enroll(till, args.central, args.token, insecure=args.insecure)
         if args.command == "sync":
             from app.sync import cli as sync_cli
 

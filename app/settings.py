@@ -26,6 +26,8 @@ DEFAULTS: dict[str, object] = {
     "sync_interval_s": 60,
     "ask_for_allergies": True,
     "default_communication": "email",
+    "pin_hash_time_cost": 2,  # argon2id cost of PIN hashes (app/auth.py): passes over memory
+    "pin_hash_memory_kib": 19456,  # and memory in KiB; new and changed PINs use the shop's current cost
 }
 
 LOCAL_DEFAULTS: dict[str, object] = {
