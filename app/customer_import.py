@@ -26,11 +26,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from app import settings
-from app.errors import TillError
+from app.contact import normalise_phone
+from app.errors import TillError, ValidationError
 from app.privacy import contains_card_number
 from app.text import normalise_name
 from db import hlc
@@ -154,13 +154,10 @@ def _clean_row(values: dict[str, str], region: str, today: dt.date) -> dict:
     phone_text = values.get("phone", "").strip()
     if not phone_text:
         raise _RowError("phone is empty")
-    try:
-        number = phonenumbers.parse(phone_text, region)
-    except phonenumbers.NumberParseException:
-        raise _RowError(f"'{phone_text}' is not a phone number") from None
-    if not phonenumbers.is_possible_number(number):
-        raise _RowError(f"'{phone_text}' has the wrong number of digits for a phone number")
-    out["phone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    try:  # the customer form's own rule (app/contact): what the form refuses, the import refuses too
+        out["phone"] = normalise_phone(phone_text, region)
+    except ValidationError as exc:
+        raise _RowError(exc.message.rstrip(".")) from None
     if "email" in values:
         email = values["email"].strip()
         if email:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
 from app.errors import ValidationError
 
+MAX_DIGITS = 15  # no amount a till handles has more whole digits: anything longer is a typing slip
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 MINOR_DIGITS = {"JPY": 0}
 
@@ -34,10 +35,12 @@ def parse_money(text: str, currency: str = "USD") -> int:
     cleaned = cleaned.strip()
     try:
         value = Decimal(cleaned)
-    except InvalidOperation:
+    except DecimalException:
         raise ValidationError(f"'{text}' is not an amount of money.") from None
     if not value.is_finite():
         raise ValidationError(f"'{text}' is not an amount of money.")
+    if value and value.adjusted() >= MAX_DIGITS:  # 1E999999 would overflow the scaling below
+        raise ValidationError(f"'{text}' is too large to be an amount of money.")
     scaled = value.scaleb(minor_digits(currency))
     if scaled != scaled.to_integral_value():
         raise ValidationError(f"'{text}' has more decimals than {currency} allows.")

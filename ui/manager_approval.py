@@ -8,6 +8,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from app import audit, auth
 
 
+def _plain(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.PlainText)
+    return label
+
+
 class ManagerApprovalDialog(QDialog):
     def __init__(self, parent, what: str, on_approved):
         super().__init__(parent)
@@ -18,7 +24,14 @@ class ManagerApprovalDialog(QDialog):
         self._what = what
         self._on_approved = on_approved
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"A manager must approve: <b>{what}</b>"))
+        layout.addWidget(_plain("A manager must approve:"))
+        self.what_label = _plain(what)  # names items and amounts: shop data is never read as markup
+        self.what_label.setObjectName("approvalWhatLabel")
+        self.what_label.setWordWrap(True)
+        font = self.what_label.font()
+        font.setBold(True)
+        self.what_label.setFont(font)
+        layout.addWidget(self.what_label)
         self.pin_edit = QLineEdit()
         self.pin_edit.setObjectName("approvalPinEdit")
         self.pin_edit.setAccessibleName("Manager PIN")
@@ -26,7 +39,7 @@ class ManagerApprovalDialog(QDialog):
         self.pin_edit.setPlaceholderText("Manager PIN, then Enter")
         self.pin_edit.returnPressed.connect(self._check)
         layout.addWidget(self.pin_edit)
-        self.message = QLabel("")
+        self.message = _plain("")
         self.message.setObjectName("approvalMessageLabel")
         self.message.setStyleSheet("color: #b00020")
         layout.addWidget(self.message)
