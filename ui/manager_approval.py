@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-from app import audit, auth
+from app import audit, lockout
+from app.errors import TillError
 
 
 def _plain(text: str) -> QLabel:
@@ -15,8 +16,9 @@ def _plain(text: str) -> QLabel:
 
 
 class ManagerApprovalDialog(QDialog):
-    def __init__(self, parent, what: str, on_approved):
+    def __init__(self, parent, what: str, on_approved, guard: lockout.PinGuard | None = None):
         super().__init__(parent)
+        self._guard = guard or lockout.PinGuard()  # wrong PINs count towards this till's lockout
         self.setObjectName("managerApprovalDialog")
         self.setAccessibleName("Manager approval")
         self.setWindowTitle("Manager approval")
@@ -51,10 +53,12 @@ class ManagerApprovalDialog(QDialog):
         layout.addWidget(buttons)
 
     def _check(self):
-        user = auth.find_by_pin(self.pin_edit.text().strip())
+        pin = self.pin_edit.text()
         self.pin_edit.clear()
-        if not auth.is_manager(user):
-            self.message.setText("That is not a manager's PIN.")
+        try:
+            user = self._guard.manager(pin)
+        except TillError as exc:
+            self.message.setText(exc.message)
             return
         audit.record(user, "manager.approve", "action", None, {"what": self._what})
         self.accept()

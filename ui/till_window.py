@@ -144,8 +144,10 @@ class TillWindow(QMainWindow):
                                             lambda: self.open_manager_screen("profiles"))
         self.reports_action = self._action(manage, "reportsAction", "Reports…", "Ctrl+Shift+R",
                                            lambda: self.open_manager_screen("reports"))
+        self.failed_pins_action = self._action(manage, "failedPinsAction", "Failed PIN attempts…", None,
+                                               lambda: self.open_manager_screen("failed_pins"))
         self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
-                                self.reports_action]
+                                self.reports_action, self.failed_pins_action]
 
     # --- sign-in -------------------------------------------------------------------------------------------
 
@@ -176,7 +178,7 @@ class TillWindow(QMainWindow):
         if auth.is_manager(self.till.user):
             fn(self.till.user)
             return
-        dialog = ManagerApprovalDialog(self, what, fn)
+        dialog = ManagerApprovalDialog(self, what, fn, guard=self.till.lockout)
         self.keep_open(dialog)
         dialog.open()
 
