@@ -113,6 +113,9 @@ class TillWindow(QMainWindow):
             warn.setStyleSheet("color: #8a5300; font-weight: 600")
             self.statusBar().addWidget(warn, 1)
 
+        from ui.integrity_watch import watch_integrity
+
+        self.integrity = watch_integrity(self)  # a file too big to check before use is checked meanwhile
         self._build_menus()
         self._set_signed_in(False)
         self.resize(1280, 800)
@@ -208,6 +211,8 @@ class TillWindow(QMainWindow):
         return outbox.pending_count()
 
     def closeEvent(self, event):
+        if self.integrity is not None:
+            self.integrity.stop()
         self.sync_status.stop()
         self.writes.wait(10000)
         self.reads.wait(10000)

@@ -146,12 +146,14 @@ def test_the_import_customers_subcommand(demo_db_path, tmp_path, memory_keyring)
 
     keys = {f"{SERVICE}\x00{account_for(demo_db_path)}": memory_keyring.get_password(SERVICE, account_for(demo_db_path))}
     good = _write(tmp_path, "Name,Phone\nCli Person,+1 555 700 0500\nBad,\nEmily Roberts,+1 555 010 0001\n")
-    result = run_till(["--db", str(demo_db_path), "import-customers", str(good)], tmp_path, keys=keys)
+    result = run_till(["--db", str(demo_db_path), "import-customers", str(good)], tmp_path, keys=keys,
+                      manager_pin="9999")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["Added: 1", "Updated: 0", "Unchanged: 1", "Rejected: 1",
                                           "  line 3: phone is empty"]
     broken = _write(tmp_path, "email\nx@example.com\n", name="broken.csv")
-    result = run_till(["--db", str(demo_db_path), "import-customers", str(broken)], tmp_path, keys=keys)
+    result = run_till(["--db", str(demo_db_path), "import-customers", str(broken)], tmp_path, keys=keys,
+                      manager_pin="9999")
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "required columns name and phone are missing" in result.stderr
 
