@@ -42,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("sync", help="one full sync round now")
     imp = sub.add_parser("import-customers", help="import customers from a CSV file")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--overwrite-names", action="store_true",
+                     help="a row whose phone is an existing customer's may change that customer's name")
     key = sub.add_parser("key", help="back up the database key, or restore it into this computer's keyring")
     key.add_argument("action", choices=["show", "restore"],
                      help="show: print the key; restore: read a key from stdin, check it opens the database, "
@@ -169,7 +171,7 @@ def run_command(args) -> int:
         if args.command == "import-customers":
             from app import customer_import
 
-            return customer_import.cli(till, args.file)
+            return customer_import.cli(till, args.file, allow_renames=args.overwrite_names)
         if args.command == "enroll":
             from app.sync import cli as sync_cli
 

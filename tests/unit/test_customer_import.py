@@ -40,7 +40,7 @@ def test_counts_and_rejected_rows_are_exact_and_only_accepted_rows_are_stored(de
         "\n"
         "Jo Yoe,+1 555 700 0009,JO@Example.COM,,,,\n"                        # 15 added
     ))
-    result = customer_import.import_file(path)
+    result = customer_import.import_file(path, allow_renames=True)
     assert (result.added, result.updated, result.unchanged) == (3, 1, 1)
     assert [(r.line, r.reason.split(" ")[0]) for r in result.rejected] == [
         (4, "name"), (5, "'12'"), (6, "'not-an-email'"), (7, "status"), (8, "date"), (9, "phone"), (12, "notes"),
