@@ -65,7 +65,7 @@ def _lock_for(path: Path) -> filelock.BaseFileLock:
     return filelock.FileLock(str(Path(path).resolve()) + ".lock", timeout=0)
 
 
-MIN_FREE_BYTES = 2 * 2**20  # below this the till cannot even open its journal files
+MIN_FREE_BYTES = 2**20  # below this the till cannot even open its journal files
 
 
 def _storage_error(path: Path, exc: OSError) -> TillDatabaseError:

@@ -66,8 +66,8 @@ def _backup(db, path: Path, backup: Path, pragma_key: str | None) -> None:
 
     need = path.stat().st_size
     free = shutil.disk_usage(path.parent).free
-    if free < need + 2 * 2**20:
-        raise DiskFullError(f"The disk is full: the database upgrade needs {need // 2**20 + 3} MB free for its "
+    if free < need + 2**20:
+        raise DiskFullError(f"The disk is full: the database upgrade needs {need // 2**20 + 2} MB free for its "
                             f"backup copy and has {free // 2**20} MB. Free some space and start again; "
                             "nothing was changed.")
     temporary = backup.with_name(backup.name + ".part")
