@@ -29,6 +29,7 @@ class _RedactingFormatter(logging.Formatter):
     def format(self, record):
         copy = logging.makeLogRecord(record.__dict__)
         copy.msg, copy.args = redact(record.getMessage()), None
+        copy.exc_text = None  # another handler may have cached the traceback unmasked
         return super().format(copy)
 
     def formatException(self, ei):  # noqa: N802 - logging's name
