@@ -39,6 +39,7 @@ class SignInPage(QWidget):
         card.setMaximumWidth(420)
         layout = QVBoxLayout(card)
         title = QLabel(settings.get("shop_name"))
+        title.setTextFormat(Qt.PlainText)  # the shop's name and the users' names are shop data
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignCenter)
         layout.addWidget(title)
@@ -56,6 +57,7 @@ class SignInPage(QWidget):
         self.pin_edit.returnPressed.connect(self._submit)
         layout.addWidget(self.pin_edit)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.PlainText)
         self.message.setObjectName("signInMessageLabel")
         self.message.setAlignment(Qt.AlignCenter)
         layout.addWidget(self.message)
@@ -100,6 +102,7 @@ class TillWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.signed_in_label = QLabel("Not signed in")
+        self.signed_in_label.setTextFormat(Qt.PlainText)
         self.signed_in_label.setObjectName("signedInLabel")
         self.signed_in_label.setAccessibleName("Signed in user")
         self.statusBar().addWidget(self.signed_in_label)
