@@ -290,7 +290,7 @@ def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: boo
                                                       {k: (row[k], v) for k, v in changed.items()}, refused))
             if refused:
                 result.renames_refused += 1
-                result.rejected.append(Rejected(line, f"the phone is {row['name']}'s: renaming to {clean['name']!r} "
+                result.rejected.append(Rejected(line, f"the phone belongs to {row['name']}: renaming to {clean['name']!r} "
                                                       "needs \"Overwrite names\" ticked"))
                 continue
             updates.append((row, changed))

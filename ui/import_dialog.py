@@ -79,7 +79,7 @@ class ImportDialog(QDialog):
         layout.addLayout(hbox(self.choose_button, self.file_label, None))
 
         self.preview = _table("importPreviewView")
-        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.preview, 1)
 
         mapping = QFrame()
         mapping.setObjectName("sidePanel")
@@ -117,7 +117,7 @@ class ImportDialog(QDialog):
         self.changes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.changes.horizontalHeader().setStretchLastSection(True)
         self.changes.verticalHeader().hide()
-        layout.addWidget(self.changes, 1)
+        layout.addWidget(self.changes, 2)
         self.rejected_title = QLabel("<b>Rejected rows</b>")
         layout.addWidget(self.rejected_title)
         self.rejected = _table("importRejectedView")

@@ -59,6 +59,7 @@ class SignInPage(QWidget):
         self.message = QLabel("")
         self.message.setTextFormat(Qt.PlainText)
         self.message.setObjectName("signInMessageLabel")
+        self.message.setWordWrap(True)  # a lockout message is longer than the card is wide
         self.message.setAlignment(Qt.AlignCenter)
         layout.addWidget(self.message)
         outer.addWidget(card, 0, Qt.AlignHCenter)
