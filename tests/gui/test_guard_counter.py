@@ -222,6 +222,38 @@ def test_crafted_item_and_customer_names_show_as_text_not_markup(qtbot, till_win
                if "Emily" in label.text())
 
 
+# --- 5. a large file's integrity check ------------------------------------------------------------------
+
+
+def _damage_middle_page(path) -> None:
+    import os
+
+    pages = path.stat().st_size // 4096
+    with open(path, "r+b") as fh:
+        fh.seek(4096 * (pages // 2))
+        fh.write(os.urandom(4096))
+
+
+def test_a_large_file_is_checked_in_the_background_and_the_window_says_so(qtbot, demo_db_path, monkeypatch):
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from app.main import build_till
+    from db import integrity
+
+    _damage_middle_page(demo_db_path)
+    monkeypatch.setattr(integrity, "SYNC_LIMIT", 1024)  # the demo file stands in for a 2.5 GB one
+    window = build_till(["--db", str(demo_db_path)])
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.integrity.problem is not None, timeout=20000)
+        boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        assert boxes and "is damaged" in boxes[0].text()
+        assert "damaged" in window.findChild(QLabel, "integrityStatusLabel").text()
+    finally:
+        window.close()
+        window.till.close()
+
+
 # --- 8. the import preview -----------------------------------------------------------------------------------
 
 
