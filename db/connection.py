@@ -79,11 +79,15 @@ def _storage_error(path: Path, exc: OSError) -> TillDatabaseError:
     return TillDatabaseError(f"{path} cannot be opened: {exc.strerror or exc}. Nothing was changed.")
 
 
-def _check_free_space(path: Path) -> None:
+def _free_bytes(path: Path) -> int:
     try:
-        free = shutil.disk_usage(path.parent).free
+        return shutil.disk_usage(path.parent).free
     except OSError:
-        return
+        return MIN_FREE_BYTES  # unknown: let SQLite's own error speak
+
+
+def _check_free_space(path: Path) -> None:
+    free = _free_bytes(path)
     if free < MIN_FREE_BYTES:
         raise DiskFullError(f"The disk holding {path} is full ({free // 1024} KB free): the till cannot open "
                             "its database. Free some space and start again. Nothing was changed.")
@@ -130,7 +134,7 @@ def _verify_key(path: Path, key: DatabaseKey) -> int:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlcipher.OperationalError as exc:  # not the key: the disk or the folder (full, read-only, I/O)
-        if "disk is full" in str(exc).lower() or shutil.disk_usage(path.parent).free < MIN_FREE_BYTES:
+        if "disk is full" in str(exc).lower() or _free_bytes(path) < MIN_FREE_BYTES:
             raise DiskFullError(f"The disk holding {path} is full: the till cannot open its database. "
                                 "Free some space and start again. Nothing was changed.") from exc
         if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():

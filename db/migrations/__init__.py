@@ -72,6 +72,7 @@ def _backup(db, path: Path, backup: Path, pragma_key: str | None) -> None:
                             "nothing was changed.")
     temporary = backup.with_name(backup.name + ".part")
     try:
+        temporary.unlink(missing_ok=True)  # left by a run that was killed half-way: never resumed
         target = sqlcipher.connect(str(temporary))
         try:
             if pragma_key is not None:
