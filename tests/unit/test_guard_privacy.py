@@ -22,6 +22,8 @@ def test_the_log_is_private_and_masks_phones_and_emails(tmp_path):
     folder.mkdir()
     (folder / "till.log").write_text("an older version's line\n")
     (folder / "till.log").chmod(0o644)
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     path = setup_logging(directory=folder)
     try:
         logging.getLogger("app.test").warning("customer %s gave up phone %s and %s", "0193abcd-0000-7000-8000-00000000abcd",
@@ -31,14 +33,17 @@ def test_the_log_is_private_and_masks_phones_and_emails(tmp_path):
         except ValueError:
             logging.getLogger("app.test").exception("failed")
     finally:
-        for handler in logging.getLogger().handlers:
+        for handler in root.handlers:
             handler.flush()
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        root.setLevel(level)
     text = path.read_text()
     assert "0193abcd-0000-7000-8000-00000000abcd" in text  # customers by id
     assert "+1555" not in text and "555 010" not in text and "emily" not in text
     assert text.count("[phone]") == 3 and "[email]" in text  # the message, the traceback's line and its error
     assert _mode(path) == 0o600
-    setup_logging(directory=tmp_path / "elsewhere")  # let go of the file in tmp_path
 
 
 def test_exports_are_private_and_formulas_are_neutralised(demo_db, tmp_path):
