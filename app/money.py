@@ -94,8 +94,10 @@ def parse_money(text: str, currency: str = "USD") -> int:
         value = _number(cleaned)
     except (InvalidOperation, ValueError):
         raise ValidationError(f"'{text}' is not an amount of money.") from None
-    if not value.is_finite() or abs(value) >= LARGEST:
+    if not value.is_finite():
         raise ValidationError(f"'{text}' is not an amount of money.")
+    if abs(value) >= LARGEST:  # 1E999999 would overflow the scaling below
+        raise ValidationError(f"'{text}' is too large to be an amount of money.")
     scaled = value.scaleb(minor_digits(currency))
     if scaled != scaled.to_integral_value():
         raise ValidationError(f"'{text}' has more decimals than {currency} allows.")

@@ -180,8 +180,8 @@ def _give_way(table: _Table, row: list, message: str) -> bool:
     ConflictLog.insert(id=new_id(), at=utcnow(), table_name=table.name, row_id=holder_id, field="+".join(columns),
                        winner={"kept_by": row[0], "value": value}, loser=value, winner_stamp="",
                        loser_stamp="").execute()
-    log.warning("sync: local %s %s gave up %s %r to the central store's row %s", table.name, holder_id,
-                "+".join(columns), value, row[0])
+    log.warning("sync: local %s %s gave up its %s to the central store's row %s", table.name, holder_id,
+                "+".join(columns), row[0])  # the value may be a phone or an email: never in the log
     return True
 
 
