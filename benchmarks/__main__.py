@@ -28,6 +28,7 @@ FULL = {
     "sync": [],
     "memory": [],
     "items": [],
+    "felt": [],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -42,6 +43,7 @@ QUICK = {
              "--bootstrap-runs", "1"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
     "items": ["--items", "20000", "--runs", "10"],
+    "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
 }
 
 

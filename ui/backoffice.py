@@ -72,6 +72,12 @@ def open_items(window, manager):
     return _keep(window, ItemsDialog(window, manager))
 
 
+def open_failed_pins(window, manager):
+    from ui.failed_pins_dialog import FailedPinsDialog
+
+    return _keep(window, FailedPinsDialog(window, manager))
+
+
 SCREENS = {
     "settings": (open_settings, "change the business settings"),
     "customers": (open_customers, "manage customers"),
@@ -79,4 +85,5 @@ SCREENS = {
     "reports": (open_reports, "see the reports"),
     "staff": (open_staff, "manage staff"),
     "items": (open_items, "change the catalogue"),
+    "failed_pins": (open_failed_pins, "see the failed PIN attempts"),
 }

@@ -53,7 +53,7 @@ def test_iso_lists():
     assert "EUR" in shop_setup.currency_codes() and "KWD" in shop_setup.currency_codes()
     assert "GB" in shop_setup.region_codes() and "001" not in shop_setup.region_codes()
     from app.money import format_money, parse_money
-    assert format_money(1234, "KWD").endswith("1.234") and parse_money("5", "JPY") == 5
+    assert format_money(1234, "KWD").endswith("1.234") and parse_money("5", "JPY") == 5  # babel (CLDR) decimals
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_item_csv_import_rejects_rows_with_reasons(shop, tmp_path):
     assert Outbox.select().where(Outbox.table_name == "barcode").count() == 3
 
 
-def test_import_items_cli(db_path, tmp_path):
+def test_import_items_cli(db_path, tmp_path, monkeypatch):
     from db.connection import open_database
 
     opened = open_database(db_path)
@@ -161,6 +161,9 @@ def test_import_items_cli(db_path, tmp_path):
     # in-process (the test keyring holds the key): the CLI's own entry point
     from app.main import main
 
+    monkeypatch.delenv("POS_MANAGER_PIN", raising=False)
+    assert main(["--db", str(db_path), "import-items", str(path)]) == 2  # changes shop data: a manager's PIN
+    monkeypatch.setenv("POS_MANAGER_PIN", "4321")
     assert main(["--db", str(db_path), "import-items", str(path)]) == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("code,name\nA1,Apple\n", encoding="utf-8")
