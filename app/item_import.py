@@ -19,6 +19,7 @@ from app import item_bulk, settings
 from app.customer_import import BrokenFile, Rejected, Table, _big_cache, read_table
 from app.errors import TillError
 from app.items import ItemForm, clean
+from app.shop_setup import require_head_office
 from db.ids import new_id
 from db.models import database
 
@@ -70,6 +71,8 @@ def _form(values: dict[str, str]) -> ItemForm:
 
 def import_table(table: Table, mapping: dict[str, int] | None = None, by=None, *, dry_run: bool = False,
                  source: str = "") -> ItemImportResult:
+    if not dry_run:
+        require_head_office("items and prices")
     mapping = auto_mapping(table.header) if mapping is None else mapping
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from app import audit, auth, settings
 from app.errors import NotFound, ValidationError
 from app.money import format_money, parse_money
-from app.shop_setup import format_percent, parse_percent
+from app.shop_setup import format_percent, parse_percent, require_head_office
 from app.text import normalise_name
 from db.models import Barcode, Item, User, database
 
@@ -187,6 +187,7 @@ def save_values(item_id: str | None, values: dict, by: User | None, *, action: s
 def save_item(item_id: str | None, form: ItemForm, by: User) -> ItemRecord:
     """Add (``item_id`` None) or edit an item (manager only), in one transaction."""
     auth.require_manager(by, "change the catalogue")
+    require_head_office("items and prices")
     values = clean(form, settings.get("currency"), int(settings.get("default_tax_rate_bp") or 0))
     with database.atomic():
         item = save_values(item_id, values, by)

@@ -12,13 +12,28 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from app import audit, auth, currencies, settings
-from app.errors import TillError, ValidationError
+from app.errors import PermissionDenied, TillError, ValidationError
 from db.models import SYNCED_MODELS, User, database
 
 
 def needs_setup() -> bool:
     """True while no one can sign in: no staff at all (a new database that has not joined a shop)."""
     return not User.live().exists()
+
+
+def head_office_refusal(what: str) -> str | None:
+    """Why this till may not change head-office data (staff, catalogue), or None. A counter till of a shop
+    with a central store may not: the store would refuse the change and put the shop's version back."""
+    if settings.local("central_url") and settings.local("till_id") and settings.local("till_office") is False:
+        return (f"This is a counter till: {what} are changed on the shop's office till and reach this till at "
+                "its next sync.")
+    return None
+
+
+def require_head_office(what: str) -> None:
+    reason = head_office_refusal(what)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def currency_codes() -> list[str]:

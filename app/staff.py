@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app import audit, auth
 from app.errors import NotFound, ValidationError
+from app.shop_setup import require_head_office
 from db.models import User, database
 
 ROLE_LABELS = {auth.CASHIER: "Cashier", auth.MANAGER: "Manager"}
@@ -52,6 +53,7 @@ def _active_managers(except_id: str | None = None) -> int:
 def save_staff(staff_id: str | None, name: str, role: str, pin: str, active: bool, by: User) -> StaffRow:
     """Add (``staff_id`` None) or edit a person. An empty ``pin`` keeps the current PIN when editing."""
     auth.require_manager(by, "manage staff")
+    require_head_office("staff and PINs")
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError("Type the person's name.", "name")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import items, settings
+from app import items, settings, shop_setup
 from app.errors import TillError
 from app.money import format_money
 from app.shop_setup import format_percent
@@ -194,9 +194,14 @@ class ItemsDialog(QDialog):
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
         no_auto_default(self)
+        self.read_only = shop_setup.head_office_refusal("items and prices")
         self.new_item()
         self.search_edit.setFocus()
         self.reload()
+        if self.read_only:  # a counter till shows the catalogue, but changes come from the office till
+            self.message.bad(self.read_only)
+            for widget in (self.save_button, self.new_button, self.import_button):
+                widget.setEnabled(False)
 
     def _build_form(self) -> QFrame:
         panel = QFrame()
@@ -314,7 +319,8 @@ class ItemsDialog(QDialog):
             mark_invalid(edit, False)
         self.tax_rate_field.setText(format_percent(int(settings.get("default_tax_rate_bp") or 0)))
         self.active_check.setChecked(True)
-        self.message.clear_message()
+        if not self.read_only:
+            self.message.clear_message()
         self.code_field.setFocus()
 
     def edit_item(self, record: items.ItemRecord) -> None:
@@ -326,7 +332,8 @@ class ItemsDialog(QDialog):
             edit.setText(value or "")
             mark_invalid(edit, False)
         self.active_check.setChecked(record.active)
-        self.message.clear_message()
+        if not self.read_only:
+            self.message.clear_message()
 
     def form(self) -> items.ItemForm:
         return items.ItemForm(self.code_field.text(), self.name_field.text(), self.price_field.text(),
@@ -334,7 +341,7 @@ class ItemsDialog(QDialog):
                               self.tags_field.text(), self.active_check.isChecked())
 
     def save(self) -> None:
-        if self.busy:
+        if self.busy or self.read_only:
             return
         self.busy = True
         self.save_button.setEnabled(False)

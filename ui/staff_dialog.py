@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import auth, staff
+from app import auth, shop_setup, staff
 from app.errors import TillError
 from ui.form_helpers import (
     BACKOFFICE_QSS,
@@ -46,6 +46,7 @@ class StaffDialog(QDialog):
         self.window_ = window
         self.manager = manager
         self.editing: str | None = None  # the id of the person in the form; None: a new person
+        self.read_only: str | None = None
         self.rows: list[staff.StaffRow] = []
         self.busy = False
         self.setObjectName("staffDialog")
@@ -110,6 +111,11 @@ class StaffDialog(QDialog):
         no_auto_default(self)
         self.new_person()
         self.load()
+        self.read_only = shop_setup.head_office_refusal("staff and PINs")
+        if self.read_only:  # a counter till shows the staff list, but changes come from the office till
+            self.message.bad(self.read_only)
+            for widget in (self.save_button, self.new_button):
+                widget.setEnabled(False)
 
     def keyPressEvent(self, event):
         # Enter on a field that does not use it (the role list, the Active box) saves the form too
@@ -170,7 +176,8 @@ class StaffDialog(QDialog):
         self.pin_edit.setPlaceholderText("4 to 8 digits")
         self.pin_hint.setText("Each active person has their own PIN.")
         self.active_check.setChecked(True)
-        self.message.clear_message()
+        if not getattr(self, "read_only", None):
+            self.message.clear_message()
         self._clear_marks()
         self.name_edit.setFocus()
 
@@ -183,11 +190,12 @@ class StaffDialog(QDialog):
         self.pin_edit.setPlaceholderText("empty: keep the current PIN")
         self.pin_hint.setText("Type a new PIN to reset it; leave it empty to keep the current one.")
         self.active_check.setChecked(person.active)
-        self.message.clear_message()
+        if not self.read_only:
+            self.message.clear_message()
         self._clear_marks()
 
     def save(self) -> None:
-        if self.busy:
+        if self.busy or self.read_only:
             return
         self.busy = True
         self.save_button.setEnabled(False)

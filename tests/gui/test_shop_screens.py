@@ -412,3 +412,29 @@ def test_a_till_enrolled_but_not_yet_synced_opens_the_wizard_on_joining(qtbot, t
     finally:
         window.close()
         window.till.close()
+
+
+def test_a_counter_till_shows_staff_and_items_but_changes_them_only_on_the_office_till(qtbot, till_window):
+    from conftest import sign_in
+
+    from app import items, staff
+    from app.errors import PermissionDenied
+
+    for key, value in (("central_url", "http://127.0.0.1:9"), ("till_id", "t-2"), ("till_office", False)):
+        settings.set_local(key, value)
+    sign_in(qtbot, till_window, "9999")
+    qtbot.waitUntil(till_window.sale_page.isEnabled)
+    people = open_by_action(qtbot, till_window, "staffAction", "staffDialog")
+    qtbot.waitUntil(lambda: people.findChild(QWidget, "staffView").rowCount() == 2)
+    assert not people.findChild(QPushButton, "saveStaffButton").isEnabled()
+    assert "counter till" in people.findChild(QLabel, "staffMessageLabel").text()
+    people.close()
+    catalogue_dialog = open_by_action(qtbot, till_window, "itemsAction", "itemsDialog")
+    assert not catalogue_dialog.findChild(QPushButton, "saveItemButton").isEnabled()
+    assert not catalogue_dialog.findChild(QPushButton, "newItemButton").isEnabled()
+    catalogue_dialog.close()
+    manager = User.get(User.name == "Manager")
+    with pytest.raises(PermissionDenied, match="office till"):
+        staff.save_staff(None, "Pat", "cashier", "2580", True, manager)
+    with pytest.raises(PermissionDenied, match="office till"):
+        items.save_item(None, items.ItemForm("X1", "Thing", "1"), manager)
