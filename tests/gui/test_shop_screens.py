@@ -8,6 +8,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from conftest import sign_in
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
@@ -180,8 +181,6 @@ def test_a_new_shop_set_up_in_the_wizard_sells_its_own_item_to_its_own_cashier(q
 
 def test_a_saved_item_sells_on_the_open_bill_at_once(qtbot, till_window):
     """The sale page is open under the items dialog: the new code scans without a restart."""
-    from conftest import sign_in
-
     sign_in(qtbot, till_window, "9999")
     qtbot.waitUntil(till_window.sale_page.isEnabled)
     dialog = open_by_action(qtbot, till_window, "itemsAction", "itemsDialog")
@@ -198,8 +197,6 @@ def test_a_saved_item_sells_on_the_open_bill_at_once(qtbot, till_window):
 
 
 def test_staff_pin_clash_refused_and_the_last_manager_kept(qtbot, till_window):
-    from conftest import sign_in
-
     sign_in(qtbot, till_window, "9999")
     qtbot.waitUntil(till_window.sale_page.isEnabled)
     staff = open_by_action(qtbot, till_window, "staffAction", "staffDialog")
@@ -231,8 +228,6 @@ def test_staff_pin_clash_refused_and_the_last_manager_kept(qtbot, till_window):
 
 
 def test_a_cashier_needs_a_manager_pin_for_staff(qtbot, till_window):
-    from conftest import sign_in
-
     sign_in(qtbot, till_window, "1111")
     qtbot.waitUntil(till_window.sale_page.isEnabled)
     till_window.staff_action.trigger()
@@ -243,8 +238,6 @@ def test_a_cashier_needs_a_manager_pin_for_staff(qtbot, till_window):
 
 
 def test_item_search_and_csv_import_with_a_rejected_row(qtbot, till_window, tmp_path):
-    from conftest import sign_in
-
     sign_in(qtbot, till_window, "9999")
     qtbot.waitUntil(till_window.sale_page.isEnabled)
     dialog = open_by_action(qtbot, till_window, "itemsAction", "itemsDialog")
@@ -350,7 +343,6 @@ def test_a_new_database_without_a_keyring_asks_for_the_passphrase_twice(qtbot, t
 
 
 def test_receipt_printer_set_in_settings_with_a_test_print_then_used_by_a_sale(qtbot, till_window, tmp_path):
-    from conftest import sign_in
     from PySide6.QtWidgets import QComboBox, QTabWidget
     from sale_steps import scan
 
@@ -415,8 +407,6 @@ def test_a_till_enrolled_but_not_yet_synced_opens_the_wizard_on_joining(qtbot, t
 
 
 def test_a_counter_till_shows_staff_and_items_but_changes_them_only_on_the_office_till(qtbot, till_window):
-    from conftest import sign_in
-
     from app import items, staff
     from app.errors import PermissionDenied
 
