@@ -24,6 +24,9 @@ DEFAULTS: dict[str, object] = {
     "sync_interval_s": 60,
     "ask_for_allergies": True,
     "default_communication": "email",
+    # The customers' web sign-up page (central/signup.py); empty: the page's own wording.
+    "privacy_notice": "",
+    "marketing_consent_wording": "",
 }
 
 LOCAL_DEFAULTS: dict[str, object] = {

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from central import store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
+from central.signup import SignupPages
 from central.tables import InvalidRow
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
         if manage_pool:
             central.open(wait=False)
         yield
+        pages.close()
         if manage_pool:
             central.close()
 
@@ -295,6 +297,9 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
                 tags=["head office"])
     def admin_delete(table: Table, row_id: RowId, who: tokens.Caller = Depends(admin)):
         return central.run(lambda conn: store.admin_write(conn, who.shop_id, table, row_id, {}, delete=True))
+
+    pages = SignupPages(central)  # the customers' public sign-up page (central/signup.py)
+    app.include_router(pages.router)
 
     @app.middleware("http")
     async def no_store(request: Request, call_next):
