@@ -36,7 +36,8 @@ MAX_BODY = 8 * 1024  # the form is well under 2 KiB filled in
 MAX_FIELDS = 20
 TOKEN_AGE_S = 2 * 3600  # a form left open longer than this is sent again with a fresh token
 COOKIE = "signup_csrf"
-SLUG = re.compile(r"[A-Za-z0-9_-]{20}")
+SLUG = re.compile(r"[A-Za-z0-9_-]{38}")
+PAGE_CACHE_S = 10  # a changed shop setting (name, notice, wording) shows within this many seconds
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                                "base-uri 'none'; frame-ancestors 'none'",
@@ -67,8 +68,6 @@ class SignupPages:
         self.views = Buckets(self.limits.views_per_address)
         self.gate = Gate(self.limits.concurrent, self.limits.waiting)
         self._key: bytes | None = None
-        self._slugs: dict[str, str] = {}
-        self._slugs_at = -1e9
         self._pages: dict[str, tuple[float, signup_store.Page]] = {}
         self.router = APIRouter(include_in_schema=False)
         self.router.add_api_route("/signup/{slug}", self.show, methods=["GET"])
@@ -95,40 +94,21 @@ class SignupPages:
             self._key = self._run(signup_store.secret)
         return self._key
 
-    def _lookup(self, slug: str) -> signup_store.Page | None:
-        """The shop's page for a slug (runs in a worker thread). An unknown slug re-reads the shops at
-        most once a second, so a stream of made-up slugs cannot keep the database busy."""
-        shop_id = self._slugs.get(slug)
-        if shop_id is None:
-            now = time.monotonic()
-            with self._lock:
-                stale = now - self._slugs_at >= 1.0
-                if stale:
-                    self._slugs_at = now
-            if not stale:
-                return None
-            key = self.key()
-            self._slugs = self._run(lambda conn: signup_store.slugs(conn, key), read_only=True)
-            shop_id = self._slugs.get(slug)
-            if shop_id is None:
-                return None
-        cached = self._pages.get(shop_id)
-        if cached and time.monotonic() - cached[0] < 10:
-            return cached[1]
+    def _lookup(self, shop_id: str) -> signup_store.Page | None:
         page = self._run(lambda conn: signup_store.page(conn, shop_id), read_only=True)
         if page is not None:
             self._pages[shop_id] = (time.monotonic(), page)
         return page
 
     async def _page(self, slug: str) -> signup_store.Page:
+        """The page a slug names. A made-up slug fails its MAC check here, before any database work."""
+        key = self._key or await run_in_threadpool(self.key)  # read once, in a worker thread
+        shop_id = signup_store.shop_for(key, slug) if SLUG.fullmatch(slug) else None
         page = None
-        if SLUG.fullmatch(slug):
-            shop_id = self._slugs.get(slug)
-            cached = self._pages.get(shop_id) if shop_id else None
-            if cached and time.monotonic() - cached[0] < 10:
-                page = cached[1]
-            else:
-                page = await run_in_threadpool(self._lookup, slug)
+        if shop_id is not None:
+            cached = self._pages.get(shop_id)
+            fresh = cached and time.monotonic() - cached[0] < PAGE_CACHE_S
+            page = cached[1] if fresh else await run_in_threadpool(self._lookup, shop_id)
         if page is None:
             raise _Refused(404, "Page not found", "There is no sign-up page at this address. Please check the "
                                                   "link the shop gave you.")
