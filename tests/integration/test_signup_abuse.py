@@ -154,3 +154,16 @@ def test_rate_limits_answer_429_per_address_and_per_shop(pg_url, tmp_path):
             assert submit(browser, other_page, {"name": "T", "phone": "+15550100700",
                                                 "privacy_accepted": "yes"}).status_code == 200
         assert len(server.rows(shop, "customer")) == 2
+
+
+def test_each_shop_has_its_own_stable_unguessable_path(server, pg_url):
+    shop, other = server.new_shop(), server.new_shop()
+    path = signup_path(pg_url, shop)  # the CLI makes the shop if it is new, as set-setting does
+    assert signup_path(pg_url, shop) == path
+    assert signup_path(pg_url, other) != path
+    shop_id = server.shop_id(shop)
+    assert shop_id not in path and len(path.rsplit("/", 1)[1]) >= 32
+    with httpx.Client(base_url=server.url) as browser:
+        assert browser.get(path).status_code == 200
+        forged = path[:-1] + ("A" if path[-1] != "A" else "B")
+        assert browser.get(forged).status_code == 404, "a path is checked, not guessed"
