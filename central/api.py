@@ -298,13 +298,12 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
     def admin_delete(table: Table, row_id: RowId, who: tokens.Caller = Depends(admin)):
         return central.run(lambda conn: store.admin_write(conn, who.shop_id, table, row_id, {}, delete=True))
 
-    pages = SignupPages(central)  # the customers' public sign-up page (central/signup.py)
-    app.include_router(pages.router)
-
     @app.middleware("http")
     async def no_store(request: Request, call_next):
         response = await call_next(request)
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    pages = SignupPages(central)  # the customers' public sign-up page (central/signup.py)
+    pages.install(app)  # last: its guard against floods is the outermost layer
     return app

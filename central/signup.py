@@ -74,6 +74,10 @@ class SignupPages:
         self.router.add_api_route("/signup/{slug}", self.submit, methods=["POST"])
         self.router.add_api_route("/signup/{slug}/privacy", self.privacy, methods=["GET"])
 
+    def install(self, app) -> None:
+        app.include_router(self.router)
+        app.add_middleware(Guard, pages=self)
+
     # --- database, behind caches ------------------------------------------------------------------------
 
     def _run(self, fn, **kwargs):
@@ -157,10 +161,6 @@ class SignupPages:
                             secure=request.url.scheme == "https")
         return response
 
-    @staticmethod
-    def _address(request: Request) -> str:
-        return request.client.host if request.client else "unknown"
-
     def _check(self, buckets: Buckets, key: str, message: str) -> None:
         wait = buckets.take(key)
         if wait:
@@ -173,7 +173,6 @@ class SignupPages:
     async def show(self, slug: str, request: Request):
         page = None
         try:
-            self._check(self.views, self._address(request), "This page has been opened very often from here.")
             page = await self._page(slug)
             return self._form(request, page, slug)
         except _Refused as exc:
@@ -184,7 +183,6 @@ class SignupPages:
     async def privacy(self, slug: str, request: Request):
         page = None
         try:
-            self._check(self.views, self._address(request), "This page has been opened very often from here.")
             page = await self._page(slug)
         except _Refused as exc:
             return self._refusal(exc, page, slug)
@@ -197,8 +195,6 @@ class SignupPages:
     async def submit(self, slug: str, request: Request):
         page = None
         try:
-            address = self._address(request)
-            self._check(self.by_address, address, "There have been many sign-ups from here just now.")
             page = await self._page(slug)
             form = await _read_form(request)
             if not self._token_ok(page.shop_id, request.cookies.get(COOKIE), form.get("csrf_token", "")):
@@ -207,7 +203,8 @@ class SignupPages:
                                   "it and send it again."}
                 return self._form(request, page, slug, _echo(form), errors, status=403)
             if form.get("website"):  # the hidden field only robots fill in: thank them, keep nothing
-                log.info("sign-up for shop %s refused: honeypot filled from %s", page.shop_id, address)
+                log.info("sign-up for shop %s refused: honeypot filled from %s", page.shop_id,
+                         request.client.host if request.client else "?")
                 return self._thanks(page, slug)
             signup, errors = clean(form, page.region)
             if errors:
@@ -231,6 +228,34 @@ class SignupPages:
     def _thanks(self, page: signup_store.Page, slug: str) -> HTMLResponse:
         return self._html("signup_thanks.html", shop=page.shop_name,
                           privacy_url=f"{signup_store.page_path(slug)}/privacy")
+
+
+class Guard:
+    """Pure ASGI middleware, the outermost layer: the per-address limits are applied here, before routing
+    and the other middleware, so a refused flood costs the server as little as a request can."""
+
+    def __init__(self, app, pages: SignupPages):
+        self.app, self.pages = app, pages
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/signup/"):
+            client = scope.get("client")
+            address = client[0] if client else "unknown"
+            if scope["method"] == "POST":
+                buckets, message = self.pages.by_address, "There have been many sign-ups from here just now."
+            else:
+                buckets, message = self.pages.views, "This page has been opened very often from here."
+            wait = buckets.take(address)
+            if wait:
+                minutes = max(1, round(wait / 60))
+                body = _templates.get_template("signup_message.html").render(
+                    shop="Sign up", title="Please wait a moment",
+                    message=f"{message} Please try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+                response = HTMLResponse(body, 429, {**HEADERS, "Retry-After": str(max(1, round(wait))),
+                                                    "Cache-Control": "no-store"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _echo(form: dict[str, str]) -> dict[str, str]:
