@@ -30,7 +30,7 @@ class Rate:
 
 @dataclass(frozen=True)
 class Limits:
-    per_address: Rate = Rate(10, 600)  # submissions from one address (a shop's own tablet: a family or two)
+    per_address: Rate = Rate(20, 600)  # submissions from one address (a shop's own tablet: a few families)
     per_shop: Rate = Rate(60, 600)  # submissions to one shop, from everywhere
     views_per_address: Rate = Rate(120, 60)  # page views (each mints a CSRF token)
     concurrent: int = 2  # sign-ups in the database at once
