@@ -3,8 +3,9 @@
 
 A sign-up is written through ``store.push`` as the head office ('hq'): the same checks, merge stamps and
 versions as a till's change. A phone already on file creates nothing: the existing customer's marketing
-consent is switched on if it was given (never off), and an audit entry on that customer tells a manager
-what was asked (the customer's Audit trail tab on every till).
+consent is switched on if it was given (never off), and a manager sees what was asked twice over: an
+audit entry on that customer (its Audit trail tab) and a row in the tills' sync conflicts list (the Sync
+problems window), where a manager looks for what needs a decision.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from central import store
 from central.signup_rules import DEFAULT_REGION, Signup
+from central.tables import CONFLICT_TABLE
 from db.fields import JSONField, UTCDateTimeField
 from db.ids import new_id, utcnow
 
@@ -157,4 +159,21 @@ def record(conn, page: Page, signup: Signup) -> str:
     refused = [r for r in results if r["result"] != "ok"]
     if refused:
         raise SignupError(f"the central store did not take the sign-up: {refused[0]['reason'] or refused[0]['result']}")
+    if outcome != "created":
+        _notice(conn, page.shop_id, customer_id, outcome, signup)
     return outcome
+
+
+def _notice(conn, shop_id: str, customer_id: str, outcome: str, signup: Signup) -> None:
+    """A row in every till's sync conflicts list (the manager's Sync problems window), like the notes the
+    store writes when it decides a conflict: someone asked to sign up with a phone already on file."""
+    kept = "the customer on file" + ("; marketing consent switched on" if outcome == "consent" else ", unchanged")
+    asked = (f"asked on the web page: name {signup.name}, email {signup.email or '-'}, born "
+             f"{signup.date_of_birth or '-'}, marketing consent {'yes' if signup.marketing_consent else 'no'}")
+    version = conn.execute("UPDATE shop SET version = version + 1 WHERE id = %s RETURNING version",
+                           (shop_id,)).fetchone()[0]
+    row = {"id": new_id(), "at": _time_text(utcnow()), "table_name": "customer", "row_id": customer_id,
+           "field": SOURCE, "winner": _json_text(kept), "loser": _json_text(asked), "winner_stamp": "",
+           "loser_stamp": "", "server_version": version}
+    conn.execute("INSERT INTO sync_row (shop_id, tbl, id, version, origin, data) VALUES (%s, %s, %s, %s, %s, "
+                 "%s::jsonb)", (shop_id, CONFLICT_TABLE, row["id"], version, store.SERVER, json.dumps(row)))

@@ -11,7 +11,7 @@ import pytest
 from signup_steps import csrf_token, signup_path, submit
 from sync_helpers import CentralServer, enroll, join_new_till, opened, sync
 
-from db.models import AuditLog, Customer
+from db.models import AuditLog, ConflictLog, Customer
 
 pytestmark = pytest.mark.postgres
 
@@ -74,6 +74,8 @@ def test_a_phone_already_on_file_creates_nothing_and_reveals_nothing(server, lin
         assert request.detail["submitted_name"] == "Someone Else"
         assert request.detail["submitted_email"] == "x@example.com"
         assert request.detail["consent_updated"] is True and request.detail["source"] == "web sign-up"
+        notice = ConflictLog.get((ConflictLog.row_id == existing_id) & (ConflictLog.field == "web sign-up"))
+        assert "Someone Else" in notice.loser and "consent switched on" in notice.winner
 
 
 def test_consent_is_never_withdrawn_by_a_sign_up_without_it(server, linked):
