@@ -55,7 +55,7 @@ class _Refused(Exception):
 
 
 class SignupPages:
-    """The router and what it keeps between requests (limits, the slug directory, a page cache)."""
+    """The router and what it keeps between requests (the limits, the secret, a cache of shop pages)."""
 
     def __init__(self, central: Central, limits: Limits | None = None):
         self.limits = limits or Limits.from_env()
