@@ -75,6 +75,7 @@ class SignupPages:
         self.router.add_api_route("/signup/{slug}/privacy", self.privacy, methods=["GET"])
 
     def install(self, app) -> None:
+        app.state.signup_pages = self
         app.include_router(self.router)
         app.add_middleware(Guard, pages=self)
 
