@@ -11,6 +11,7 @@ time, and size caps on the body and each field. Not in the OpenAPI document (it 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -242,21 +243,30 @@ class Guard:
         if scope["type"] == "http" and scope["path"].startswith("/signup/"):
             client = scope.get("client")
             address = client[0] if client else "unknown"
-            if scope["method"] == "POST":
-                buckets, message = self.pages.by_address, "There have been many sign-ups from here just now."
-            else:
-                buckets, message = self.pages.views, "This page has been opened very often from here."
-            wait = buckets.take(address)
+            posting = scope["method"] == "POST"
+            wait = (self.pages.by_address if posting else self.pages.views).take(address)
             if wait:
-                minutes = max(1, round(wait / 60))
-                body = _templates.get_template("signup_message.html").render(
-                    shop="Sign up", title="Please wait a moment",
-                    message=f"{message} Please try again in {minutes} minute{'s' if minutes != 1 else ''}.")
-                response = HTMLResponse(body, 429, {**HEADERS, "Retry-After": str(max(1, round(wait))),
-                                                    "Cache-Control": "no-store"})
-                await response(scope, receive, send)
+                body = _too_many(posting, max(1, round(wait / 60)))
+                headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"%d" % len(body)),
+                           (b"cache-control", b"no-store"), (b"retry-after", b"%d" % max(1, round(wait))),
+                           *_RAW_HEADERS]
+                await send({"type": "http.response.start", "status": 429, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
+
+
+_RAW_HEADERS = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+
+
+@functools.lru_cache(maxsize=64)
+def _too_many(posting: bool, minutes: int) -> bytes:
+    """The 429 page, rendered once per wording (a flood is answered from this cache)."""
+    message = ("There have been many sign-ups from here just now." if posting
+               else "This page has been opened very often from here.")
+    return _templates.get_template("signup_message.html").render(
+        shop="Sign up", title="Please wait a moment",
+        message=f"{message} Please try again in {minutes} minute{'s' if minutes != 1 else ''}.").encode()
 
 
 def _echo(form: dict[str, str]) -> dict[str, str]:

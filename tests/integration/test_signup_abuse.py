@@ -139,6 +139,8 @@ def test_rate_limits_answer_429_per_address_and_per_shop(pg_url, tmp_path):
                        for n in range(400, 404)]
             assert [a.status_code for a in answers] == [200, 200, 200, 429]
             assert int(answers[-1].headers["Retry-After"]) > 0
+            assert "Please try again in" in answers[-1].text and answers[-1].headers["content-type"].startswith(
+                "text/html")
         # another address is not held back by this one
         with httpx.Client(base_url=server.url, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as other:
             assert submit(other, page, {"name": "Q", "phone": "+15550100500", "privacy_accepted": "yes"}).status_code == 200
