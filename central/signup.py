@@ -26,10 +26,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from central import signup_store
+from central import signup_store, store
 from central.database import Central, CentralUnavailable
 from central.signup_limits import Buckets, Gate, Limits
 from central.signup_rules import clean
+from central.tables import InvalidRow
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +226,9 @@ class SignupPages:
         except _Refused as exc:
             return self._refusal(exc, page, slug)
         except CentralUnavailable:
+            return self._refusal(_unavailable(), page, slug)
+        except (store.StoreError, InvalidRow):  # the store refused the row: a bug to log, a page to show
+            log.exception("sign-up for shop %s could not be stored", page.shop_id if page else "?")
             return self._refusal(_unavailable(), page, slug)
 
     def _thanks(self, page: signup_store.Page, slug: str) -> HTMLResponse:
