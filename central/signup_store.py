@@ -160,14 +160,15 @@ def record(conn, page: Page, signup: Signup) -> str:
     if refused:
         raise SignupError(f"the central store did not take the sign-up: {refused[0]['reason'] or refused[0]['result']}")
     if outcome != "created":
-        _notice(conn, page.shop_id, customer_id, outcome, signup)
+        _notice(conn, page.shop_id, customer_id, found[1].get("name") or "", outcome, signup)
     return outcome
 
 
-def _notice(conn, shop_id: str, customer_id: str, outcome: str, signup: Signup) -> None:
+def _notice(conn, shop_id: str, customer_id: str, name: str, outcome: str, signup: Signup) -> None:
     """A row in every till's sync conflicts list (the manager's Sync problems window), like the notes the
     store writes when it decides a conflict: someone asked to sign up with a phone already on file."""
-    kept = "the customer on file" + ("; marketing consent switched on" if outcome == "consent" else ", unchanged")
+    kept = f"{name}, on file with this phone" + ("; marketing consent switched on" if outcome == "consent"
+                                                 else ", unchanged")
     asked = (f"asked on the web page: name {signup.name}, email {signup.email or '-'}, born "
              f"{signup.date_of_birth or '-'}, marketing consent {'yes' if signup.marketing_consent else 'no'}")
     version = conn.execute("UPDATE shop SET version = version + 1 WHERE id = %s RETURNING version",

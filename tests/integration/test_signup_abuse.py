@@ -75,7 +75,7 @@ def test_a_phone_already_on_file_creates_nothing_and_reveals_nothing(server, lin
         assert request.detail["submitted_email"] == "x@example.com"
         assert request.detail["consent_updated"] is True and request.detail["source"] == "web sign-up"
         notice = ConflictLog.get((ConflictLog.row_id == existing_id) & (ConflictLog.field == "web sign-up"))
-        assert "Someone Else" in notice.loser and "consent switched on" in notice.winner
+        assert "Someone Else" in notice.loser and notice.winner == "Customer 1, on file with this phone; marketing consent switched on"
 
 
 def test_consent_is_never_withdrawn_by_a_sign_up_without_it(server, linked):
