@@ -28,6 +28,7 @@ FULL = {
     "sync": [],
     "signup": [],
     "memory": [],
+    "felt": [],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -42,6 +43,7 @@ QUICK = {
              "--bootstrap-runs", "1"],
     "signup": ["--seconds", "4", "--tills", "2", "--signup-workers", "2"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
+    "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
 }
 
 
