@@ -151,9 +151,13 @@ class ReceiptDialog(QDialog):
         printer = QPrinter(QPrinter.HighResolution)
         preview = QPrintPreviewDialog(printer, self)
         preview.setObjectName("receiptPrintPreview")
+        preview.setAccessibleName("Print preview")
         doc = document(self.receipt)
         preview.paintRequested.connect(doc.print_)
-        preview._document = doc  # keep it alive as long as the preview
+        # The preview keeps only a C++ pointer to the printer and the document: without these references
+        # Python frees them when this method returns and the preview paints on freed memory (segfault).
+        preview._printer = printer
+        preview._document = doc
         self.window_.keep_open(preview)
         preview.open()
         return preview
