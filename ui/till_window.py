@@ -6,7 +6,8 @@ The window is a thin shell: the bill lives in ``ui/sale_page.py``, manager scree
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -74,6 +75,22 @@ class SignInPage(QWidget):
         self.window_.on_signed_in(user)
 
 
+class _FocusReturn(QObject):
+    """When a dialog or window the till opened hides, the window it belongs to becomes active again, so the
+    next keystroke lands where its focus was (a window manager does this; a bare or kiosk display may not)."""
+
+    def __init__(self, window: TillWindow):
+        super().__init__(window)
+        self.window_ = window
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Hide and watched.isWindow():
+            parent = watched.parentWidget()
+            owner = parent.window() if parent is not None else self.window_
+            QTimer.singleShot(0, self.window_, lambda: self.window_.restore_focus(owner))
+        return False
+
+
 class TillWindow(QMainWindow):
     signed_in = Signal(object)
     signed_out = Signal()
@@ -89,6 +106,7 @@ class TillWindow(QMainWindow):
         self.writes = TaskRunner(self, threads=1)
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
+        self._focus_return = _FocusReturn(self)
 
         from ui.sale_page import SalePage
 
@@ -154,7 +172,9 @@ class TillWindow(QMainWindow):
         self.sale_page.setEnabled(on)
         for action in self.manager_actions + [self.sign_out_action]:
             action.setEnabled(on)
-        if not on:
+        if on:
+            self.sale_page.item_code_edit.setFocus()  # the next keystroke or scan goes to the bill
+        else:
             self.signed_in_label.setText("Not signed in")
             self.sign_in_page.pin_edit.setFocus()
 
@@ -189,8 +209,23 @@ class TillWindow(QMainWindow):
     def keep_open(self, widget) -> None:
         """Hold a reference to a non-blocking dialog or window until it is closed."""
         self._dialogs.append(widget)
+        widget.installEventFilter(self._focus_return)
         widget.destroyed.connect(lambda *_: self._dialogs.remove(widget) if widget in self._dialogs else None)
         widget.setAttribute(Qt.WA_DeleteOnClose, True)
+
+    def restore_focus(self, owner=None) -> None:
+        """A dialog closed: activate the dialog or window still open on top (the last one opened), else
+        ``owner``, the window the dialog was opened over. On the bill, a focus that is nowhere goes back to
+        the item field. (Activation is asynchronous on some platforms, so it is asked for, not checked.)"""
+        if not self.isVisible():
+            return
+        still_open = [w for w in self._dialogs if shiboken6.isValid(w) and w.isWindow() and w.isVisible()]
+        target = still_open[-1] if still_open else owner if owner is not None and owner.isVisible() else self
+        target.activateWindow()
+        if target is self and self.pages.currentWidget() is self.sale_page:
+            focus = self.focusWidget()
+            if focus is None or not focus.isVisible():
+                self.sale_page.item_code_edit.setFocus()
 
     def notify_settings_changed(self, changed: dict) -> None:
         self.settings_changed.emit(changed)
