@@ -875,6 +875,22 @@ class SalePage(QWidget):
         self.refresh()
         self.item_code_edit.setFocus()
 
+    def park_open_bill(self) -> None:
+        """Signing out or closing: the lines on the bill are kept as a held bill, never lost or handed on."""
+        if not self.cart.is_empty():
+            try:
+                billing.hold(self.cart, self.window_.till.user)
+            except TillError as exc:
+                self.say(exc.message)
+                return
+        self.start_new_cart()
+
+    def session_started(self) -> None:
+        """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
+        self.last_sale_label.setVisible(False)
+        held = len(billing.held_bills())
+        self.say(f"{held} held bill{'s' if held != 1 else ''} waiting: F6 recalls" if held else "", "info")
+
     def new_bill(self) -> None:
         if self.cart.is_empty() and self.cart.customer is None:
             return

@@ -107,6 +107,7 @@ class TillWindow(QMainWindow):
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
         self._focus_return = _FocusReturn(self)
+        self._closed = False
 
         from ui.sale_page import SalePage
 
@@ -181,10 +182,12 @@ class TillWindow(QMainWindow):
     def on_signed_in(self, user):
         role = "Manager" if auth.is_manager(user) else "Cashier"
         self.signed_in_label.setText(f"{user.name} ({role})")
+        self.sale_page.session_started()
         self._set_signed_in(True)
         self.signed_in.emit(user)
 
     def sign_out(self):
+        self.sale_page.park_open_bill()  # the next person starts empty; the bill waits under F6
         self.till.sign_out()
         self._set_signed_in(False)
         self.signed_out.emit()
@@ -241,7 +244,16 @@ class TillWindow(QMainWindow):
         return outbox.pending_count()
 
     def closeEvent(self, event):
+        """Keep an open bill as a held bill, then stop the workers and close the database (the file is free
+        again, also for this process)."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
+        if self.till.user is not None:
+            self.sale_page.park_open_bill()
         self.sync_status.stop()
-        self.writes.wait(10000)
-        self.reads.wait(10000)
+        self.writes.shutdown(10000)
+        self.reads.shutdown(10000)
+        self.till.close()
         super().closeEvent(event)
