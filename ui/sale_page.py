@@ -39,6 +39,7 @@ from app.cart import Cart
 from app.errors import TillError
 from app.money import format_money, parse_money
 from ui.bill_model import COL_DISCOUNT, COL_ITEM, COL_NO, COL_PRICE, COL_QTY, COL_TOTAL, BillModel
+from ui.flow_layout import FlowLayout
 
 FAVOURITE_KEYS = [Qt.Key_1, Qt.Key_2, Qt.Key_3, Qt.Key_4, Qt.Key_5]
 
@@ -60,7 +61,8 @@ QLabel#saleMessageLabel[kind="info"] { color: #15803d; }
 QLabel#lastSaleLabel { background: #ecfdf3; color: #14532d; border: 1px solid #a7e3bd; border-radius: 8px;
     padding: 8px 12px; font-size: 15px; font-weight: 600; }
 QLineEdit#itemCodeEdit { font-size: 20px; padding: 8px 10px; }
-QPushButton[class="favourite"] { text-align: left; background: #f5f3ff; border: 1px solid #ddd6fe; color: #4c1d95; }
+QPushButton[class="favourite"] { text-align: left; background: #f5f3ff; border: 1px solid #ddd6fe; color: #4c1d95;
+    padding: 4px 10px; }
 QPushButton[class="favourite"]:hover { background: #ede9fe; }
 QPushButton[class="action"] { padding: 6px 10px; }
 QPushButton#payButton { font-size: 22px; padding: 16px; }
@@ -163,8 +165,9 @@ class SalePage(QWidget):
         self.instructions_label.setWordWrap(True)
         left.addWidget(self.instructions_label)
 
-        actions = QHBoxLayout()
-        actions.setSpacing(6)
+        self.actions_row = QWidget()  # the function-key buttons: one row on a wide screen, wrapping on a narrow one
+        self.actions_row.setObjectName("billActionsRow")
+        actions = FlowLayout(self.actions_row)
         self.qty_up_button = _key_button("Qty", "+", "qtyUpButton", lambda: self.change_quantity(1))
         self.qty_up_button.setText("Qty +1  +")
         self.qty_down_button = _key_button("Qty", "−", "qtyDownButton", lambda: self.change_quantity(-1))
@@ -177,8 +180,7 @@ class SalePage(QWidget):
         for button in (self.qty_up_button, self.qty_down_button, self.remove_button, self.price_button,
                        self.line_discount_button, self.bill_discount_button, self.note_button):
             actions.addWidget(button)
-        actions.addStretch(1)
-        left.addLayout(actions)
+        left.addWidget(self.actions_row)
 
         totals = QFrame()
         totals.setObjectName("totalsPanel")
@@ -214,11 +216,11 @@ class SalePage(QWidget):
         # --- the customer panel
         panel = QFrame()
         panel.setObjectName("customerPanel")
-        panel.setMinimumWidth(360)
+        panel.setMinimumWidth(320)
         panel.setMaximumWidth(460)
         right = QVBoxLayout(panel)
         right.setContentsMargins(16, 14, 16, 14)
-        right.setSpacing(8)
+        right.setSpacing(6)
         caption = QLabel("CUSTOMER")
         caption.setProperty("class", "sectionCaption")
         right.addWidget(caption)
@@ -248,10 +250,12 @@ class SalePage(QWidget):
             value.setProperty("class", "statValue")
             caption_label = QLabel(text)
             caption_label.setProperty("class", "statCaption")
-            row, column = (0, index) if index < 4 else (2, 0)
-            span = 1 if index < 4 else 4
-            stats.addWidget(value, row, column, 1, span)
-            stats.addWidget(caption_label, row + 1, column, 1, span)
+            if index < 4:
+                stats.addWidget(value, 0, index)
+                stats.addWidget(caption_label, 1, index)
+            else:  # the last visit on one line, caption first: the panel must fit a 768-pixel screen
+                stats.addWidget(caption_label, 2, 0)
+                stats.addWidget(value, 2, 1, 1, 3)
             self.stat_labels[key] = value
         right.addWidget(self.stats_frame)
 
@@ -291,18 +295,14 @@ class SalePage(QWidget):
             self.favourite_buttons.append(button)
         right.addStretch(1)
 
-        session = QGridLayout()
-        session.setSpacing(6)
         self.hold_button = _key_button("Hold", "F5", "holdButton", self.hold)
         self.recall_button = _key_button("Recall", "F6", "recallButton", self.recall)
         self.void_button = _key_button("Void sale", "F8", "voidButton", self.void)
         self.receipt_button = _key_button("Receipt", "F10", "receiptButton", self.show_receipts)
         self.new_bill_button = _key_button("New bill", "Ctrl+N", "newBillButton", self.new_bill)
-        for index, button in enumerate([self.hold_button, self.recall_button, self.void_button,
-                                        self.receipt_button]):
-            session.addWidget(button, index // 2, index % 2)
-        session.addWidget(self.new_bill_button, 2, 0, 1, 2)
-        right.addLayout(session)
+        for button in [self.hold_button, self.recall_button, self.void_button, self.receipt_button,
+                       self.new_bill_button]:
+            actions.addWidget(button)
         self.pay_button = _named(QPushButton("Pay  F12"), "payButton", "Pay")
         self.pay_button.setFocusPolicy(Qt.NoFocus)
         self.pay_button.setToolTip("Take payment (F12)")

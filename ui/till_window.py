@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -128,6 +129,9 @@ class TillWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status.label)
         for warning in till.warnings:
             warn = QLabel(f"⚠ {warning}")
+            warn.setToolTip(warning)
+            warn.setMinimumWidth(80)  # the status bar must not make the window wider than a 1024-pixel screen
+            warn.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             warn.setObjectName("demoWarningLabel")
             warn.setStyleSheet("color: #8a5300; font-weight: 600")
             self.statusBar().addWidget(warn, 1)
@@ -236,6 +240,14 @@ class TillWindow(QMainWindow):
     def show_error(self, title: str, message: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
         box.setObjectName("errorMessageBox")
+        self.keep_open(box)
+        box.open()
+        return box
+
+    def show_info(self, title: str, message: str, name: str = "infoMessageBox") -> QMessageBox:
+        box = QMessageBox(QMessageBox.Information, title, message, QMessageBox.Ok, self)
+        box.setObjectName(name)
+        box.setAccessibleName(title)
         self.keep_open(box)
         box.open()
         return box
