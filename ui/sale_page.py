@@ -208,9 +208,11 @@ class SalePage(QWidget):
         grid.addWidget(self.bill_total_label, 1, 3, 2, 1)
         grid.setColumnStretch(3, 1)
         left.addWidget(totals)
-        self.last_sale_label = _named(QLabel(""), "lastSaleLabel", "Last sale")
-        self.last_sale_label.setVisible(False)
-        left.addWidget(self.last_sale_label)
+        from ui.sale_result import SaleResultBar
+
+        self.sale_result = SaleResultBar(self)  # the payment's result and the receipt choice
+        self.last_sale_label = self.sale_result.label
+        left.addWidget(self.sale_result)
         layout.addLayout(left, 3)
 
         # --- the customer panel
@@ -507,6 +509,11 @@ class SalePage(QWidget):
         if key == Qt.Key_Escape and not empty:
             self.item_code_edit.clear()
             return True
+        if self.sale_result.isVisible() and (key == Qt.Key_Escape or mods & Qt.ControlModifier and key in (
+                Qt.Key_P, Qt.Key_E)):
+            {Qt.Key_P: self.sale_result.print_receipt, Qt.Key_E: self.sale_result.email_receipt}.get(
+                key, self.sale_result.dismiss)()
+            return True
         return False
 
     # --- lines ---------------------------------------------------------------------------------------------------
@@ -529,7 +536,7 @@ class SalePage(QWidget):
         self._added(result)
 
     def _added(self, result: carts.AddResult) -> None:
-        self.last_sale_label.setVisible(False)
+        self.sale_result.dismiss()  # the next sale has begun: no receipt for the last one
         item = result.line.item
         verb = "+1" if result.quantity_added == 1 else f"+{result.quantity_added}"
         self.say(f"{verb} {item.name}", "info")
@@ -848,9 +855,8 @@ class SalePage(QWidget):
             parts.append(f"Change due {format_money(result.change, money)}")
         if result.points_earned:
             parts.append(f"+{result.points_earned} points")
-        parts.append("F10 receipt")
-        self.last_sale_label.setText("   ·   ".join(parts))
-        self.last_sale_label.setVisible(True)
+        self.sale_result.show_result("   ·   ".join(parts), result.bill_id,
+                                     cart.customer.email if cart.customer else None)
         self.start_new_cart()
         self.say("")
         self.window_.data_changed.emit("bill")
@@ -868,6 +874,7 @@ class SalePage(QWidget):
                                   owner=self, on_error=lambda exc: self.say(f"The receipt printer did not print: {exc}"))
 
     def start_new_cart(self, cart: Cart | None = None) -> None:
+        self.say("")  # no message of the last bill stays on the next one
         self.cart = cart or Cart()
         self._allergen_queue.clear()
         self.model.set_cart(self.cart)
@@ -887,7 +894,7 @@ class SalePage(QWidget):
 
     def session_started(self) -> None:
         """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
-        self.last_sale_label.setVisible(False)
+        self.sale_result.dismiss()
         held = len(billing.held_bills())
         self.say(f"{held} held bill{'s' if held != 1 else ''} waiting: F6 recalls" if held else "", "info")
 
