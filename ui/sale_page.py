@@ -281,6 +281,10 @@ class SalePage(QWidget):
         self.customer_alerts_label = _named(QLabel(""), "customerAlertsLabel", "Customer alerts")
         self.customer_alerts_label.setWordWrap(True)
         right.addWidget(self.customer_alerts_label)
+        from ui.allergy_question import AllergyQuestion
+
+        self.allergy_question = AllergyQuestion(self)  # "ask for allergies" prompt, Alt+A
+        right.addWidget(self.allergy_question.label)
 
         self.favourites_caption = QLabel("ORDER AGAIN")
         self.favourites_caption.setProperty("class", "sectionCaption")
@@ -386,6 +390,7 @@ class SalePage(QWidget):
     def _set_alerts(self, text: str) -> None:
         self.customer_alerts_label.setText(text)
         self.customer_alerts_label.setVisible(bool(text))
+        self.allergy_question.show_for(self.cart.customer)
 
     def say(self, text: str, kind: str = "error") -> None:
         self.message.setText(text)
@@ -443,9 +448,11 @@ class SalePage(QWidget):
         self.refresh()
 
     def _on_settings_changed(self, changed: dict) -> None:
-        self.cart.update_settings(changed)
+        said = self.cart.update_settings(changed)  # what it did to this bill, in words
         self._apply_profile_visibility()
         self.refresh()
+        if said:
+            self.say(said, "info")
 
     def _on_data_changed(self, table: str) -> None:
         if table in ("customer_profile", "profile", "profiles"):
@@ -492,6 +499,9 @@ class SalePage(QWidget):
             return True
         if key == Qt.Key_P and mods & Qt.AltModifier:
             self.choose_profile()
+            return True
+        if key == Qt.Key_A and mods & Qt.AltModifier:
+            self.allergy_question.ask()
             return True
         if key == Qt.Key_N and mods & Qt.ControlModifier:
             self.new_bill()
