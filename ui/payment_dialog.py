@@ -29,7 +29,7 @@ from app.money import format_money, parse_money, to_decimal
 
 METHODS = [("cash", "Cash"), ("card", "Card"), ("other", "Other"), ("loyalty", "Loyalty points")]
 METHOD_KEYS = {Qt.Key_F1: "cash", Qt.Key_F2: "card", Qt.Key_F3: "other", Qt.Key_F4: "loyalty"}
-NOTES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]  # in major units; the currency's own
+NOTES = [1, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000]  # in major units; the currency's own
 # notes differ, but rounding up to these gives the amounts customers hand over
 
 
@@ -114,7 +114,7 @@ class PaymentDialog(QDialog):
         grid.addWidget(self.tendered_edit, 1, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
-        quick = QHBoxLayout()  # cash handed over, one key each: Alt+1 exact, Alt+2..4 round amounts
+        quick = QGridLayout()  # cash handed over, one key each: Alt+1 exact, Alt+2..4 round amounts
         self.quick_buttons = []
         for index in range(4):
             button = QPushButton("")
@@ -123,7 +123,7 @@ class PaymentDialog(QDialog):
             button.clicked.connect(lambda _=False, i=index: self.quick_cash(i))
             shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)  # before the amount field types it
             shortcut.activated.connect(lambda i=index: self.quick_cash(i))
-            quick.addWidget(button)
+            quick.addWidget(button, index // 2, index % 2)
             self.quick_buttons.append(button)
         layout.addLayout(quick)
         self.points_label = QLabel("")

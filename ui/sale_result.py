@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
 from app import receipt, settings
 
@@ -20,21 +20,26 @@ class SaleResultBar(QFrame):
         self.bill_id: str | None = None
         self.email: str | None = None
         self.setObjectName("saleResultBar")
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)  # the result on its own line, the receipt choice under it
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        layout.setSpacing(4)
         self.label = QLabel("")
         self.label.setObjectName("lastSaleLabel")
         self.label.setAccessibleName("Last sale")
         self.label.setTextFormat(Qt.PlainText)
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        layout.addLayout(row)
         self.print_button = self._button("Print  Ctrl+P", "printLastReceiptButton", "Print receipt", self.print_receipt)
         self.email_button = self._button("Email  Ctrl+E", "emailLastReceiptButton", "Email receipt", self.email_receipt)
         self.none_button = self._button("No receipt  Esc", "noReceiptButton", "No receipt", self.dismiss)
+        row.addWidget(QLabel("Receipt:"))
         for button in (self.print_button, self.email_button, self.none_button):
-            layout.addWidget(button)
+            row.addWidget(button)
+        row.addStretch(1)
         self.setVisible(False)
 
     def _button(self, text, name, accessible, slot) -> QPushButton:

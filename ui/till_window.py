@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -76,6 +76,17 @@ class SignInPage(QWidget):
         self.window_.on_signed_in(user)
 
 
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in … when narrower than its text (the whole text is in the tooltip)."""
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        painter.drawText(rect, Qt.AlignVCenter | Qt.AlignLeft,
+                         self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width()))
+
+
 class _FocusReturn(QObject):
     """When a dialog or window the till opened hides, the window it belongs to becomes active again, so the
     next keystroke lands where its focus was (a window manager does this; a bare or kiosk display may not)."""
@@ -128,7 +139,7 @@ class TillWindow(QMainWindow):
         self.sync_status = SyncStatus(self)
         self.statusBar().addPermanentWidget(self.sync_status.label)
         for warning in till.warnings:
-            warn = QLabel(f"⚠ {warning}")
+            warn = _ElidedLabel(f"⚠ {warning}")
             warn.setToolTip(warning)
             warn.setMinimumWidth(80)  # the status bar must not make the window wider than a 1024-pixel screen
             warn.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)

@@ -8,7 +8,7 @@ import pytest
 from conftest import focused
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
-from sale_steps import choose_customer, scan, start, wait_dialog
+from sale_steps import choose_customer, finish, pay, scan, start, wait_dialog
 
 MUST_SHOW = ["itemCodeEdit", "billLinesView", "customerPanel", "billCustomerLabel", "customerProfileCombo",
              "customerAlertsLabel", "billTotalLabel", "payButton", "syncStatusLabel", "signedInLabel"]
@@ -27,6 +27,15 @@ def test_the_bill_with_a_customer_fits_the_screen(qtbot, till_window, size):
     qtbot.keyClick(warning, Qt.Key_Return)
     focused(qtbot, "itemCodeEdit")
     till_window.resize(*size)
+    _fits(qtbot, till_window, size)
+    # after the payment: the result with its receipt choice shows, and the next customer is chosen
+    finish(qtbot, till_window, pay(qtbot, till_window, "card"))
+    choose_customer(qtbot, till_window, "emily")
+    assert till_window.sale_page.sale_result.isVisible()
+    _fits(qtbot, till_window, size)
+
+
+def _fits(qtbot, till_window, size):
     qtbot.waitUntil(lambda: till_window.size().toTuple() == size)  # not held bigger by a minimum size
     assert till_window.minimumSizeHint().width() <= size[0] and till_window.minimumSizeHint().height() <= size[1]
     window_rect = till_window.rect()
@@ -36,6 +45,9 @@ def test_the_bill_with_a_customer_fits_the_screen(qtbot, till_window, size):
         where = QRect(widget.mapTo(till_window, QPoint(0, 0)), widget.size())
         assert window_rect.contains(where), f"{name} at {where} is outside the window {window_rect}"
         assert widget.width() >= 40 and widget.height() >= 16, f"{name} is squeezed to {widget.size()}"
+    for name in ("lastSaleLabel", "printLastReceiptButton") if till_window.sale_page.sale_result.isVisible() else ():
+        widget = till_window.findChild(QWidget, name)
+        assert window_rect.contains(QRect(widget.mapTo(till_window, QPoint(0, 0)), widget.size())), name
     alerts = till_window.findChild(QWidget, "customerAlertsLabel")
     assert "NUTS" in alerts.text()
     assert till_window.statusBar().isVisible() and window_rect.contains(till_window.statusBar().geometry())
