@@ -7,7 +7,7 @@ The window is a thin shell: the bill lives in ``ui/sale_page.py``, manager scree
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -273,6 +273,9 @@ class TillWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        # a sale being saved finishes and clears its bill first, so it is not also kept as a held bill
+        self.writes.wait(10000)
+        QCoreApplication.sendPostedEvents(self.writes)
         if self.till.user is not None:
             self.sale_page.park_open_bill()
         self.sync_status.stop()

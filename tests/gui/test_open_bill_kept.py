@@ -53,3 +53,23 @@ def test_signing_out_keeps_the_bill_and_the_next_person_starts_empty(qtbot, till
     assert "1 held bill" in message(till_window)
     _recall_first(qtbot, till_window)
     assert bill_rows(till_window) == rows
+
+
+def test_closing_while_a_sale_is_saved_does_not_also_hold_it(qtbot, demo_db_path):
+    from db.models import Bill, HeldBill
+
+    window = build_till(["--db", str(demo_db_path)])
+    sign_in(qtbot, window, "1111")
+    scan(qtbot, window, "1003")
+    key(qtbot, window, Qt.Key_F12)
+    wait_dialog(qtbot, window, "paymentDialog")
+    bills = Bill.select().count()
+    qtbot.keyClick(focused(qtbot, "tenderedEdit"), Qt.Key_Return)  # the sale goes to the write worker…
+    window.close()  # …and the window closes at once
+    again = build_till(["--db", str(demo_db_path)])
+    qtbot.addWidget(again)
+    try:
+        assert Bill.select().count() == bills + 1  # sold
+        assert HeldBill.select().count() == 0  # and not kept as well
+    finally:
+        again.close()
