@@ -232,13 +232,17 @@ class TillWindow(QMainWindow):
         widget.setAttribute(Qt.WA_DeleteOnClose, True)
 
     def restore_focus(self, owner=None) -> None:
-        """A dialog closed: activate the dialog or window still open on top (the last one opened), else
-        ``owner``, the window the dialog was opened over. On the bill, a focus that is nowhere goes back to
-        the item field. (Activation is asynchronous on some platforms, so it is asked for, not checked.)"""
+        """A dialog closed: activate ``owner``, the window it was opened over, or a modal dialog still open
+        over that window. On the bill, a focus that is nowhere goes back to the item field. (Activation is
+        asynchronous on some platforms, so it is asked for, not checked.)"""
         if not self.isVisible():
             return
-        still_open = [w for w in self._dialogs if shiboken6.isValid(w) and w.isWindow() and w.isVisible()]
-        target = still_open[-1] if still_open else owner if owner is not None and owner.isVisible() else self
+        owner = owner if owner is not None and shiboken6.isValid(owner) and owner.isVisible() else self
+        # a modal dialog still open over the same window (a manager's PIN after the list that asked for it)
+        # keeps the keyboard; a separate window that happens to be open (Customers) does not take it
+        over_owner = [w for w in self._dialogs if shiboken6.isValid(w) and w.isWindow() and w.isVisible()
+                      and w.isModal() and w.parentWidget() is not None and w.parentWidget().window() is owner]
+        target = over_owner[-1] if over_owner else owner
         target.activateWindow()
         if target is self and self.pages.currentWidget() is self.sale_page:
             focus = self.focusWidget()

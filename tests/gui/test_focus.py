@@ -31,3 +31,16 @@ def test_the_focus_comes_back_to_the_item_field_after_a_dialog(qtbot, till_windo
     qtbot.keyClicks(focused(qtbot, "itemCodeEdit"), "1003")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)
     assert bill_rows(till_window) == [("Veggie Wrap", "1", "$6.90")]
+
+
+def test_an_open_customers_window_does_not_take_the_keyboard_from_the_bill(qtbot, till_window):
+    from backoffice_steps import open_screen
+
+    customers = open_screen(qtbot, till_window, "customers_action", "customersWindow")
+    till_window.activateWindow()
+    qtbot.keyClick(focused(qtbot, "itemCodeEdit"), Qt.Key_F3)
+    wait_dialog(qtbot, till_window, "itemSearchDialog")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+    qtbot.keyClicks(focused(qtbot, "itemCodeEdit"), "1001")  # back on the bill, not in the Customers window
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)
+    assert bill_rows(till_window) == [("Espresso", "1", "$2.50")] and customers.isVisible()
