@@ -202,6 +202,10 @@ class TillWindow(QMainWindow):
         self.signed_in.emit(user)
 
     def sign_out(self):
+        self._settle_writes()
+        for widget in list(self._dialogs):  # the bill's dialogs (payment, picker…) go with the session
+            if shiboken6.isValid(widget) and widget.isVisible() and widget.parentWidget() is self:
+                widget.close()
         self.sale_page.park_open_bill()  # the next person starts empty; the bill waits under F6
         self.till.sign_out()
         self._set_signed_in(False)
@@ -270,6 +274,12 @@ class TillWindow(QMainWindow):
     def pending_changes(self) -> int:
         return outbox.pending_count()
 
+    def _settle_writes(self) -> None:
+        """A sale being saved finishes and its result is delivered (its bill cleared), so it is not also
+        kept as a held bill."""
+        self.writes.wait(10000)
+        QCoreApplication.sendPostedEvents(self.writes)
+
     def closeEvent(self, event):
         """Keep an open bill as a held bill, then stop the workers and close the database (the file is free
         again, also for this process)."""
@@ -277,9 +287,7 @@ class TillWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
-        # a sale being saved finishes and clears its bill first, so it is not also kept as a held bill
-        self.writes.wait(10000)
-        QCoreApplication.sendPostedEvents(self.writes)
+        self._settle_writes()
         if self.till.user is not None:
             self.sale_page.park_open_bill()
         self.sync_status.stop()

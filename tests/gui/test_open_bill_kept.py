@@ -73,3 +73,16 @@ def test_closing_while_a_sale_is_saved_does_not_also_hold_it(qtbot, demo_db_path
         assert HeldBill.select().count() == 0  # and not kept as well
     finally:
         again.close()
+
+
+def test_signing_out_with_the_payment_open_closes_it_and_keeps_the_bill(qtbot, till_window):
+    from db.models import HeldBill
+
+    sign_in(qtbot, till_window, "1111")
+    scan(qtbot, till_window, "1003")
+    key(qtbot, till_window, Qt.Key_F12)
+    payment = wait_dialog(qtbot, till_window, "paymentDialog")
+    till_window.sign_out_action.trigger()  # signed out while the payment is open (e.g. by a manager's tool)
+    qtbot.waitUntil(lambda: not payment.isVisible())
+    focused(qtbot, "pinEdit")
+    assert HeldBill.select().count() == 1 and bill_rows(till_window) == []
