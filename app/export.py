@@ -58,7 +58,8 @@ SALES_COLUMNS = ["receipt_no", "completed_at", "kind", "voids", "till", "cashier
 
 def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | None = reports.ALL_PROFILES,
                  by=None) -> int:
-    """One row per bill (sales and voids) completed in the local date range. Returns rows written."""
+    """One row per bill (sales, voids and returns; ``voids`` names the sale a void or a return refers to)
+    completed in the local date range. Returns rows written."""
     currency = settings.get("currency")
     lo, hi = reports.local_day_bounds_utc(start, end)
     where, params = reports._profile_clause(profile_id, "b.profile_id")
@@ -66,7 +67,7 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
         "SELECT b.receipt_no, b.completed_at, b.kind, o.receipt_no, b.till_code, u.name, c.name, p.name, "
         "b.subtotal, b.discount_total, b.tax_total, b.total, "
         "(SELECT group_concat(DISTINCT method) FROM payment WHERE bill_id = b.id) "
-        "FROM bill b LEFT JOIN bill o ON o.id = b.voids_id LEFT JOIN user u ON u.id = b.cashier_id "
+        "FROM bill b LEFT JOIN bill o ON o.id = COALESCE(b.voids_id, b.returns_id) LEFT JOIN user u ON u.id = b.cashier_id "
         "LEFT JOIN customer c ON c.id = b.customer_id LEFT JOIN customer_profile p ON p.id = b.profile_id "
         f"WHERE b.completed_at >= ? AND b.completed_at < ? AND b.deleted_at IS NULL{where} ORDER BY b.completed_at",
         [lo, hi, *params])

@@ -26,6 +26,7 @@ from db.models import (
     LoyaltyEntry,
     Outbox,
     Payment,
+    Reservation,
     User,
     database,
 )
@@ -98,6 +99,8 @@ def collect(customer_id: str) -> dict:
         "bills": [dict(_plain(b), lines=lines.get(b.id, []), payments=payments.get(b.id, [])) for b in bills],
         "loyalty": [_plain(e) for e in LoyaltyEntry.live().where(LoyaltyEntry.customer == customer_id)
                     .order_by(LoyaltyEntry.at)],
+        "reservations": [_plain(r) for r in Reservation.select().where(Reservation.customer.in_(owners))
+                         .order_by(Reservation.day, Reservation.time)],
         "access_log": [
             {"at": e.at.isoformat(), "by": users.get(e.user_id, ""), "action": e.action, "detail": e.detail}
             for e in AuditLog.select().where((AuditLog.entity == "customer") & (AuditLog.entity_id == customer_id))
@@ -178,6 +181,9 @@ def erase(customer_id: str, by: User | None) -> Customer:
             touched.append(("customer_preference", pref))
         for price in CustomerItemPrice.live().where(CustomerItemPrice.customer == customer):
             price.delete_instance()
+        from app.reservations import forget_customer
+
+        touched += [("reservation", row) for row in forget_customer(customer.id)]
         # older queued changes of these rows still hold the personal data: send only the erased state
         for table, row in touched:
             Outbox.update(payload=row_to_wire(row)).where(

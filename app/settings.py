@@ -18,6 +18,7 @@ DEFAULTS: dict[str, object] = {
     "prices_include_tax": True,
     "cash_rounding": 0,  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
     "line_discount_limit_bp": 1000,  # a line discount above 10% needs a manager
+    "return_approval_limit": 5000,  # minor units: a refund above this needs a manager (app/returns.py)
     "loyalty_points_per_unit": 1,  # points earned per whole currency unit spent
     "loyalty_point_value": 1,  # minor units one point is worth when redeemed
     "loyalty_expiry_days": 365,

@@ -30,6 +30,7 @@ OFFICE_TABLES = {
     "price_list_entry", "preference_definition",
 }
 CONFLICT_TABLE = "conflict_log"
+NEVER_DELETED = {"reservation"}  # a booking that will not happen is cancelled, never tombstoned
 NOW = object()  # the default of a time column such as created_at: the moment the row is normalised
 # Columns the sync machinery owns; never part of a field merge.
 SYSTEM_COLUMNS = {"id", "server_version"}
@@ -175,6 +176,8 @@ def normalise_row(spec: TableSpec, payload: dict, nul_possible: bool = True) -> 
             row[name] = col.default
     if not isinstance(row.get("id"), str) or not row["id"] or len(row["id"]) > 64:
         raise InvalidRow(f"{spec.name} row needs a text id of at most 64 characters")
+    if spec.name in NEVER_DELETED and row.get("deleted_at") is not None:
+        raise InvalidRow(f"a {spec.name} is never deleted: cancel it instead")
     return row
 
 

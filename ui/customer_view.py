@@ -161,6 +161,9 @@ class CustomerView(QDialog):
         self.tabs = named(QTabWidget(), "customerViewTabs", "Customer sections")
         layout.addWidget(self.tabs, 1)
         self._orders_tab(customer)
+        from ui.reservations_tab import reservations_tab
+
+        self.tabs.addTab(*reservations_tab(customer.id))
         self._favourites_tab(figures)
         self._loyalty_tab(customer)
         self._preferences_tab(customer)
@@ -181,11 +184,13 @@ class CustomerView(QDialog):
         bills = list(query.select(Bill.id, Bill.completed_at, Bill.receipt_no, Bill.cashier, Bill.profile, Bill.total)
                      .limit(ORDER_LIMIT).tuples())
         voided = {v for (v,) in Bill.select(Bill.voids).where(Bill.voids.in_([b[0] for b in bills])).tuples()} if bills else set()
+        returned = {r for (r,) in Bill.select(Bill.returns).where(Bill.returns.in_([b[0] for b in bills])).tuples()} if bills else set()
         profile_names = {p.id: p.name for p in _profiles()}
         users = {u.id: u.name for u in User.select(User.id, User.name)}
         self.bill_ids = [b[0] for b in bills]
         rows = [[_local(completed), receipt, users.get(cashier, ""), profile_names.get(profile, ""),
-                 format_money(total, self.currency), "Voided" if bill_id in voided else "Completed"]
+                 format_money(total, self.currency),
+                 "Voided" if bill_id in voided else "Returns" if bill_id in returned else "Completed"]
                 for bill_id, completed, receipt, cashier, profile, total in bills]
         page = QWidget()
         box = QVBoxLayout(page)

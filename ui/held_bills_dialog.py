@@ -148,7 +148,8 @@ class RecentBillsDialog(_BillList):
         self.bills = {b.id: b for b in billing.recent_bills(40)}
         rows = []
         for bill in self.bills.values():
-            receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · voided" if bill.voided else "")
+            receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · RETURN" if bill.kind == "return"
+                                            else " · voided" if bill.voided else "")
             rows.append((bill.id, [bill.completed_at.astimezone().strftime("%d %b %H:%M"), receipt_no,
                                    bill.customer_name or "Walk-in", format_money(bill.total, currency)]))
         self.set_rows(rows)
@@ -172,6 +173,9 @@ class RecentBillsDialog(_BillList):
         bill = self.bills[bill_id]
         if bill.kind == "void" or bill.voided:
             self.message.setText(f"{bill.receipt_no} is already void.")
+            return
+        if bill.kind == "return":
+            self.message.setText(f"{bill.receipt_no} is a return: a return is not voided.")
             return
         self._on_void(self, bill)
 

@@ -79,6 +79,8 @@ def print_escpos(receipt: Receipt, spec: str, width: int = 42):
         device.set(align="left")
         for line in receipt.text(width).splitlines():
             device.text(line + "\n")
+        # the receipt number as a barcode: scanned at a return (app/returns.find_sale)
+        device.barcode("{B" + receipt.scan_code, "CODE128", function_type="B", height=48, width=2)  # {B: code set B
         device.cut()
     finally:
         if not isinstance(device, Dummy):

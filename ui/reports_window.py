@@ -162,6 +162,9 @@ class ReportsWindow(QWidget):
             short = {"Sales by customer category": "Category", "Sales by payment method": "Payment",
                      "Top customers": "Customers"}.get(title)
             self.tabs.addTab(table, short or title.replace("Sales by ", "").capitalize())
+        from ui.reservation_report_tab import ReservationsReportTab
+
+        self.reservations_tab = ReservationsReportTab(self)  # covers and no-show rate
         body = hbox(self.chart_view, self.tabs)
         body.setStretch(0, 3)
         body.setStretch(1, 2)

@@ -5,7 +5,7 @@ line; with the field empty, + / - change the chosen line's quantity, Del removes
 Every other action has a function key, shown on its button:
 
     F2 customer · Shift+F2 no customer · F3 find item · F4 line discount · F5 hold · F6 recall
-    F7 price · F8 void · F9 bill discount · F10 receipt · F11 note · F12 pay · Alt+1..5 order again
+    F7 price · F8 void · Shift+F8 return · F9 bill discount · F10 receipt · F11 note · F12 pay · Alt+1..5 order again
     Ctrl+N new bill
 
 The page is thin: the bill is an app.cart.Cart, prices come from app.pricing, sales are committed by
@@ -305,9 +305,10 @@ class SalePage(QWidget):
         self.recall_button = _key_button("Recall", "F6", "recallButton", self.recall)
         self.void_button = _key_button("Void sale", "F8", "voidButton", self.void)
         self.receipt_button = _key_button("Receipt", "F10", "receiptButton", self.show_receipts)
+        self.return_button = _key_button("Return", "Shift+F8", "returnButton", self.start_return)
         self.new_bill_button = _key_button("New bill", "Ctrl+N", "newBillButton", self.new_bill)
-        for button in [self.hold_button, self.recall_button, self.void_button, self.receipt_button,
-                       self.new_bill_button]:
+        for button in [self.hold_button, self.recall_button, self.void_button, self.return_button,
+                       self.receipt_button, self.new_bill_button]:
             actions.addWidget(button)
         self.pay_button = _named(QPushButton("Pay  F12"), "payButton", "Pay")
         self.pay_button.setFocusPolicy(Qt.NoFocus)
@@ -489,6 +490,9 @@ class SalePage(QWidget):
             return True
         if key == Qt.Key_F2:
             self.remove_customer() if mods & Qt.ShiftModifier else self.pick_customer()
+            return True
+        if key == Qt.Key_F8 and mods & Qt.ShiftModifier:
+            self.start_return()
             return True
         actions = {Qt.Key_F3: self.find_item, Qt.Key_F4: self.ask_line_discount, Qt.Key_F5: self.hold,
                    Qt.Key_F6: self.recall, Qt.Key_F7: self.ask_price, Qt.Key_F8: self.void,
@@ -983,6 +987,16 @@ class SalePage(QWidget):
 
         self.window_.run_as_manager(f"void sale {bill.receipt_no} ({format_money(bill.total, self.cart.currency)})",
                                     approved)
+
+    def start_return(self):
+        from ui.return_dialog import ReturnDialog
+
+        dialog = ReturnDialog(self.window_)
+        dialog.finished.connect(lambda *_: self.item_code_edit.setFocus())
+        self.window_.keep_open(dialog)
+        dialog.open()
+        dialog.receipt_edit.setFocus()
+        return dialog
 
     def show_receipts(self):
         from ui.held_bills_dialog import RecentBillsDialog

@@ -169,6 +169,8 @@ class TillWindow(QMainWindow):
         self.sync_now_action = self._action(till_menu, "syncNowAction", "Sync now", "Ctrl+Shift+S",
                                             self.sync_status.sync_now)
         self.sign_out_action = self._action(till_menu, "signOutAction", "Sign out", "Ctrl+L", self.sign_out)
+        self.reservations_action = self._action(till_menu, "reservationsAction", "Reservations…", "Ctrl+Shift+B",
+                                                self.open_reservations)  # every signed-in person: hosts book
         manage = self.menuBar().addMenu("&Manage")
         self.settings_action = self._action(manage, "settingsAction", "Settings…", "Ctrl+,",
                                             lambda: self.open_manager_screen("settings"))
@@ -186,7 +188,7 @@ class TillWindow(QMainWindow):
     def _set_signed_in(self, on: bool):
         self.pages.setCurrentWidget(self.sale_page if on else self.sign_in_page)
         self.sale_page.setEnabled(on)
-        for action in self.manager_actions + [self.sign_out_action]:
+        for action in self.manager_actions + [self.sign_out_action, self.reservations_action]:
             action.setEnabled(on)
         if on:
             self.sale_page.item_code_edit.setFocus()  # the next keystroke or scan goes to the bill
@@ -227,6 +229,11 @@ class TillWindow(QMainWindow):
 
         opener, what = backoffice.SCREENS[name]
         self.run_as_manager(what, lambda manager: opener(self, manager))
+
+    def open_reservations(self):
+        from ui.reservations_window import open_reservations
+
+        return open_reservations(self)
 
     def keep_open(self, widget) -> None:
         """Hold a reference to a non-blocking dialog or window until it is closed."""

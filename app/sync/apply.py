@@ -307,6 +307,10 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
             settings.set_local("hlc_seen", newest_stamp)
     if rebuild_stats:
         result.new_bills = _apply_bill_stats(new_bill_ids, child_bill_ids, touched_customers)
+    if rebuild_stats and ("bill_line" in result.by_table or "bill" in result.by_table):
+        from app import over_returns  # a line returned on two tills before they synced: both stand, flagged
+
+        over_returns.flag_over_returns()
     return result
 
 
