@@ -18,7 +18,8 @@ def test_receipt_print_preview_by_ctrl_p_and_button_does_not_crash(demo_db_path,
     keyring_file = tmp_path / "keyring.json"
     key = memory_keyring.get_password(SERVICE, account_for(demo_db_path))
     keyring_file.write_text(json.dumps({f"{SERVICE}\x00{account_for(demo_db_path)}": key}))
-    env = dict(os.environ, PYTHONPATH=str(TESTS), TILL_TEST_KEYRING_FILE=str(keyring_file),
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), str(TESTS.parent)]),
+               TILL_TEST_KEYRING_FILE=str(keyring_file),
                QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_STATE_HOME=str(tmp_path / "state"))
     result = subprocess.run([sys.executable, str(TESTS / "gui" / "receipt_print_driver.py"), str(demo_db_path)],
