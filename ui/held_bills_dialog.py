@@ -144,7 +144,7 @@ class RecentBillsDialog(_BillList):
         self.add_button("Close  (Esc)", "closeRecentBillsButton", self.reject)
         self.receipt_button = self.add_button("Receipt  (F10)", "reprintReceiptButton", self.receipt)
         self.void_button = self.add_button("Void sale  (F8)", "voidSaleButton", self.void)
-        self.void_button.setStyleSheet("background: #b42318; color: white; border: none; font-weight: 600")
+        self.void_button.setProperty("class", "destructive")
         self.reload()
 
     def reload(self) -> None:
