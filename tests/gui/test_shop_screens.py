@@ -167,10 +167,9 @@ def test_a_new_shop_set_up_in_the_wizard_sells_its_own_item_to_its_own_cashier(q
     window.sign_out_action.trigger()
     sign_in_typed(qtbot, window, "2468")
     assert window.findChild(QLabel, "signedInLabel").text() == "Sam (Cashier)"
-    # (focus in itemCodeEdit right after sign-in is issue 12's item 8, another branch's work: type there)
-    code = window.findChild(QLineEdit, "itemCodeEdit")
-    qtbot.keyClicks(code, "5012345678900")  # scanned by its barcode
-    qtbot.keyClick(code, Qt.Key_Return)
+    qtbot.waitUntil(lambda: focused() is window.findChild(QLineEdit, "itemCodeEdit"))
+    type_here(qtbot, "5012345678900")  # scanned by its barcode
+    press(qtbot, Qt.Key_Return)
     qtbot.waitUntil(lambda: len(bill_rows(window)) == 1)
     assert bill_rows(window) == [("Sourdough Loaf", "1", "€4.80")]
     assert total_text(window) == "€4.80"
