@@ -183,7 +183,7 @@ class ItemsDialog(QDialog):
         header.setSectionResizeMode(NAME, QHeaderView.Stretch)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.view.doubleClicked.connect(lambda _: self.name_field.setFocus())
+        self.view.activated.connect(lambda _: self.name_field.setFocus())  # Enter or double-click: edit it
 
         left = QVBoxLayout()
         left.addWidget(self.search_edit)

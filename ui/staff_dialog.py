@@ -66,6 +66,7 @@ class StaffDialog(QDialog):
         self.view = list_table("staffView", ["Name", "Role", "Status"], row_height=34, stretch=0)
         self.view.setAccessibleName("Staff")
         self.view.itemSelectionChanged.connect(self._chosen)
+        self.view.activated.connect(lambda _: self.name_edit.setFocus())  # Enter or double-click: edit them
 
         panel = QFrame()
         panel.setObjectName("sidePanel")

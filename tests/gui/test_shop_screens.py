@@ -254,6 +254,8 @@ def test_item_search_and_csv_import_with_a_rejected_row(qtbot, till_window, tmp_
     press(qtbot, Qt.Key_Down)  # into the list: the first row fills the form
     form_name = dialog.findChild(QLineEdit, "itemNameField")
     qtbot.waitUntil(lambda: form_name.text() == names[0])
+    press(qtbot, Qt.Key_Return)  # Enter on the row: on to its form
+    assert focused() is form_name
     focused_search = dialog.findChild(QLineEdit, "itemSearchEdit")
     focused_search.setText("1002")
     qtbot.waitUntil(lambda: view.model().rowCount() == 1 and view.model().index(0, 1).data() == "Almond Croissant")
