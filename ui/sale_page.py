@@ -158,8 +158,14 @@ class SalePage(QWidget):
         self.bill_lines_view.setAlternatingRowColors(True)
         header = self.bill_lines_view.horizontalHeader()
         header.setSectionResizeMode(COL_ITEM, QHeaderView.Stretch)
-        for column in (COL_NO, COL_QTY, COL_PRICE, COL_DISCOUNT, COL_TOTAL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        # Fixed widths that fit any amount: sizing to contents measured every row at each keystroke.
+        self.bill_lines_view.ensurePolished()
+        metrics = self.bill_lines_view.fontMetrics()
+        wide = "-" + format_money(9_999_999, self.cart.currency)
+        for column, sample in ((COL_NO, "999"), (COL_QTY, "Qty 99"), (COL_PRICE, wide), (COL_DISCOUNT, wide),
+                               (COL_TOTAL, wide)):
+            header.setSectionResizeMode(column, QHeaderView.Fixed)
+            header.resizeSection(column, max(60, metrics.horizontalAdvance(sample) + 28))
         header.setMinimumSectionSize(60)
         left.addWidget(self.bill_lines_view, 1)
 
