@@ -92,6 +92,7 @@ class CustomerOnBill:
     points: int = 0
     favourites: tuple[CatalogueItem, ...] = ()
     most_used_payment: str | None = None
+    segments: tuple[str, ...] = ()  # app/segments: new, regular, lapsed, vip, birthday
 
     @property
     def preferred_payment(self) -> str | None:
@@ -159,6 +160,11 @@ def load_customer(customer_id: str) -> CustomerOnBill:
             "SELECT item_id, price, discount_bp FROM customer_item_price WHERE customer_id = ? AND deleted_at IS NULL",
             (cid,))
     }
+    from app import segments, tiers  # the tier reached by spend now, and the customer's segments
+
+    tier = tiers.current(cid)
+    tier_name, tier_bp, multiplier = (tier.name, tier.discount_bp, tier.earn_multiplier_pct) if tier else (
+        None, None, None)
     terms = pricing.CustomerTerms(item_prices=item_prices, category_discount_bp=category_bp or 0,
                                   tier_discount_bp=tier_bp or 0)
     loyalty_terms = loyalty.LoyaltyTerms(
@@ -184,6 +190,7 @@ def load_customer(customer_id: str) -> CustomerOnBill:
         preferences=prefs, orders=orders or 0, spent=spent or 0,
         last_visit=CustomerStats.last_visit.python_value(last_visit), points=loyalty.balance(cid),
         favourites=favourites, most_used_payment=stats.preferred_payment(figures),
+        segments=segments.of_customer(cid),
     )
 
 
@@ -559,6 +566,8 @@ class Cart:
             applied["instructions.special"] = customer.instructions
         if customer.seating:
             applied["seating.preferred"] = customer.seating
+        if customer.loyalty.tier_name:
+            applied["loyalty_tier"] = customer.loyalty.tier_name  # the tier at the time of sale
         priced = self.price()
         source = next((line.auto_discount_source for line in priced.lines if line.auto_discount_source), None)
         if source == "tier":

@@ -378,6 +378,9 @@ class CustomerStats(LocalModel):
     points = BigIntegerField(default=0)
     item_counts = JSONField(default=dict)  # item id -> quantity bought, for "order again"
     payment_counts = JSONField(default=dict)  # method -> times used
+    first_visit = UTCDateTimeField(null=True)  # segments (app/segments.py, migration 14)
+    recent_visits = JSONField(default=list)  # newest first, at most segments.MAX_RECENT stored UTC texts
+    regular_since = CharField(null=True)  # the K-th most recent visit (K: the Regular rule)
 
 
 class SalesSummary(LocalModel):

@@ -24,13 +24,14 @@ def _migration_files() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
     numbers = [n for n, _, _ in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migration numbers must run 1..N without gaps, found {numbers}")
+    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] != 1):
+        raise RuntimeError(f"migration numbers must start at 1 and be unique, found {numbers}")
     return found
 
 
 MIGRATIONS = _migration_files()
-LATEST = len(MIGRATIONS)
+# The highest number, not the count: numbers are reserved per change, so a branch may skip some.
+LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 0
 
 
 def _statements(sql: str) -> list[str]:
@@ -64,7 +65,7 @@ def migrate(db, path: Path, current: int) -> Path | None:
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         backup = backup_path_for(path, current)
         shutil.copy2(path, backup)  # same key: restore by copying it back
-    for number, name, sql in MIGRATIONS[current:]:
+    for number, name, sql in [m for m in MIGRATIONS if m[0] > current]:
         try:
             with db.atomic():
                 for statement in _statements(sql):
