@@ -227,6 +227,10 @@ class SalePage(QWidget):
         right.addWidget(self.bill_customer_label)
         self.customer_details_label = _named(QLabel(""), "customerDetailsLabel", "Customer contact")
         right.addWidget(self.customer_details_label)
+        self.customer_segment_label = _named(QLabel(""), "customerSegmentLabel", "Customer segments")
+        self.customer_segment_label.setTextFormat(Qt.PlainText)
+        self.customer_segment_label.setStyleSheet("color: #0f766e; font-weight: 600")
+        right.addWidget(self.customer_segment_label)
         buttons = QHBoxLayout()
         self.select_customer_button = _key_button("Customer", "F2", "selectCustomerButton", self.pick_customer)
         self.select_customer_button.setAccessibleName("Select customer")
@@ -341,6 +345,10 @@ class SalePage(QWidget):
         self.bill_customer_label.setText(customer.name if customer else "Walk-in customer")
         self.remove_customer_button.setEnabled(customer is not None)
         self.stats_frame.setVisible(customer is not None)
+        from app.segments import describe
+
+        self.customer_segment_label.setText(describe(customer.segments) if customer else "")
+        self.customer_segment_label.setVisible(bool(customer and customer.segments))
         if customer is None:
             self.customer_details_label.setText("F2 finds a customer by name, phone or email")
             self._set_alerts("")
