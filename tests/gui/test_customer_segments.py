@@ -8,9 +8,9 @@ import datetime as dt
 
 from backoffice_helpers import make_bill
 from backoffice_steps import open_screen
-from sale_steps import choose_customer, start
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QTableView
+from sale_steps import choose_customer, start
 
 from app import segments
 from db.ids import utcnow
