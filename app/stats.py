@@ -60,7 +60,11 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
     if bill.kind == "void":
         segments.rebuild(bill.customer_id, bill_owners(bill.customer_id))
     else:
+        from app import preference_audit
+
         segments.record_sale(bill.customer_id, bill.completed_at)
+        preference_audit.note_sale(bill.customer_id, getattr(bill, "preferences_applied", None),
+                                   {k: v for k, v in counts.items() if v > 0})
 
 
 def bill_owners(customer_id: str) -> list[str]:

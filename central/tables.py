@@ -27,7 +27,7 @@ APPEND, MERGE, OFFICE = "append", "merge", "office"
 
 OFFICE_TABLES = {
     "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
-    "price_list_entry", "preference_definition",
+    "price_list_entry", "preference_definition", "promotion",
 }
 CONFLICT_TABLE = "conflict_log"
 NOW = object()  # the default of a time column such as created_at: the moment the row is normalised
