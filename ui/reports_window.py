@@ -156,6 +156,10 @@ class ReportsWindow(QWidget):
             short = {"Sales by customer category": "Category", "Sales by payment method": "Payment",
                      "Top customers": "Customers"}.get(title)
             self.tabs.addTab(table, short or title.replace("Sales by ", "").capitalize())
+        from ui.service_report import ServiceReport
+
+        self.service_tab = ServiceReport(window)  # checkout time and preferences applied (issue 14)
+        self.tabs.addTab(self.service_tab, "Service")
         body = hbox(self.chart_view, self.tabs)
         body.setStretch(0, 3)
         body.setStretch(1, 2)
@@ -221,6 +225,7 @@ class ReportsWindow(QWidget):
         generation = self._generation
         self.loading = True
         self.status.setText("Updating…")
+        self.service_tab.refresh(start, end, profile)
         self.window_.reads.submit(reports.sales_report, start, end, profile,
                                   owner=self, on_done=lambda r: self._show(generation, r),
                                   on_error=lambda exc: self._failed(generation, exc))

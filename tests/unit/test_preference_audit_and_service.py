@@ -32,7 +32,7 @@ def test_five_bills_paid_otherwise_contradict_the_preferred_payment(shop):
     manager, cashier = shop
     kim = _new(manager, "Kim Card", "+1 555 444 0001")
     preferences.set_override(kim, "payment.preferred", "Card", manager)
-    for n in range(4):
+    for _n in range(4):
         make_bill(cashier, customer=kim, method="cash")
     assert ("payment.preferred", "contradicted") not in _reasons(kim.id)
     make_bill(cashier, customer=kim, method="cash")
@@ -42,7 +42,7 @@ def test_five_bills_paid_otherwise_contradict_the_preferred_payment(shop):
     # confirmed: the old bills no longer count; four more cash bills are not five
     preference_audit.confirm(manager, kim.id, "payment.preferred")
     assert _reasons(kim.id) == set()
-    for n in range(4):
+    for _n in range(4):
         make_bill(cashier, customer=kim, method="cash")
     assert _reasons(kim.id) == set()
     assert AuditLog.select().where((AuditLog.action == "preference.confirm") & (AuditLog.entity_id == kim.id)).count() == 1
