@@ -247,7 +247,9 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
         paid_with_money = priced.total - sum(p.amount for p in planned if p.method == "loyalty")
         earned = loyalty.points_earned(paid_with_money, customer.loyalty, shop) if customer is not None else 0
         earned += cart.promotion_points()  # bonus points of a promotion (app/promotions.py)
-        applied = {**cart.applied_with_promotions(), "service": cart.service_record(tenders, now)}
+        applied = cart.applied_with_promotions()
+        if service := cart.service_record(tenders, now):
+            applied["service"] = service
 
         receipt_no = settings.next_receipt_no()
         batch = _Batch(now_text)

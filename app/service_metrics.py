@@ -24,10 +24,13 @@ OVERRIDABLE = ("profile", "payment.preferred")
 
 
 def record(cart, tenders, now: dt.datetime) -> dict:
-    """The service record of a sale being completed (pure: reads only the cart and the tenders)."""
+    """The service record of a sale being completed (pure: reads only the cart and the tenders); empty for
+    a sale dated before its cart was opened (seeded history)."""
     customer = cart.customer
     start = cart.first_line_at or cart.opened_at
-    checkout_ms = max(0, int((now - start).total_seconds() * 1000))
+    if now < start:  # a past sale being seeded (complete_sale's ``now``): no service was timed
+        return {}
+    checkout_ms = int((now - start).total_seconds() * 1000)
     if customer is None:
         return {"checkout_ms": checkout_ms, "visitor": WALK_IN, "applied": [], "overridden": []}
     applied, overridden = [], []

@@ -11,7 +11,16 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableWidgetItem, 
 from app import preference_audit
 from app.errors import TillError
 from db.models import PreferenceDefinition
-from ui.form_helpers import BACKOFFICE_QSS, FormMessage, PageHeader, danger, hbox, list_table, named, primary
+from ui.form_helpers import (
+    BACKOFFICE_QSS,
+    InlineMessage,
+    PageHeader,
+    danger,
+    hbox,
+    list_table,
+    named,
+    primary,
+)
 
 HEADERS = ["Customer", "Preference", "Value", "Why", "Detail", "Since"]
 
@@ -55,7 +64,7 @@ class PreferenceAuditWindow(QWidget):
         self.remove_button.clicked.connect(self.remove)
         QShortcut(QKeySequence(Qt.Key_Return), self.view, self.confirm, context=Qt.WidgetShortcut)
         QShortcut(QKeySequence(Qt.Key_Delete), self.view, self.remove, context=Qt.WidgetShortcut)
-        self.message = FormMessage("preferenceAuditMessageLabel")
+        self.message = InlineMessage("preferenceAuditMessageLabel")
         layout.addLayout(hbox(self.confirm_button, self.change_button, self.value_combo, self.remove_button, None,
                               self.message))
         self._update_buttons()
@@ -80,7 +89,7 @@ class PreferenceAuditWindow(QWidget):
         if entries:
             self.view.selectRow(0)
             self.view.setFocus()
-        self._update_buttons()
+        self._chosen()  # the rows changed under a selection that may not have moved
 
     def current(self) -> preference_audit.Entry | None:
         row = self.view.currentRow()
@@ -125,7 +134,7 @@ class PreferenceAuditWindow(QWidget):
         self._act(lambda e: preference_audit.confirm(self.manager, e.customer_id, e.key), "Confirmed")
 
     def change(self) -> None:
-        if self.value_combo.count():
+        if self.value_combo.currentIndex() >= 0:
             value = self.value_combo.currentData()
             self._act(lambda e: preference_audit.change(self.manager, e.customer_id, e.key, value), "Changed")
 

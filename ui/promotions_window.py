@@ -26,7 +26,7 @@ from app.errors import TillError, ValidationError
 from db.models import CustomerCategory, CustomerProfile
 from ui.form_helpers import (
     BACKOFFICE_QSS,
-    FormMessage,
+    InlineMessage,
     PageHeader,
     choose_save_path,
     hbox,
@@ -108,7 +108,7 @@ class PromotionsWindow(QWidget):
                               ("Starts", self.starts_edit), ("Ends", self.ends_edit),
                               ("Channel", self.channel_combo), ("", self.consent_check), ("", self.active_check)):
             form.addRow(label, widget)
-        self.message = FormMessage("promotionMessageLabel")
+        self.message = InlineMessage("promotionMessageLabel")
         self.save_button = primary(named(QPushButton("Save promotion"), "savePromotionButton", "Save promotion"))
         self.save_button.clicked.connect(self.save)
         self.name_edit.returnPressed.connect(self.save)
@@ -233,7 +233,7 @@ class PromotionsWindow(QWidget):
         self.export_contacts_button = named(QPushButton("Export contact list…"), "exportContactsButton",
                                             "Export contact list")
         self.export_contacts_button.clicked.connect(lambda: self.export_contacts())
-        self.contacts_message = FormMessage("contactsMessageLabel")
+        self.contacts_message = InlineMessage("contactsMessageLabel")
         layout.addWidget(caption)
         layout.addWidget(self.birthdays_view, 1)
         layout.addLayout(hbox(QLabel("Contact list for"), self.contact_channel_combo, self.contact_segment_combo,
