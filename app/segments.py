@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -148,6 +147,7 @@ def _store(customer_id: str, first: str | None, recent: list[str], *, last_too: 
 
 def record_sale(customer_id: str, completed_at: dt.datetime) -> None:
     """One more visit (inside the sale's transaction, after app/stats.apply_bill made the row)."""
+    forget_cache()  # spend changed: the VIP threshold may have moved
     row = database.execute_sql("SELECT first_visit, recent_visits FROM customer_stats WHERE customer_id = ?",
                                (customer_id,)).fetchone()
     if row is None:
@@ -161,6 +161,7 @@ def record_sale(customer_id: str, completed_at: dt.datetime) -> None:
 def rebuild(customer_id: str, owners: list[str]) -> None:
     """The visit fields from the bills of ``owners`` (the customer and those merged into it): after a void,
     a merge, or bills arriving out of order."""
+    forget_cache()
     if not owners:
         _store(customer_id, None, [], last_too=True)
         return
@@ -175,18 +176,17 @@ def rebuild(customer_id: str, owners: list[str]) -> None:
 
 # --- reading ---------------------------------------------------------------------------------------------
 
-_threshold_cache: dict[int, tuple[float, int | None]] = {}
-THRESHOLD_TTL_S = 60.0
+_threshold_cache: dict[tuple, int | None] = {}
 
 
 def vip_threshold(pct: int, *, fresh: bool = False) -> int | None:
-    """The top-share spend threshold: two index reads (a count and an offset), cached a minute so picking
-    a customer at the till stays instant at a million customers."""
+    """The top-share spend threshold: two index reads (a count and an offset), kept until a sale or a
+    pulled bill changes spend (then every till with the same bills has the same threshold)."""
     if pct <= 0:
         return None
-    cached = _threshold_cache.get(pct)
-    if cached and not fresh and time.monotonic() - cached[0] < THRESHOLD_TTL_S:
-        return cached[1]
+    key = (pct, database.database)
+    if key in _threshold_cache and not fresh:
+        return _threshold_cache[key]
     count = database.execute_sql(
         "SELECT count(*) FROM customer_stats INDEXED BY customer_stats_spent WHERE spent > 0").fetchone()[0]
     n = -(-count * pct // 100)
@@ -196,7 +196,7 @@ def vip_threshold(pct: int, *, fresh: bool = False) -> int | None:
             "SELECT spent FROM customer_stats INDEXED BY customer_stats_spent WHERE spent > 0 "
             "ORDER BY spent DESC LIMIT 1 OFFSET ?", (n - 1,)).fetchone()
         value = row[0] if row else None
-    _threshold_cache[pct] = (time.monotonic(), value)
+    _threshold_cache[key] = value
     return value
 
 
