@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -246,7 +247,7 @@ def _segment_rows(segment: str, now: dt.datetime, rule: Rules):
         return _time.db_value(now - dt.timedelta(days=days))
 
     stats_join = f"SELECT {_CUSTOMER_COLS} FROM customer_stats s INDEXED BY {{index}} " \
-                 f"JOIN customer c ON c.id = s.customer_id WHERE {{where}} AND {_LISTABLE}"
+                 f"JOIN customer c INDEXED BY customer_listing ON c.id = s.customer_id WHERE {{where}} AND {_LISTABLE}"
     if segment == NEW:
         yield from database.execute_sql(stats_join.format(index="customer_stats_first_visit",
                                                           where="s.first_visit >= ?"), (since(rule.new_days),))
@@ -297,13 +298,17 @@ def ids(segment: str | None = None, profile_id: str | None = None, status: str |
             f"SELECT c.rowid FROM customer c INDEXED BY customer_by_profile WHERE {where} ORDER BY c.name_norm",
             params)
         return array("q", (r[0] for r in cursor if wanted is None or r[0] in wanted))
-    found: dict[int, str] = {}
-    for rowid, norm, row_status, row_profile in _segment_rows(segment, now, rule):
-        if status and row_status != status:
-            continue
-        if profile_id is not None and row_profile != profile_id:
-            continue
-        if wanted is not None and rowid not in wanted:
-            continue
-        found[rowid] = norm
-    return array("q", (rowid for rowid, _ in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))))
+    rows = list(_segment_rows(segment, now, rule))
+    if status:
+        rows = [r for r in rows if r[2] == status]
+    if profile_id is not None:
+        rows = [r for r in rows if r[3] == profile_id]
+    if wanted is not None:
+        rows = [r for r in rows if r[0] in wanted]
+    if segment == VIP:  # by spend and by category: a customer can come twice
+        rows = list({r[0]: r for r in rows}.values())
+    rows.sort(key=_by_name)
+    return array("q", [r[0] for r in rows])
+
+
+_by_name = operator.itemgetter(1, 0)
