@@ -15,8 +15,10 @@ from app import service_metrics
 from ui.form_helpers import hbox, list_table, named, set_role
 
 GROUPS = [("By day", "day"), ("By profile", "profile"), ("By cashier", "cashier")]
-HEADERS = ["", "Returning bills", "Returning checkout", "New bills", "New checkout", "Preferences applied",
-           "Accuracy"]
+HEADERS = ["", "Returning", "Time", "New", "Time", "Applied", "Kept"]
+TIPS = ["", "Bills of returning customers", "Average checkout time of returning customers (first line to payment)",
+        "Bills of new customers (their first visit)", "Average checkout time of new customers",
+        "Customer bills on which the till applied a saved preference", "Applied preferences the cashier kept"]
 
 
 def _seconds(value: float | None) -> str:
@@ -58,6 +60,9 @@ class ServiceReport(QWidget):
         self.chart_view.setMinimumHeight(200)
         layout.addWidget(self.chart_view, 1)
         self.table = list_table("serviceReportView", HEADERS, row_height=28, stretch=0)
+        for column, tip in enumerate(TIPS):
+            if tip:
+                self.table.horizontalHeaderItem(column).setToolTip(tip)
         layout.addWidget(self.table, 1)
 
     def group(self) -> str:
@@ -90,7 +95,7 @@ class ServiceReport(QWidget):
         for n, row in enumerate(rows):
             label = row.label
             if self.group() == "day" and row.key:
-                label = dt.date.fromisoformat(row.key).strftime("%a %d %b %Y")
+                label = dt.date.fromisoformat(row.key).strftime("%a %d %b")
             cells = [label, f"{row.returning_bills:,}", _seconds(row.returning_avg_s), f"{row.new_bills:,}",
                      _seconds(row.new_avg_s), _pct(row.application_rate), _pct(row.accuracy)]
             for c, text in enumerate(cells):
