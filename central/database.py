@@ -42,13 +42,14 @@ def _migrations() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
-    if [n for n, _, _ in found] != list(range(1, len(found) + 1)):
-        raise RuntimeError("central migration numbers must run 1..N without gaps")
+    numbers = [n for n, _, _ in found]
+    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] != 1):
+        raise RuntimeError(f"central migration numbers must start at 1 and be unique, found {numbers}")
     return found
 
 
 MIGRATIONS = _migrations()
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def migrate(conninfo: str) -> int:
@@ -65,7 +66,7 @@ def migrate(conninfo: str) -> int:
                 raise CentralSchemaError(
                     f"The central database has schema {current}; this pos-central knows {SCHEMA_VERSION}. "
                     "Install the newer pos-central.")
-            for number, name, sql in MIGRATIONS[current:]:
+            for number, name, sql in [m for m in MIGRATIONS if m[0] > current]:
                 conn.execute(sql)
                 conn.execute("UPDATE central_meta SET value = %s WHERE key = 'schema'", (str(number),))
                 log.info("central schema migrated to %s (%s)", number, name)

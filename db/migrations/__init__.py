@@ -23,6 +23,7 @@ def _migration_files() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
+    # Gaps are allowed (numbers reserved by parallel work); user_version is the last number applied.
     numbers = [n for n, _, _ in found]
     if len(set(numbers)) != len(numbers) or (numbers and numbers[0] != 1):
         raise RuntimeError(f"migration numbers must start at 1 and be unique, found {numbers}")
@@ -30,8 +31,7 @@ def _migration_files() -> list[tuple[int, str, str]]:
 
 
 MIGRATIONS = _migration_files()
-# The highest number, not the count: numbers are reserved per change, so a branch may skip some.
-LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 0
+LATEST = MIGRATIONS[-1][0]
 
 
 def _statements(sql: str) -> list[str]:
