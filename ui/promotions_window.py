@@ -138,7 +138,7 @@ class PromotionsWindow(QWidget):
             who += [profiles.get(rule.profile_id, "?")] if rule.profile_id else []
             who += [categories.get(rule.category_id, "?")] if rule.category_id else []
             who += ["birthday week"] if rule.birthday_week else []
-            when = f"{rule.starts_on or '…'} – {rule.ends_on or '…'}"
+            when = f"{rule.starts_on or '…'} – {rule.ends_on or '…'}" if rule.starts_on or rule.ends_on else "Always"
             channel = promotions.CHANNELS[rule.channel] + (" · consent" if rule.consent_required else "")
             cells = [rule.name, ", ".join(who) or "Everyone", promotions.describe(rule, self.currency), when, channel,
                      "Yes" if rule.active else "No"]
