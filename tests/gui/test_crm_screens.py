@@ -4,7 +4,7 @@ recorded; the preference audit queue's actions; the Service tab of the reports."
 from __future__ import annotations
 
 from backoffice_helpers import make_bill
-from backoffice_steps import open_screen, visible
+from backoffice_steps import open_screen, sign_in, visible
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from sale_steps import choose_customer, finish, pay, scan, total_text
@@ -94,8 +94,6 @@ def test_the_audit_queue_confirms_changes_and_removes(qtbot, till_window):
 
 
 def test_the_service_report_shows_checkout_time_and_preferences(qtbot, till_window):
-    from conftest import sign_in
-
     sign_in(qtbot, till_window, "1111")
     qtbot.waitUntil(till_window.sale_page.isEnabled)
     scan(qtbot, till_window, "1001")
