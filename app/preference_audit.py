@@ -52,8 +52,10 @@ def _flag(customer_id: str, key: str, reason: str, detail: str, overrides: int =
          PreferenceReview.flagged_at.db_value(utcnow())))
 
 
-def note_sale(customer_id: str, applied: dict | None, item_counts: dict | None = None) -> None:
-    """Check the bill's customer's payment and diet preferences against what they just did."""
+def note_sale(customer_id: str, applied: dict | None, item_counts: dict | None = None,
+              methods: tuple[str, ...] | None = None) -> None:
+    """Check the bill's customer's payment and diet preferences against what they just did (``methods``:
+    how this bill was paid; a bill paid the preferred way cannot contradict the preference)."""
     rows = dict(database.execute_sql(
         "SELECT key, COALESCE(value, 'null') || char(31) || updated_at FROM customer_preference WHERE customer_id = ? "
         "AND deleted_at IS NULL AND key IN ('payment.preferred', 'diet.vegetarian', 'diet.vegan')",
@@ -63,7 +65,10 @@ def note_sale(customer_id: str, applied: dict | None, item_counts: dict | None =
     service = (applied or {}).get("service") or {}
     if "payment.preferred" in rows:
         value_json, saved = rows["payment.preferred"].split("\x1f")
-        _check_payment(customer_id, json.loads(value_json), saved, "payment.preferred" in service.get("overridden", ()))
+        preferred = json.loads(value_json)
+        paid_as_preferred = methods is not None and isinstance(preferred, str) and preferred.casefold() in methods
+        if not paid_as_preferred:
+            _check_payment(customer_id, preferred, saved, "payment.preferred" in service.get("overridden", ()))
     for key in ("diet.vegetarian", "diet.vegan"):
         if key in rows and json.loads(rows[key].split("\x1f")[0]) is True:
             _check_diet(customer_id, key, item_counts)

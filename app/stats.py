@@ -64,7 +64,8 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
 
         segments.record_sale(bill.customer_id, bill.completed_at)
         preference_audit.note_sale(bill.customer_id, getattr(bill, "preferences_applied", None),
-                                   {k: v for k, v in counts.items() if v > 0})
+                                   {k: v for k, v in counts.items() if v > 0},
+                                   tuple(p.method for p in payments))
 
 
 def bill_owners(customer_id: str) -> list[str]:

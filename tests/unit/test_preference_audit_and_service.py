@@ -125,3 +125,19 @@ def test_each_sale_records_its_service_and_the_report_sums_it(shop):
     assert [r.label for r in rows[:-1]] == ["Cashier"]
     by_day = service_metrics.report(today - dt.timedelta(days=1), today + dt.timedelta(days=1), "day")
     assert sum(r.new_bills + r.returning_bills for r in by_day[:-1]) == 3
+
+
+def test_a_held_bill_keeps_the_time_of_its_first_line(shop):
+    from app.cart import Cart
+
+    cart = Cart()
+    cart.add_entry("1001")
+    first = cart.first_line_at
+    assert first is not None
+    cart.add_entry("1003")
+    assert cart.first_line_at == first
+    recalled, problems = Cart.from_data(cart.to_data())
+    assert not problems and recalled.first_line_at == first
+    record = service_metrics.record(recalled, [billing.Tender("cash", 1000)], first + dt.timedelta(seconds=42))
+    assert record == {"checkout_ms": 42_000, "visitor": "walk_in", "applied": [], "overridden": []}
+    assert service_metrics.record(recalled, [], first - dt.timedelta(days=1)) == {}  # seeded history
