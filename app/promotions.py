@@ -93,9 +93,16 @@ def _rule(row: Promotion) -> Rule:
                 bool(row.active))
 
 
+def valid(rule: Rule) -> bool:
+    """A pulled row is untrusted: one that no manager's form could have saved is never applied."""
+    return (rule.kind in KINDS and rule.channel in CHANNELS and rule.value > 0
+            and (rule.kind != "percent" or rule.value <= 10000)
+            and (not rule.segment or rule.segment in segments.SEGMENTS))
+
+
 def all_rules() -> list[Rule]:
-    """Every live promotion, in a fixed order (name, id) so every till applies them alike."""
-    return [_rule(r) for r in Promotion.live().order_by(Promotion.name, Promotion.id)]
+    """Every live, well-formed promotion, in a fixed order (name, id) so every till applies them alike."""
+    return [r for r in map(_rule, Promotion.live().order_by(Promotion.name, Promotion.id)) if valid(r)]
 
 
 def for_checkout(who: Who | None, today: dt.date) -> list[Rule]:

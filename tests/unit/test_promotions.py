@@ -160,3 +160,16 @@ def test_contact_lists_hold_only_customers_who_consented_to_that_channel(shop, t
         rows = list(csv.DictReader(fh))
     assert count == len(rows) and {"name": "Yes Email", "email": "yes@example.com", "channel": "email"} in rows
     assert all(r["name"] != "No Consent" for r in rows) and yes.id
+
+
+def test_a_malformed_promotion_from_another_node_is_never_applied(shop):
+    from db.models import Promotion
+
+    for kind, value, channel in (("percent", -500, "till"), ("percent", 20000, "till"), ("gift", 5, "till"),
+                                 ("amount", 100, "pigeon")):
+        Promotion(name=f"bad {kind} {value} {channel}", kind=kind, value=value, channel=channel,
+                  needs_consent=False).save(sync=False)
+    assert promotions.all_rules() == []
+    cart = Cart()
+    cart.add_entry("1003")
+    assert cart.price().total == 690 and cart.promotions == []
