@@ -400,6 +400,7 @@ class CustomerStats(LocalModel):
     first_visit = UTCDateTimeField(null=True)  # segments (app/segments.py, migration 14)
     recent_visits = JSONField(default=list)  # newest first, at most segments.MAX_RECENT stored UTC texts
     regular_since = CharField(null=True)  # the K-th most recent visit (K: the Regular rule)
+    customer_rowid = IntegerField(null=True)  # the customer's rowid: segment lists read only stats indexes
 
 
 class SalesSummary(LocalModel):

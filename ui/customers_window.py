@@ -300,7 +300,7 @@ class CustomersWindow(QWidget):
     def _loaded(self, count: int) -> None:
         what = f"{count:,} customer{'s' if count != 1 else ''}"
         if self.segment():
-            what += f" · {segments.LABELS[self.segment()]}"
+            what += f" · {segments.LABELS[self.segment()]}, {segments.ORDER[self.segment()]}"
         if self.profile_filter():
             what += f" · profile {self.profile_filter_combo.currentText()}"
         if self.search_edit.text().strip():

@@ -1,17 +1,20 @@
 -- Schema 14: segments and life-cycle status (app/segments.py). Each customer's figures gain the first
 -- visit and the most recent visits (newest first, at most 20), and regular_since: the K-th most recent
--- visit, so "at least K visits in the last M days" is one range on an index. Indexes make each segment a
--- range scan: New on first_visit, Lapsed on last_visit, Regular on regular_since, VIP on spent (schema 5),
--- each covering (with the customer id), joined to customer_listing, which covers what the list needs of
--- each customer (a join through the primary key fetched whole rows and cost several times more),
--- "Birthday this week" on the month and day of the date of birth; the profile filter walks its own index
--- already in name order. The backfill counts a customer's own live (not voided) sales.
+-- visit, so "at least K visits in the last M days" is one range on an index; and the customer's rowid, so a
+-- segment's list is read from one covering index (New on first_visit, Regular on regular_since, Lapsed on
+-- last_visit, VIP on spent) without touching the customer table. "Birthday this week" is a range on the
+-- month and day of the date of birth; the profile filter walks its own index already in name order.
+-- The backfill counts a customer's own live (not voided) sales.
 
 ALTER TABLE "customer_stats" ADD COLUMN "first_visit" TEXT;
 
 ALTER TABLE "customer_stats" ADD COLUMN "recent_visits" TEXT NOT NULL DEFAULT '[]';
 
 ALTER TABLE "customer_stats" ADD COLUMN "regular_since" TEXT;
+
+ALTER TABLE "customer_stats" ADD COLUMN "customer_rowid" INTEGER;
+
+UPDATE "customer_stats" SET "customer_rowid" = (SELECT c.rowid FROM "customer" AS c WHERE c."id" = "customer_stats"."customer_id");
 
 UPDATE "customer_stats" SET
   "first_visit" = (SELECT min(b."completed_at") FROM "bill" AS b
@@ -27,13 +30,13 @@ UPDATE "customer_stats" SET
 
 UPDATE "customer_stats" SET "regular_since" = json_extract("recent_visits", '$[2]');
 
-CREATE INDEX "customer_stats_first_visit" ON "customer_stats" ("first_visit", "customer_id");
+CREATE INDEX "customer_stats_first_visit" ON "customer_stats" ("first_visit", "customer_rowid");
 
-CREATE INDEX "customer_stats_last_visit" ON "customer_stats" ("last_visit", "customer_id");
+CREATE INDEX "customer_stats_last_visit" ON "customer_stats" ("last_visit", "customer_rowid");
 
-CREATE INDEX "customer_stats_regular_since" ON "customer_stats" ("regular_since", "customer_id");
+CREATE INDEX "customer_stats_regular_since" ON "customer_stats" ("regular_since", "customer_rowid");
 
-CREATE INDEX "customer_listing" ON "customer" ("id", "deleted_at", "erased_at", "merged_into_id", "name_norm", "status", "default_profile_id");
+CREATE INDEX "customer_stats_spent_rowid" ON "customer_stats" ("spent", "customer_rowid");
 
 CREATE INDEX "customer_birthday" ON "customer" (substr("date_of_birth", 6, 5));
 

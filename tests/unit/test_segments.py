@@ -128,8 +128,16 @@ def test_segment_lists_match_the_rule_for_every_customer(shop):
     assert [_name(r) for r in segments.ids(REGULAR, staff_profile.id, now=now, rule=rule)] == ["Rita Regular"]
     assert [_name(r) for r in segments.ids(REGULAR, None, search="rita", now=now, rule=rule)] == ["Rita Regular"]
     assert list(segments.ids(LAPSED, None, status="inactive", search="larry", now=now, rule=rule)) == []
-    names = [_name(r) for r in segments.ids(LAPSED, now=now, rule=rule)]
-    assert names == sorted(names, key=lambda n: n.casefold())
+    # each segment in its own order: Lapsed by last visit, newest first; the same with a filter
+    lapsed = list(segments.ids(LAPSED, now=now, rule=rule))
+    last = [_last_visit(r) for r in lapsed]
+    assert last == sorted(last, reverse=True) and len(lapsed) > 1
+    active = list(segments.ids(LAPSED, status="active", now=now, rule=rule))
+    assert active == [r for r in lapsed if r in set(active)]
+    threshold = segments.vip_threshold(rule.vip_top_pct, fresh=True)
+    spent = [_spent(r) or 0 for r in segments.ids(VIP, now=now, rule=rule)]
+    top = [x for x in spent if x >= threshold]
+    assert spent[:len(top)] == sorted(top, reverse=True)  # top spenders first, then the VIP category
 
 
 def test_changing_k_rebuilds_the_regular_index(shop):
@@ -158,6 +166,21 @@ def _name(rowid: int) -> str:
     from db.models import database
 
     return database.execute_sql("SELECT name FROM customer WHERE rowid = ?", (rowid,)).fetchone()[0]
+
+
+def _last_visit(rowid: int) -> str:
+    from db.models import database
+
+    return database.execute_sql("SELECT s.last_visit FROM customer_stats s JOIN customer c ON c.id = s.customer_id "
+                                "WHERE c.rowid = ?", (rowid,)).fetchone()[0]
+
+
+def _spent(rowid: int):
+    from db.models import database
+
+    row = database.execute_sql("SELECT s.spent FROM customer_stats s JOIN customer c ON c.id = s.customer_id "
+                               "WHERE c.rowid = ?", (rowid,)).fetchone()
+    return row[0] if row else None
 
 
 def _ids_of(rowids) -> set[str]:
