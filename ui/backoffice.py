@@ -57,6 +57,12 @@ def open_reports(window, manager):
     return _keep(window, widget, widget.show)
 
 
+def open_failed_pins(window, manager):
+    from ui.failed_pins_dialog import FailedPinsDialog
+
+    return _keep(window, FailedPinsDialog(window, manager))
+
+
 def open_promotions(window, manager):
     from ui.promotions_window import PromotionsWindow
 
@@ -82,6 +88,7 @@ SCREENS = {
     "customers": (open_customers, "manage customers"),
     "profiles": (open_profiles, "manage customer profiles"),
     "reports": (open_reports, "see the reports"),
+    "failed_pins": (open_failed_pins, "see the failed PIN attempts"),
     "promotions": (open_promotions, "manage promotions"),
     "preference_audit": (open_preference_audit, "review customer preferences"),
 }
