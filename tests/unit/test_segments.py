@@ -113,6 +113,8 @@ def test_segment_lists_match_the_rule_for_every_customer(shop):
     for n in (3, 12, 30):
         make_bill(cashier, customer=made["regular"], when=now - dt.timedelta(days=n))
     make_bill(cashier, customer=made["lapsed"], when=now - dt.timedelta(days=400))
+    make_bill(cashier, customer=_customer(manager, "Lena Longgone", "+1 555 777 0106"),
+              when=now - dt.timedelta(days=200))
     settings.update({"segment_vip_top_pct": 1}, manager)
     rule = segments.rules()
     every = list(Customer.select().where(Customer.deleted_at.is_null() & Customer.erased_at.is_null()
