@@ -28,6 +28,9 @@ DEFAULTS: dict[str, object] = {
     "default_communication": "email",
     "pin_hash_time_cost": 2,  # argon2id cost of PIN hashes (app/auth.py): passes over memory
     "pin_hash_memory_kib": 19456,  # and memory in KiB; new and changed PINs use the shop's current cost
+    # The customers' web sign-up page (central/signup.py); empty: the page's own wording.
+    "privacy_notice": "",
+    "marketing_consent_wording": "",
     # Customer segments (app/segments.py): New, Regular, Lapsed, VIP
     "segment_new_days": 30,  # New: first visit within the last N days
     "segment_regular_visits": 3,  # Regular: at least K visits ...
