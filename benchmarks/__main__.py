@@ -30,6 +30,7 @@ FULL = {
     "memory": [],
     "items": [],
     "felt": [],
+    "crm": [],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -46,6 +47,7 @@ QUICK = {
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
     "items": ["--items", "20000", "--runs", "10"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
+    "crm": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "3"],
 }
 
 
