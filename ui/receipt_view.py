@@ -132,6 +132,7 @@ class ReceiptDialog(QDialog):
         buttons = QHBoxLayout()
         self.print_button = QPushButton("Print…  (Ctrl+P)")
         self.print_button.setObjectName("printReceiptButton")
+        self.print_button.setAccessibleName("Print receipt")
         self.print_button.clicked.connect(self.print_preview)
         self.pdf_button = QPushButton("Save PDF  (Ctrl+S)")
         self.pdf_button.setObjectName("saveReceiptPdfButton")

@@ -39,12 +39,16 @@ class TaskRunner(QObject):
         self._numbers = itertools.count(1)
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
+        self._shut_down = False
         self._finished.connect(self._deliver)
 
     def submit(self, fn, *args, on_done=None, on_error=None, owner=None, **kwargs) -> None:
         """Run ``fn(*args, **kwargs)`` on a worker; ``on_done(result)`` / ``on_error(exc)`` run on the UI
         thread afterwards, in the order the jobs finished. With an ``owner`` widget they run only while it
         still exists: a dialog closed while its query ran must not be touched when the answer arrives."""
+        if self._shut_down:  # a late answer delivered after the window closed must not start new work
+            log.info("task dropped: the runner is shut down")
+            return
         number = next(self._numbers)
         self._callbacks[number] = (on_done, on_error, owner)
 
@@ -81,6 +85,7 @@ class TaskRunner(QObject):
         """Let the submitted jobs finish, then end the worker threads; a thread's database connection
         (peewee keeps one per thread) is closed as the thread ends."""
         self.wait(msecs)
+        self._shut_down = True
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def wait(self, msecs: int = 30000) -> bool:
