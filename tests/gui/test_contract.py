@@ -58,6 +58,8 @@ def contract_names() -> dict[str, tuple[type, ...]]:
     for token in re.findall(r"`([^`]+)`", text):
         if NAME.match(token) and token not in ("objectName", "accessibleName"):
             names[token] = next((kinds for end, kinds in SUFFIX if token.endswith(end)), (QWidget, QAction))
+    for token, kind in re.findall(r"`(\w+)`, a (Q\w+)", text):
+        names[token] = TYPES.get(kind, names.get(token))
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 2 and cells[1] in TYPES:
@@ -72,6 +74,7 @@ class Seen:
     def __init__(self, names):
         self.names = names
         self.found: dict[str, list[tuple[str, str, bool]]] = {}
+        self.visible: set[str] = set()
 
     def snap(self):
         objects = list(QApplication.allWidgets())
@@ -84,6 +87,8 @@ class Seen:
             spoken = obj.text() if isinstance(obj, QAction) else obj.accessibleName()
             kind_ok = isinstance(obj, self.names[name])
             self.found.setdefault(name, []).append((type(obj).__name__, spoken, kind_ok))
+            if isinstance(obj, QWidget) and obj.isVisible():
+                self.visible.add(name)
 
     def problems(self) -> list[str]:
         out = []
@@ -162,22 +167,29 @@ def open_every_menu_screen(qtbot, window, seen: Seen, cashier: bool):
 
 def drive_the_counter(qtbot, window, seen: Seen):
     from app import settings
-    from db.models import User
+    from db.models import CustomerProfile, User
 
-    changed = settings.update({"show_customer_profile": True}, User.get(User.name == "Manager"))
-    window.notify_settings_changed(changed)
     seen.snap()  # the sign-in page
     sign_in(qtbot, window, "1111")
     qtbot.waitUntil(window.sale_page.isEnabled)
     focused(qtbot, "itemCodeEdit")
+    profile = window.findChild(QComboBox, "customerProfileCombo")
+    assert not settings.get("show_customer_profile") and not profile.isVisible()
+    changed = settings.update({"show_customer_profile": True}, User.get(User.name == "Manager"))
+    window.notify_settings_changed(changed)
+    qtbot.waitUntil(profile.isVisible)
+    active = [p.name for p in CustomerProfile.select().where(CustomerProfile.active)]
+    assert [profile.itemText(i) for i in range(profile.count())] == ["", *sorted(active, key=str.casefold)]
     # the customer picker and its quick add
     key(qtbot, window, Qt.Key_F2)
     picker = wait_dialog(qtbot, window, "customerPickerDialog")
+    seen.snap()
     picker.findChild(QPushButton, "newCustomerButton").click()
     seen.snap()
     close(qtbot, picker)
     # the allergen question: Emily (nuts) and an almond croissant
     choose_customer(qtbot, window, "Emily")
+    qtbot.waitUntil(lambda: profile.currentText() == "VIP")  # her default profile
     seen.snap()
     scan(qtbot, window, "1002")
     allergen = wait_dialog(qtbot, window, "allergenConfirmDialog")
@@ -225,6 +237,7 @@ def drive_the_counter(qtbot, window, seen: Seen):
 
 
 def drive_back_office(qtbot, window, seen: Seen):
+    from app import reservations as reservation_rules
     from db.models import Customer
 
     window.findChild(QAction, "customersAction").trigger()
@@ -236,6 +249,10 @@ def drive_back_office(qtbot, window, seen: Seen):
     close(qtbot, customers)
     window.findChild(QAction, "reservationsAction").trigger()
     reservations = wait_visible(qtbot, window, "reservationsWindow")
+    text = CONTRACT.read_text(encoding="utf-8")
+    statuses = re.search(r"status is one of ([^|]+?)\s*\|", text).group(1).replace(" or ", ", ").split(", ")
+    assert statuses == ["Booked", "Seated", "Completed", "Cancelled", "No-show"]
+    assert list(reservation_rules.LABELS.values()) == statuses
     reservations.findChild(QPushButton, "newReservationButton").click()
     qtbot.waitUntil(lambda: reservations.findChild(QPushButton, "saveReservationButton") is not None)
     seen.snap()
@@ -284,9 +301,11 @@ def drive_passphrase(qtbot, tmp_path, seen: Seen):
     window.till.close()
 
 
-def test_every_contract_name_is_on_its_screen_with_an_accessible_name(qtbot, demo_db_path, tmp_path):
+def test_every_contract_name_is_on_its_screen_with_an_accessible_name(qtbot, demo_db_path, tmp_path, monkeypatch):
     from app.main import build_till
 
+    execs = []  # dialogs open with open()/show(): nothing may start a nested, blocking event loop
+    monkeypatch.setattr(QDialog, "exec", lambda self, *a: execs.append(self.objectName()) or 0)
     seen = Seen(contract_names())
     assert {"pinEdit", "tillWindow", "settingsAction", "reservationsTab", "joinShopButton"} <= set(seen.names)
     window = build_till(["--db", str(demo_db_path)])
@@ -299,5 +318,9 @@ def test_every_contract_name_is_on_its_screen_with_an_accessible_name(qtbot, dem
         window.till.close()
     drive_first_run(qtbot, tmp_path, seen)
     drive_passphrase(qtbot, tmp_path, seen)
+    assert not execs, f"dialogs opened with exec(): {execs}"
+    assert seen.names["tillWindow"] == (QMainWindow,)
+    hidden = {n for n in set(seen.found) - seen.visible if QAction not in seen.names[n]}
+    assert hidden <= {"receiptPrintPreview", "reservationsTab"}, f"only ever found hidden: {sorted(hidden)}"
     problems = seen.problems()
     assert not problems, "UI_CONTRACT.md is not true:\n" + "\n".join(problems)
