@@ -65,7 +65,9 @@ class _Table:
         self.synced = issubclass(model, SyncedModel)
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join("?" * len(self.columns))
-        if self.append_only:
+        if self.name == "bill":  # a bill the store kept under a marked receipt number (central/refill.py)
+            tail = 'ON CONFLICT ("id") DO UPDATE SET "receipt_no" = excluded."receipt_no"'
+        elif self.append_only:
             tail = 'ON CONFLICT ("id") DO NOTHING'
         else:
             sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
