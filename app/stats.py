@@ -29,6 +29,9 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
     building would cost about a millisecond."""
     if bill.customer_id is None:
         return
+    if bill.kind == "void":  # a void changes the last visit and may belong to a merged customer: rebuild
+        refresh(bill.customer_id)
+        return
     db = CustomerStats._meta.database
     row = db.execute_sql(
         "SELECT orders, spent, last_visit, points, item_counts, payment_counts FROM customer_stats "
@@ -71,6 +74,28 @@ def bill_owners(customer_id: str) -> list[str]:
                     if c.id not in owners]
         owners += frontier
     return owners
+
+
+def survivor(customer_id: str) -> str:
+    """The live customer whose figures count this customer's bills: up the merge chain (a cycle, which
+    the central store never lets stand, ends where it would repeat)."""
+    from db.models import Customer
+
+    seen = [customer_id]
+    while True:
+        row = Customer.get_or_none(Customer.id == seen[-1])
+        target = row.merged_into_id if row is not None else None
+        if not target or target in seen:
+            return seen[-1]
+        seen.append(target)
+
+
+def refresh(customer_id: str) -> None:
+    """Rebuild the figures of a customer and of the customer its bills count for."""
+    recompute(customer_id)
+    top = survivor(customer_id)
+    if top != customer_id:
+        recompute(top)
 
 
 def recompute(customer_id: str) -> CustomerStats:

@@ -65,10 +65,14 @@ class _Table:
         self.synced = issubclass(model, SyncedModel)
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join("?" * len(self.columns))
-        if self.name == "bill":  # a bill the store kept under a marked receipt number (central/refill.py)
-            tail = 'ON CONFLICT ("id") DO UPDATE SET "receipt_no" = excluded."receipt_no"'
-        elif self.append_only:
-            tail = 'ON CONFLICT ("id") DO NOTHING'
+        if self.append_only:
+            # Written once; but the store's version wins over a local row with the same id and other
+            # content: a second void of one sale made here and refused (its record stays quarantined in
+            # the outbox for the manager), a bill the store kept under a marked receipt number.
+            sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
+            differs = " OR ".join(f'"{self.name}"."{c}" IS NOT excluded."{c}"' for c in self.columns
+                                  if c not in ("id", "server_version"))
+            tail = f'ON CONFLICT ("id") DO UPDATE SET {sets} WHERE {differs}'
         else:
             sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
             tail = f'ON CONFLICT ("id") DO UPDATE SET {sets}'
@@ -285,12 +289,13 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
             ids = [r[0] for r in rows]
             existing = _existing_ids("bill", ids)
             new_bill_ids.extend(i for i in ids if i not in existing)
+            child_bill_ids.update(existing)  # held already: the store's version may differ (recomputed)
         elif table.name in ("bill_line", "payment", "loyalty_entry") and rebuild_stats:
             ids = [r[0] for r in rows]
             existing = _existing_ids(table.name, ids)
             bill_at = table.columns.index("bill_id")
             for r in rows:
-                if r[0] in existing:
+                if r[0] in existing and table.name != "loyalty_entry":
                     continue
                 if r[bill_at] is not None:
                     child_bill_ids.add(r[bill_at])

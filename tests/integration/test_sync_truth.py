@@ -1,0 +1,60 @@
+"""One truth (issue 17, items 1-9): tills that act on the same things while offline end, once everything
+has synced, with identical rows on every node, and the outcome each case's rule promises."""
+
+from __future__ import annotations
+
+import pytest
+from convergence import assert_converged, quiesce
+from sync_helpers import enroll, opened, sell, sync
+
+pytestmark = pytest.mark.postgres
+
+
+def _shop(server, shop, first_till, tmp_path, n=2):
+    path, known = first_till
+    enroll(path, server.url, server.enroll_till(shop, "T1"))
+    sync(path)
+    paths = [path]
+    for k in range(2, n + 1):
+        other = tmp_path / f"T{k}.db"
+        with opened(other):
+            pass
+        enroll(other, server.url, server.enroll_till(shop, f"T{k}"))
+        sync(other)
+        paths.append(other)
+    return paths, known["customers"], known["manager"]
+
+
+def _manager():
+    from db.models import User
+
+    return User.select().where(User.role == "manager").order_by(User.name).first()
+
+
+def test_1_the_same_sale_voided_on_two_offline_tills_is_voided_once(central_server, shop, first_till, tmp_path):
+    from app import billing, loyalty
+    from app.sync import problems
+
+    (t1, t2), customers, _ = _shop(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        sale = sell(customers[0], ("1001", "1003"))
+    quiesce([t1, t2], rounds=1)
+    for path in (t1, t2):  # both offline: each voids the sale and pays the refund
+        with opened(path):
+            billing.void_sale(sale.bill_id, _manager(), "customer changed their mind")
+    sync(t1)
+    sync(t2)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2], refused_ok=True)
+    voids = [b for b in central["bill"].values() if b["kind"] == "void"]
+    assert len(voids) == 1 and voids[0]["receipt_no"].startswith("T1-")
+    refunds = [p for p in central["payment"].values() if p["bill_id"] == voids[0]["id"]]
+    assert [p["amount"] for p in refunds] == [-sale.total]
+    with opened(t2):
+        refused = problems.refused()
+        assert any(r.table == "bill" and "already voided" in r.reason for r in refused)
+        assert any(r.table == "payment" and "left the drawer twice" in r.reason for r in refused)
+        assert loyalty.balance(customers[0]) == 0
+    with opened(t1):
+        assert not problems.refused()
+        assert loyalty.balance(customers[0]) == 0
