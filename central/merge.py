@@ -94,6 +94,10 @@ def _append(spec, current, op, till_id) -> Outcome:
     incoming = {k: v for k, v in op.payload.items() if k != "server_version"}
     if _same(stored, incoming):
         return Outcome(DUPLICATE)
+    if spec.name == "loyalty_entry" and op.payload.get("kind") == "expire" == current.data.get("kind"):
+        # the same earn entry expired on two tills: the first to arrive stands; the other till takes the
+        # store's row when it pulls (app/loyalty_rules.expire_points)
+        return Outcome(DUPLICATE)
     if spec.name == "bill" and op.payload.get("kind") == "void":
         return Outcome(REJECTED, f"the sale was already voided (as {current.data.get('receipt_no')}): this second "
                                  "void is refused; any refund it paid left the drawer twice and must be settled "

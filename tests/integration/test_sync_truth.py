@@ -58,3 +58,48 @@ def test_1_the_same_sale_voided_on_two_offline_tills_is_voided_once(central_serv
     with opened(t1):
         assert not problems.refused()
         assert loyalty.balance(customers[0]) == 0
+
+
+def test_5_points_expire_at_most_once_shop_wide(central_server, shop, first_till, tmp_path):
+    import datetime as dt
+
+    from app import loyalty, loyalty_rules
+    from db.ids import utcnow
+    from db.models import CustomerStats, LoyaltyEntry
+
+    (t1, t2), customers, _ = _shop(central_server, shop, first_till, tmp_path)
+    old = utcnow() - dt.timedelta(days=400)
+    with opened(t1):
+        from app.billing import Tender, complete_sale
+        from app.cart import Cart, load_customer
+
+        for entries in (("1003",), ("2*1003",)):
+            cart = Cart()
+            for entry in entries:
+                cart.add_entry(entry)
+            cart.set_customer(load_customer(customers[0]))
+            complete_sale(cart, [Tender("card", cart.price().total)], _manager(), now=old)
+        sell(customers[0], ("1001",))  # recent points: these stay
+    quiesce([t1, t2], rounds=1)
+    with opened(t1):
+        earned_recently = loyalty.balance(customers[0]) - sum(
+            e.points for e in LoyaltyEntry.select().where((LoyaltyEntry.customer == customers[0])
+                                                          & (LoyaltyEntry.at < utcnow() - dt.timedelta(days=300))))
+    # offline: T1 expires today, T2 (a day ahead) expires tomorrow; then both again
+    with opened(t1):
+        first = loyalty_rules.expire_points(_manager())
+        assert first > 0
+        assert CustomerStats.get_by_id(customers[0]).points == loyalty.balance(customers[0]) == earned_recently
+    with opened(t2):
+        assert loyalty_rules.expire_points(_manager(), now=utcnow() + dt.timedelta(days=1)) == first
+    sync(t2)
+    sync(t1)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2])
+    expiries = [e for e in central["loyalty_entry"].values() if e["kind"] == "expire"]
+    assert sum(-e["points"] for e in expiries) == first, "each earned point expired once"
+    for path in (t1, t2):
+        with opened(path):
+            assert loyalty.balance(customers[0]) == earned_recently >= 0
+            assert CustomerStats.get_by_id(customers[0]).points == earned_recently
+            assert loyalty_rules.expire_points(_manager(), now=utcnow() + dt.timedelta(days=2)) == 0
