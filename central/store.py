@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import merge, refill
+from central import customer_rules, merge, refill
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -308,6 +308,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
         if current is not None:
             wanted.update((op.table, key, val) for key, val in unique_values(spec, current.data))
     _load_keys(conn, batch, wanted)
+    customer_rules.preload(conn, batch, todo, _load_rows)
 
     for op in todo:
         observe(op.hlc)
@@ -335,6 +336,8 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
     if waiting:
         return waiting
     out = merge.decide(spec, current, op, till_id, batch.version + 1)
+    if out.result == OK and op.table == "customer":
+        out = customer_rules.settle_customer(batch, op, out, batch.version + 1)
     if out.result == OK:
         clashes = _clashes(batch, spec, op.row_id, out.data)
         if clashes:
@@ -342,6 +345,10 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
     if out.result == OK:
         _move_keys(batch, spec, op.row_id, current.data if current else None, out.data)
         batch.write(op.table, op.row_id, out.data, out.stamps, out.origin or till_id)
+        revived = customer_rules.revive_for_bill(batch, op) if op.table == "bill" else None
+        if revived:  # the later sale wins over a delete: the customer comes back, inactive
+            batch.write("customer", op.payload["customer_id"], revived[0], revived[1], SERVER)
+            out.conflicts.append(revived[2])
         for conflict in out.conflicts:
             row = _conflict_row(conflict)
             batch.write(CONFLICT_TABLE, row["id"], row, None, SERVER)

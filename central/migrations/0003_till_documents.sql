@@ -10,3 +10,6 @@ UPDATE till t SET receipt_high = COALESCE((
     SELECT max(substring(k.val FROM '([0-9]+)$')::bigint) FROM sync_key k
     WHERE k.shop_id = t.shop_id AND k.tbl = 'bill' AND k.key = 'receipt_no'
       AND k.val ~ ('^' || t.code || '-[0-9]+$')), 0);
+
+-- "Has this customer any bill?" (a customer with sales is deactivated, never deleted: central/customer_rules.py)
+CREATE INDEX sync_row_bill_customer ON sync_row (shop_id, (data->>'customer_id')) WHERE tbl = 'bill';
