@@ -31,9 +31,18 @@ def entry_id(bill_id: str, kind: str) -> str:
 
 
 def balance(customer_id: str) -> int:
+    """The sum of the ledger of the customer's merge group: itself and every customer merged into it (points
+    earned on a duplicate by a till that did not know of the merge yet count for the survivor); 0 for a
+    customer merged into another."""
+    from app.stats import bill_owners
+
+    owners = bill_owners(customer_id)
+    if not owners:
+        return 0
+    marks = ", ".join("?" * len(owners))
     row = database.execute_sql(
-        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ? AND deleted_at IS NULL",
-        (customer_id,),
+        f"SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id IN ({marks}) AND deleted_at IS NULL",
+        owners,
     ).fetchone()
     return int(row[0])
 

@@ -5,6 +5,9 @@
   brings the customer back, inactive. The later sale wins; the bill keeps a live customer.
 - a deleted customer holds no phone: its number is free for anyone else on every till (the tills' unique
   index counts deleted rows too).
+- merges never form a cycle (item 2): when a merge would close one (A into B here, B into A there, or a
+  longer ring), the merge with the latest hybrid-clock stamp in the ring is dropped (the earlier merge
+  wins, on every node, whatever order the store hears them in) and its merged customer is active again.
 Each override is logged as a conflict, like any field decided against a till.
 """
 
@@ -26,10 +29,59 @@ def preload(conn, batch, todo: list[Op], load_rows) -> None:
             "SELECT DISTINCT data->>'customer_id' FROM sync_row WHERE shop_id = %s AND tbl = 'bill' "
             "AND data->>'customer_id' = ANY(%s)", (batch.shop_id, deleting))}
     batch.customers_with_bills = with_bills | named
+    # the merge chains the arriving merges point into (to see a cycle before it is stored)
+    frontier = {op.payload["merged_into_id"] for op in todo
+                if op.table == "customer" and isinstance(op.payload.get("merged_into_id"), str)}
+    seen: set[str] = set()
+    for _ in range(50):
+        load_rows(conn, batch, [("customer", c) for c in frontier if ("customer", c) not in batch.rows])
+        seen |= frontier
+        frontier = {batch.rows[("customer", c)].data.get("merged_into_id") for c in frontier
+                    if ("customer", c) in batch.rows} - seen - {None}
+        if not frontier:
+            break
 
 
-def settle_customer(batch, op: Op, out: Outcome, version: int) -> Outcome:
+def _merge_stamp(batch, customer_id: str) -> str:
+    current = batch.rows.get(("customer", customer_id))
+    return ((current.stamps or {}).get("merged_into_id") or [""])[0] if current else ""
+
+
+def _break_cycle(batch, op: Op, out: Outcome, current, version: int) -> Outcome:
+    data = out.data
+    target = data.get("merged_into_id")
+    if not target or (current is not None and current.data.get("merged_into_id") == target):
+        return out
+    ring, node = [op.row_id], target
+    while node and node not in ring and len(ring) < 50:
+        ring.append(node)
+        row = batch.rows.get(("customer", node))
+        node = row.data.get("merged_into_id") if row else None
+    if node != op.row_id:
+        return out
+    stamp_of = {c: (op.hlc if c == op.row_id else _merge_stamp(batch, c)) for c in ring}
+    latest = max(ring, key=lambda c: (stamp_of[c], c))
+    conflicts = list(out.conflicts)
+    if latest == op.row_id:  # this merge is the later one: it does nothing
+        data = dict(data)
+        data["merged_into_id"] = current.data.get("merged_into_id") if current else None
+        data["status"] = current.data.get("status", "active") if current else "active"
+        conflicts.append(Conflict("customer", op.row_id, "merged_into_id", None, target, "", op.hlc))
+        return Outcome(out.result, out.reason, data, out.stamps, conflicts, out.origin)
+    loser = batch.rows[("customer", latest)]
+    undone = dict(loser.data)
+    conflicts.append(Conflict("customer", latest, "merged_into_id", None, undone["merged_into_id"], op.hlc,
+                              stamp_of[latest]))
+    undone["merged_into_id"] = None
+    if undone.get("erased_at") is None and undone.get("deleted_at") is None:
+        undone["status"] = "active"
+    batch.write("customer", latest, undone, loser.stamps, "server")
+    return Outcome(out.result, out.reason, out.data, out.stamps, conflicts, out.origin)
+
+
+def settle_customer(batch, op: Op, out: Outcome, version: int, current=None) -> Outcome:
     """A customer change the merge accepted, with the rules above applied."""
+    out = _break_cycle(batch, op, out, current, version)
     data = out.data
     if data.get("deleted_at") is None:
         return out

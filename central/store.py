@@ -337,7 +337,7 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
         return waiting
     out = merge.decide(spec, current, op, till_id, batch.version + 1)
     if out.result == OK and op.table == "customer":
-        out = customer_rules.settle_customer(batch, op, out, batch.version + 1)
+        out = customer_rules.settle_customer(batch, op, out, batch.version + 1, current)
     if out.result == OK:
         clashes = _clashes(batch, spec, op.row_id, out.data)
         if clashes:

@@ -367,7 +367,7 @@ def _apply_bill_stats(new_bill_ids: list[str], child_bill_ids: set[str], touched
         touched.update(b.customer_id for b in Bill.select(Bill.customer).where(Bill.id.in_(chunk))
                        if b.customer_id)
     for customer_id in touched:
-        stats.recompute(customer_id)
+        stats.refresh(customer_id)  # and the customer its bills count for, up a merge chain
     return len(new_bill_ids)
 
 

@@ -162,3 +162,125 @@ def test_4_a_deleted_customer_never_keeps_a_phone_nobody_can_use_again(central_s
     assert central["customer"][other]["phone"] == "+15550107777"
     with opened(t1):
         assert Customer.get_by_id(again).merged_into_id is None
+
+
+def _ledger_sum(central, ids) -> int:
+    return sum(e["points"] for e in central["loyalty_entry"].values() if e["customer_id"] in ids)
+
+
+def _bills_of(central, ids) -> int:
+    voided = {b["voids_id"] for b in central["bill"].values() if b["kind"] == "void"}
+    return sum(1 for b in central["bill"].values()
+               if b["customer_id"] in ids and b["kind"] == "sale" and b["id"] not in voided)
+
+
+def _group_figures(path, customer_id):
+    from app import loyalty
+    from db.models import CustomerStats
+
+    with opened(path):
+        stats = CustomerStats.get_or_none(CustomerStats.customer == customer_id)
+        return (stats.orders if stats else 0, loyalty.balance(customer_id), stats.points if stats else 0)
+
+
+@pytest.mark.parametrize("order", ["first-merge-first", "second-merge-first"])
+def test_2_opposite_merges_resolve_to_the_earlier_one_on_every_node(central_server, shop, first_till, tmp_path,
+                                                                     order):
+    from app import merge
+    from db.models import Customer
+
+    (t1, t2), (a, b, _), _ = _shop(central_server, shop, first_till, tmp_path)
+    for path, who in ((t1, a), (t2, b), (t1, b)):
+        with opened(path):
+            sell(who, ("1003",))
+    quiesce([t1, t2], rounds=1)
+    with opened(t1):
+        merge.merge(b, a, _manager())  # A into B: the earlier merge
+    with opened(t2):
+        merge.merge(a, b, _manager())  # B into A, later, offline
+    for path in ((t1, t2) if order == "first-merge-first" else (t2, t1)):
+        sync(path)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2])
+    assert central["customer"][a]["merged_into_id"] == b and central["customer"][b]["merged_into_id"] is None
+    assert central["customer"][b]["status"] == "active"
+    for path in (t1, t2):
+        with opened(path):
+            assert Customer.get_by_id(b).merged_into_id is None
+        orders, balance, points = _group_figures(path, b)
+        assert orders == _bills_of(central, {a, b}) == 3
+        assert balance == points == _ledger_sum(central, {a, b})
+
+
+def test_2_merge_chains_learned_in_any_order_give_the_same_figures(central_server, shop, first_till, tmp_path):
+    from app import merge
+
+    (t1, t2, t3), (a, b, c), _ = _shop(central_server, shop, first_till, tmp_path, n=3)
+    for path, who in ((t1, a), (t2, b), (t3, c), (t1, a)):
+        with opened(path):
+            sell(who, ("1004",))
+    quiesce([t1, t2, t3], rounds=1)
+    with opened(t1):
+        merge.merge(b, a, _manager())  # A into B here
+    with opened(t2):
+        merge.merge(c, b, _manager())  # B into C there
+    with opened(t3):
+        sell(a, ("1001",))  # T3 does not know yet: a sale (and points) on A
+    sync(t2)
+    sync(t3)
+    sync(t1)
+    quiesce([t3, t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2, t3])
+    for path in (t1, t2, t3):
+        orders, balance, points = _group_figures(path, c)
+        assert orders == _bills_of(central, {a, b, c}) == 5
+        assert balance == points == _ledger_sum(central, {a, b, c}) > 0
+        assert _group_figures(path, a)[1:] == (0, 0) and _group_figures(path, b)[1:] == (0, 0)
+
+
+def test_3_points_on_a_merged_away_duplicate_count_for_the_survivor(central_server, shop, first_till, tmp_path):
+    from app import customers as rules
+    from db.models import Customer
+
+    (t1, t2), _, _ = _shop(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        one = rules.create({"name": "Dee Plicate", "phone": "+1 555 010 8888"}, None).id
+        sell(one, ("1003",))
+    with opened(t2):
+        two = rules.create({"name": "Dee Plicate", "phone": "+1 555 010 8888"}, None).id
+        sell(two, ("2*1003",))
+        sell(two, ("1001",))
+    sync(t1)
+    sync(t2)  # the store merges T2's copy into T1's
+    with opened(t2):
+        assert Customer.get_by_id(two).merged_into_id == one
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2])
+    for path in (t1, t2):
+        orders, balance, points = _group_figures(path, one)
+        assert orders == 3
+        assert balance == points == _ledger_sum(central, {one, two}) > 0
+
+
+def test_6_figures_equal_a_recomputation_after_voids_on_a_merged_customer(central_server, shop, first_till, tmp_path):
+    import datetime as dt
+
+    from app import billing, merge
+    from db.models import CustomerStats
+
+    (t1, t2), (a, b, _), _ = _shop(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        sell(b, ("1004",))
+        early = sell(a, ("1003",))
+        late = sell(a, ("1001",))
+    quiesce([t1, t2], rounds=1)
+    with opened(t1):
+        merge.merge(b, a, _manager())
+        billing.void_sale(late.bill_id, _manager())  # voided on a till that knows A was merged into B
+    quiesce([t1, t2])
+    assert_converged(central_server, shop, [t1, t2])
+    for path in (t1, t2):
+        with opened(path):
+            stats = CustomerStats.get_by_id(b)
+            assert stats.orders == 2
+            assert abs(stats.last_visit - early.completed_at) < dt.timedelta(milliseconds=1)
