@@ -8,12 +8,37 @@
 - merges never form a cycle (item 2): when a merge would close one (A into B here, B into A there, or a
   longer ring), the merge with the latest hybrid-clock stamp in the ring is dropped (the earlier merge
   wins, on every node, whatever order the store hears them in) and its merged customer is active again.
-Each override is logged as a conflict, like any field decided against a till.
+- erasure wins (item 9): an erased customer's personal fields stay empty whatever edit arrives, older or
+  newer; customers merged into it are erased with it; the conflict records about them lose their values;
+  an address or preference of an erased customer is emptied and deleted.
+Each override is logged as a conflict, like any field decided against a till (never for an erased one).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from central.merge import Conflict, Op, Outcome
+
+# as app/privacy.erase leaves a customer
+ERASED_NAME = "Erased customer"
+PERSONAL = ("phone", "email", "personal_phone", "personal_email", "gender", "date_of_birth", "photo",
+            "marketing_consent_at")
+CHILDREN = {"customer_address": ("line1", "line2", "city", "region", "postcode", "country"),
+            "customer_preference": ()}
+
+
+def scrub(data: dict) -> dict:
+    data = dict(data)
+    for column in PERSONAL:
+        data[column] = None
+    data.update(name=ERASED_NAME, name_norm=ERASED_NAME.casefold(), notes="", marketing_consent=False,
+                status="inactive")
+    return data
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def preload(conn, batch, todo: list[Op], load_rows) -> None:
@@ -29,6 +54,7 @@ def preload(conn, batch, todo: list[Op], load_rows) -> None:
             "SELECT DISTINCT data->>'customer_id' FROM sync_row WHERE shop_id = %s AND tbl = 'bill' "
             "AND data->>'customer_id' = ANY(%s)", (batch.shop_id, deleting))}
     batch.customers_with_bills = with_bills | named
+    _preload_erasure(conn, batch, todo, load_rows)
     # the merge chains the arriving merges point into (to see a cycle before it is stored)
     frontier = {op.payload["merged_into_id"] for op in todo
                 if op.table == "customer" and isinstance(op.payload.get("merged_into_id"), str)}
@@ -40,6 +66,55 @@ def preload(conn, batch, todo: list[Op], load_rows) -> None:
                     if ("customer", c) in batch.rows} - seen - {None}
         if not frontier:
             break
+
+
+def _preload_erasure(conn, batch, todo: list[Op], load_rows) -> None:
+    parents = {op.payload.get("customer_id") for op in todo if op.table in CHILDREN}
+    load_rows(conn, batch, [("customer", c) for c in parents if isinstance(c, str)])
+    erasing = [op.row_id for op in todo if op.table == "customer" and op.payload.get("erased_at")]
+    batch.erase_followers, batch.erase_conflicts = {}, {}
+    if not erasing:
+        return
+    for follower, target in conn.execute(
+            "SELECT id, data->>'merged_into_id' FROM sync_row WHERE shop_id = %s AND tbl = 'customer' "
+            "AND data->>'merged_into_id' = ANY(%s)", (batch.shop_id, erasing)):
+        batch.erase_followers.setdefault(target, []).append(follower)
+    people = erasing + [f for fs in batch.erase_followers.values() for f in fs]
+    load_rows(conn, batch, [("customer", c) for c in people])
+    for conflict_id, row_id in conn.execute(
+            "SELECT id, data->>'row_id' FROM sync_row WHERE shop_id = %s AND tbl = 'conflict_log' "
+            "AND data->>'row_id' = ANY(%s)", (batch.shop_id, people)):
+        batch.erase_conflicts.setdefault(row_id, []).append(conflict_id)
+    load_rows(conn, batch, [("conflict_log", c) for ids in batch.erase_conflicts.values() for c in ids])
+
+
+def _erase_everywhere(batch, customer_id: str, erased_at: str) -> None:
+    """A customer just erased: customers merged into it, and the conflict records about them."""
+    people = [customer_id]
+    for follower in getattr(batch, "erase_followers", {}).get(customer_id, []):
+        row = batch.rows.get(("customer", follower))
+        if row is not None and row.data.get("erased_at") is None:
+            batch.write("customer", follower, dict(scrub(row.data), erased_at=erased_at), row.stamps, "server")
+        people.append(follower)
+    for person in people:
+        for conflict_id in getattr(batch, "erase_conflicts", {}).get(person, []):
+            row = batch.rows.get(("conflict_log", conflict_id))
+            if row is not None and (row.data.get("winner"), row.data.get("loser")) != (None, None):
+                batch.write("conflict_log", conflict_id, dict(row.data, winner=None, loser=None), None, "server")
+
+
+def settle_child(batch, op: Op, out: Outcome) -> Outcome:
+    """An address or preference of an erased customer: emptied and deleted."""
+    parent = batch.rows.get(("customer", out.data.get("customer_id")))
+    if parent is None or parent.data.get("erased_at") is None:
+        return out
+    data = dict(out.data)
+    for column in CHILDREN[op.table]:
+        data[column] = ""
+    if op.table == "customer_preference":
+        data["value"] = None
+    data["deleted_at"] = data.get("deleted_at") or _now_text()
+    return Outcome(out.result, out.reason, data, out.stamps, [], out.origin)
 
 
 def _merge_stamp(batch, customer_id: str) -> str:
@@ -83,6 +158,11 @@ def settle_customer(batch, op: Op, out: Outcome, version: int, current=None) -> 
     """A customer change the merge accepted, with the rules above applied."""
     out = _break_cycle(batch, op, out, current, version)
     data = out.data
+    if data.get("erased_at") is not None:  # erasure wins over every edit, before or after it
+        if current is None or current.data.get("erased_at") is None:
+            _erase_everywhere(batch, op.row_id, data["erased_at"])
+        out = Outcome(out.result, out.reason, scrub(data), out.stamps, [], out.origin)
+        data = out.data
     if data.get("deleted_at") is None:
         return out
     stamps = dict(out.stamps or {})

@@ -338,6 +338,8 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
     out = merge.decide(spec, current, op, till_id, batch.version + 1)
     if out.result == OK and op.table == "customer":
         out = customer_rules.settle_customer(batch, op, out, batch.version + 1, current)
+    elif out.result == OK and op.table in customer_rules.CHILDREN:
+        out = customer_rules.settle_child(batch, op, out)
     if out.result == OK:
         clashes = _clashes(batch, spec, op.row_id, out.data)
         if clashes:

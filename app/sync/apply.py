@@ -304,6 +304,8 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
         if table.name == "customer" and rebuild_stats:
             touched_customers.update(_merges_changed(table, rows, local))
         _write(table, rows, local)
+        if table.name == "customer":
+            _forget_erased(table, rows)
         result.rows += len(rows)
         result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
         if table.name == "conflict_log":
@@ -315,6 +317,20 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
     if rebuild_stats:
         result.new_bills = _apply_bill_stats(new_bill_ids, child_bill_ids, touched_customers)
     return result
+
+
+def _forget_erased(table: _Table, rows: list[list]) -> None:
+    """Erasure reaches this till's own conflict records too (those it logged when a local row gave way):
+    they lose the values about an erased customer and the customers merged into it."""
+    at = table.columns.index("erased_at")
+    erased = [r[0] for r in rows if r[at] is not None]
+    for start in range(0, len(erased), 500):
+        chunk = erased[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        database.execute_sql(
+            "UPDATE conflict_log SET winner = NULL, loser = NULL WHERE (winner IS NOT NULL OR loser IS NOT NULL) "
+            f"AND (row_id IN ({marks}) OR row_id IN (SELECT id FROM customer WHERE merged_into_id IN ({marks})))",
+            chunk + chunk)
 
 
 def _merges_changed(table: _Table, rows: list[list], local: dict[str, tuple]) -> set[str]:

@@ -284,3 +284,44 @@ def test_6_figures_equal_a_recomputation_after_voids_on_a_merged_customer(centra
             stats = CustomerStats.get_by_id(b)
             assert stats.orders == 2
             assert abs(stats.last_visit - early.completed_at) < dt.timedelta(milliseconds=1)
+
+
+@pytest.mark.parametrize("first", ["erase", "edit"])
+def test_9_erasure_sticks_over_any_edit_everywhere(central_server, shop, first_till, tmp_path, first):
+    from app import customers as rules
+    from app import privacy
+    from db.models import Customer
+
+    (t1, t2), _, _ = _shop(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        person = rules.create({"name": "Eve Rased", "phone": "+1 555 010 9999", "email": "eve@example.com"}, None).id
+        rules.save_addresses(Customer.get_by_id(person), [{"line1": "1 Secret Lane", "city": "Hidden"}], None)
+    with opened(t2):  # the same person added offline on T2: the store merges it into T1's
+        twin = rules.create({"name": "Eve Rased", "phone": "+1 555 010 9999", "email": "eve.r@example.com",
+                             "date_of_birth": "1990-01-02"}, None).id
+    quiesce([t1, t2], rounds=1)
+    with opened(t2):
+        assert Customer.get_by_id(twin).merged_into_id == person
+        rules.update(person, {"email": "eve.new@example.com", "date_of_birth": "1990-02-03"}, None)
+        address = rules.addresses(person)[0]
+        rules.save_addresses(Customer.get_by_id(person), [{"id": address.id, "line1": "2 Secret Lane",
+                                                           "city": "Hidden"}], None)
+    with opened(t1):
+        privacy.erase(person, _manager())
+    for path in ((t1, t2) if first == "erase" else (t2, t1)):
+        sync(path)
+    quiesce([t1, t2])
+    tables = ["customer", "customer_address", "bill", "loyalty_entry"]
+    central = assert_converged(central_server, shop, [t1, t2], tables=tables)
+    secrets = ["555010999", "eve", "Secret", "1990-0", "Eve Rased"]
+    for who in (person, twin):
+        row = central["customer"][who]
+        assert row["erased_at"] is not None and row["email"] is None and row["date_of_birth"] is None
+    stored = str(central) + str(central_server.rows(shop, "conflict_log"))
+    assert not [s for s in secrets if s in stored], "no erased value at the central store"
+    for path in (t1, t2):
+        with opened(path):
+            from sync_helpers import table_rows
+
+            held = str(table_rows("customer")) + str(table_rows("customer_address")) + str(table_rows("conflict_log"))
+            assert not [s for s in secrets if s in held], f"{path.name} keeps an erased value"
