@@ -325,3 +325,47 @@ def test_9_erasure_sticks_over_any_edit_everywhere(central_server, shop, first_t
 
             held = str(table_rows("customer")) + str(table_rows("customer_address")) + str(table_rows("conflict_log"))
             assert not [s for s in secrets if s in held], f"{path.name} keeps an erased value"
+
+
+def test_8_over_redeeming_on_two_offline_tills_stands_and_is_repaid(central_server, shop, first_till, tmp_path):
+    import datetime as dt
+
+    from app import loyalty, settings
+    from app.billing import Tender, complete_sale
+    from app.cart import Cart, load_customer
+    from db.models import CustomerStats
+
+    (t1, t2), customers, _ = _shop(central_server, shop, first_till, tmp_path)
+    who = customers[0]
+    with opened(t1):
+        sell(who, ("3*1003",))  # 20 points
+    quiesce([t1, t2], rounds=1)
+    spent = {}
+    for path in (t1, t2):  # offline: each till takes the whole balance
+        with opened(path):
+            balance = loyalty.balance(who)
+            assert balance > 0
+            settings.set_local("last_sync_at", (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).isoformat())
+            assert "not confirmed" in loyalty.redeem_warning()
+            cart = Cart()
+            cart.add_entry("1003")
+            cart.set_customer(load_customer(who))
+            total = cart.price().total
+            complete_sale(cart, [Tender("loyalty", balance), Tender("card", total - balance)], _manager())
+            spent[path] = balance
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2])
+    owed = _ledger_sum(central, {who})
+    assert owed < 0, "both sales stand: the balance is negative"
+    for path in (t1, t2):
+        with opened(path):
+            assert loyalty.redeem_warning() is None  # just synced: confirmed
+            assert CustomerStats.get_by_id(who).points == loyalty.balance(who) == owed
+            assert [o.customer_id for o in loyalty.negative_balances()] == [who]
+    with opened(t2):
+        sell(who, ("3*1003", "3*1003"))  # later earnings repay it
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2])
+    for path in (t1, t2):
+        with opened(path):
+            assert loyalty.balance(who) == _ledger_sum(central, {who}) > owed
