@@ -185,8 +185,8 @@ def merge(survivor_id: str, merged_id: str, by: User | None) -> str:
         _move_points(merged.id, survivor.id, points, entry.id, f"Merged into {survivor.name}",
                      f"Merged from {merged.name}")
         audit.record(by, "customer.merged_into", "customer", merged.id, {"survivor": survivor.id, "merge": entry.id})
-        stats.recompute(survivor.id)
-        stats.recompute(merged.id)
+        stats.refresh(survivor.id)  # and whoever the survivor was merged into since (a chain)
+        stats.refresh(merged.id)
     return entry.id
 
 
@@ -250,8 +250,8 @@ def undo(merge_id: str, by: User | None) -> None:
                      {"survivor": survivor.id, "merged": merged.id})
         audit.record(by, "customer.unmerged", "customer", survivor.id, {"merged": merged.id, "merge": merge_id})
         audit.record(by, "customer.unmerged", "customer", merged.id, {"survivor": survivor.id, "merge": merge_id})
-        stats.recompute(survivor.id)
-        stats.recompute(merged.id)
+        stats.refresh(survivor.id)  # and whoever the survivor was merged into since (a chain)
+        stats.refresh(merged.id)
 
 
 @dataclass(frozen=True)

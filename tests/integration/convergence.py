@@ -52,8 +52,9 @@ def assert_converged(server, shop, paths: list[Path], tables=SYNCED, refused_ok:
                                          f"{only_here}, only there {only_there}, changed {changed}")
             kept = {s.customer_id: _figures(s) for s in CustomerStats.select()}
             for customer_id, figures in kept.items():
-                assert figures == _figures(stats.recompute(customer_id)), \
-                    f"{path.name}: figures of {customer_id} differ from a recomputation"
+                again = _figures(stats.recompute(customer_id))
+                assert figures == again, \
+                    f"{path.name}: figures of {customer_id} differ from a recomputation: {figures} != {again}"
     return expected
 
 
