@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import customer_rules, merge, refill
+from central import aliases, customer_rules, merge, refill
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -186,12 +186,16 @@ def _move_keys(batch: _Batch, spec: TableSpec, row_id: str, old: dict | None, ne
         batch.keys_removed.discard((spec.name, key, val, row_id))
 
 
-def _resolve_clash(spec: TableSpec, current: Current | None, op: Op, out: Outcome,
+def _resolve_clash(batch: _Batch, spec: TableSpec, current: Current | None, op: Op, out: Outcome,
                    clashes: list[tuple[str, str, str]]) -> Outcome:
     """A change that would give this row a unique value another row holds (a phone, a code, a name)."""
     described = ", ".join(f"{key.replace('_id', '')} {val!r}" for key, val, _ in clashes)
     if spec.name == "bill" and current is None:  # never refuse a sale for its receipt number
         return refill.accept_clashing_bill(op, out, clashes[0][2])
+    if spec.policy == OFFICE and current is None:  # the same name created on two offline tills
+        alias = aliases.keep_as_alias(batch, spec, op, out, clashes)
+        if alias is not None:
+            return alias
     if spec.policy != MERGE:
         return Outcome(REJECTED, f"{described} already belongs to another {spec.name.replace('_', ' ')}")
     columns = [c for key, _, _ in clashes for c in key.split("+")]
@@ -309,6 +313,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
             wanted.update((op.table, key, val) for key, val in unique_values(spec, current.data))
     _load_keys(conn, batch, wanted)
     customer_rules.preload(conn, batch, todo, _load_rows)
+    aliases.preload(conn, batch, todo)
 
     for op in todo:
         observe(op.hlc)
@@ -321,6 +326,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
         if answer["result"] in (OK, REJECTED):
             records.append((shop_id, op.op_id, till_id, answer["result"], answer.get("reason")))
     _flush(conn, batch, records)
+    aliases.flush(conn, batch)
     refill.note_receipts(conn, shop_id, [batch.rows[("bill", op.row_id)].data for op in todo
                                          if op.table == "bill" and answers[op.op_id]["result"] == OK])
     out = [{"op_id": raw["op_id"], "result": answers[raw["op_id"]]["result"],
@@ -335,7 +341,10 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
     waiting = refill.waiting_for_bill(batch.rows, op)
     if waiting:
         return waiting
+    repointed = aliases.repoint(batch, op)
     out = merge.decide(spec, current, op, till_id, batch.version + 1)
+    if repointed and out.result == OK and spec.policy == APPEND:
+        out.origin = aliases.SERVER  # its own till takes the re-pointed row back
     if out.result == OK and op.table == "customer":
         out = customer_rules.settle_customer(batch, op, out, batch.version + 1, current)
     elif out.result == OK and op.table in customer_rules.CHILDREN:
@@ -343,7 +352,7 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
     if out.result == OK:
         clashes = _clashes(batch, spec, op.row_id, out.data)
         if clashes:
-            out = _resolve_clash(spec, current, op, out, clashes)
+            out = _resolve_clash(batch, spec, current, op, out, clashes)
     if out.result == OK:
         _move_keys(batch, spec, op.row_id, current.data if current else None, out.data)
         batch.write(op.table, op.row_id, out.data, out.stamps, out.origin or till_id)

@@ -13,3 +13,14 @@ UPDATE till t SET receipt_high = COALESCE((
 
 -- "Has this customer any bill?" (a customer with sales is deactivated, never deleted: central/customer_rules.py)
 CREATE INDEX sync_row_bill_customer ON sync_row (shop_id, (data->>'customer_id')) WHERE tbl = 'bill';
+
+-- A head-office row a till created offline under a name another row already had (the same profile added on
+-- two tills): it is kept as a tombstone and every reference to it is re-pointed to the row kept
+-- (central/aliases.py).
+CREATE TABLE sync_alias (
+    shop_id  TEXT NOT NULL,
+    tbl      TEXT NOT NULL,
+    id       TEXT NOT NULL,
+    kept_id  TEXT NOT NULL,
+    PRIMARY KEY (shop_id, tbl, id)
+);

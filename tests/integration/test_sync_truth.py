@@ -369,3 +369,42 @@ def test_8_over_redeeming_on_two_offline_tills_stands_and_is_repaid(central_serv
     for path in (t1, t2):
         with opened(path):
             assert loyalty.balance(who) == _ledger_sum(central, {who}) > owed
+
+
+def test_7_the_same_profile_created_on_two_offline_tills_ends_as_one_row(central_server, shop, first_till, tmp_path):
+    from app import customers as rules
+    from app import profiles
+    from app.billing import Tender, complete_sale
+    from app.cart import Cart, load_customer, load_profile
+    from db.models import Bill, Customer, CustomerProfile
+
+    (t1, t2), _, _ = _shop(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        from app import settings
+
+        settings.update({"show_customer_profile": True}, _manager())
+    quiesce([t1, t2], rounds=1)
+    with opened(t1):
+        kept = profiles.save(profiles.ProfileValues("Wholesale", rule="discount", discount_bp=1000), _manager()).id
+    with opened(t2):
+        local = profiles.save(profiles.ProfileValues("Wholesale", rule="discount", discount_bp=500), _manager()).id
+        buyer = rules.create({"name": "Trade Buyer", "phone": "+1 555 010 3333"}, None)
+        rules.update(buyer.id, {"default_profile": local}, None)
+        cart = Cart()
+        cart.add_entry("1003")
+        cart.set_customer(load_customer(buyer.id))
+        cart.set_profile(load_profile(local))
+        receipt = complete_sale(cart, [Tender("card", cart.price().total)], _manager()).receipt_no
+    sync(t1)
+    sync(t2)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2])
+    live = [p for p in central["customer_profile"].values() if p["deleted_at"] is None and
+            p["name"].startswith("Wholesale")]
+    assert [p["id"] for p in live] == [kept]
+    assert central["customer_profile"][local]["deleted_at"] is not None  # the same tombstone everywhere
+    for path in (t1, t2):
+        with opened(path):
+            assert Customer.get_by_id(buyer.id).default_profile_id == kept
+            assert Bill.get(Bill.receipt_no == receipt).profile_id == kept
+            assert CustomerProfile.get_by_id(local).deleted_at is not None
