@@ -92,13 +92,16 @@ class Schedule:
     def step(self) -> None:
         action = self.rng.choices(
             ["sale", "sale_points", "old_sale", "add", "edit", "delete", "status", "merge", "undo", "void",
-             "expire", "erase", "sync", "sync"],
-            weights=[5, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 4, 4])[0]
+             "expire", "erase", "profile", "setting", "head_office", "sync", "sync"],
+            weights=[5, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4])[0]
         till = self.rng.randrange(len(self.paths))
         self.counts[action] = self.counts.get(action, 0) + 1
         self.log.append(f"{action}@t{till}")
         if action == "sync":
             self.sync(till)
+            return
+        if action == "head_office":
+            self.head_office()
             return
         with self.opened(till):
             try:
@@ -194,6 +197,35 @@ class Schedule:
 
         loyalty_rules.expire_points(self._manager(), now=utcnow() + dt.timedelta(days=self.rng.randint(0, 2)))
 
+    def do_profile(self):
+        from app import profiles
+
+        name = self.rng.choice(["Wholesale", "Staff", "VIP"])
+        profiles.save(profiles.ProfileValues(name, rule="discount", discount_bp=self.rng.choice([500, 1000])),
+                      self._manager())
+
+    def do_setting(self):
+        from app import settings
+
+        settings.update({"loyalty_points_per_unit": self.rng.choice([1, 2, 3])}, self._manager())
+
+    def head_office(self):
+        from central import store
+
+        shop_id = self.server.shop_id(self.shop)
+        if self.rng.random() < 0.5:
+            def edit(conn):
+                return store.admin_write(conn, shop_id, "setting", "loyalty_points_per_unit",
+                                         {"value": self.rng.choice([1, 2])})
+        else:
+            def edit(conn):
+                return store.admin_write(conn, shop_id, "customer_profile", None,
+                                         {"name": self.rng.choice(["Wholesale", "Staff", "Trade"])})
+        try:
+            self.server.run(edit)
+        except store.StoreError:
+            pass  # the name is taken: the head office is told at once
+
     def do_erase(self):
         from app import privacy
         from db.models import Customer
@@ -265,7 +297,8 @@ def _merged(customer_id: str) -> bool:
     return Customer.get_by_id(customer_id).merged_into_id is not None
 
 
-def _schedules(central_server, proxy, memory_keyring, small_shop_template, count: int, steps: int) -> dict:
+def _schedules(central_server, proxy, memory_keyring, small_shop_template, count: int, steps: int,
+               verbose: bool = False) -> dict:
     from db.keystore import SERVICE, account_for
 
     template, key, _ = small_shop_template
@@ -283,6 +316,8 @@ def _schedules(central_server, proxy, memory_keyring, small_shop_template, count
         finally:
             schedule.close()
         totals["schedules"] += 1
+        if verbose:
+            print(f"schedule {seed}: ok ({len(schedule.log)} steps)", flush=True)
         for action, n in schedule.counts.items():
             totals[action] = totals.get(action, 0) + n
     return totals
@@ -296,10 +331,12 @@ def test_random_offline_work_on_three_tills_converges(central_server, proxy, mem
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(6 * 3600)
 def test_random_offline_work_converges_over_many_schedules(central_server, proxy, memory_keyring,
                                                            small_shop_template):
     count = int(os.environ.get("TILL_TRUTH_SCHEDULES", "200"))
     started = time.monotonic()
-    totals = _schedules(central_server, proxy, memory_keyring, small_shop_template, count=count, steps=40)
+    totals = _schedules(central_server, proxy, memory_keyring, small_shop_template, count=count, steps=40,
+                        verbose=True)
     print(f"\nconvergence: {totals['schedules']} schedules ran in {time.monotonic() - started:.0f} s: {totals}")
     assert totals["schedules"] == (1 if os.environ.get("TILL_TRUTH_SEED") else count)
