@@ -332,9 +332,13 @@ def void_sale(bill_id: str, manager: User, reason: str = "", *, now: dt.datetime
     if original is None or original.deleted_at is not None:
         raise NotFound("That sale does not exist.")
     if original.kind != "sale":
-        raise ValidationError(f"{original.receipt_no} is itself a void; it cannot be voided.")
+        raise ValidationError(f"{original.receipt_no} is itself a {original.kind}; only a sale can be voided.")
     if voided_ids([bill_id]):
         raise ValidationError(f"{original.receipt_no} is already void.")
+    from app.returns import has_returns
+
+    if has_returns(bill_id):
+        raise ValidationError(f"Part of {original.receipt_no} was returned: return the rest instead of voiding it.")
     now = now or utcnow()
     now_text = _UTC.db_value(now)
     void_id = derived_id("void", bill_id)  # a second void of the same sale collides instead of doubling

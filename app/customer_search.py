@@ -81,9 +81,81 @@ def phone_prefixes(text: str, region: str = "US") -> list[str]:
     return list(dict.fromkeys(prefixes))
 
 
+_WORD_SQL = (
+    "SELECT c.id, c.name, c.phone, c.email, c.status FROM customer_word w INDEXED BY customer_word_recent "
+    "JOIN customer c ON c.id = w.customer_id WHERE {where}{filters} ORDER BY w.word, w.last_visit DESC LIMIT ?"
+)
+_TAIL_SQL = (
+    f"{_COLUMNS} INDEXED BY customer_phone_tail LEFT JOIN customer_stats s ON s.customer_id = c.id "
+    f"WHERE substr(c.phone, -4) = ? AND c.phone LIKE ? ESCAPE '\\'{_LIVE} "
+    "ORDER BY COALESCE(s.last_visit, '') DESC LIMIT ?"
+)
+_CANDIDATES = 200  # a partly typed word's candidates, ranked by last visit in Python
+
+
+def _like(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _word_scan(exact: str | None, prefix: str | None, others: list[str], limit: int) -> list[tuple]:
+    """Customers having the word ``exact`` (or a word starting with ``prefix``), most recent visit first,
+    whose name also holds each of ``others`` as the start of a word."""
+    filters = "".join(" AND (' ' || replace(c.name_norm, '-', ' ')) LIKE ? ESCAPE '\\'" for _ in others)
+    params = [f"% {_like(t)}%" for t in others]
+    if exact is not None:
+        sql = _WORD_SQL.format(where="w.word = ?", filters=filters)
+        return database.execute_sql(sql, (exact, *params, limit)).fetchall()
+    sql = _WORD_SQL.format(where="w.word >= ? AND w.word < ?", filters=filters)
+    return database.execute_sql(sql, (prefix, prefix + _TOP, *params, limit)).fetchall()
+
+
+def _by_recency(rows: list[tuple]) -> list[tuple]:
+    """Rows ordered most recent visit first (one indexed look-up per row; rows are few)."""
+    if not rows:
+        return rows
+    marks = ",".join("?" * len(rows))
+    visits = dict(database.execute_sql(
+        f"SELECT customer_id, last_visit FROM customer_stats WHERE customer_id IN ({marks})",
+        [r[0] for r in rows]).fetchall())
+    return sorted(rows, key=lambda r: visits.get(r[0]) or "", reverse=True)
+
+
+def _name_rows(query: str, complete: bool, limit: int) -> list[tuple]:
+    """Any word of the name, in any order, most recent visitors first. The last word typed is taken as
+    the start of a word unless the text ends with a space."""
+    tokens = query.replace("-", " ").split()  # the word table holds each part of a hyphenated name
+    if not tokens:
+        return []
+    whole = tokens if complete else tokens[:-1]
+    if whole:
+        anchor = max(whole, key=len)  # the longest whole word is the most selective exact match
+        others = list(tokens)
+        others.remove(anchor)
+        return _word_scan(anchor, None, others, limit)
+    token = tokens[0]
+    exact = _word_scan(token, None, [], limit)
+    if len(exact) >= limit:
+        return exact
+    more = _by_recency(_word_scan(None, token, [], _CANDIDATES))
+    return exact + more
+
+
+def _phone_rows(text: str, region: str, limit: int) -> list[tuple]:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    by_prefix: list[tuple] = []
+    for prefix in phone_prefixes(text, region):
+        by_prefix += _scan("c.phone", prefix, limit)
+    if len(digits) < 4 or text.strip().startswith("+"):
+        return by_prefix
+    by_tail = database.execute_sql(_TAIL_SQL, (digits[-4:], f"%{digits}", limit)).fetchall()
+    # A few digits are the end of a number ("the last four"); a long run is more likely its start.
+    return by_tail + by_prefix if len(digits) < 7 else by_prefix + by_tail
+
+
 def search(text: str, limit: int = 20, region: str = "US") -> list[CustomerHit]:
-    """Customers matching what was typed so far, best first (at most ``limit``)."""
-    text = (text or "").strip()
+    """Customers matching what was typed so far, the likely one first (at most ``limit``)."""
+    raw = text or ""
+    text = raw.strip()
     if not text:
         return []
     rows: dict[str, tuple] = {}
@@ -95,13 +167,14 @@ def search(text: str, limit: int = 20, region: str = "US") -> list[CustomerHit]:
             rows.setdefault(row[0], row)
 
     if looks_like_phone(text):
-        for prefix in phone_prefixes(text, region):
-            take(_scan("c.phone", prefix, limit))
+        take(_phone_rows(text, region, limit))
     elif "@" in text:
         take(_scan("c.email", text.lower(), limit))
     else:
         query = normalise_name(text.replace(",", " "))  # "Roberts, Emily" as on a list
-        take(_scan("c.name_norm", query, limit))
+        take(_name_rows(query, raw.endswith(" "), limit))
+        if len(rows) < limit:  # names whose words are joined by punctuation ("müller-š")
+            take(_scan("c.name_norm", query, limit))
         if len(rows) < limit:
             take(_scan(ROTATED, query, limit))
         if len(rows) < limit and " " not in query:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app import audit, reports, settings
 from app.money import to_decimal
+from app.private_files import open_private, safe_row
 from db.fields import parse_utc
 from db.models import database
 
@@ -38,13 +39,14 @@ def export_customers(path: Path, status: str | None = None, by=None) -> int:
         "LEFT JOIN customer_category k ON k.id = c.category_id LEFT JOIN loyalty_tier t ON t.id = c.loyalty_tier_id "
         f"WHERE {where} ORDER BY c.name_norm", params)
     count = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CUSTOMER_COLUMNS)
         while rows := cursor.fetchmany(BATCH):
             for r in rows:
-                writer.writerow([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
-                                 "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "", r[11] or ""])
+                writer.writerow(safe_row([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
+                                          "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "",
+                                          r[11] or ""]))
             count += len(rows)
     with database.atomic():
         audit.record(by, "customers.export", "customer", None, {"file": Path(path).name, "rows": count,
@@ -58,7 +60,8 @@ SALES_COLUMNS = ["receipt_no", "completed_at", "kind", "voids", "till", "cashier
 
 def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | None = reports.ALL_PROFILES,
                  by=None) -> int:
-    """One row per bill (sales and voids) completed in the local date range. Returns rows written."""
+    """One row per bill (sales, voids and returns; ``voids`` names the sale a void or a return refers to)
+    completed in the local date range. Returns rows written."""
     currency = settings.get("currency")
     lo, hi = reports.local_day_bounds_utc(start, end)
     where, params = reports._profile_clause(profile_id, "b.profile_id")
@@ -66,18 +69,18 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
         "SELECT b.receipt_no, b.completed_at, b.kind, o.receipt_no, b.till_code, u.name, c.name, p.name, "
         "b.subtotal, b.discount_total, b.tax_total, b.total, "
         "(SELECT group_concat(DISTINCT method) FROM payment WHERE bill_id = b.id) "
-        "FROM bill b LEFT JOIN bill o ON o.id = b.voids_id LEFT JOIN user u ON u.id = b.cashier_id "
+        "FROM bill b LEFT JOIN bill o ON o.id = COALESCE(b.voids_id, b.returns_id) LEFT JOIN user u ON u.id = b.cashier_id "
         "LEFT JOIN customer c ON c.id = b.customer_id LEFT JOIN customer_profile p ON p.id = b.profile_id "
         f"WHERE b.completed_at >= ? AND b.completed_at < ? AND b.deleted_at IS NULL{where} ORDER BY b.completed_at",
         [lo, hi, *params])
     count = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(SALES_COLUMNS)
         while rows := cursor.fetchmany(BATCH):
             for r in rows:
-                writer.writerow([r[0], _local(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "", r[7] or "",
-                                 *(to_decimal(v, currency) for v in r[8:12]), r[12] or ""])
+                writer.writerow(safe_row([r[0], _local(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "",
+                                          r[7] or "", *(to_decimal(v, currency) for v in r[8:12]), r[12] or ""]))
             count += len(rows)
     with database.atomic():
         audit.record(by, "sales.export", "bill", None, {"file": Path(path).name, "rows": count,
@@ -88,11 +91,11 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
 def export_report(report: reports.SalesReport, path: Path, profile_label: str = "All profiles") -> None:
     """The report as it is shown: a heading block, then each table."""
     currency = report.currency
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["Sales report", settings.get("shop_name")])
+        writer.writerow(safe_row(["Sales report", settings.get("shop_name")]))
         writer.writerow(["From", report.start.isoformat(), "To", report.end.isoformat()])
-        writer.writerow(["Profile", profile_label])
+        writer.writerow(safe_row(["Profile", profile_label]))
         writer.writerow(["Bills", report.bills, "Total", to_decimal(report.total, currency), "Tax",
                          to_decimal(report.tax, currency), "Discounts", to_decimal(report.discount, currency)])
         for title, key_name, rows in report.sections():
@@ -100,4 +103,4 @@ def export_report(report: reports.SalesReport, path: Path, profile_label: str = 
             writer.writerow([title])
             writer.writerow([key_name, "Bills" if key_name != "Method" else "Payments", f"Total ({currency})"])
             for row in rows:
-                writer.writerow([row.label, row.bills, to_decimal(row.total, currency)])
+                writer.writerow(safe_row([row.label, row.bills, to_decimal(row.total, currency)]))

@@ -83,7 +83,19 @@ class Receipt:
     # --- renderings ----------------------------------------------------------------------------------------
 
     def title(self) -> str:
-        return "VOID" if self.kind == "void" else "Receipt"
+        return {"void": "VOID", "return": "RETURN"}.get(self.kind, "Receipt")
+
+    def _points_line(self, which: str) -> tuple[str, str]:
+        """A return carries negative points: those earned are taken back, those paid with come back."""
+        value = self.points_earned if which == "earned" else self.points_redeemed
+        if value >= 0:
+            return f"Points {which}", str(value)
+        return ("Points taken back" if which == "earned" else "Points given back"), str(-value)
+
+    @property
+    def scan_code(self) -> str:
+        """What the receipt's barcode holds: the receipt number, which app/returns.find_sale resolves."""
+        return self.receipt_no
 
     def text(self, width: int = 42) -> str:
         """Fixed-width text for a receipt printer (42 columns on 80 mm paper)."""
@@ -102,8 +114,8 @@ class Receipt:
         out.append("")
         if self.reprint:
             centre("*** REPRINT ***")
-        if self.kind == "void":
-            centre(f"*** VOID of {self.voids_receipt_no} ***")
+        if self.kind in ("void", "return"):
+            centre(f"*** {self.title()} of {self.voids_receipt_no} ***")
         pair(f"{self.title()} {self.receipt_no}", self.completed_at.astimezone().strftime("%d %b %Y %H:%M"))
         pair("Served by", self.cashier)
         if self.customer:
@@ -141,9 +153,9 @@ class Receipt:
         if self.points_earned or self.points_redeemed or self.points_balance is not None:
             out.append("")
             if self.points_earned:
-                pair("Points earned", str(self.points_earned))
+                pair(*self._points_line("earned"))
             if self.points_redeemed:
-                pair("Points redeemed", str(self.points_redeemed))
+                pair(*self._points_line("redeemed"))
             if self.points_balance is not None:
                 pair("Points balance", str(self.points_balance))
         if self.instructions:
@@ -196,13 +208,14 @@ class Receipt:
         banner = ""
         if self.reprint:
             banner += "<p align='center'><b>*** REPRINT ***</b></p>"
-        if self.kind == "void":
-            banner += f"<p align='center' style='color:#b42318'><b>*** VOID of {e(self.voids_receipt_no or '')} ***</b></p>"
+        if self.kind in ("void", "return"):
+            banner += (f"<p align='center' style='color:#b42318'><b>*** {self.title()} of "
+                       f"{e(self.voids_receipt_no or '')} ***</b></p>")
         points = []
         if self.points_earned:
-            points.append(f"Points earned: <b>{self.points_earned}</b>")
+            points.append("{}: <b>{}</b>".format(*self._points_line("earned")))
         if self.points_redeemed:
-            points.append(f"Points redeemed: <b>{self.points_redeemed}</b>")
+            points.append("{}: <b>{}</b>".format(*self._points_line("redeemed")))
         if self.points_balance is not None:
             points.append(f"Points balance: <b>{self.points_balance}</b>")
         instructions = ""
@@ -239,7 +252,8 @@ def build(bill_id: str, *, reprint: bool = False) -> Receipt:
     customer = Customer.get_or_none(Customer.id == bill.customer_id) if bill.customer_id else None
     profile = CustomerProfile.get_or_none(CustomerProfile.id == bill.profile_id) if bill.profile_id else None
     cashier = User.get_or_none(User.id == bill.cashier_id)
-    voids = Bill.get_or_none(Bill.id == bill.voids_id) if bill.voids_id else None
+    pointed = bill.voids_id or bill.returns_id  # the sale a void or a return refers to
+    voids = Bill.get_or_none(Bill.id == pointed) if pointed else None
     by_rate: dict[int, int] = defaultdict(int)
     for line in lines:
         if line.tax:

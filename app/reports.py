@@ -210,6 +210,16 @@ def top_customers_by_scan(start: dt.date, end: dt.date, profile_id: str | None =
     ):
         bills[customer] -= 1
         totals[customer] -= total
+    # returns of the range's sales that still stand (negative totals), through the partial index of returns
+    for customer, total in database.execute_sql(
+        'SELECT o."customer_id", r."total" FROM "bill" AS r JOIN "bill" AS o '
+        'ON o."id" = r."returns_id" WHERE r."returns_id" IS NOT NULL AND r."kind" = \'return\' '
+        'AND r."deleted_at" IS NULL AND o."customer_id" IS NOT NULL AND o."completed_at" >= ? AND o."completed_at" < ? '
+        'AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = o."id")'
+        + _profile_clause(profile_id, 'o."profile_id"')[0],
+        [lo, hi, *_profile_clause(profile_id, 'o."profile_id"')[1]],
+    ):
+        totals[customer] += total
     survivors = _survivors(totals)
     if survivors:
         for customer, target in survivors.items():
@@ -256,7 +266,9 @@ def top_customers_by_lifetime(start: dt.date, end: dt.date, profile_id: str | No
         marks = ",".join("?" * len(owner_of))
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for owner, bills, total in database.execute_sql(
-            f'SELECT b."customer_id", count(*), sum(b."total") FROM "bill" AS b WHERE b."customer_id" IN ({marks}) '
+            f'SELECT b."customer_id", count(*), sum(b."total" + (SELECT COALESCE(sum(r."total"), 0) FROM "bill" AS r '
+            'WHERE r."returns_id" = b."id" AND r."kind" = \'return\' AND r."deleted_at" IS NULL)) '
+            f'FROM "bill" AS b WHERE b."customer_id" IN ({marks}) '
             'AND b."completed_at" >= ? AND b."completed_at" < ? AND b."kind" = \'sale\' AND b."deleted_at" IS NULL'
             + where + ' AND NOT EXISTS (SELECT 1 FROM "bill" AS v WHERE v."voids_id" = b."id" '
             'AND v."deleted_at" IS NULL) GROUP BY 1', [*owner_of, lo, hi, *params]):
@@ -295,11 +307,14 @@ def _survivors(customer_ids) -> dict[str, str]:
 
 
 def bills_total(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES) -> tuple[int, int]:
-    """(bills, total) straight from the bills, voids netted out: the slow reference the summaries must match."""
+    """(bills, total) straight from the bills, voids and returns netted out: the slow reference the summaries
+    must match."""
     lo, hi = local_day_bounds_utc(start, end)
     where, params = _profile_clause(profile_id, 'b."profile_id"')
     return tuple(database.execute_sql(
-        'SELECT count(*), COALESCE(sum(b."total"), 0) FROM "bill" AS b WHERE b."kind" = \'sale\' '
+        'SELECT count(*), COALESCE(sum(b."total" + (SELECT COALESCE(sum(r."total"), 0) FROM "bill" AS r '
+        'WHERE r."returns_id" = b."id" AND r."kind" = \'return\' AND r."deleted_at" IS NULL)), 0) '
+        'FROM "bill" AS b WHERE b."kind" = \'sale\' '
         'AND b."deleted_at" IS NULL AND b."completed_at" >= ? AND b."completed_at" < ?' + where
         + ' AND b."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)',
         [lo, hi, *params],
@@ -322,6 +337,29 @@ REBUILD_SQL = [
     WHERE b."kind" = 'sale' AND b."deleted_at" IS NULL AND p."deleted_at" IS NULL
       AND b."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)
     GROUP BY 1, 2, 3""",
+    # returns come off their sale's day, profile, cashier and category (migration 8), unless it was voided
+    """INSERT INTO "sales_summary" ("day", "profile_id", "cashier_id", "category_id", "bills", "total", "tax", "discount")
+    SELECT date(o."completed_at", 'localtime'), COALESCE(o."profile_id", ''), o."cashier_id", COALESCE(c."category_id", ''),
+           0, sum(r."total"), sum(r."tax_total"), sum(r."discount_total")
+    FROM "bill" AS r JOIN "bill" AS o ON o."id" = r."returns_id" LEFT JOIN "customer" AS c ON c."id" = o."customer_id"
+    WHERE r."returns_id" IS NOT NULL AND r."kind" = 'return' AND r."deleted_at" IS NULL AND o."kind" = 'sale'
+      AND o."deleted_at" IS NULL
+      AND o."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT ("day", "profile_id", "cashier_id", "category_id") DO UPDATE SET
+      "bills" = "bills" + excluded."bills", "total" = "total" + excluded."total",
+      "tax" = "tax" + excluded."tax", "discount" = "discount" + excluded."discount"
+    """,
+    """INSERT INTO "payment_summary" ("day", "profile_id", "method", "payments", "amount")
+    SELECT date(o."completed_at", 'localtime'), COALESCE(o."profile_id", ''), p."method", 0, sum(p."amount")
+    FROM "bill" AS r JOIN "bill" AS o ON o."id" = r."returns_id" JOIN "payment" AS p ON p."bill_id" = r."id"
+    WHERE r."returns_id" IS NOT NULL AND r."kind" = 'return' AND r."deleted_at" IS NULL AND p."deleted_at" IS NULL
+      AND o."kind" = 'sale' AND o."deleted_at" IS NULL
+      AND o."id" NOT IN (SELECT "voids_id" FROM "bill" WHERE "voids_id" IS NOT NULL AND "deleted_at" IS NULL)
+    GROUP BY 1, 2, 3
+    ON CONFLICT ("day", "profile_id", "method") DO UPDATE SET
+      "payments" = "payments" + excluded."payments", "amount" = "amount" + excluded."amount"
+    """,
 ]
 
 

@@ -39,9 +39,10 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
     orders, spent, last_text, points, items_json, methods_json = row or (0, 0, None, 0, None, None)
     last_visit = CustomerStats.last_visit.python_value(last_text)
     sign = -1 if bill.kind == "void" else 1
-    orders += sign
+    returning = bill.kind == "return"  # negative total and quantities; not an order, not a visit
+    orders += 0 if returning else sign
     spent += bill.total if bill.kind != "void" else -abs(bill.total)
-    if bill.kind != "void" and (last_visit is None or bill.completed_at > last_visit):
+    if bill.kind == "sale" and (last_visit is None or bill.completed_at > last_visit):
         last_visit = bill.completed_at
     counts = Counter(CustomerStats.item_counts.python_value(items_json) or {})
     for line in lines:
@@ -106,10 +107,12 @@ def recompute(customer_id: str) -> CustomerStats:
     sales = bills.where(Bill.kind == "sale")
     voided_ids = {b.voids_id for b in bills.where(Bill.kind == "void")}
     live_sales = [b for b in sales if b.id not in voided_ids]
-    stats.orders = len(live_sales)
-    stats.spent = sum(b.total for b in live_sales)
-    stats.last_visit = max((b.completed_at for b in live_sales), default=None)
     live_ids = [b.id for b in live_sales]
+    # returns of sales still standing (those of a sale voided elsewhere are netted by the void)
+    returns = [b for b in bills.where(Bill.kind == "return") if b.returns_id in set(live_ids)]
+    stats.orders = len(live_sales)
+    stats.spent = sum(b.total for b in live_sales) + sum(b.total for b in returns)
+    stats.last_visit = max((b.completed_at for b in live_sales), default=None)
     counts: Counter = Counter()
     methods: Counter = Counter()
     if live_ids:
@@ -118,7 +121,11 @@ def recompute(customer_id: str) -> CustomerStats:
                 counts[line.item_id] += line.quantity
         for payment in Payment.select(Payment.method).where(Payment.bill.in_(live_ids)):
             methods[payment.method] += 1
-    stats.item_counts = dict(counts)
+    if returns:
+        for line in BillLine.select(BillLine.item, BillLine.quantity).where(BillLine.bill.in_([b.id for b in returns])):
+            if line.item_id:
+                counts[line.item_id] += line.quantity
+    stats.item_counts = {k: v for k, v in counts.items() if v > 0}
     stats.payment_counts = dict(methods)
     owners = bill_owners(customer_id)
     stats.points = (  # the merge group's ledger (app/loyalty.balance)

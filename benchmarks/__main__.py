@@ -27,6 +27,7 @@ FULL = {
     "import": [],
     "sync": [],
     "memory": [],
+    "felt": [],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -40,6 +41,7 @@ QUICK = {
     "sync": ["--bills", "300", "--pull-customers", "2000", "--bootstrap-customers", "5000", "--runs", "1",
              "--bootstrap-runs", "1"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
+    "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
 }
 
 

@@ -6,11 +6,12 @@ till's SQLite file holds unique (so the server never accepts a row that no till 
 
 Policies (ARCHITECTURE.md, "Conflicts"):
 - ``append``: bills, lines, payments, loyalty entries, audit entries: written once, never changed.
-- ``merge``: customers and the rows hanging off them (and users): merged field by field, the later hybrid
+- ``merge``: customers and the rows hanging off them: merged field by field, the later hybrid
   clock stamp wins a field, ties by till id (the stamp's node), the loser is logged.
 - ``office``: catalogue, profiles, categories, price lists, loyalty rules, settings, preference
-  definitions: decided centrally. A till's edit is accepted only if the row has not been changed elsewhere
-  since the till last saw it; the head office's admin API always applies.
+  definitions, staff: decided centrally, changed only by an office till or the head office (roles.py).
+  A till's edit is accepted only if the row has not been changed elsewhere since the till last saw it;
+  the head office's admin API always applies.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from db.ids import utcnow
 APPEND, MERGE, OFFICE = "append", "merge", "office"
 
 OFFICE_TABLES = {
-    "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
+    "user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
     "price_list_entry", "preference_definition",
 }
 CONFLICT_TABLE = "conflict_log"
+NEVER_DELETED = {"reservation"}  # a booking that will not happen is cancelled, never tombstoned
 NOW = object()  # the default of a time column such as created_at: the moment the row is normalised
 # Columns the sync machinery owns; never part of a field merge.
 SYSTEM_COLUMNS = {"id", "server_version"}
@@ -175,6 +177,8 @@ def normalise_row(spec: TableSpec, payload: dict, nul_possible: bool = True) -> 
             row[name] = col.default
     if not isinstance(row.get("id"), str) or not row["id"] or len(row["id"]) > 64:
         raise InvalidRow(f"{spec.name} row needs a text id of at most 64 characters")
+    if spec.name in NEVER_DELETED and row.get("deleted_at") is not None:
+        raise InvalidRow(f"a {spec.name} is never deleted: cancel it instead")
     return row
 
 

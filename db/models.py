@@ -297,7 +297,7 @@ class Bill(SyncedModel):
     customer = ForeignKeyField(Customer, null=True, backref="bills")
     profile = ForeignKeyField(CustomerProfile, null=True, backref="bills")
     status = CharField(default="completed", index=True)  # completed | void
-    kind = CharField(default="sale")  # sale | void
+    kind = CharField(default="sale")  # sale | void | return
     voids = ForeignKeyField("self", null=True, backref="voided_by")
     opened_at = UTCDateTimeField(default=utcnow)
     completed_at = UTCDateTimeField(default=utcnow, index=True)
@@ -313,6 +313,8 @@ class Bill(SyncedModel):
     instructions = TextField(default="")
     points_earned = BigIntegerField(default=0)
     points_redeemed = BigIntegerField(default=0)
+    # a return (app/returns.py) points at the sale it refunds part of; its lines carry the sale's line_no
+    returns = ForeignKeyField("self", null=True, backref="returned_by")
 
 
 class BillLine(SyncedModel):
@@ -354,6 +356,23 @@ class LoyaltyEntry(SyncedModel):
     points = BigIntegerField()
     at = UTCDateTimeField(default=utcnow)
     note = CharField(default="")
+
+
+class Reservation(SyncedModel):
+    """A table booked for a customer (app/reservations.py). Merged field by field like customers; never
+    deleted: a booking that will not happen is Cancelled or a No-show."""
+
+    customer = ForeignKeyField(Customer, backref="reservations")
+    day = CharField()  # YYYY-MM-DD, the shop's local date
+    time = CharField()  # HH:MM, local
+    party_size = IntegerField(default=2)
+    seating = CharField(default="")
+    notes = TextField(default="")
+    status = CharField(default="booked")  # booked | seated | completed | cancelled | no_show
+    created_at = UTCDateTimeField(default=utcnow)
+
+    def delete_instance(self, *args, **kwargs):
+        raise ValueError("A reservation is never deleted: cancel it instead.")
 
 
 # --- derived on the till -----------------------------------------------------------------------------------
@@ -433,6 +452,7 @@ SYNCED_MODELS = [
     BillLine,
     Payment,
     LoyaltyEntry,
+    Reservation,
 ]
 LOCAL_MODELS = [LocalConfig, Outbox, ConflictLog, HeldBill, CustomerStats, SalesSummary, PaymentSummary]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS

@@ -32,6 +32,7 @@ from app.errors import TillError
 COL_NAME, COL_PHONE, COL_EMAIL, COL_STATUS = range(4)
 CustomerIdRole = Qt.UserRole + 1
 ActiveRole = Qt.UserRole + 2
+_GREY, _GREEN = QBrush(QColor("#9ca3af")), QBrush(QColor("#15803d"))
 
 
 class CustomerResultsModel(QAbstractTableModel):
@@ -41,10 +42,14 @@ class CustomerResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self.region = region
         self.hits: list[CustomerHit] = []
+        self._texts: list[tuple[str, str, str, str]] = []
 
     def set_hits(self, hits: list[CustomerHit]) -> None:
+        # The shown texts are made once per result: a view calls data() many times a paint.
         self.beginResetModel()
         self.hits = list(hits)
+        self._texts = [(h.name, format_phone(h.phone, self.region), h.email or "",
+                        "Active" if h.active else "Inactive") for h in self.hits]
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()):  # noqa: B008
@@ -70,12 +75,11 @@ class CustomerResultsModel(QAbstractTableModel):
         if role == ActiveRole:
             return hit.active
         if role == Qt.DisplayRole:
-            return [hit.name, format_phone(hit.phone, self.region), hit.email or "",
-                    "Active" if hit.active else "Inactive"][index.column()]
+            return self._texts[index.row()][index.column()]
         if role == Qt.ForegroundRole and not hit.active:
-            return QBrush(QColor("#9ca3af"))
+            return _GREY
         if role == Qt.ForegroundRole and index.column() == COL_STATUS:
-            return QBrush(QColor("#15803d"))
+            return _GREEN
         return None
 
 
@@ -140,6 +144,7 @@ class CustomerPickerDialog(QDialog):
         self.results_view.installEventFilter(self)
         layout.addWidget(self.results_view, 1)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.PlainText)  # names customers: shop data, never markup
         self.message.setObjectName("pickerMessageLabel")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318; font-weight: 600")
@@ -188,6 +193,7 @@ class CustomerPickerDialog(QDialog):
         form.addRow("Email", self.new_email_edit)
         form_outer.addLayout(form)
         self.add_message = QLabel("")
+        self.add_message.setTextFormat(Qt.PlainText)
         self.add_message.setObjectName("quickAddMessageLabel")
         self.add_message.setWordWrap(True)
         self.add_message.setStyleSheet("color: #b42318; font-weight: 600")

@@ -105,6 +105,7 @@ class CustomerView(QDialog):
         photo.setFixedSize(76, 76)
         title = QLabel(customer.name)
         title.setObjectName("pageTitle")
+        title.setTextFormat(Qt.PlainText)
         badge_text = "Erased" if customer.erased_at else ("Merged" if customer.merged_into_id else customer.status.title())
         fg, bg = STATUS_COLOURS.get(badge_text.lower(), ("#334155", "#e2e8f0"))
         badge = named(QLabel(badge_text), "customerStatusBadge", "Status")
@@ -124,6 +125,7 @@ class CustomerView(QDialog):
         else:
             details.append("Marketing: no")
         subtitle = QLabel(contact + ("\n" if contact else "") + "  ·  ".join(details))
+        subtitle.setTextFormat(Qt.PlainText)
         set_role(subtitle, "hint")
         heading = QVBoxLayout()
         heading.addLayout(hbox(title, badge, None))
@@ -142,6 +144,7 @@ class CustomerView(QDialog):
         layout.addLayout(hbox(photo, heading, None, self.edit_button, self.export_button, self.erase_button))
         if customer.merged_into_id:
             note = QLabel(f"Merged into {customer.merged_into.name}: their bills and points count there.")
+            note.setTextFormat(Qt.PlainText)
             set_role(note, "hint")
             layout.addWidget(note)
 
@@ -161,6 +164,9 @@ class CustomerView(QDialog):
         self.tabs = named(QTabWidget(), "customerViewTabs", "Customer sections")
         layout.addWidget(self.tabs, 1)
         self._orders_tab(customer)
+        from ui.reservations_tab import reservations_tab
+
+        self.tabs.addTab(*reservations_tab(customer.id))
         self._favourites_tab(figures)
         self._loyalty_tab(customer)
         self._preferences_tab(customer)
@@ -181,11 +187,13 @@ class CustomerView(QDialog):
         bills = list(query.select(Bill.id, Bill.completed_at, Bill.receipt_no, Bill.cashier, Bill.profile, Bill.total)
                      .limit(ORDER_LIMIT).tuples())
         voided = {v for (v,) in Bill.select(Bill.voids).where(Bill.voids.in_([b[0] for b in bills])).tuples()} if bills else set()
+        returned = {r for (r,) in Bill.select(Bill.returns).where(Bill.returns.in_([b[0] for b in bills])).tuples()} if bills else set()
         profile_names = {p.id: p.name for p in _profiles()}
         users = {u.id: u.name for u in User.select(User.id, User.name)}
         self.bill_ids = [b[0] for b in bills]
         rows = [[_local(completed), receipt, users.get(cashier, ""), profile_names.get(profile, ""),
-                 format_money(total, self.currency), "Voided" if bill_id in voided else "Completed"]
+                 format_money(total, self.currency),
+                 "Voided" if bill_id in voided else "Returns" if bill_id in returned else "Completed"]
                 for bill_id, completed, receipt, cashier, profile, total in bills]
         page = QWidget()
         box = QVBoxLayout(page)
@@ -360,6 +368,7 @@ class BillDialog(QDialog):
         info = QLabel(f"{_local(bill.completed_at)} · Till {bill.till_code} · Cashier {bill.cashier.name}"
                       + (f" · Profile {bill.profile.name}" if bill.profile_id else "") + f" · {state}")
         set_role(info, "hint")
+        info.setTextFormat(Qt.PlainText)
         layout.addWidget(title)
         layout.addWidget(info)
         lines = BillLine.select().where(BillLine.bill == bill).order_by(BillLine.line_no)
@@ -383,6 +392,7 @@ class BillDialog(QDialog):
         payments = ", ".join(f"{METHODS.get(p.method, p.method)} {money(p.amount)}"
                              for p in Payment.select().where(Payment.bill == bill))
         paid = QLabel(f"Paid: {payments or '–'}")
+        paid.setTextFormat(Qt.PlainText)
         set_role(paid, "hint")
         layout.addLayout(hbox(paid, None, totals))
         close = QPushButton("Close")

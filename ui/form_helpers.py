@@ -36,6 +36,11 @@ STATUS_COLOURS = {  # text, background
     "void": ("#991b1b", "#fee2e2"),
     "voided": ("#991b1b", "#fee2e2"),
     "completed": ("#166534", "#dcfce7"),
+    "returns": ("#9a3412", "#ffedd5"),  # a sale with items returned
+    "booked": ("#1e40af", "#dbeafe"),  # reservations
+    "seated": ("#92400e", "#fef3c7"),
+    "cancelled": ("#475569", "#e2e8f0"),
+    "no-show": ("#991b1b", "#fee2e2"),
 }
 
 BACKOFFICE_QSS = """

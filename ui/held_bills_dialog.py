@@ -33,6 +33,7 @@ class _BillList(QDialog):
         self.resize(680, 440)
         layout = QVBoxLayout(self)
         heading = QLabel(title)
+        heading.setTextFormat(Qt.PlainText)
         heading.setStyleSheet("font-size: 20px; font-weight: 700")
         layout.addWidget(heading)
         self.table = QTableWidget(0, len(headers))
@@ -47,6 +48,7 @@ class _BillList(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.PlainText)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318; font-weight: 600")
         layout.addWidget(self.message)
@@ -148,7 +150,8 @@ class RecentBillsDialog(_BillList):
         self.bills = {b.id: b for b in billing.recent_bills(40)}
         rows = []
         for bill in self.bills.values():
-            receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · voided" if bill.voided else "")
+            receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · RETURN" if bill.kind == "return"
+                                            else " · voided" if bill.voided else "")
             rows.append((bill.id, [bill.completed_at.astimezone().strftime("%d %b %H:%M"), receipt_no,
                                    bill.customer_name or "Walk-in", format_money(bill.total, currency)]))
         self.set_rows(rows)
@@ -172,6 +175,9 @@ class RecentBillsDialog(_BillList):
         bill = self.bills[bill_id]
         if bill.kind == "void" or bill.voided:
             self.message.setText(f"{bill.receipt_no} is already void.")
+            return
+        if bill.kind == "return":
+            self.message.setText(f"{bill.receipt_no} is a return: a return is not voided.")
             return
         self._on_void(self, bill)
 

@@ -5,7 +5,7 @@ line; with the field empty, + / - change the chosen line's quantity, Del removes
 Every other action has a function key, shown on its button:
 
     F2 customer · Shift+F2 no customer · F3 find item · F4 line discount · F5 hold · F6 recall
-    F7 price · F8 void · F9 bill discount · F10 receipt · F11 note · F12 pay · Alt+1..5 order again
+    F7 price · F8 void · Shift+F8 return · F9 bill discount · F10 receipt · F11 note · F12 pay · Alt+1..5 order again
     Ctrl+N new bill
 
 The page is thin: the bill is an app.cart.Cart, prices come from app.pricing, sales are committed by
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, billing, receipt, settings
+from app import audit, billing, discount_limit, receipt, settings
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
@@ -72,6 +72,8 @@ QTableView#billLinesView { font-size: 15px; }
 def _named(widget, name: str, accessible: str):
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
+    if isinstance(widget, QLabel):
+        widget.setTextFormat(Qt.PlainText)  # item and customer names are shop data, never markup
     return widget
 
 
@@ -297,11 +299,11 @@ class SalePage(QWidget):
         self.recall_button = _key_button("Recall", "F6", "recallButton", self.recall)
         self.void_button = _key_button("Void sale", "F8", "voidButton", self.void)
         self.receipt_button = _key_button("Receipt", "F10", "receiptButton", self.show_receipts)
+        self.return_button = _key_button("Return", "Shift+F8", "returnButton", self.start_return)
         self.new_bill_button = _key_button("New bill", "Ctrl+N", "newBillButton", self.new_bill)
         for index, button in enumerate([self.hold_button, self.recall_button, self.void_button,
-                                        self.receipt_button]):
+                                        self.return_button, self.receipt_button, self.new_bill_button]):
             session.addWidget(button, index // 2, index % 2)
-        session.addWidget(self.new_bill_button, 2, 0, 1, 2)
         right.addLayout(session)
         self.pay_button = _named(QPushButton("Pay  F12"), "payButton", "Pay")
         self.pay_button.setFocusPolicy(Qt.NoFocus)
@@ -310,6 +312,8 @@ class SalePage(QWidget):
         self.pay_button.clicked.connect(self.pay)
         right.addWidget(self.pay_button)
         layout.addWidget(panel, 2)
+        for label in self.findChildren(QLabel):  # item and customer names are shop data, never markup
+            label.setTextFormat(Qt.PlainText)
 
     # --- showing the bill ----------------------------------------------------------------------------------------
 
@@ -480,6 +484,9 @@ class SalePage(QWidget):
             return True
         if key == Qt.Key_F2:
             self.remove_customer() if mods & Qt.ShiftModifier else self.pick_customer()
+            return True
+        if key == Qt.Key_F8 and mods & Qt.ShiftModifier:
+            self.start_return()
             return True
         actions = {Qt.Key_F3: self.find_item, Qt.Key_F4: self.ask_line_discount, Qt.Key_F5: self.hold,
                    Qt.Key_F6: self.recall, Qt.Key_F7: self.ask_price, Qt.Key_F8: self.void,
@@ -812,6 +819,17 @@ class SalePage(QWidget):
     def pay(self):
         try:
             self.cart.check_ready()
+        except carts.NeedsApproval as exc:  # the bill as it stands gives away more than the limit
+            self.say(exc.message)
+            cart = self.cart
+
+            def approved(manager):
+                discount_limit.approve_at_payment(cart, manager)
+                if cart is self.cart:
+                    self.pay()
+
+            self.window_.run_as_manager(exc.what, approved)
+            return None
         except TillError as exc:
             self.say(exc.message)
             if self.cart.pending_allergen_lines():
@@ -950,6 +968,16 @@ class SalePage(QWidget):
 
         self.window_.run_as_manager(f"void sale {bill.receipt_no} ({format_money(bill.total, self.cart.currency)})",
                                     approved)
+
+    def start_return(self):
+        from ui.return_dialog import ReturnDialog
+
+        dialog = ReturnDialog(self.window_)
+        dialog.finished.connect(lambda *_: self.item_code_edit.setFocus())
+        self.window_.keep_open(dialog)
+        dialog.open()
+        dialog.receipt_edit.setFocus()
+        return dialog
 
     def show_receipts(self):
         from ui.held_bills_dialog import RecentBillsDialog

@@ -31,6 +31,7 @@ from db.models import database
 from ui.form_helpers import (
     BACKOFFICE_QSS,
     InlineMessage,
+    MoneyEdit,
     PageHeader,
     PercentEdit,
     hbox,
@@ -162,6 +163,10 @@ class SettingsDialog(QDialog):
         self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
         self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
                     "A cashier needs a manager's PIN to give more than this off one line.")
+        self.return_limit_edit = MoneyEdit("returnApprovalLimitEdit", "Refund limit", current["currency"])
+        self.return_limit_edit.set_minor(current["return_approval_limit"])
+        self._field(form, "Refund limit", self.return_limit_edit, "return_approval_limit",
+                    "A cashier needs a manager's PIN to refund more than this on a return.")
         box.addWidget(group)
         box.addStretch(1)
 
@@ -251,9 +256,16 @@ class SettingsDialog(QDialog):
             "cash_rounding": int(self.rounding_combo.currentData()),
             "prices_include_tax": self.tax_inclusive_check.isChecked(),
             "line_discount_limit_bp": self.line_discount_edit.bp(),
+            "return_approval_limit": self._return_limit(),
             "sync_interval_s": self.sync_interval_spin.value(),
             "ask_for_allergies": self.ask_allergies_check.isChecked(),
         }
+
+    def _return_limit(self) -> int:
+        """The refund limit in minor units; -1 (refused as negative, the field marked) when not an amount."""
+        if self.return_limit_edit.error() is not None:
+            return -1
+        return self.return_limit_edit.minor() or 0
 
     def local_values(self) -> dict:
         return {"till_code": self.till_code_edit.text().strip().upper(),

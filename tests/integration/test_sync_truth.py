@@ -10,7 +10,7 @@ from sync_helpers import enroll, opened, sell, sync
 pytestmark = pytest.mark.postgres
 
 
-def _shop(server, shop, first_till, tmp_path, n=2):
+def _shop(server, shop, first_till, tmp_path, n=2, office=None):
     path, known = first_till
     enroll(path, server.url, server.enroll_till(shop, "T1"))
     sync(path)
@@ -19,7 +19,7 @@ def _shop(server, shop, first_till, tmp_path, n=2):
         other = tmp_path / f"T{k}.db"
         with opened(other):
             pass
-        enroll(other, server.url, server.enroll_till(shop, f"T{k}"))
+        enroll(other, server.url, server.enroll_till(shop, f"T{k}", office=office))
         sync(other)
         paths.append(other)
     return paths, known["customers"], known["manager"]
@@ -378,7 +378,7 @@ def test_7_the_same_profile_created_on_two_offline_tills_ends_as_one_row(central
     from app.cart import Cart, load_customer, load_profile
     from db.models import Bill, Customer, CustomerProfile
 
-    (t1, t2), _, _ = _shop(central_server, shop, first_till, tmp_path)
+    (t1, t2), _, _ = _shop(central_server, shop, first_till, tmp_path, office=True)  # both back-office tills
     with opened(t1):
         from app import settings
 

@@ -133,3 +133,32 @@ def test_the_cli_enroll_answers_in_one_line(central_server, shop, first_till, ca
     from db.keystore import SERVICE
 
     assert keyring.get_password(SERVICE, token_account(path)) == token
+
+
+def test_a_reservation_booked_on_another_till_shows_in_the_open_reservations_window(qtbot, linked_window,
+                                                                                    central_server, shop):
+    import datetime as dt
+
+    import httpx
+
+    from db import hlc
+    from db.ids import new_id
+
+    window, known = linked_window
+    qtbot.waitUntil(lambda: _label(window).text().startswith("● Online"), timeout=30000)
+    sign_in(qtbot, window, "1111")
+    reservations_window = window.open_reservations()
+    view = reservations_window.findChild(QTableWidget, "reservationsView")
+    assert view.rowCount() == 0
+    row_id, stamp = new_id(), hlc.clock.now()
+    payload = {"id": row_id, "updated_at": stamp, "customer_id": known["customers"][0],
+               "day": dt.date.today().isoformat(), "time": "20:15", "party_size": 3, "status": "booked"}
+    op = {"op_id": new_id(), "table": "reservation", "row_id": row_id, "hlc": stamp, "fields": sorted(payload),
+          "payload": payload}
+    with httpx.Client(base_url=central_server.url,
+                      headers={"Authorization": f"Bearer {central_server.enroll_till(shop, 'T2')}"}) as till2:
+        answer = till2.post("/v1/push", json={"ops": [op]}).json()
+    assert [a["result"] for a in answer["results"]] == ["ok"]
+    window.sync_status.sync_now()
+    qtbot.waitUntil(lambda: view.rowCount() == 1, timeout=30000)
+    assert (view.item(0, 0).text(), view.item(0, 2).text(), view.item(0, 4).text()) == ("20:15", "3", "Booked")

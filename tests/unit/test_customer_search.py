@@ -36,12 +36,53 @@ def test_accents_and_case_do_not_matter(demo_db):
     assert "Zoë Müller-Šimková" in names("MÜLLER-Š")
 
 
-def test_results_are_limited_and_ordered_by_name(demo_db):
+def _visited(customer_id: str, when: str) -> None:
+    database.execute_sql(
+        "INSERT INTO customer_stats (customer_id, orders, spent, last_visit, points, item_counts, payment_counts) "
+        "VALUES (?, 1, 100, ?, 0, '{}', '{}') ON CONFLICT (customer_id) DO UPDATE SET last_visit = excluded.last_visit",
+        (customer_id, when))
+
+
+def _last_visits(hits) -> list[str]:
+    ids = [h.id for h in hits]
+    found = dict(database.execute_sql(
+        f"SELECT customer_id, last_visit FROM customer_stats WHERE customer_id IN ({','.join('?' * len(ids))})",
+        ids).fetchall())
+    return [found.get(i) or "" for i in ids]
+
+
+def test_results_are_limited_and_the_most_recent_visitor_comes_first(demo_db):
     hits = search("a", limit=7)
-    assert len(hits) == 7
-    assert [h.name.casefold() for h in hits] == sorted(h.name.casefold() for h in hits)
+    assert len(hits) == 7 and all(any(w.startswith("a") for w in h.name.casefold().split()) for h in hits)
     assert search("") == [] and search("   ") == []
     assert names("zzzz-nobody") == []
+    same = [customers.create({"name": "Quentin Zabel", "phone": f"+1 555 777 03{i:02d}"}, None) for i in range(5)]
+    _visited(same[3].id, "2026-11-01T10:00:00.000000Z")
+    _visited(same[1].id, "2026-10-01T10:00:00.000000Z")
+    for typed in ("quentin zabel", "zabel", "zab", "quentin za", "zabel quentin"):
+        hits = search(typed)
+        assert [h.id for h in hits][:2] == [same[3].id, same[1].id], typed
+        assert len(hits) == 5
+    _visited(same[0].id, "2026-11-20T10:00:00.000000Z")  # a new visit moves them first at once
+    assert search("quentin zabel")[0].id == same[0].id
+
+
+def test_any_word_of_the_name_in_any_order(demo_db):
+    mary = customers.create({"name": "Mary Ann Smithers-Vogel", "phone": "+1 555 777 0201"}, None)
+    for typed in ("smithers", "ann", "ann mary", "vogel", "mary smithers", "smithers-vogel ann", "smi"):
+        assert mary.id in [h.id for h in search(typed)], typed
+    assert mary.id not in [h.id for h in search("mary ann x")]
+    customers.update(mary.id, {"name": "Mary Jones"}, None)
+    assert mary.id not in [h.id for h in search("smithers")]
+    assert mary.id in [h.id for h in search("jones")]
+
+
+def test_last_four_or_more_digits_of_a_phone(demo_db):
+    kim = customers.create({"name": "Kim Tail", "phone": "+1 555 777 4321"}, None)
+    for typed in ("4321", "74321", "7774321", "777 4321"):
+        assert kim.id in [h.id for h in search(typed)], typed
+    assert kim.id not in [h.id for h in search("5321")]
+    assert search("4321")[0].id == kim.id
 
 
 def test_tombstoned_and_merged_customers_are_not_found(demo_db):

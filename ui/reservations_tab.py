@@ -1,0 +1,40 @@
+"""The customer's reservations in the customer view (``reservationsTab``): every booking with its status,
+and how often they came, did not show up, or cancelled."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+
+from app import reservations
+from ui.form_helpers import StatusBadgeDelegate, list_table, named, set_role
+
+
+def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
+    """(the page, its tab title)."""
+    history = reservations.for_customer(customer_id)
+    page = named(QWidget(), "reservationsTab", "Reservations")
+    box = QVBoxLayout(page)
+    counts = named(QLabel(f"Visits {history.visits} · No-shows {history.no_shows} · "
+                          f"Cancellations {history.cancellations}"), "reservationCountsLabel", "Reservation counts")
+    counts.setStyleSheet("font-weight: 600")
+    box.addWidget(counts)
+    table = list_table("customerReservationsView", ["Date", "Time", "Party", "Seating", "Status", "Notes"],
+                       row_height=32, stretch=5)
+    table.setItemDelegateForColumn(4, StatusBadgeDelegate(table))
+    table.setRowCount(len(history.bookings))
+    for r, b in enumerate(history.bookings):
+        day = dt.date.fromisoformat(b.day).strftime("%a %d %b %Y")
+        for c, text in enumerate([day, b.time, str(b.party_size), b.seating, b.status_label, b.notes]):
+            item = QTableWidgetItem(text)
+            if c == 2:
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            table.setItem(r, c, item)
+    box.addWidget(table, 1)
+    if not history.bookings:
+        hint = QLabel("No reservations yet.")
+        set_role(hint, "hint")
+        box.addWidget(hint)
+    return page, f"Reservations ({len(history.bookings)})"
