@@ -216,8 +216,6 @@ def screen(conn, batch, till_id: str, ops: dict, invalid: dict[str, str]) -> Non
 # References a document keeps even if the row they name is gone or never reached the store (a sale is
 # never refused for them): the cashier, the item of a line, the bill's profile, an audit entry's user.
 _LOOSE = {("bill", "cashier_id"), ("bill", "profile_id"), ("bill_line", "item_id"), ("audit_log", "user_id")}
-# A document's parts whose bill has not arrived wait for it ("retry", central/refill.waiting_for_bill).
-_WAIT = {("bill_line", "bill_id"), ("payment", "bill_id"), ("loyalty_entry", "bill_id")}
 
 
 def _check_references(conn, batch, ops: list, invalid: dict[str, str], refused_rows: set) -> None:
@@ -228,7 +226,7 @@ def _check_references(conn, batch, ops: list, invalid: dict[str, str], refused_r
         spec = TABLES[op.table]
         for column, target in spec.references.items():
             ref = op.payload.get(column)
-            if ref is None or (op.table, column) in _LOOSE | _WAIT or (target, ref) in pushed:
+            if ref is None or (op.table, column) in _LOOSE or (target, ref) in pushed:
                 continue
             needs.append((op, column, target, ref))
             wanted.setdefault(target, set()).add(ref)

@@ -334,6 +334,8 @@ class SyncEngine:
                                             if by_op.get(r[1], {}).get("result") == "rejected"])
             refused = {seq for _, seq in quarantined}
             recovery.quarantine_children([row[3] for row in rows if row[0] in refused and row[2] == "bill"])
+            accepted = {seq for (seq,) in done}
+            recovery.release_children([row[3] for row in rows if row[0] in accepted and row[2] == "bill"])
         return bool(again)
 
     # --- bootstrap ----------------------------------------------------------------------------------------

@@ -106,6 +106,23 @@ def fetch_own(client, applying, apply_groups, limit: int = 2000) -> int:
             return new_bills
 
 
+def release_children(bill_ids: list[str]) -> int:
+    """Lines, payments and ledger entries the store refused because their bill had not reached it (their
+    batch went out before the bill's answer came back) go again once the bill is there: the document ends
+    whole at the store. Returns how many were queued again."""
+    if not bill_ids:
+        return 0
+    marks = ", ".join("?" * len(bill_ids))
+    seqs = [r[0] for r in database.execute_sql(
+        "SELECT seq FROM outbox WHERE state = 'quarantined' AND error LIKE '%names no bill%' "
+        "AND table_name IN ('bill_line', 'payment', 'loyalty_entry') "
+        f"AND json_extract(payload, '$.bill_id') IN ({marks})", bill_ids)]
+    for seq in seqs:  # a new operation id: the store remembers its answer to the old one
+        database.execute_sql("UPDATE outbox SET state = 'pending', error = NULL, op_id = ? WHERE seq = ?",
+                             (new_id(), seq))
+    return len(seqs)
+
+
 def quarantine_children(bill_ids: list[str]) -> None:
     """A refused bill's lines, payments and ledger entries are refused with it (a document is whole)."""
     if not bill_ids:
