@@ -1,5 +1,6 @@
 """Randomized convergence (issue 17): several tills of one shop act on the same customers and sales while
-offline, in random order, with network faults and skewed clocks, and sync in random order. At quiescence:
+offline, in random order, with network faults, skewed clocks and PostgreSQL restarts, and sync in random
+order. At quiescence:
 every synced table is equal field by field on every node, every acknowledged sale exists once and whole,
 figures equal a recomputation, balances equal the ledger of the customer's merge group, no merge forms a
 cycle, and no erased value is anywhere.
@@ -32,8 +33,9 @@ FAULTS = ["drop", "lose_response", "cut"]
 
 
 class Schedule:
-    def __init__(self, server, proxy, keyring, template, seed: int, tills: int = 3, steps: int = 24):
+    def __init__(self, server, proxy, keyring, template, seed: int, tills: int = 3, steps: int = 24, pg=None):
         self.server, self.proxy, self.rng, self.steps = server, proxy, random.Random(seed), steps
+        self.pg = pg  # the embedded PostgreSQL, restarted now and then (None: a server we do not own)
         self.seed = seed
         self.dir = Path(tempfile.mkdtemp(prefix="till-truth-"))
         self.shop = server.new_shop()
@@ -92,8 +94,8 @@ class Schedule:
     def step(self) -> None:
         action = self.rng.choices(
             ["sale", "sale_points", "old_sale", "add", "edit", "delete", "status", "merge", "undo", "void",
-             "expire", "erase", "profile", "setting", "head_office", "sync", "sync"],
-            weights=[5, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4])[0]
+             "expire", "erase", "profile", "setting", "head_office", "restart", "sync", "sync"],
+            weights=[5, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 if self.pg else 0, 4, 4])[0]
         till = self.rng.randrange(len(self.paths))
         self.counts[action] = self.counts.get(action, 0) + 1
         self.log.append(f"{action}@t{till}")
@@ -102,6 +104,9 @@ class Schedule:
             return
         if action == "head_office":
             self.head_office()
+            return
+        if action == "restart":
+            self.restart()
             return
         with self.opened(till):
             try:
@@ -209,6 +214,16 @@ class Schedule:
 
         settings.update({"loyalty_points_per_unit": self.rng.choice([1, 2, 3])}, self._manager())
 
+    def restart(self):
+        """The central store's PostgreSQL stopped (cleanly or killed) and started again."""
+        import httpx
+        from sync_helpers import wait_for
+
+        self.pg.stop(self.rng.choice(["fast", "immediate"]))
+        self.pg.start()
+        with httpx.Client(base_url=self.server.url) as http:
+            wait_for(lambda: http.get("/health").status_code == 200, timeout=60, what="the database to be back")
+
     def head_office(self):
         from central import store
 
@@ -298,7 +313,7 @@ def _merged(customer_id: str) -> bool:
 
 
 def _schedules(central_server, proxy, memory_keyring, small_shop_template, count: int, steps: int,
-               verbose: bool = False) -> dict:
+               verbose: bool = False, pg=None) -> dict:
     from db.keystore import SERVICE, account_for
 
     template, key, _ = small_shop_template
@@ -307,7 +322,7 @@ def _schedules(central_server, proxy, memory_keyring, small_shop_template, count
     seeds = [int(fixed)] if fixed else range(count)
     totals: dict[str, int] = {"schedules": 0}
     for seed in seeds:
-        schedule = Schedule(central_server, proxy, memory_keyring, template, seed, steps=steps)
+        schedule = Schedule(central_server, proxy, memory_keyring, template, seed, steps=steps, pg=pg)
         try:
             schedule.run()
         except AssertionError as exc:
@@ -315,6 +330,8 @@ def _schedules(central_server, proxy, memory_keyring, small_shop_template, count
                                  f"{' '.join(schedule.log)}: {exc}") from exc
         finally:
             schedule.close()
+            if pg is not None and not pg.running:  # the other tests need their database
+                pg.start()
         totals["schedules"] += 1
         if verbose:
             print(f"schedule {seed}: ok ({len(schedule.log)} steps)", flush=True)
@@ -323,9 +340,11 @@ def _schedules(central_server, proxy, memory_keyring, small_shop_template, count
     return totals
 
 
-def test_random_offline_work_on_three_tills_converges(central_server, proxy, memory_keyring, small_shop_template):
+def test_random_offline_work_on_three_tills_converges(central_server, proxy, memory_keyring, small_shop_template,
+                                                     embedded_pg):
     started = time.monotonic()
-    totals = _schedules(central_server, proxy, memory_keyring, small_shop_template, count=4, steps=24)
+    totals = _schedules(central_server, proxy, memory_keyring, small_shop_template, count=4, steps=24,
+                        pg=embedded_pg)
     print(f"\nconvergence: {totals} in {time.monotonic() - started:.1f} s")
     assert totals["schedules"] >= 1
 
@@ -333,10 +352,10 @@ def test_random_offline_work_on_three_tills_converges(central_server, proxy, mem
 @pytest.mark.slow
 @pytest.mark.timeout(6 * 3600)
 def test_random_offline_work_converges_over_many_schedules(central_server, proxy, memory_keyring,
-                                                           small_shop_template):
+                                                           small_shop_template, embedded_pg):
     count = int(os.environ.get("TILL_TRUTH_SCHEDULES", "200"))
     started = time.monotonic()
     totals = _schedules(central_server, proxy, memory_keyring, small_shop_template, count=count, steps=40,
-                        verbose=True)
+                        verbose=True, pg=embedded_pg)
     print(f"\nconvergence: {totals['schedules']} schedules ran in {time.monotonic() - started:.0f} s: {totals}")
     assert totals["schedules"] == (1 if os.environ.get("TILL_TRUTH_SEED") else count)
