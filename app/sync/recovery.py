@@ -25,9 +25,9 @@ from db.outbox import row_to_wire
 
 log = logging.getLogger(__name__)
 
-# Decided at the head office (central/tables.OFFICE_TABLES): not re-sent by a till.
-HEAD_OFFICE = {"setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
-               "price_list_entry", "preference_definition"}
+# Head-office data (central/roles.HEAD_OFFICE): not re-sent by a till after a store restore.
+HEAD_OFFICE = {"user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item",
+               "barcode", "price_list_entry", "customer_item_price", "preference_definition"}
 NOTICES = "recovery_notices"
 _time_text = UTCDateTimeField().db_value
 
