@@ -217,7 +217,9 @@ def undo(merge_id: str, by: User | None) -> None:
         raise NotFound("That merge is not in the records.")
     if undone(merge_id):
         raise ValidationError("That merge has already been undone.")
-    d = entry.detail
+    d = entry.detail or {}
+    if "survivor" not in d or "merged" not in d:
+        raise ValidationError("That merge involved a customer who has since been erased: it cannot be undone.")
     with database.atomic():
         survivor = Customer.get(Customer.id == d["survivor"])
         merged = Customer.get(Customer.id == d["merged"])
