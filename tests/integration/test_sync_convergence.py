@@ -6,7 +6,8 @@ figures equal a recomputation, balances equal the ledger of the customer's merge
 cycle, and no erased value is anywhere.
 
 Each schedule is a seeded random sequence of steps (replay one with TILL_TRUTH_SEED=n). The default run is
-a few schedules; ``-m slow`` runs TILL_TRUTH_SCHEDULES of them (default 200) and prints how many ran."""
+a few schedules; ``-m slow`` runs TILL_TRUTH_SCHEDULES of them (default 200, from seed TILL_TRUTH_FIRST) and
+prints how many ran."""
 
 from __future__ import annotations
 
@@ -319,13 +320,14 @@ def _schedules(central_server, proxy, memory_keyring, small_shop_template, count
     template, key, _ = small_shop_template
     memory_keyring.set_password(SERVICE, account_for(template), key)
     fixed = os.environ.get("TILL_TRUTH_SEED")
-    seeds = [int(fixed)] if fixed else range(count)
+    first = int(os.environ.get("TILL_TRUTH_FIRST", "0"))
+    seeds = [int(fixed)] if fixed else range(first, first + count)
     totals: dict[str, int] = {"schedules": 0}
     for seed in seeds:
         schedule = Schedule(central_server, proxy, memory_keyring, template, seed, steps=steps, pg=pg)
         try:
             schedule.run()
-        except AssertionError as exc:
+        except Exception as exc:
             raise AssertionError(f"schedule seed {seed} (replay: TILL_TRUTH_SEED={seed}), steps "
                                  f"{' '.join(schedule.log)}: {exc}") from exc
         finally:
