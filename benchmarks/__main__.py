@@ -28,6 +28,7 @@ FULL = {
     "sync": [],
     "memory": [],
     "felt": [],
+    "load": ["--seconds", "30"],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -42,6 +43,7 @@ QUICK = {
              "--bootstrap-runs", "1"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
+    "load": ["--tills", "100", "--shops", "10", "--seconds", "10", "--sale-every", "10"],
 }
 
 

@@ -146,11 +146,17 @@ def sample_server(server_pid: int, url: str, stop, out: dict) -> None:
                 kids = parent.children()
                 out["pg_cpu"] = sum(sum(k.cpu_times()[:2]) for k in kids if k.is_running())
                 out["pg_rss"] = max(out.get("pg_rss", 0), sum(k.memory_info().rss for k in kids))
-                out["central_cpu"] = sum(central.cpu_times()[:2])
-                out["central_rss"] = max(out.get("central_rss", 0), central.memory_info().rss)
+                procs = [central, *central.children(recursive=True)]
+                out["central_cpu"] = sum(sum(c.cpu_times()[:2]) for c in procs)
+                out["central_rss"] = max(out.get("central_rss", 0), sum(c.memory_info().rss for c in procs))
                 conns = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
                                      ).fetchone()[0]
                 out["connections"] = max(out.get("connections", 0), conns)
+                for (event,) in conn.execute(
+                        "SELECT coalesce(wait_event_type || ':' || wait_event, 'running') FROM pg_stat_activity "
+                        "WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"):
+                    out.setdefault("waits", {}).setdefault(event, 0)
+                    out["waits"][event] += 1
             except psutil.Error:
                 pass
             stop.wait(0.5)
@@ -164,6 +170,7 @@ def main(argv=None) -> int:
     p.add_argument("--sale-every", type=float, default=30, help="seconds between a till's sales (1x rate)")
     p.add_argument("--rates", default="1,10")
     p.add_argument("--database-url")
+    p.add_argument("--workers", type=int, default=1, help="pos-central serve --workers")
     args = p.parse_args(argv)
     use_bench_keyring()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -175,7 +182,7 @@ def main(argv=None) -> int:
     table = Table(f"Load: {args.tills:,} tills in {args.shops:,} shops on one pos-central (loopback)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
-        with postgres(args.database_url) as url, serving(url) as base:
+        with postgres(args.database_url) as url, serving(url, args=("--workers", str(args.workers))) as base:
             import httpx
 
             store = Store(url)
@@ -190,6 +197,8 @@ def main(argv=None) -> int:
                                headers={"Authorization": f"Bearer {first.token}"})
                 r.raise_for_status()
             server_pid = next(c.pid for c in psutil.Process().children() if "central.cli" in " ".join(c.cmdline()))
+            print(f"{len(tills):,} tills enrolled in {args.shops:,} shops; pos-central with {args.workers} "
+                  "process(es)", flush=True)
             for rate in [float(x) for x in args.rates.split(",")]:
                 every = args.sale_every / rate
                 stats = {"push": [], "pull": [], "errors": [], "ops": 0}
@@ -225,6 +234,9 @@ def main(argv=None) -> int:
                       f"PostgreSQL {usage.get('pg_rss', 0) / 2**20:.0f} MiB; PostgreSQL client connections "
                       f"(max) {usage.get('connections', 0)}; load generator CPU {client_cpu:.0%}; "
                       f"errors {len(stats['errors'])}", flush=True)
+                waits = sorted(usage.get("waits", {}).items(), key=lambda kv: -kv[1])[:5]
+                print("  what PostgreSQL's busy connections were doing (samples): "
+                      + ", ".join(f"{k} {v}" for k, v in waits))
                 for error in sorted(set(stats["errors"]))[:5]:
                     print(f"  error: {error}")
             store.conn.close()

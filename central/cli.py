@@ -48,6 +48,7 @@ def parser() -> argparse.ArgumentParser:
     _database_options(serve)
     serve.add_argument("--bind", required=True, help="HOST:PORT to listen on, e.g. 0.0.0.0:8700")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (each with a pool of 10 connections)")
     for name, helptext in [("enroll-till", "print a new token for a till (the shop is created if new)"),
                            ("revoke-till", "revoke every token of a till"), ("list-tills", "list a shop's tills"),
                            ("admin-token", "print a new head-office token for the admin API"),
@@ -106,6 +107,15 @@ def serve(args) -> int:
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that an orderly exit, so the embedded
     # PostgreSQL is stopped by its exit handler instead of being left running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.workers > 1:  # several processes (central/ha.py): each builds its own app and pool
+        import os
+
+        from central import ha
+
+        os.environ[ha.URL_ENV] = url
+        uvicorn.run("central.ha:app_from_env", factory=True, workers=args.workers, host=host.strip("[]"),
+                    port=int(port), log_level=args.log_level)
+        return 0
     uvicorn.run(create_app(central), host=host.strip("[]"), port=int(port), log_level=args.log_level)
     return 0
 

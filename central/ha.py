@@ -34,3 +34,21 @@ def confirmed(read: Callable[[psycopg.Connection], bytes], since: int | None = N
         return body
 
     return tx
+
+
+# --- several server processes ------------------------------------------------------------------------------
+
+URL_ENV = "POS_CENTRAL_DATABASE_URL"
+POOL_ENV = "POS_CENTRAL_POOL_SIZE"
+
+
+def app_from_env():
+    """The app for one of ``pos-central serve --workers N``'s processes (uvicorn imports it by name): one
+    Python process runs on one core, so past a few hundred requests a second the service needs several.
+    Each process has its own pool: N x pool size must stay below PostgreSQL's max_connections."""
+    import os
+
+    from central.api import create_app
+    from central.database import Central
+
+    return create_app(Central(os.environ[URL_ENV], max_size=int(os.environ.get(POOL_ENV, "10"))))
