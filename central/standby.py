@@ -92,8 +92,9 @@ def _settings(host: str, port: int, name: str) -> str:
     ])
 
 
-def init_primary(data_dir: Path, *, port: int, host: str = "127.0.0.1") -> str:
-    """A new primary in ``data_dir`` listening on host:port; returns its connection string."""
+def init_primary(data_dir: Path, *, port: int, host: str = "127.0.0.1", allow: str | None = None) -> str:
+    """A new primary in ``data_dir`` listening on host:port, accepting connections and replication from
+    ``allow`` (a CIDR; default: host itself); returns its connection string."""
     data_dir = Path(data_dir).resolve()
     if (data_dir / "PG_VERSION").exists():
         raise StandbyError(f"{data_dir} already holds a database")
@@ -102,16 +103,18 @@ def init_primary(data_dir: Path, *, port: int, host: str = "127.0.0.1") -> str:
     with open(data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
         conf.write(_settings(host, port, data_dir.name))
     with open(data_dir / "pg_hba.conf", "a", encoding="utf-8") as hba:
-        hba.write(f"host replication all {host}/32 trust\nhost all all {host}/32 trust\n")
+        allow = allow or f"{host}/32"
+        hba.write(f"host replication all {allow} trust\nhost all all {allow} trust\n")
     start(data_dir)
     return conninfo(host, port)
 
 
-def _follow(data_dir: Path, primary: str, port: int) -> None:
-    """Make ``data_dir`` a standby of ``primary``, listening on ``port``."""
+def _follow(data_dir: Path, primary: str, port: int, host: str) -> None:
+    """Make ``data_dir`` a standby of ``primary``, listening on host:port (the copied configuration is
+    the primary's)."""
     name = data_dir.name
     with open(data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
-        conf.write(f"port = {port}\ncluster_name = '{name}'\n"
+        conf.write(f"listen_addresses = '{host}'\nport = {port}\ncluster_name = '{name}'\n"
                    f"primary_conninfo = '{primary} application_name={name}'\n")
     (data_dir / "standby.signal").touch()
     user = _system_user()
@@ -123,14 +126,14 @@ def _follow(data_dir: Path, primary: str, port: int) -> None:
             os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
-def init_standby(data_dir: Path, *, primary: str, port: int) -> None:
+def init_standby(data_dir: Path, *, primary: str, port: int, host: str = "127.0.0.1") -> None:
     """Copy the primary (pg_basebackup, WAL streamed during the copy) and start following it."""
     data_dir = Path(data_dir).resolve()
     if (data_dir / "PG_VERSION").exists():
         raise StandbyError(f"{data_dir} already holds a database")
     _own(data_dir)
     _run([_bin("pg_basebackup"), "-d", primary, "-D", str(data_dir), "-X", "stream", "-c", "fast"], timeout=3600)
-    _follow(data_dir, primary, port)
+    _follow(data_dir, primary, port, host)
     start(data_dir)
 
 
@@ -198,9 +201,9 @@ def rejoin(data_dir: Path, *, primary: str) -> None:
     if running_pid(data_dir):
         stop(data_dir, "immediate")
     # a primary that died is not cleanly shut down: pg_rewind first runs its crash recovery itself
-    port = int(_setting(data_dir, "port"))
+    port, host = int(_setting(data_dir, "port")), _setting(data_dir, "listen_addresses")
     _run([_bin("pg_rewind"), "-D", str(data_dir), "--source-server", primary], timeout=600)
-    _follow(data_dir, primary, port)
+    _follow(data_dir, primary, port, host)
     start(data_dir)
 
 
@@ -237,13 +240,15 @@ def main(argv: list[str]) -> int:
         cmd.add_argument("--data-dir", type=Path, required=True)
     for cmd in (primary, standby):
         cmd.add_argument("--port", type=int, default=5432)
-    primary.add_argument("--host", default="127.0.0.1", help="the address to listen on and accept from")
+    for cmd in (primary, standby):
+        cmd.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    primary.add_argument("--allow", help="CIDR the standby and the services connect from (default: --host)")
     args = p.parse_args(argv)
     try:
         if args.command == "primary":
-            print(init_primary(args.data_dir, port=args.port, host=args.host))
+            print(init_primary(args.data_dir, port=args.port, host=args.host, allow=args.allow))
         elif args.command == "standby":
-            init_standby(args.data_dir, primary=args.source, port=args.port)
+            init_standby(args.data_dir, primary=args.source, port=args.port, host=args.host)
             print(f"standby of {args.source} running in {args.data_dir}")
         elif args.command == "promote":
             promote(args.data_dir, alone=args.alone)
