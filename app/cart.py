@@ -11,8 +11,9 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
-from app import auth, catalogue, loyalty, preferences, pricing, stats
+from app import auth, catalogue, discount_limit, loyalty, preferences, pricing, stats
 from app import settings as shop_settings
 from app.catalogue import CatalogueItem
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
@@ -262,9 +263,14 @@ def parse_discount(text: str, currency: str) -> tuple[int, int]:
         return 0, 0
     if raw.endswith("%"):
         try:
-            bp = round(float(raw[:-1].strip()) * 100)  # the typed percent, to whole basis points
-        except ValueError:
+            typed = Decimal(raw[:-1].strip())  # never float: 'inf%' and 'nan%' are not percentages
+        except DecimalException:
             raise ValidationError(f"'{raw}' is not a percentage.", "discount") from None
+        if not typed.is_finite():
+            raise ValidationError(f"'{raw}' is not a percentage.", "discount")
+        if not 0 < typed <= 100:
+            raise ValidationError("A discount is between 0% and 100%.", "discount")
+        bp = int((typed * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # to whole basis points
         if not 0 < bp <= 10000:
             raise ValidationError("A discount is between 0% and 100%.", "discount")
         return bp, 0
@@ -284,6 +290,7 @@ class Cart:
         self.profile: ProfileOnBill | None = None
         self.bill_discount_bp = 0
         self.bill_discount_amount = 0
+        self.approved_discount_bp = 0  # share of the bill given away that a manager approved (discount_limit)
         self.note = ""  # the cashier's instructions for this bill (the customer's standing ones are added)
         self.held_id: str | None = None  # the HeldBill this cart was recalled from
         self._price_list_cache: dict[tuple[str, str], int | None] = {}
@@ -463,6 +470,7 @@ class Cart:
                           "A price this far below the shelf price needs a manager.")
         line.manual_price = price
         self._changed()
+        self._approved(approver)
         return line
 
     def clear_manual_price(self, line_id: str) -> CartLine:
@@ -487,6 +495,7 @@ class Cart:
                           f"A discount above {self._limit_bp() / 100:g}% needs a manager.")
         line.discount_bp, line.discount_amount = bp, amount
         self._changed()
+        self._approved(approver)
         return line
 
     def set_bill_discount(self, bp: int = 0, amount: int = 0, approver=None) -> None:
@@ -503,6 +512,11 @@ class Cart:
                           f"A bill discount above {self._limit_bp() / 100:g}% needs a manager.")
         self.bill_discount_bp, self.bill_discount_amount = bp, amount
         self._changed()
+        self._approved(approver)
+
+    def _approved(self, approver) -> None:
+        if approver is not None:
+            discount_limit.note_approval(self, approver)
 
     def _check_not_empty(self) -> None:
         if not self.lines:
@@ -579,6 +593,7 @@ class Cart:
         if pending:
             names = ", ".join(line.item.name for line in pending)
             raise ValidationError(f"Confirm the allergy warning first: {names}.")
+        discount_limit.check(self)  # NeedsApproval: the bill as paid gives away more than the limit
 
     # --- hold and recall --------------------------------------------------------------------------------------
 

@@ -26,12 +26,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from app import settings
-from app.errors import TillError
+from app.contact import normalise_phone
+from app.errors import TillError, ValidationError
 from app.privacy import contains_card_number
+from app.private_files import unneutralise
 from app.text import normalise_name
 from db import hlc
 from db.ids import utcnow
@@ -58,6 +59,20 @@ class Rejected:
     reason: str
 
 
+MAX_CHANGES_SHOWN = 2000  # the preview lists at most this many updated customers (all are counted)
+
+
+@dataclass(frozen=True)
+class CustomerChanges:
+    """What an import would change on one existing customer: field -> (from, to)."""
+
+    line: int
+    customer_id: str
+    name: str  # the customer's name now
+    fields: dict
+    needs_tick: bool = False  # it renames the customer, which the manager has not allowed
+
+
 @dataclass
 class ImportResult:
     added: int = 0
@@ -66,6 +81,8 @@ class ImportResult:
     rejected: list[Rejected] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    changes: list[CustomerChanges] = field(default_factory=list)  # the first MAX_CHANGES_SHOWN updates
+    renames_refused: int = 0
 
     def summary(self) -> str:
         verb = "Would add" if self.dry_run else "Added"
@@ -154,13 +171,10 @@ def _clean_row(values: dict[str, str], region: str, today: dt.date) -> dict:
     phone_text = values.get("phone", "").strip()
     if not phone_text:
         raise _RowError("phone is empty")
-    try:
-        number = phonenumbers.parse(phone_text, region)
-    except phonenumbers.NumberParseException:
-        raise _RowError(f"'{phone_text}' is not a phone number") from None
-    if not phonenumbers.is_possible_number(number):
-        raise _RowError(f"'{phone_text}' has the wrong number of digits for a phone number")
-    out["phone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    try:  # the customer form's own rule (app/contact): what the form refuses, the import refuses too
+        out["phone"] = normalise_phone(phone_text, region)
+    except ValidationError as exc:
+        raise _RowError(exc.message.rstrip(".")) from None
     if "email" in values:
         email = values["email"].strip()
         if email:
@@ -227,8 +241,13 @@ def _new_ids(count: int) -> list[str]:
 
 
 def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: bool = False,
-                 source: str = "") -> ImportResult:
-    """Validate every row, then (unless ``dry_run``) write the accepted ones in one transaction."""
+                 source: str = "", allow_renames: bool = False) -> ImportResult:
+    """Validate every row, then (unless ``dry_run``) write the accepted ones in one transaction.
+
+    A row whose phone is an existing customer's updates that customer; ``result.changes`` says which fields
+    change from what to what. A row that would change the customer's name is refused unless
+    ``allow_renames`` (the manager ticked "Overwrite names"): the same phone under another name is as often
+    another person as a new spelling."""
     check_header(table.header, mapping)
     result = ImportResult(dry_run=dry_run,
                           ignored_columns=[h for i, h in enumerate(table.header) if i not in mapping.values() and h])
@@ -241,7 +260,7 @@ def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: boo
         if len(fields) != width:
             result.rejected.append(Rejected(line, f"has {len(fields)} fields, the header has {width}"))
             continue
-        values = {f: fields[i] for f, i in mapping.items()}
+        values = {f: unneutralise(fields[i]) if fields[i].startswith("'") else fields[i] for f, i in mapping.items()}
         try:
             clean = _clean_row(values, region, today)
         except _RowError as exc:
@@ -256,16 +275,26 @@ def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: boo
     with database.atomic() as transaction:
         existing = _existing_by_phone([c["phone"] for _, c in accepted])
         inserts, updates = [], []
-        for _line, clean in accepted:
+        for line, clean in accepted:
             row = existing.get(clean["phone"])
             if row is None:
                 inserts.append(clean)
                 continue
             changed = {k: v for k, v in clean.items() if k != "phone" and row[k] != v}
-            if changed:
-                updates.append((row, changed))
-            else:
+            if not changed:
                 result.unchanged += 1
+                continue
+            refused = "name" in changed and not allow_renames
+            if len(result.changes) < MAX_CHANGES_SHOWN:
+                result.changes.append(CustomerChanges(line, row["id"], row["name"],
+                                                      {k: (row[k], v) for k, v in changed.items()}, refused))
+            if refused:
+                result.renames_refused += 1
+                result.rejected.append(Rejected(line, f"the phone belongs to {row['name']}: renaming to {clean['name']!r} "
+                                                      "needs \"Overwrite names\" ticked"))
+                continue
+            updates.append((row, changed))
+        result.rejected.sort(key=lambda r: r.line)
         result.added, result.updated = len(inserts), len(updates)
         if dry_run:
             transaction.rollback()
@@ -361,17 +390,18 @@ def _write(inserts: list[dict], updates: list[tuple[dict, dict]], by, source: st
                        "state) VALUES (?,?,?,?,?,?,?,0,'pending')", outbox_rows)
 
 
-def import_file(path: Path, by=None, *, mapping: dict[str, int] | None = None, dry_run: bool = False) -> ImportResult:
+def import_file(path: Path, by=None, *, mapping: dict[str, int] | None = None, dry_run: bool = False,
+                allow_renames: bool = False) -> ImportResult:
     table = read_table(path)
     mapping = auto_mapping(table.header) if mapping is None else mapping
-    return import_table(table, mapping, by, dry_run=dry_run, source=Path(path).name)
+    return import_table(table, mapping, by, dry_run=dry_run, source=Path(path).name, allow_renames=allow_renames)
 
 
-def cli(till, path) -> int:
-    """``pos-till --db PATH import-customers FILE.csv``: 0 when the file was read (even with rejected
-    rows, which are listed), 1 when the file is broken and nothing was imported."""
+def cli(till, path, allow_renames: bool = False) -> int:
+    """``pos-till --db PATH import-customers FILE.csv [--overwrite-names]``: 0 when the file was read (even
+    with rejected rows, which are listed), 1 when the file is broken and nothing was imported."""
     try:
-        result = import_file(Path(path), till.user)
+        result = import_file(Path(path), till.user, allow_renames=allow_renames)
     except BrokenFile as exc:
         print(f"pos-till: {exc.message}", file=sys.stderr)
         return 1

@@ -9,10 +9,12 @@ repeatable (a fixed seed).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from app import auth, customers, preferences, settings
 from app.text import normalise_name
+from db.ids import utcnow
 from db.models import (
     Barcode,
     CustomerCategory,
@@ -53,7 +55,18 @@ CATALOGUE = {
     "Drinks": ["Orange Juice", "Sparkling Water", "Still Water", "Cola", "Lemonade", "Iced Tea", "Smoothie"],
     "Grocery": ["Coffee Beans 250g", "Oat Milk 1L", "Granola", "Honey Jar", "Almond Butter", "Dark Chocolate"],
 }
-SIZES = ["", " Small", " Large", " Family"]
+# What a café-deli charges (cents): a base price range per department, and each variant's price from the
+# base (a multiplier in percent and an amount added), so a large latte costs a little more than a latte.
+PRICES = {"Coffee": (260, 420), "Tea": (240, 380), "Bakery": (180, 420), "Deli": (550, 890), "Drinks": (150, 380),
+          "Grocery": (390, 1190)}
+VARIANTS = {
+    "Coffee": [("", 100, 0), (" Small", 100, -40), (" Large", 100, 60), (" Iced", 100, 40)],
+    "Tea": [("", 100, 0), (" Small", 100, -40), (" Large", 100, 60), (" Iced", 100, 40)],
+    "Bakery": [("", 100, 0), (" Mini", 60, 0), (" Box of 4", 360, 0), (" Warmed", 100, 30)],
+    "Deli": [("", 100, 0), (" Half", 60, 0), (" Meal Deal", 100, 250), (" Toasted", 100, 50)],
+    "Drinks": [("", 100, 0), (" Small", 100, -40), (" Large", 100, 60), (" 1L", 100, 150)],
+    "Grocery": [("", 100, 0), (" Small", 60, 0), (" Large", 160, 0), (" Twin Pack", 190, 0)],
+}
 
 FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "David", "Linda", "William", "Sofia",
          "Aisha", "Mateo", "Yuki", "Priya", "Olga", "Chen", "Fatima", "Lucas", "Amara", "Noah", "Zoe", "Ivan",
@@ -75,6 +88,12 @@ def _item(code, name, price, department, tags=(), allergens=(), tax_rate_bp=800,
     item.save()
     Barcode(item=item, code=ean13(rng)).save()
     return item
+
+
+def _since(customer, days: int) -> None:
+    """A demo customer joined before their first demo visit (those are at most 120 days back)."""
+    customer.created_at = utcnow() - dt.timedelta(days=days)
+    customer.save()
 
 
 def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
@@ -118,7 +137,9 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
         code = 1004
         for department, names in CATALOGUE.items():
             for base in names:
-                for size in SIZES:
+                low, high = PRICES[department]
+                base_price = rng.randrange(low, high + 1, 10)
+                for size, percent, extra in VARIANTS[department]:
                     if code >= 1200:
                         break
                     allergens = []
@@ -131,7 +152,7 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
                     if department in ("Coffee", "Tea") and "Latte" in base:
                         allergens = ["dairy"]
                     tags = ["vegetarian"] if department in ("Bakery", "Drinks", "Tea") or "Falafel" in base else []
-                    price = rng.randrange(150, 1500, 5)
+                    price = max(100, -(-(base_price * percent // 100 + extra) // 10) * 10)
                     items[str(code)] = _item(str(code), base + size, price, department, tags, allergens, rng=rng)
                     code += 1
         for item in list(items.values())[::3]:
@@ -141,12 +162,17 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
                                   "email": "emily.roberts@example.com", "status": "active",
                                   "default_profile": profiles["VIP"].id, "marketing_consent": True,
                                   "notes": "Regular: flat white most mornings."}, manager)
+        _since(emily, 700)
         preferences.set_override(emily, "allergy.nuts", True, manager)
         preferences.set_override(emily, "payment.preferred", "Card", manager)
         michael = customers.create({"name": "Michael Chen", "phone": "+1 555 010 0002",
                                     "email": "michael.chen@example.com", "status": "inactive"}, manager)
+        _since(michael, 400)
+        # Each demo customer has a name of their own: shared names made the duplicates list cry wolf.
+        names = [(f, la) for f in FIRST for la in LAST if (f, la) not in (("Emily", "Roberts"), ("Michael", "Chen"))]
+        rng.shuffle(names)
         for n in range(customer_count - 2):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
+            first, last = names[n % len(names)]
             values = {
                 "name": f"{first} {last}",
                 "phone": f"+1 555 {200 + n // 10000:03d} {n % 10000:04d}",
@@ -159,6 +185,7 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
             if rng.random() < 0.15:
                 values["default_profile"] = rng.choice(list(profiles.values())).id
             customer = customers.create(values, manager)
+            _since(customer, rng.randint(130, 900))
             if rng.random() < 0.2:
                 preferences.set_override(customer, f"allergy.{rng.choice(ALLERGENS)}", True, manager)
             if rng.random() < 0.2:

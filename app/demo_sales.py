@@ -20,9 +20,8 @@ from db.models import Customer, Item, User
 EMILY_REGULARS = ["Flat White", "Espresso", "Veggie Wrap", "Butter Croissant", "Oat Milk 1L", "Green Tea"]
 
 
-# Past sales end two weeks ago, so the last fortnight (what tests of reports and "today" look at) holds
-# only the sales made in the test or the session.
-FIRST_DAY_BACK = 15
+# Past sales run up to yesterday, as a shop's would; "today" holds only the sales made since start-up.
+FIRST_DAY_BACK = 1
 
 
 def _when(rng: random.Random, today: dt.datetime, max_days: int) -> dt.datetime:

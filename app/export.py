@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app import audit, reports, settings
 from app.money import to_decimal
+from app.private_files import open_private, safe_row
 from db.fields import parse_utc
 from db.models import database
 
@@ -38,13 +39,14 @@ def export_customers(path: Path, status: str | None = None, by=None) -> int:
         "LEFT JOIN customer_category k ON k.id = c.category_id LEFT JOIN loyalty_tier t ON t.id = c.loyalty_tier_id "
         f"WHERE {where} ORDER BY c.name_norm", params)
     count = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CUSTOMER_COLUMNS)
         while rows := cursor.fetchmany(BATCH):
             for r in rows:
-                writer.writerow([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
-                                 "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "", r[11] or ""])
+                writer.writerow(safe_row([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
+                                          "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "",
+                                          r[11] or ""]))
             count += len(rows)
     with database.atomic():
         audit.record(by, "customers.export", "customer", None, {"file": Path(path).name, "rows": count,
@@ -72,13 +74,13 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
         f"WHERE b.completed_at >= ? AND b.completed_at < ? AND b.deleted_at IS NULL{where} ORDER BY b.completed_at",
         [lo, hi, *params])
     count = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(SALES_COLUMNS)
         while rows := cursor.fetchmany(BATCH):
             for r in rows:
-                writer.writerow([r[0], _local(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "", r[7] or "",
-                                 *(to_decimal(v, currency) for v in r[8:12]), r[12] or ""])
+                writer.writerow(safe_row([r[0], _local(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "",
+                                          r[7] or "", *(to_decimal(v, currency) for v in r[8:12]), r[12] or ""]))
             count += len(rows)
     with database.atomic():
         audit.record(by, "sales.export", "bill", None, {"file": Path(path).name, "rows": count,
@@ -89,11 +91,11 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
 def export_report(report: reports.SalesReport, path: Path, profile_label: str = "All profiles") -> None:
     """The report as it is shown: a heading block, then each table."""
     currency = report.currency
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["Sales report", settings.get("shop_name")])
+        writer.writerow(safe_row(["Sales report", settings.get("shop_name")]))
         writer.writerow(["From", report.start.isoformat(), "To", report.end.isoformat()])
-        writer.writerow(["Profile", profile_label])
+        writer.writerow(safe_row(["Profile", profile_label]))
         writer.writerow(["Bills", report.bills, "Total", to_decimal(report.total, currency), "Tax",
                          to_decimal(report.tax, currency), "Discounts", to_decimal(report.discount, currency)])
         for title, key_name, rows in report.sections():
@@ -101,4 +103,4 @@ def export_report(report: reports.SalesReport, path: Path, profile_label: str = 
             writer.writerow([title])
             writer.writerow([key_name, "Bills" if key_name != "Method" else "Payments", f"Total ({currency})"])
             for row in rows:
-                writer.writerow([row.label, row.bills, to_decimal(row.total, currency)])
+                writer.writerow(safe_row([row.label, row.bills, to_decimal(row.total, currency)]))

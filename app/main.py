@@ -1,18 +1,21 @@
 """Entry point: ``pos-till`` / ``python -m app``.
 
     pos-till [--db PATH] [--demo] [--version]          the till window
-    pos-till --db PATH enroll --central URL --token T  link this till to the central store
+    pos-till --db PATH enroll --central URL [--token T]  link this till to the central store (token on stdin)
     pos-till --db PATH sync                            one full sync round now
     pos-till --db PATH import-customers FILE.csv       bulk import
     pos-till --db PATH key show | key restore          back up the database key / restore it from stdin
 
-Headless subcommands exit 0 on success and non-zero with a one-line reason on failure.
+Headless subcommands exit 0 on success and non-zero with a one-line reason on failure. Those that change
+shop data or reveal a secret (import-customers, key show) need a manager's PIN: typed at the terminal's
+prompt, or in POS_MANAGER_PIN for a scripted install; with neither they refuse. enroll and sync don't.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -35,10 +38,15 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     enroll = sub.add_parser("enroll", help="link this till to the central store")
     enroll.add_argument("--central", required=True, help="the central store's URL")
-    enroll.add_argument("--token", required=True, help="the till token from 'pos-central enroll-till'")
+    enroll.add_argument("--token", help="the till token from 'pos-central enroll-till' (better left out: it is "
+                                       "then read from standard input or a prompt, out of ps and shell history)")
+    enroll.add_argument("--insecure", action="store_true",
+                        help="allow plain http:// to a central store on another computer (a trusted network)")
     sub.add_parser("sync", help="one full sync round now")
     imp = sub.add_parser("import-customers", help="import customers from a CSV file")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--overwrite-names", action="store_true",
+                     help="a row whose phone is an existing customer's may change that customer's name")
     key = sub.add_parser("key", help="back up the database key, or restore it into this computer's keyring")
     key.add_argument("action", choices=["show", "restore"],
                      help="show: print the key; restore: read a key from stdin, check it opens the database, "
@@ -68,7 +76,38 @@ def resolve_db(args) -> Path:
     return demo_db_path() if args.demo else default_db_path()
 
 
-def key_command(path: Path, action: str) -> int:
+MANAGER_COMMANDS = {"import-customers": "import customers", "key show": "show the database key"}
+
+
+def _command_name(args) -> str:
+    return f"key {args.action}" if args.command == "key" else args.command
+
+
+def manager_pin(command: str) -> str:
+    """The manager's PIN for ``command``: POS_MANAGER_PIN, else a prompt on a terminal; else refuse."""
+    pin = os.environ.get("POS_MANAGER_PIN", "")
+    if pin:
+        return pin
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Manager PIN to {MANAGER_COMMANDS[command]}: ")
+    raise TillError(f"'{command}' needs a manager's PIN: run it at a terminal, or set POS_MANAGER_PIN "
+                    "for a scripted install.")
+
+
+def sign_in_manager(till, command: str, pin: str):
+    """The manager whose PIN this is (wrong PINs count towards the till's lockout); audited."""
+    from app import audit
+    from app.lockout import COMMAND_LINE
+
+    manager = till.lockout.manager(pin, COMMAND_LINE)
+    till.user = manager
+    audit.record(manager, "cli.command", "till", None, {"command": command, "manager": manager.name})
+    return manager
+
+
+def key_command(path: Path, action: str, pin: str | None = None) -> int:
     """The database key lives only in the OS keyring: print it for a backup, or put a backed-up key back
     (read from stdin, so it is not left in the shell history) after checking that it opens the file."""
     import keyring
@@ -84,6 +123,13 @@ def key_command(path: Path, action: str) -> int:
         key = load_key(path, create=False)
         if not key.raw:
             raise TillDatabaseError("This database is keyed by a passphrase, which is not stored: keep it safe.")
+        from app.till import open_till
+
+        till = open_till(path)
+        try:
+            sign_in_manager(till, "key show", pin)
+        finally:
+            till.close()
         print(key.secret)
         return 0
     secret = sys.stdin.readline().strip().upper()
@@ -103,26 +149,36 @@ def run_command(args) -> int:
     from app.till import open_till
 
     path = resolve_db(args)
-    if args.command == "key":
-        try:
-            return key_command(path, args.action)
-        except TillDatabaseError as exc:
-            print(f"pos-till: {exc.message}", file=sys.stderr)
-            return 2
+    command = _command_name(args)
+    try:
+        pin = manager_pin(command) if command in MANAGER_COMMANDS else None
+        if args.command == "key":
+            return key_command(path, args.action, pin)
+    except (TillDatabaseError, TillError) as exc:
+        print(f"pos-till: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"pos-till: {exc.strerror or exc}: {exc.filename or path}", file=sys.stderr)
+        return 2
     try:
         till = open_till(path, demo_data=args.demo)
     except (TillDatabaseError, TillError) as exc:
         print(f"pos-till: {exc.message}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"pos-till: {exc.strerror or exc}: {exc.filename or path}", file=sys.stderr)
+        return 2
     try:
+        if pin is not None:
+            sign_in_manager(till, command, pin)
         if args.command == "import-customers":
             from app import customer_import
 
-            return customer_import.cli(till, args.file)
+            return customer_import.cli(till, args.file, allow_renames=args.overwrite_names)
         if args.command == "enroll":
             from app.sync import cli as sync_cli
 
-            return sync_cli.enroll(till, args.central, args.token)
+            return sync_cli.enroll(till, args.central, args.token, insecure=args.insecure)
         if args.command == "sync":
             from app.sync import cli as sync_cli
 
@@ -134,6 +190,9 @@ def run_command(args) -> int:
     except ImportError as exc:
         print(f"pos-till: '{args.command}' is not available in this build ({exc}).", file=sys.stderr)
         return 3
+    except OSError as exc:
+        print(f"pos-till: {exc.strerror or exc}: {exc.filename or path}", file=sys.stderr)
+        return 2
     finally:
         till.close()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app import audit, stats
 from app.errors import ValidationError
+from app.private_files import open_private, safe_row
 from db.ids import utcnow
 from db.models import (
     AuditLog,
@@ -128,13 +129,14 @@ def export_customer(customer_id: str, folder: Path, by: User | None) -> tuple[Pa
     folder = Path(folder)
     json_path = folder / f"{safe}-{customer_id[-8:]}-data.json"
     csv_path = folder / f"{safe}-{customer_id[-8:]}-data.csv"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    with open_private(json_path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     rows: list = []
     _flatten("", data, rows)
-    with open(csv_path, "w", newline="", encoding="utf-8") as fh:
+    with open_private(csv_path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["field", "value"])
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     with database.atomic():
         audit.record(by, "customer.export", "customer", customer_id, {"files": [json_path.name, csv_path.name]})
     return json_path, csv_path
@@ -144,6 +146,35 @@ def export_customer(customer_id: str, folder: Path, by: User | None) -> tuple[Pa
 
 PERSONAL_FIELDS = ("phone", "email", "personal_phone", "personal_email", "gender", "date_of_birth", "photo",
                    "marketing_consent_at")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", name or "").strip("-").lower()
+
+
+def _scrub_audit(customer: Customer) -> None:
+    """Take the person out of the audit log's details, keeping each entry (who did what, when): entries
+    about the customer lose their details; any other entry that names them (an import's or an export's
+    file name, a merge) has the name, phone, email and the export file-name form replaced."""
+    AuditLog.update(detail={"erased": True}).where(
+        (AuditLog.entity == "customer") & (AuditLog.entity_id == customer.id) & AuditLog.detail.is_null(False)).execute()
+    needles = {customer.name, customer.phone, customer.email, customer.personal_phone, customer.personal_email,
+               _slug(customer.name), (customer.phone or "").lstrip("+")}
+    needles = sorted((n for n in needles if n and len(n) >= 4), key=len, reverse=True)
+    changed = set()
+    for needle in needles:
+        encoded = json.dumps(needle)[1:-1]  # as it stands inside the stored JSON text
+        for row_id, text in database.execute_sql(
+                "SELECT id, detail FROM audit_log WHERE detail LIKE ? ESCAPE '\\'",
+                ["%" + encoded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]).fetchall():
+            pattern = re.compile(re.escape(encoded), re.IGNORECASE)
+            database.execute_sql("UPDATE audit_log SET detail = ? WHERE id = ?", [pattern.sub("[erased]", text), row_id])
+            changed.add(row_id)
+    changed |= {r.id for r in AuditLog.select(AuditLog.id).where(
+        (AuditLog.entity == "customer") & (AuditLog.entity_id == customer.id))}
+    for row in AuditLog.select().where(AuditLog.id.in_(list(changed))):  # queued copies carry the scrubbed detail
+        Outbox.update(payload=row_to_wire(row)).where(
+            (Outbox.table_name == "audit_log") & (Outbox.row_id == row.id)).execute()
 
 
 def erase(customer_id: str, by: User | None) -> Customer:
@@ -159,6 +190,7 @@ def erase(customer_id: str, by: User | None) -> Customer:
     if customer.erased_at is not None:
         raise ValidationError("This customer has already been erased.")
     with database.atomic():
+        _scrub_audit(customer)
         customer.name = ERASED_NAME
         customer.name_norm = ERASED_NAME.casefold()
         for field in PERSONAL_FIELDS:

@@ -10,7 +10,9 @@ def resource_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    import resources  # the package beside app/: the source tree, or an installed wheel's copy
+
+    return Path(resources.__file__).resolve().parent
 
 
 def resource_path(name: str) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import audit
+from app import audit, money
 from app.auth import require_manager
 from app.errors import ValidationError
 from db.models import LocalConfig, Setting, User
@@ -14,6 +14,7 @@ DEFAULTS: dict[str, object] = {
     "shop_address": "",
     "shop_tax_number": "",
     "currency": "USD",
+    "locale": "en_US",  # how money, numbers and dates are written and read (babel/CLDR)
     "phone_region": "US",
     "prices_include_tax": True,
     "cash_rounding": 0,  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
@@ -25,6 +26,8 @@ DEFAULTS: dict[str, object] = {
     "sync_interval_s": 60,
     "ask_for_allergies": True,
     "default_communication": "email",
+    "pin_hash_time_cost": 2,  # argon2id cost of PIN hashes (app/auth.py): passes over memory
+    "pin_hash_memory_kib": 19456,  # and memory in KiB; new and changed PINs use the shop's current cost
 }
 
 LOCAL_DEFAULTS: dict[str, object] = {
@@ -62,6 +65,16 @@ def _check_type(key: str, value):
         raise ValidationError(f"Setting '{key}' cannot be negative.", key)
     if expected is str and not isinstance(value, str):
         raise ValidationError(f"Setting '{key}' must be text.", key)
+    if key == "locale":
+        money.check_locale(value)
+    if key == "currency" and not _known_currency(value):
+        raise ValidationError(f"'{value}' is not an ISO 4217 currency code.", key)
+
+
+def _known_currency(code: str) -> bool:
+    from babel.numbers import get_currency_name
+
+    return len(code) == 3 and code.isupper() and get_currency_name(code, locale="en_US") != code
 
 
 def update(changes: dict, user: User | None) -> dict:
@@ -79,6 +92,8 @@ def update(changes: dict, user: User | None) -> dict:
             row.save()
         if changed:
             audit.record(user, "settings.update", "setting", None, {k: [current.get(k), v] for k, v in changed.items()})
+    if "locale" in changed:
+        money.use_locale(changed["locale"])
     return changed
 
 

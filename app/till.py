@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app import auth, settings
 from app.errors import PermissionDenied
+from app.lockout import PinGuard
 from db.connection import OpenDatabase, open_database
 from db.models import Customer, User
 
@@ -20,6 +21,7 @@ class Till:
     opened: OpenDatabase
     user: User | None = None
     warnings: list[str] = field(default_factory=list)
+    lockout: PinGuard = field(default_factory=PinGuard)  # wrong PINs lock PIN entry (app/lockout)
 
     @property
     def path(self) -> Path:
@@ -30,7 +32,7 @@ class Till:
         return self.opened.db
 
     def sign_in(self, pin: str) -> User:
-        self.user = auth.sign_in(pin)
+        self.user = self.lockout.sign_in(pin)
         log.info("signed in: %s (%s)", self.user.name, self.user.role)
         return self.user
 
@@ -64,6 +66,9 @@ def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
         demo.seed()
     if opened.backup_path:
         log.info("database upgraded; backup of the previous version at %s", opened.backup_path)
+    from app import money, settings
+
+    money.use_locale(settings.get("locale"))
     return till
 
 

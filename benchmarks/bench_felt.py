@@ -78,6 +78,8 @@ def key(which, text: str = "", modifier=None):
     from PySide6.QtWidgets import QApplication
 
     target = QApplication.focusWidget()
+    if target is None:
+        raise RuntimeError("no widget has the keyboard focus")
     if text:
         QTest.keyClicks(target, text)
     else:
@@ -115,6 +117,7 @@ def main(argv=None) -> int:
     window = build_till(["--db", str(work)])
     window.resize(1366, 768)
     window.show()
+    window.activateWindow()
     idle(app, 0.3)
     rng = random.Random(args.seed)
     visited = database.execute_sql(
@@ -130,6 +133,11 @@ def main(argv=None) -> int:
     key(Qt.Key_Return)
     wait(app, lambda: window.sale_page.isEnabled())
     idle(app, 0.2)
+    focused = QApplication.focusWidget()
+    if focused is None or focused.objectName() != "itemCodeEdit":
+        print(f"warning: after sign-in the focus was in {focused and focused.objectName()!r}, not itemCodeEdit")
+        window.findChild(QLineEdit, "itemCodeEdit").setFocus()
+        idle(app, 0.05)
 
     # --- the customer picker
     picker_ms, found, first = [], 0, 0
@@ -203,6 +211,7 @@ def main(argv=None) -> int:
     table.setModel(bare_model)
     bare.resize(1366, 768)
     bare.show()
+    bare.activateWindow()
     edit.setFocus()
 
     def fill(text):

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from central import ha, store, tokens
+from central import ha, limits, roles, store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
 from central.tables import InvalidRow
@@ -84,6 +84,7 @@ class EnrollOut(BaseModel):
     shop_version: int
     protocol: int
     till_schema: int
+    office: bool = False
 
 
 class Health(BaseModel):
@@ -161,6 +162,8 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
                   description="Sync service: tills push their changes and pull the shop's; the head office "
                               "edits catalogue, profiles, categories, price lists, loyalty rules and settings.")
 
+    limits.install(app)  # 413 for oversized bodies, 422 for JSON nested too deep or text not Unicode
+
     @app.exception_handler(CentralUnavailable)
     async def unavailable(request, exc):
         return JSONResponse({"detail": f"The central store is unavailable: {exc}"}, status_code=503,
@@ -226,7 +229,8 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
 
         version = central.run(tx)
         return EnrollOut(shop_id=who.shop_id, shop_name=who.shop_name, till_id=who.till_id,
-                         till_code=who.till_code, shop_version=version, protocol=PROTOCOL, till_schema=TILL_SCHEMA)
+                         till_code=who.till_code, shop_version=version, protocol=PROTOCOL, till_schema=TILL_SCHEMA,
+                         office=who.office)
 
     @app.post("/v1/push", response_model=PushOut, responses={**ERRORS, 422: {"model": Problem}}, tags=["till"],
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
@@ -250,6 +254,7 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
              who: tokens.Caller = Depends(till)):
         body = central.run(ha.confirmed(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
                                         cursor), isolation="repeatable read")
+        central.run(lambda conn: roles.pulled(conn, who.shop_id, who.till_id, body))
         return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
 
     @app.get("/v1/snapshot", response_model=SnapshotOut, tags=["till"],

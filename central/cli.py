@@ -1,7 +1,9 @@
 """``pos-central``: run the sync service and manage shops, tills and head-office data.
 
     pos-central serve [--database-url URL] [--data-dir DIR] --bind HOST:PORT
-    pos-central enroll-till [--database-url URL | --data-dir DIR] --store NAME --till CODE
+    pos-central serve ... [--tls-cert CERT.pem --tls-key KEY.pem]      (HTTPS; tills refuse plain http elsewhere)
+    pos-central enroll-till [--database-url URL | --data-dir DIR] --store NAME --till CODE [--office]
+    pos-central tokens list --store NAME                     pos-central tokens revoke --store NAME TOKEN_ID
     pos-central revoke-till --store NAME --till CODE        pos-central list-tills --store NAME
     pos-central admin-token --store NAME                     (a head-office token for the admin API)
     pos-central list --store NAME TABLE                      pos-central get --store NAME TABLE ID
@@ -49,6 +51,17 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--bind", required=True, help="HOST:PORT to listen on, e.g. 0.0.0.0:8700")
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--workers", type=int, default=1, help="server processes (each with a pool of 10 connections)")
+    serve.add_argument("--tls-cert", type=Path, help="PEM certificate (chain): serve HTTPS")
+    serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
+    tokens_cmd = sub.add_parser("tokens", help="list or revoke a shop's tokens (tills and head office)")
+    tokens_sub = tokens_cmd.add_subparsers(dest="tokens_command", required=True)
+    for name in ("list", "revoke"):
+        cmd = tokens_sub.add_parser(name, help="list every token of the shop" if name == "list"
+                                    else "revoke one token by its id (from 'tokens list')")
+        _database_options(cmd)
+        cmd.add_argument("--store", required=True, help="the shop's name")
+        if name == "revoke":
+            cmd.add_argument("token_id", help="the token's id as 'tokens list' prints it")
     for name, helptext in [("enroll-till", "print a new token for a till (the shop is created if new)"),
                            ("revoke-till", "revoke every token of a till"), ("list-tills", "list a shop's tills"),
                            ("admin-token", "print a new head-office token for the admin API"),
@@ -62,6 +75,10 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--store", required=True, help="the shop's name")
         if name in ("enroll-till", "revoke-till"):
             cmd.add_argument("--till", required=True, help="the till's code (starts its receipt numbers)")
+        if name == "enroll-till":
+            cmd.add_argument("--office", action="store_true",
+                             help="a back-office till: may change head-office data (catalogue, prices, staff, "
+                                  "settings); a shop with one till enrolls it with --office")
         if name in ("list", "get", "put", "delete"):
             cmd.add_argument("table")
         if name in ("get", "delete"):
@@ -100,10 +117,21 @@ def serve(args) -> int:
     if not host or not port.isdigit():
         print("pos-central: --bind needs HOST:PORT, e.g. 127.0.0.1:8700", file=sys.stderr)
         return 2
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("pos-central: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    tls = {}
+    if args.tls_cert:
+        for given in (args.tls_cert, args.tls_key):
+            if not given.is_file():
+                print(f"pos-central: {given} is not a file", file=sys.stderr)
+                return 2
+        tls = {"ssl_certfile": str(args.tls_cert), "ssl_keyfile": str(args.tls_key)}
     url = resolve_url(args)
     migrate(url)
     central = Central(url, max_size=10)
-    print(f"pos-central: serving on http://{host}:{port} (OpenAPI at /openapi.json)", flush=True)
+    scheme = "https" if tls else "http"
+    print(f"pos-central: serving on {scheme}://{host}:{port} (OpenAPI at /openapi.json)", flush=True)
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that an orderly exit, so the embedded
     # PostgreSQL is stopped by its exit handler instead of being left running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -114,9 +142,10 @@ def serve(args) -> int:
 
         os.environ[ha.URL_ENV] = url
         uvicorn.run("central.ha:app_from_env", factory=True, workers=args.workers, host=host.strip("[]"),
-                    port=int(port), log_level=args.log_level)
+                    port=int(port), log_level=args.log_level, **tls)
         return 0
-    uvicorn.run(create_app(central), host=host.strip("[]"), port=int(port), log_level=args.log_level)
+    uvicorn.run(create_app(central), host=host.strip("[]"), port=int(port), log_level=args.log_level,
+                **tls)
     return 0
 
 
@@ -127,7 +156,7 @@ def command(args) -> int:
         print("central schema up to date")
         return 0
     if args.command == "enroll-till":
-        print(_run(url, lambda conn: tokens.enroll_till(conn, args.store, args.till)))
+        print(_run(url, lambda conn: tokens.enroll_till(conn, args.store, args.till, office=args.office)))
         return 0
     if args.command == "admin-token":
         print(_run(url, lambda conn: tokens.admin_token(conn, args.store)))
@@ -136,9 +165,22 @@ def command(args) -> int:
         count = _run(url, lambda conn: tokens.revoke_till(conn, args.store, args.till))
         print(f"revoked {count} token(s) of till {args.till}")
         return 0
+    if args.command == "tokens" and args.tokens_command == "list":
+        for token_id, kind, code, office, label, created, revoked in _run(
+                url, lambda conn: tokens.list_tokens(conn, args.store)):
+            who = (f"till {code} ({'office' if office else 'counter'})" if kind == tokens.TILL
+                   else f"head office{' ' + label if label else ''}")
+            state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
+            print(f"{token_id}\t{who}\tcreated {created:%Y-%m-%d %H:%M}\t{state}")
+        return 0
+    if args.command == "tokens" and args.tokens_command == "revoke":
+        count = _run(url, lambda conn: tokens.revoke_by_id(conn, args.store, args.token_id))
+        print(f"revoked token {args.token_id}" if count else f"token {args.token_id} was already revoked")
+        return 0
     if args.command == "list-tills":
-        for code, till_id, enrolled, seen, live in _run(url, lambda conn: tokens.list_tills(conn, args.store)):
-            print(f"{code}\t{till_id}\tenrolled {enrolled or 'never'}\tlast seen {seen or 'never'}\t{live} token(s)")
+        for code, till_id, enrolled, seen, live, office in _run(url, lambda conn: tokens.list_tills(conn, args.store)):
+            print(f"{code}\t{till_id}\tenrolled {enrolled or 'never'}\tlast seen {seen or 'never'}\t{live} token(s)"
+                  f"\t{'office' if office else 'counter'}")
         return 0
 
     def shop(conn):

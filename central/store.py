@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import merge
+from central import merge, staff, validate
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -275,6 +275,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
         except InvalidRow as exc:
             invalid[raw["op_id"]] = str(exc)
     batch = _Batch(shop_id, _lock_shop(conn, shop_id))
+    validate.screen(conn, batch, till_id, parsed, invalid)  # roles, meaning, references (central/validate.py)
     conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s", (shop_id, till_id))
     stored = {op_id: (result, reason) for op_id, result, reason in conn.execute(
         "SELECT op_id, result, reason FROM sync_op WHERE shop_id = %s AND op_id = ANY(%s)",
@@ -496,6 +497,8 @@ def admin_write(conn: psycopg.Connection, shop_id: str, table: str, row_id: str 
     spec = _office_spec(table)
     if not isinstance(values, dict):
         raise InvalidRow("the body must be an object of column values")
+    if table == "user":
+        values = staff.admin_values(conn, shop_id, row_id, values)  # a clear PIN hashed as tills do
     wire = _natural_to_wire(table, values)
     if row_id is None:
         row_id = str(wire.get("id") or new_id())
@@ -517,6 +520,10 @@ def admin_write(conn: psycopg.Connection, shop_id: str, table: str, row_id: str 
     missing = [c for c, col in spec.columns.items() if data[c] is None and not col.nullable]
     if missing:
         raise InvalidRow(f"a new {table} needs {', '.join(missing)}")
+    try:
+        validate.check_row(spec, data)
+    except validate.Refused as exc:
+        raise InvalidRow(str(exc)) from None
     for column, target in spec.references.items():
         ref = data.get(column)
         if ref is not None and (target, ref) not in batch.rows:

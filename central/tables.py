@@ -6,11 +6,12 @@ till's SQLite file holds unique (so the server never accepts a row that no till 
 
 Policies (ARCHITECTURE.md, "Conflicts"):
 - ``append``: bills, lines, payments, loyalty entries, audit entries: written once, never changed.
-- ``merge``: customers and the rows hanging off them (and users): merged field by field, the later hybrid
+- ``merge``: customers and the rows hanging off them: merged field by field, the later hybrid
   clock stamp wins a field, ties by till id (the stamp's node), the loser is logged.
 - ``office``: catalogue, profiles, categories, price lists, loyalty rules, settings, preference
-  definitions: decided centrally. A till's edit is accepted only if the row has not been changed elsewhere
-  since the till last saw it; the head office's admin API always applies.
+  definitions, staff: decided centrally, changed only by an office till or the head office (roles.py).
+  A till's edit is accepted only if the row has not been changed elsewhere since the till last saw it;
+  the head office's admin API always applies.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from db.ids import utcnow
 APPEND, MERGE, OFFICE = "append", "merge", "office"
 
 OFFICE_TABLES = {
-    "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
+    "user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
     "price_list_entry", "preference_definition",
 }
 CONFLICT_TABLE = "conflict_log"

@@ -8,6 +8,8 @@ unchanged.
 from __future__ import annotations
 
 import contextlib
+import errno
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import filelock
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from db import migrations
+from db import integrity, migrations
 from db.errors import (
     DatabaseLockedError,
     DiskFullError,
@@ -24,6 +26,7 @@ from db.errors import (
     TillDatabaseError,
     WrongKeyError,
 )
+from db.integrity import DatabaseDamagedError
 from db.keystore import DatabaseKey, load_key
 from db.models import database
 
@@ -48,6 +51,7 @@ class OpenDatabase:
     schema_version: int
     backup_path: Path | None
     _lock: filelock.BaseFileLock
+    integrity_deferred: bool = False  # too big to check before use: db/integrity.BackgroundCheck it
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -57,7 +61,51 @@ class OpenDatabase:
 
 
 def _lock_for(path: Path) -> filelock.BaseFileLock:
-    return filelock.FileLock(str(path) + ".lock", timeout=0)
+    # the resolved path: a symlink (or another spelling) of the same file takes the same lock
+    return filelock.FileLock(str(Path(path).resolve()) + ".lock", timeout=0)
+
+
+MIN_FREE_BYTES = 2**20  # below this the till cannot even open its journal files
+
+
+def _storage_error(path: Path, exc: OSError) -> TillDatabaseError:
+    """An OSError at open, in words that name the real cause."""
+    if exc.errno == errno.ENOSPC:
+        return DiskFullError(f"The disk holding {path} is full: the till cannot open its database. "
+                             "Free some space and start again. Nothing was changed.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return TillDatabaseError(f"The folder {path.parent} is read-only: the till must write its lock and "
+                                 "journal files there. Nothing was changed.")
+    return TillDatabaseError(f"{path} cannot be opened: {exc.strerror or exc}. Nothing was changed.")
+
+
+def _free_bytes(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return MIN_FREE_BYTES  # unknown: let SQLite's own error speak
+
+
+def _check_free_space(path: Path) -> None:
+    free = _free_bytes(path)
+    if free < MIN_FREE_BYTES:
+        raise DiskFullError(f"The disk holding {path} is full ({free // 1024} KB free): the till cannot open "
+                            "its database. Free some space and start again. Nothing was changed.")
+
+
+def _key_is_known(path: Path) -> bool:
+    """This computer holds a key for the file (so it once held a database)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    from db.keystore import SERVICE, account_for, demo_key_file
+
+    if demo_key_file(path).exists():
+        return True
+    try:
+        return bool(keyring.get_password(SERVICE, account_for(path)))
+    except KeyringError:
+        return False
 
 
 def _connect(path: Path, key: DatabaseKey) -> SqlCipherDatabase:
@@ -85,6 +133,14 @@ def _verify_key(path: Path, key: DatabaseKey) -> int:
         conn.execute(f"PRAGMA key='{quoted}'")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlcipher.OperationalError as exc:  # not the key: the disk or the folder (full, read-only, I/O)
+        if "disk is full" in str(exc).lower() or _free_bytes(path) < MIN_FREE_BYTES:
+            raise DiskFullError(f"The disk holding {path} is full: the till cannot open its database. "
+                                "Free some space and start again. Nothing was changed.") from exc
+        if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
+            raise TillDatabaseError(f"{path} cannot be opened for writing ({exc}): check the folder's "
+                                    "permissions and free space. Nothing was changed.") from exc
+        raise TillDatabaseError(f"{path} cannot be read: {exc}. Nothing was changed.") from exc
     except sqlcipher.DatabaseError as exc:
         raise WrongKeyError(
             f"{path} cannot be opened with this till's key: the key is wrong or the file is damaged or "
@@ -117,6 +173,10 @@ def open_database(path, *, create: bool | None = None, passphrase_prompt=None, d
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
+    if path.exists() and not exists and _key_is_known(path):
+        raise DatabaseDamagedError(
+            f"{path} is empty (0 bytes) although this computer holds its key: the file was truncated or "
+            "damaged. Nothing was changed: restore it from a backup, or move it aside to start a new till file.")
     if create is None:
         create = not exists
     if exists:
@@ -128,7 +188,11 @@ def open_database(path, *, create: bool | None = None, passphrase_prompt=None, d
     elif not create:
         raise TillDatabaseError(f"There is no till database at {path}.")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _storage_error(path, exc) from None
+    _check_free_space(path)
 
     lock = _lock_for(path)
     try:
@@ -137,10 +201,17 @@ def open_database(path, *, create: bool | None = None, passphrase_prompt=None, d
         raise DatabaseLockedError(
             f"{path} is open in another Till window or process. Close it there first."
         ) from None
+    except OSError as exc:
+        raise _storage_error(path, exc) from None
 
     try:
         key = load_key(path, create=not exists, passphrase_prompt=passphrase_prompt, demo=demo)
         version = _verify_key(path, key) if exists else 0
+        deferred = exists and path.stat().st_size > integrity.SYNC_LIMIT
+        if exists and not deferred:
+            problem = integrity.quick_check(path, key.pragma_value())
+            if problem:
+                raise DatabaseDamagedError(integrity.damaged_message(path, problem))
         if version > migrations.LATEST:
             raise NewerSchemaError(
                 f"{path} was written by a newer version of the Till (schema {version}, this one knows "
@@ -149,13 +220,18 @@ def open_database(path, *, create: bool | None = None, passphrase_prompt=None, d
         db = _connect(path, key)
         db.connect()
         database.initialize(db)
-        backup = migrations.migrate(db, path, version)
-        return OpenDatabase(db, path, key, not exists, migrations.LATEST, backup, lock)
+        backup = migrations.migrate(db, path, version, key.pragma_value())
+        return OpenDatabase(db, path, key, not exists, migrations.LATEST, backup, lock, deferred)
     except TillDatabaseError:
         with contextlib.suppress(Exception):
             database.initialize(None)
         lock.release()
         raise
+    except OSError as exc:
+        with contextlib.suppress(Exception):
+            database.initialize(None)
+        lock.release()
+        raise _storage_error(path, exc) from exc
     except Exception as exc:
         lock.release()
         translated = translate_error(exc)

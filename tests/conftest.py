@@ -17,6 +17,66 @@ from memory_keyring import MemoryKeyring  # noqa: E402
 
 from db.keystore import SERVICE, account_for  # noqa: E402
 
+# What the suite's customers are called and reached at (the demo shop's known ones, and the small shop of
+# tests/integration): none of it may end up outside an encrypted database except in files made to hold it.
+TEST_PEOPLE = ["Emily Roberts", "+15550100001", "+1 555 010 0001", "emily.roberts@example.com", "Michael Chen",
+               "+15550100002", "michael.chen@example.com", "+15550100000", "Customer 0", "Customer 1", "Customer 2"]
+_TEXT_SUFFIXES = (".log", ".csv", ".json", ".txt", ".tmp")
+
+
+def _is_log(path: Path) -> bool:
+    return ".log" in path.name and not path.name.endswith((".lock", ".db"))
+
+
+def _made_for_personal_data(path: Path, head: str) -> bool:
+    """A customer list export or one customer's data export (personal data by purpose), or a file a test
+    wrote itself as input (the app writes every export 0600; a test's own files keep the usual 0644)."""
+    return head.startswith(("name,phone", "field,value", "{")) or bool(path.stat().st_mode & 0o044)
+
+
+def _leaks(path: Path, names: bool = True) -> list[str]:
+    try:
+        if path.stat().st_size > 50 * 2**20:
+            return []
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    people = TEST_PEOPLE if names else [p for p in TEST_PEOPLE if not p[0].isalpha()]
+    return [p for p in people if p in text]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_personal_data_outside_the_database(tmp_path_factory):
+    """At the end of the whole session: the log files, exports and temp files written during the suite
+    hold no phone, email or name of a test customer. Logs anywhere under the session's temp folder (every
+    test's user folders live there); the app's exports (0600 files), except the customer exports made to
+    carry personal data, checked for phones and emails (a bill export names its customer); and temp files
+    (Python's tmp*, Qt's qt_temp*) that appeared in the system temp folder meanwhile."""
+    import tempfile
+    import time
+
+    started = time.time()
+    system_tmp = Path(tempfile.gettempdir())
+    yield
+    base = tmp_path_factory.getbasetemp()
+    found = []
+    for path in base.rglob("*"):
+        if not path.is_file():
+            continue
+        if _is_log(path):
+            found += [(path, leak) for leak in _leaks(path)]
+        elif path.suffix in _TEXT_SUFFIXES:
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                head = fh.read(40)
+            if not _made_for_personal_data(path, head):
+                found += [(path, leak) for leak in _leaks(path, names=False)]
+    for path in system_tmp.glob("*"):
+        if (path.is_file() and path.name.startswith(("tmp", "qt_temp")) and path.stat().st_mtime >= started):
+            found += [(path, leak) for leak in _leaks(path)]
+    if found:
+        pytest.fail("personal data of test customers outside the encrypted database: "
+                    + "; ".join(f"{leak!r} in {path}" for path, leak in found[:20]), pytrace=False)
+
 
 @pytest.fixture(autouse=True)
 def memory_keyring():

@@ -8,6 +8,8 @@ confirming; the warning stays until the cashier answers it.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
@@ -36,12 +38,13 @@ class AllergenConfirmDialog(QDialog):
         title = QLabel("⚠  Allergy warning")
         title.setObjectName("allergenTitle")
         layout.addWidget(title)
-        names = ", ".join(allergens)
+        names = escape(", ".join(allergens))  # shop data inside markup is always escaped
         text = QLabel(
-            f"<b>{item_name}</b> contains <b>{names}</b>.<br>"
-            f"{customer_name} is flagged for <b>{names}</b>.<br><br>"
+            f"<b>{escape(item_name)}</b> contains <b>{names}</b>.<br>"
+            f"{escape(customer_name)} is flagged for <b>{names}</b>.<br><br>"
             "Tell the customer. Keep it on the bill only if they still want it.")
         text.setObjectName("allergenText")
+        text.setTextFormat(Qt.RichText)
         text.setWordWrap(True)
         layout.addWidget(text)
         self.scan_note = QLabel("")

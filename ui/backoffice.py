@@ -57,9 +57,16 @@ def open_reports(window, manager):
     return _keep(window, widget, widget.show)
 
 
+def open_failed_pins(window, manager):
+    from ui.failed_pins_dialog import FailedPinsDialog
+
+    return _keep(window, FailedPinsDialog(window, manager))
+
+
 SCREENS = {
     "settings": (open_settings, "change the business settings"),
     "customers": (open_customers, "manage customers"),
     "profiles": (open_profiles, "manage customer profiles"),
     "reports": (open_reports, "see the reports"),
+    "failed_pins": (open_failed_pins, "see the failed PIN attempts"),
 }

@@ -323,6 +323,8 @@ class CustomerForm(QDialog):
             set_role(default, "hint")
             grid.addWidget(default, row, 2)
             row += 1
+        for label in page.findChildren(QLabel):  # preference names and values are shop data, never markup
+            label.setTextFormat(Qt.PlainText)
         grid.setRowStretch(row, 1)
         grid.setColumnStretch(1, 1)
         scroll = QScrollArea()

@@ -144,6 +144,7 @@ class CustomerPickerDialog(QDialog):
         self.results_view.installEventFilter(self)
         layout.addWidget(self.results_view, 1)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.PlainText)  # names customers: shop data, never markup
         self.message.setObjectName("pickerMessageLabel")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318; font-weight: 600")
@@ -192,6 +193,7 @@ class CustomerPickerDialog(QDialog):
         form.addRow("Email", self.new_email_edit)
         form_outer.addLayout(form)
         self.add_message = QLabel("")
+        self.add_message.setTextFormat(Qt.PlainText)
         self.add_message.setObjectName("quickAddMessageLabel")
         self.add_message.setWordWrap(True)
         self.add_message.setStyleSheet("color: #b42318; font-weight: 600")

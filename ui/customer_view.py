@@ -105,6 +105,7 @@ class CustomerView(QDialog):
         photo.setFixedSize(76, 76)
         title = QLabel(customer.name)
         title.setObjectName("pageTitle")
+        title.setTextFormat(Qt.PlainText)
         badge_text = "Erased" if customer.erased_at else ("Merged" if customer.merged_into_id else customer.status.title())
         fg, bg = STATUS_COLOURS.get(badge_text.lower(), ("#334155", "#e2e8f0"))
         badge = named(QLabel(badge_text), "customerStatusBadge", "Status")
@@ -124,6 +125,7 @@ class CustomerView(QDialog):
         else:
             details.append("Marketing: no")
         subtitle = QLabel(contact + ("\n" if contact else "") + "  ·  ".join(details))
+        subtitle.setTextFormat(Qt.PlainText)
         set_role(subtitle, "hint")
         heading = QVBoxLayout()
         heading.addLayout(hbox(title, badge, None))
@@ -142,6 +144,7 @@ class CustomerView(QDialog):
         layout.addLayout(hbox(photo, heading, None, self.edit_button, self.export_button, self.erase_button))
         if customer.merged_into_id:
             note = QLabel(f"Merged into {customer.merged_into.name}: their bills and points count there.")
+            note.setTextFormat(Qt.PlainText)
             set_role(note, "hint")
             layout.addWidget(note)
 
@@ -365,6 +368,7 @@ class BillDialog(QDialog):
         info = QLabel(f"{_local(bill.completed_at)} · Till {bill.till_code} · Cashier {bill.cashier.name}"
                       + (f" · Profile {bill.profile.name}" if bill.profile_id else "") + f" · {state}")
         set_role(info, "hint")
+        info.setTextFormat(Qt.PlainText)
         layout.addWidget(title)
         layout.addWidget(info)
         lines = BillLine.select().where(BillLine.bill == bill).order_by(BillLine.line_no)
@@ -388,6 +392,7 @@ class BillDialog(QDialog):
         payments = ", ".join(f"{METHODS.get(p.method, p.method)} {money(p.amount)}"
                              for p in Payment.select().where(Payment.bill == bill))
         paid = QLabel(f"Paid: {payments or '–'}")
+        paid.setTextFormat(Qt.PlainText)
         set_role(paid, "hint")
         layout.addLayout(hbox(paid, None, totals))
         close = QPushButton("Close")

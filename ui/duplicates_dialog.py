@@ -3,6 +3,8 @@ a side-by-side comparison, merge into the customer to keep, and undo of recent m
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -59,8 +61,9 @@ class CustomerCard(QFrame):
         currency = settings.get("currency")
         self.photo.setPixmap(avatar(c.name, c.photo, 56))
         since = c.created_at.astimezone().strftime("%d %b %Y")
-        lines = [f"<b style='font-size:16px'>{c.name}</b>", format_phone(c.phone, settings.get("phone_region")),
-                 c.email or "<i>no email</i>", f"Status: {c.status} · since {since}",
+        lines = [f"<b style='font-size:16px'>{escape(c.name)}</b>",  # shop data in markup: always escaped
+                 escape(format_phone(c.phone, settings.get("phone_region"))),
+                 escape(c.email) if c.email else "<i>no email</i>", f"Status: {c.status} · since {since}",
                  f"{figures.orders:,} orders · {format_money(figures.spent, currency)} · "
                  f"{merge.points_of(c.id):,} points"]
         self.text.setText("<br>".join(lines))

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFrame,
@@ -74,10 +75,11 @@ class ImportDialog(QDialog):
             lambda: choose_open_path(self, "Customers to import", "CSV files (*.csv *.txt)", self.load_file))
         self.file_label = named(QLabel("No file chosen"), "importFileLabel", "File")
         set_role(self.file_label, "hint")
+        self.file_label.setTextFormat(Qt.PlainText)  # the file name and its column names are not markup
         layout.addLayout(hbox(self.choose_button, self.file_label, None))
 
         self.preview = _table("importPreviewView")
-        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.preview, 1)
 
         mapping = QFrame()
         mapping.setObjectName("sidePanel")
@@ -93,6 +95,11 @@ class ImportDialog(QDialog):
             grid.addWidget(combo, 1 + n // 3, (n % 3) * 2 + 1)
         layout.addWidget(mapping)
 
+        self.overwrite_names_check = named(QCheckBox("Overwrite the names of existing customers"),
+                                           "overwriteNamesCheck", "Overwrite names")
+        self.overwrite_names_check.setToolTip("A row whose phone is an existing customer's may rename that "
+                                              "customer. Check the changes below first.")
+        layout.addWidget(self.overwrite_names_check)
         self.summary = InlineMessage("importSummaryLabel")
         self.check_button = named(QPushButton("Check file"), "checkImportButton", "Check file")
         self.import_button = primary(named(QPushButton("Import"), "runImportButton", "Import"))
@@ -102,6 +109,15 @@ class ImportDialog(QDialog):
             button.setAutoDefault(False)
         layout.addLayout(hbox(self.summary, None, self.check_button, self.import_button))
 
+        self.changes_title = QLabel("<b>Changes to existing customers</b>")
+        layout.addWidget(self.changes_title)
+        self.changes = _table("importChangesView")  # per customer: which field, from what, to what
+        self.changes.setColumnCount(5)
+        self.changes.setHorizontalHeaderLabels(["Line", "Customer", "Field", "Now", "After the import"])
+        self.changes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.changes.horizontalHeader().setStretchLastSection(True)
+        self.changes.verticalHeader().hide()
+        layout.addWidget(self.changes, 2)
         self.rejected_title = QLabel("<b>Rejected rows</b>")
         layout.addWidget(self.rejected_title)
         self.rejected = _table("importRejectedView")
@@ -189,8 +205,21 @@ class ImportDialog(QDialog):
         self.summary.ok("Checking…" if dry_run else "Importing…")
         runner = self.window_.reads if dry_run else self.window_.writes
         runner.submit(customer_import.import_table, self.table, self.mapping(), self.manager, dry_run=dry_run,
-                      source=self.path.name if self.path else "", owner=self, on_done=self._finished,
+                      source=self.path.name if self.path else "",
+                      allow_renames=self.overwrite_names_check.isChecked(), owner=self, on_done=self._finished,
                       on_error=self._failed)
+
+    def _show_changes(self, result: customer_import.ImportResult) -> None:
+        rows = [(c, f, old, new) for c in result.changes for f, (old, new) in c.fields.items()]
+        more = " (the first ones)" if len(result.changes) >= customer_import.MAX_CHANGES_SHOWN else ""
+        self.changes_title.setText(f"<b>Changes to existing customers</b> ({len(result.changes):,}{more})")
+        self.changes.setRowCount(len(rows))
+        for r, (change, field, old, new) in enumerate(rows):
+            after = str(new or "") + ("   (not without “Overwrite names”)" if change.needs_tick and field == "name"
+                                      else "")
+            for c, text in enumerate([str(change.line), change.name, FIELD_LABELS.get(field, field),
+                                      str(old or ""), after]):
+                self.changes.setItem(r, c, QTableWidgetItem(text))
 
     def _finished(self, result: customer_import.ImportResult) -> None:
         self.busy = False
@@ -199,6 +228,7 @@ class ImportDialog(QDialog):
         if result.dry_run:
             text = "Check only, nothing written: " + text
         (self.summary.bad if result.rejected else self.summary.ok)(text)
+        self._show_changes(result)
         self.rejected_title.setText(f"<b>Rejected rows</b> ({len(result.rejected):,})")
         self.rejected.setRowCount(len(result.rejected))
         for r, rejected in enumerate(result.rejected):

@@ -5,12 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-from app import audit, auth
+from app import audit, lockout
+from app.errors import TillError
+
+
+def _plain(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.PlainText)
+    return label
 
 
 class ManagerApprovalDialog(QDialog):
-    def __init__(self, parent, what: str, on_approved):
+    def __init__(self, parent, what: str, on_approved, guard: lockout.PinGuard | None = None):
         super().__init__(parent)
+        self._guard = guard or lockout.PinGuard()  # wrong PINs count towards this till's lockout
         self.setObjectName("managerApprovalDialog")
         self.setAccessibleName("Manager approval")
         self.setWindowTitle("Manager approval")
@@ -18,7 +26,14 @@ class ManagerApprovalDialog(QDialog):
         self._what = what
         self._on_approved = on_approved
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"A manager must approve: <b>{what}</b>"))
+        layout.addWidget(_plain("A manager must approve:"))
+        self.what_label = _plain(what)  # names items and amounts: shop data is never read as markup
+        self.what_label.setObjectName("approvalWhatLabel")
+        self.what_label.setWordWrap(True)
+        font = self.what_label.font()
+        font.setBold(True)
+        self.what_label.setFont(font)
+        layout.addWidget(self.what_label)
         self.pin_edit = QLineEdit()
         self.pin_edit.setObjectName("approvalPinEdit")
         self.pin_edit.setAccessibleName("Manager PIN")
@@ -26,7 +41,7 @@ class ManagerApprovalDialog(QDialog):
         self.pin_edit.setPlaceholderText("Manager PIN, then Enter")
         self.pin_edit.returnPressed.connect(self._check)
         layout.addWidget(self.pin_edit)
-        self.message = QLabel("")
+        self.message = _plain("")
         self.message.setObjectName("approvalMessageLabel")
         self.message.setStyleSheet("color: #b00020")
         layout.addWidget(self.message)
@@ -38,10 +53,12 @@ class ManagerApprovalDialog(QDialog):
         layout.addWidget(buttons)
 
     def _check(self):
-        user = auth.find_by_pin(self.pin_edit.text().strip())
+        pin = self.pin_edit.text()
         self.pin_edit.clear()
-        if not auth.is_manager(user):
-            self.message.setText("That is not a manager's PIN.")
+        try:
+            user = self._guard.manager(pin)
+        except TillError as exc:
+            self.message.setText(exc.message)
             return
         audit.record(user, "manager.approve", "action", None, {"what": self._what})
         self.accept()

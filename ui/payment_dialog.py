@@ -133,6 +133,8 @@ class PaymentDialog(QDialog):
         buttons.addWidget(self.complete_button)
         self.complete_button.setDefault(True)
         layout.addLayout(buttons)
+        for label in self.findChildren(QLabel):  # customer names are shop data, never markup
+            label.setTextFormat(Qt.PlainText)
         self._prefill()
         self.tendered_edit.setFocus()
 

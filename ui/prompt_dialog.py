@@ -21,9 +21,11 @@ class PromptDialog(QDialog):
         self._on_submit = on_submit
         layout = QVBoxLayout(self)
         heading = QLabel(title)
+        heading.setTextFormat(Qt.PlainText)  # titles and questions name items: shop data
         heading.setStyleSheet("font-size: 18px; font-weight: 700")
         layout.addWidget(heading)
         label = QLabel(question)
+        label.setTextFormat(Qt.PlainText)
         label.setWordWrap(True)
         layout.addWidget(label)
         self.edit = QLineEdit(text)
@@ -34,6 +36,7 @@ class PromptDialog(QDialog):
         self.edit.setStyleSheet("font-size: 18px; padding: 6px")
         layout.addWidget(self.edit)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.PlainText)
         self.message.setObjectName("promptMessageLabel")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318; font-weight: 600")

@@ -16,6 +16,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout
 
 from app.errors import ValidationError
+from app.private_files import open_private
 from app.receipt import Receipt
 
 PAPER_MM = QSizeF(80, 297)
@@ -34,6 +35,7 @@ def document(receipt: Receipt) -> QTextDocument:
 def save_pdf(receipt: Receipt, path: Path | None = None) -> Path:
     path = Path(path) if path else receipts_dir() / f"{receipt.receipt_no}{'-reprint' if receipt.reprint else ''}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
+    open_private(path, "wb").close()  # created 0600: Qt writes into it and keeps the mode
     writer = QPdfWriter(str(path))
     writer.setTitle(f"{receipt.shop_name} {receipt.receipt_no}")
     writer.setPageLayout(QPageLayout(QPageSize(PAPER_MM, QPageSize.Millimeter, "Receipt roll"),

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app import export, reports, settings
 from app.money import format_money
+from app.private_files import open_private
 from ui.form_helpers import (
     BACKOFFICE_QSS,
     PageHeader,
@@ -341,6 +342,7 @@ class ReportsWindow(QWidget):
         if path is None:
             return choose_save_path(self, "Export report as PDF", self._suggested("pdf"), "PDF files (*.pdf)",
                                     self.export_pdf)
+        open_private(path, "wb").close()  # created 0600: Qt writes into it and keeps the mode
         writer = QPdfWriter(path)
         writer.setPageSize(QPageSize(QPageSize.A4))
         writer.setPageOrientation(QPageLayout.Portrait)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, billing, receipt, settings
+from app import audit, billing, discount_limit, receipt, settings
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
@@ -72,6 +72,8 @@ QTableView#billLinesView { font-size: 15px; }
 def _named(widget, name: str, accessible: str):
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
+    if isinstance(widget, QLabel):
+        widget.setTextFormat(Qt.PlainText)  # item and customer names are shop data, never markup
     return widget
 
 
@@ -310,6 +312,8 @@ class SalePage(QWidget):
         self.pay_button.clicked.connect(self.pay)
         right.addWidget(self.pay_button)
         layout.addWidget(panel, 2)
+        for label in self.findChildren(QLabel):  # item and customer names are shop data, never markup
+            label.setTextFormat(Qt.PlainText)
 
     # --- showing the bill ----------------------------------------------------------------------------------------
 
@@ -815,6 +819,17 @@ class SalePage(QWidget):
     def pay(self):
         try:
             self.cart.check_ready()
+        except carts.NeedsApproval as exc:  # the bill as it stands gives away more than the limit
+            self.say(exc.message)
+            cart = self.cart
+
+            def approved(manager):
+                discount_limit.approve_at_payment(cart, manager)
+                if cart is self.cart:
+                    self.pay()
+
+            self.window_.run_as_manager(exc.what, approved)
+            return None
         except TillError as exc:
             self.say(exc.message)
             if self.cart.pending_allergen_lines():

@@ -152,7 +152,8 @@ def run_gui(path: Path, *, demo: bool = False, smoke_test: bool = False, startup
         if startup_stamp:
             startup_stamp.write_text(json.dumps({
                 "shown_at_ns": time.time_ns(), "window": window.objectName(),
-                "page": window.pages.currentWidget().objectName(), "visible": window.isVisible()}))
+                "page": window.pages.currentWidget().objectName(), "visible": window.isVisible(),
+                "styled": bool(app.styleSheet()), "icon": not app.windowIcon().isNull()}))
         if smoke_test:
             app.exit(0)
 

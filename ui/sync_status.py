@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.sync import problems
+from app import auth
+from app.sync import problems, quarantine
 from app.sync.worker import Status, SyncWorker, read_status
 
 
@@ -153,6 +154,11 @@ class SyncProblemsDialog(QDialog):
         self.conflicts_view = self._table("conflictsView", ["When", "What", "Field", "Kept", "Lost"])
         tabs.addTab(self.refused_view, "Refused changes")
         tabs.addTab(self.conflicts_view, "Conflicts")
+        # rows pulled from the central store this till could not take, and staff sharing a PIN
+        self.pulled_view = self._table("pulledQuarantineView", ["When", "What", "Why this till set it aside"])
+        self.pin_clash_view = self._table("pinClashView", ["Staff sharing one PIN", "What to do"])
+        tabs.addTab(self.pulled_view, "Rows not taken")
+        tabs.addTab(self.pin_clash_view, "PIN clashes")
         layout.addWidget(tabs)
         buttons = QHBoxLayout()
         self.retry_button = QPushButton("Send refused changes again")
@@ -181,10 +187,16 @@ class SyncProblemsDialog(QDialog):
         return table
 
     def load(self) -> None:
-        self.window_.reads.submit(lambda: (problems.refused(), problems.conflicts()), owner=self, on_done=self._fill)
+        self.window_.reads.submit(lambda: (problems.refused(), problems.conflicts(), quarantine.pulled_problems(),
+                                           [[u.name for u in group] for group in auth.pin_clashes()]),
+                                  owner=self, on_done=self._fill)
 
     def _fill(self, result) -> None:
-        refused, conflicts = result
+        refused, conflicts, pulled, clashes = result
+        self._rows(self.pulled_view, [(_when(q.at), f"{q.table_name.replace('_', ' ')} {q.row_id if len(q.row_id) <= 24 else q.row_id[-8:]}", q.reason)
+                                      for q in pulled])
+        self._rows(self.pin_clash_view, [(", ".join(names), "Neither PIN signs in: set a new PIN for each (Staff)")
+                                         for names in clashes])
         self._seqs = [r.seq for r in refused]
         self._rows(self.refused_view, [(_when(r.made_at), r.what, r.reason) for r in refused])
         self._rows(self.conflicts_view, [(_when(c.at), f"{c.table_name.replace('_', ' ')} {c.row_id[-8:]}", c.field,

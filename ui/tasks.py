@@ -24,6 +24,8 @@ import traceback
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from app.errors import TillError
+
 log = logging.getLogger(__name__)
 
 
@@ -49,8 +51,11 @@ class TaskRunner(QObject):
         def job():
             try:
                 answer = (True, fn(*args, **kwargs))
-            except Exception as exc:  # delivered to the UI, which shows it
-                log.debug("task failed: %s", traceback.format_exc())
+            except TillError as exc:  # a rule said no: the UI shows why (its message may name a customer)
+                log.info("task refused: %s", type(exc).__name__)
+                answer = (False, exc)
+            except Exception as exc:  # unexpected: delivered to the UI, which shows it, and logged in full
+                log.warning("task failed: %s", traceback.format_exc())
                 answer = (False, exc)
             if shiboken6.isValid(self):  # the window (and this runner) may be gone by now
                 self._finished.emit(number, *answer)

@@ -39,6 +39,7 @@ class SignInPage(QWidget):
         card.setMaximumWidth(420)
         layout = QVBoxLayout(card)
         title = QLabel(settings.get("shop_name"))
+        title.setTextFormat(Qt.PlainText)  # the shop's name and the users' names are shop data
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignCenter)
         layout.addWidget(title)
@@ -56,7 +57,9 @@ class SignInPage(QWidget):
         self.pin_edit.returnPressed.connect(self._submit)
         layout.addWidget(self.pin_edit)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.PlainText)
         self.message.setObjectName("signInMessageLabel")
+        self.message.setWordWrap(True)  # a lockout message is longer than the card is wide
         self.message.setAlignment(Qt.AlignCenter)
         layout.addWidget(self.message)
         outer.addWidget(card, 0, Qt.AlignHCenter)
@@ -100,6 +103,7 @@ class TillWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.signed_in_label = QLabel("Not signed in")
+        self.signed_in_label.setTextFormat(Qt.PlainText)
         self.signed_in_label.setObjectName("signedInLabel")
         self.signed_in_label.setAccessibleName("Signed in user")
         self.statusBar().addWidget(self.signed_in_label)
@@ -113,6 +117,9 @@ class TillWindow(QMainWindow):
             warn.setStyleSheet("color: #8a5300; font-weight: 600")
             self.statusBar().addWidget(warn, 1)
 
+        from ui.integrity_watch import watch_integrity
+
+        self.integrity = watch_integrity(self)  # a file too big to check before use is checked meanwhile
         self._build_menus()
         self._set_signed_in(False)
         self.resize(1280, 800)
@@ -146,8 +153,10 @@ class TillWindow(QMainWindow):
                                             lambda: self.open_manager_screen("profiles"))
         self.reports_action = self._action(manage, "reportsAction", "Reports…", "Ctrl+Shift+R",
                                            lambda: self.open_manager_screen("reports"))
+        self.failed_pins_action = self._action(manage, "failedPinsAction", "Failed PIN attempts…", None,
+                                               lambda: self.open_manager_screen("failed_pins"))
         self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
-                                self.reports_action]
+                                self.reports_action, self.failed_pins_action]
 
     # --- sign-in -------------------------------------------------------------------------------------------
 
@@ -178,7 +187,7 @@ class TillWindow(QMainWindow):
         if auth.is_manager(self.till.user):
             fn(self.till.user)
             return
-        dialog = ManagerApprovalDialog(self, what, fn)
+        dialog = ManagerApprovalDialog(self, what, fn, guard=self.till.lockout)
         self.keep_open(dialog)
         dialog.open()
 
@@ -213,6 +222,8 @@ class TillWindow(QMainWindow):
         return outbox.pending_count()
 
     def closeEvent(self, event):
+        if self.integrity is not None:
+            self.integrity.stop()
         self.sync_status.stop()
         self.writes.wait(10000)
         self.reads.wait(10000)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from app import settings, stats
+from app.sync import quarantine
 from db import hlc
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
@@ -111,7 +112,10 @@ class _Table:
                 for row in out:
                     value = row[i]
                     if isinstance(value, dict):
-                        row[i] = base64.b64decode(value.get("$b64", ""))
+                        try:
+                            row[i] = base64.b64decode(value.get("$b64", ""), validate=True)
+                        except (ValueError, TypeError):  # binascii.Error: quarantine.screen keeps it aside
+                            row[i] = quarantine.BAD
         return out
 
 
@@ -176,8 +180,8 @@ def _give_way(table: _Table, row: list, message: str) -> bool:
     ConflictLog.insert(id=new_id(), at=utcnow(), table_name=table.name, row_id=holder_id, field="+".join(columns),
                        winner={"kept_by": row[0], "value": value}, loser=value, winner_stamp="",
                        loser_stamp="").execute()
-    log.warning("sync: local %s %s gave up %s %r to the central store's row %s", table.name, holder_id,
-                "+".join(columns), value, row[0])
+    log.warning("sync: local %s %s gave up its %s to the central store's row %s", table.name, holder_id,
+                "+".join(columns), row[0])  # the value may be a phone or an email: never in the log
     return True
 
 
@@ -268,7 +272,7 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
         if table is None:
             log.warning("sync: skipping rows of unknown table %s", group["table"])
             continue
-        rows = table.rows_from(group["columns"], group["rows"])
+        rows = quarantine.screen(table, table.rows_from(group["columns"], group["rows"]))
         if not rows:
             continue
         local = None
@@ -278,7 +282,7 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
                 _overlay(table, rows, pending, local)
         if table.synced:
             at = table.columns.index("updated_at")
-            newest_stamp = max(newest_stamp, max((r[at] or "") for r in rows))
+            newest_stamp = max(newest_stamp, quarantine.newest_stamp(rows, at))
         if table.name == "bill" and rebuild_stats:
             ids = [r[0] for r in rows]
             existing = _existing_ids("bill", ids)
@@ -296,7 +300,7 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
                     touched_customers.add(r[table.columns.index("customer_id")])
         if table.name == "customer" and rebuild_stats:
             touched_customers.update(_merges_changed(table, rows, local))
-        _write(table, rows, local)
+        rows = quarantine.write(_write, table, rows, local)  # a row SQLite refuses is set aside, not fatal
         result.rows += len(rows)
         result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
         if table.name == "conflict_log":

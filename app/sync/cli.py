@@ -10,9 +10,11 @@ from app.sync import engine
 from app.sync.client import Offline, SyncError
 
 
-def enroll(till, url: str, token: str) -> int:
+def enroll(till, url: str, token: str | None, *, insecure: bool = False) -> int:
+    from app.sync import transport
+
     try:
-        info = engine.enroll(till.path, url, token)
+        info = engine.enroll(till.path, url, transport.read_token(token), insecure=insecure)
     except (SyncError, TillError) as exc:
         print(f"pos-till: enroll failed: {exc.message}", file=sys.stderr)
         return 4

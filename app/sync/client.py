@@ -44,9 +44,12 @@ class CorruptPage(Offline):
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
     """Loading the CA bundle takes ~0.2 s: once per process, not per sync round."""
+    import os
+
     import certifi
 
-    return ssl.create_default_context(cafile=certifi.where())
+    # POS_TILL_CA_FILE: the shop's own CA or a central store's self-signed certificate (PEM)
+    return ssl.create_default_context(cafile=os.environ.get("POS_TILL_CA_FILE") or certifi.where())
 
 
 def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
@@ -61,6 +64,7 @@ class Enrollment:
     till_id: str
     till_code: str
     shop_version: int
+    office: bool = False
 
 
 def normalise_url(url: str) -> str:
@@ -141,7 +145,7 @@ class CentralClient:
     def enroll(self) -> Enrollment:
         data = self._request("POST", "/v1/enroll").json()
         return Enrollment(data["shop_id"], data["shop_name"], data["till_id"], data["till_code"],
-                          data["shop_version"])
+                          data["shop_version"], bool(data.get("office")))
 
     def push(self, ops_json: list[str]) -> dict:
         """``ops_json``: each operation already encoded as a JSON object (payloads are stored as text)."""

@@ -19,6 +19,7 @@ from keyring.errors import KeyringError
 
 from app import settings
 from app.errors import TillError
+from app.sync import quarantine, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
 from app.sync.client import CentralClient, Enrollment, Refused, SyncError, normalise_url
 from db import hlc
@@ -108,10 +109,12 @@ def has_local_data() -> bool:
     return False
 
 
-def enroll(path, url: str, token: str, *, client: CentralClient | None = None) -> Enrollment:
+def enroll(path, url: str, token: str, *, client: CentralClient | None = None, insecure: bool = False) -> Enrollment:
     """Link this till to the central store with ``token``: checks the token with the store, refuses to mix
-    two shops' data, keeps the token in the keyring and the address in LocalConfig."""
+    two shops' data, keeps the token in the keyring and the address in LocalConfig. Plain http:// only to
+    this computer unless ``insecure`` (app/sync/transport.py)."""
     url = normalise_url(url)
+    transport.check_url(url, insecure)
     token = (token or "").strip()
     if not token:
         raise SyncError("A till token is needed (pos-central enroll-till prints one).")
@@ -145,6 +148,8 @@ def enroll(path, url: str, token: str, *, client: CentralClient | None = None) -
         settings.set_local("shop_name", info.shop_name)
         settings.set_local("till_id", info.till_id)
         settings.set_local("till_code", info.till_code)
+        settings.set_local("till_office", info.office)
+        settings.set_local("central_insecure", bool(insecure) or None)
     configure_clock()
     return info
 
@@ -154,6 +159,7 @@ def link_details(path) -> tuple[str, str]:
     url = settings.local("central_url")
     if not url or not settings.local("till_id"):
         raise SyncError("This till is not linked to a central store yet (pos-till enroll --central URL --token T).")
+    transport.check_url(url, bool(settings.local("central_insecure")))
     token = load_token(path)
     if not token:
         raise SyncError("The till's token is not in this computer's keyring; enroll the till again.")
@@ -241,6 +247,10 @@ class SyncEngine:
         report = Report()
         first = int(settings.local("sync_cursor") or 0) == 0
         self.push(report)
+        if first and report.retry and report.pushed:
+            # a shop's first till bringing its data: its first pull ends its right to create head-office
+            # rows (central/roles.py), so while its pushes make progress it pulls only once all are in
+            return report
         if self.needs_bootstrap():
             self.bootstrap(report)
         self.pull(report)
@@ -263,6 +273,7 @@ class SyncEngine:
                     "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
                     "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                     (last, high, self.push_batch)).fetchall()
+                rows = transport.within_bytes(rows)  # under the store's request size cap
                 answer = in_flight[0].result() if in_flight else None  # raises if that batch failed
                 sent = (sender.submit(self.client.push, self._encode(rows)), rows) if rows else None
                 if rows:
@@ -310,6 +321,9 @@ class SyncEngine:
             cursor.executemany("UPDATE outbox SET state = 'quarantined', error = ?, attempts = attempts + 1 "
                                "WHERE seq = ?", quarantined)
             cursor.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", again)
+            if quarantined:  # head-office data this counter till may not change: back to the shop's truth
+                quarantine.restore_refused([(r[2], r[3], by_op[r[1]].get("reason") or "") for r in rows
+                                            if by_op.get(r[1], {}).get("result") == "rejected"])
         return bool(again)
 
     # --- bootstrap ----------------------------------------------------------------------------------------

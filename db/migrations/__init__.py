@@ -8,12 +8,15 @@ with the ALTER/CREATE statements that take version N-1 to N.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import shutil
 from importlib import resources
 from pathlib import Path
 
-from db.errors import MigrationError
+from db.errors import DiskFullError, MigrationError
 
 
 def _migration_files() -> list[tuple[int, str, str]]:
@@ -56,7 +59,41 @@ def backup_path_for(path: Path, version: int) -> Path:
     return path.with_name(f"{path.name}.v{version}.bak")
 
 
-def migrate(db, path: Path, current: int) -> Path | None:
+def _backup(db, path: Path, backup: Path, pragma_key: str | None) -> None:
+    """A consistent copy of the open database (same key: restore by copying it back), written under a
+    temporary name and renamed into place, so a failure (disk full) never leaves a half-written .bak."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    need = path.stat().st_size
+    free = shutil.disk_usage(path.parent).free
+    if free < need + 2**20:
+        raise DiskFullError(f"The disk is full: the database upgrade needs {need // 2**20 + 2} MB free for its "
+                            f"backup copy and has {free // 2**20} MB. Free some space and start again; "
+                            "nothing was changed.")
+    temporary = backup.with_name(backup.name + ".part")
+    try:
+        temporary.unlink(missing_ok=True)  # left by a run that was killed half-way: never resumed
+        target = sqlcipher.connect(str(temporary))
+        try:
+            if pragma_key is not None:
+                target.execute("PRAGMA key='{}'".format(pragma_key.replace("'", "''")))
+            db.connection().backup(target)
+        finally:
+            target.close()
+        with open(temporary, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(temporary, backup)
+    except (OSError, sqlcipher.Error) as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if "full" in str(exc).lower() or getattr(exc, "errno", None) == errno.ENOSPC:
+            raise DiskFullError("The disk is full: the database upgrade could not write its backup copy. "
+                                "Free some space and start again; nothing was changed.") from None
+        raise MigrationError(f"The database upgrade could not write its backup copy ({exc}); "
+                             "nothing was changed.") from None
+
+
+def migrate(db, path: Path, current: int, pragma_key: str | None = None) -> Path | None:
     """Bring the open database from ``current`` to LATEST. Returns the backup made, if any."""
     if current >= LATEST:
         return None
@@ -64,7 +101,7 @@ def migrate(db, path: Path, current: int) -> Path | None:
     if current > 0:
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         backup = backup_path_for(path, current)
-        shutil.copy2(path, backup)  # same key: restore by copying it back
+        _backup(db, path, backup, pragma_key)
     for number, name, sql in [m for m in MIGRATIONS if m[0] > current]:
         try:
             with db.atomic():

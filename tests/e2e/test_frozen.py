@@ -197,7 +197,7 @@ def test_frozen_unexpected_start_up_error_waits_in_a_dialog_instead_of_exiting(f
 
 def test_frozen_key_backup_moves_a_till_to_a_new_computer(frozen, shop, demo_template, tmp_path_factory):
     old_db = copy_demo(demo_template, shop)
-    shown = shop.run(frozen, "--db", old_db, "key", "show")
+    shown = shop.run(frozen, "--db", old_db, "key", "show", extra_env={"POS_MANAGER_PIN": "9999"})
     assert shown.returncode == 0, shown.stderr
     key = shown.stdout.strip()
     assert len(key) == 64

@@ -51,6 +51,7 @@ def test_a_report_filtered_by_profile_equals_the_sum_of_its_bills(qtbot, till_wi
     assert "Sales by profile" in (tmp_path / "report.csv").read_text(encoding="utf-8") and csv_path
     window.export_pdf(str(tmp_path / "report.pdf"))
     assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (tmp_path / "report.pdf").stat().st_mode & 0o777 == 0o600
     bills_path = tmp_path / "bills.csv"
     window.export_sales(str(bills_path))
     qtbot.waitUntil(lambda: "Saved" in window.findChild(QLabel, "reportStatusLabel").text())

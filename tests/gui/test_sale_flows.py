@@ -181,6 +181,7 @@ def test_receipt_view_pdf_and_escpos(qtbot, till_window, tmp_path):
     assert saved.startswith("Saved ")
     pdf = Path(saved.removeprefix("Saved "))
     assert pdf.name == f"{sale.receipt_no}.pdf" and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
+    assert pdf.stat().st_mode & 0o777 == 0o600  # it may name the customer: the owner's eyes only
 
     # shown again: marked as a reprint, and the reprint is in the audit log
     view.close()

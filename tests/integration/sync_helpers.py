@@ -124,8 +124,17 @@ class CentralServer:
     def new_shop(self) -> str:
         return f"Shop {os.getpid()}-{next(_names)}-{time.time_ns()}"
 
-    def enroll_till(self, shop: str, code: str) -> str:
-        return self.run(lambda conn: tokens.enroll_till(conn, shop, code))
+    def enroll_till(self, shop: str, code: str, office: bool | None = None) -> str:
+        """A till token. ``office`` None: the shop's first till is its office till (a one-till shop, or the
+        back-office till that brings the shop its data), every later one a counter till."""
+        def enroll(conn):
+            first = office
+            if first is None:
+                first = conn.execute("SELECT count(*) FROM till l JOIN shop s ON s.id = l.shop_id "
+                                     "WHERE s.name = %s", (shop,)).fetchone()[0] == 0
+            return tokens.enroll_till(conn, shop, code, office=first)
+
+        return self.run(enroll)
 
     def admin_token(self, shop: str) -> str:
         return self.run(lambda conn: tokens.admin_token(conn, shop))

@@ -11,15 +11,18 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parents[1]
 
 
-def run_till(args, tmp_path, keys=None):
+def run_till(args, tmp_path, keys=None, manager_pin=None, stdin=None):
     keyring_file = tmp_path / "keyring.json"
     if keys is not None:
         keyring_file.write_text(json.dumps(keys))
     env = dict(os.environ, PYTHONPATH=str(TESTS), PYTHON_KEYRING_BACKEND="memory_keyring.FileKeyring",
                TILL_TEST_KEYRING_FILE=str(keyring_file), QT_QPA_PLATFORM="offscreen",
                XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
+    env.pop("POS_MANAGER_PIN", None)
+    if manager_pin is not None:
+        env["POS_MANAGER_PIN"] = manager_pin
     return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                          timeout=120, cwd=TESTS.parent)
+                          timeout=120, cwd=TESTS.parent, input=stdin if stdin is not None else "")
 
 
 def test_version_names_app_qt_and_sqlcipher_4(tmp_path):

@@ -40,7 +40,7 @@ def test_counts_and_rejected_rows_are_exact_and_only_accepted_rows_are_stored(de
         "\n"
         "Jo Yoe,+1 555 700 0009,JO@Example.COM,,,,\n"                        # 15 added
     ))
-    result = customer_import.import_file(path)
+    result = customer_import.import_file(path, allow_renames=True)
     assert (result.added, result.updated, result.unchanged) == (3, 1, 1)
     assert [(r.line, r.reason.split(" ")[0]) for r in result.rejected] == [
         (4, "name"), (5, "'12'"), (6, "'not-an-email'"), (7, "status"), (8, "date"), (9, "phone"), (12, "notes"),
@@ -146,12 +146,14 @@ def test_the_import_customers_subcommand(demo_db_path, tmp_path, memory_keyring)
 
     keys = {f"{SERVICE}\x00{account_for(demo_db_path)}": memory_keyring.get_password(SERVICE, account_for(demo_db_path))}
     good = _write(tmp_path, "Name,Phone\nCli Person,+1 555 700 0500\nBad,\nEmily Roberts,+1 555 010 0001\n")
-    result = run_till(["--db", str(demo_db_path), "import-customers", str(good)], tmp_path, keys=keys)
+    result = run_till(["--db", str(demo_db_path), "import-customers", str(good)], tmp_path, keys=keys,
+                      manager_pin="9999")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["Added: 1", "Updated: 0", "Unchanged: 1", "Rejected: 1",
                                           "  line 3: phone is empty"]
     broken = _write(tmp_path, "email\nx@example.com\n", name="broken.csv")
-    result = run_till(["--db", str(demo_db_path), "import-customers", str(broken)], tmp_path, keys=keys)
+    result = run_till(["--db", str(demo_db_path), "import-customers", str(broken)], tmp_path, keys=keys,
+                      manager_pin="9999")
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "required columns name and phone are missing" in result.stderr
 

@@ -15,7 +15,8 @@ def main(argv):
     return run_command(parser().parse_args(argv))
 
 
-def test_key_show_prints_the_key_that_opens_the_database(demo_db_path, memory_keyring, capsys):
+def test_key_show_prints_the_key_that_opens_the_database(demo_db_path, memory_keyring, capsys, monkeypatch):
+    monkeypatch.setenv("POS_MANAGER_PIN", "9999")  # showing the key is a manager's act
     assert main(["--db", str(demo_db_path), "key", "show"]) == 0
     printed = capsys.readouterr().out.strip()
     assert printed == memory_keyring.get_password(SERVICE, account_for(demo_db_path))

@@ -1,0 +1,60 @@
+"""Who may change what (ARCHITECTURE.md, "Trust"): a counter till pushes sales, customers and their
+preferences, reservations and loyalty events; head-office data is changed only by an office till (enrolled
+with ``--office``) or the head office's own token.
+
+One exception keeps a one-command start working: the till that brings a brand-new shop its first data (a
+demo database, a shop set up on a till before the central store existed) may create it, until its first
+pull. After that the shop's head-office data is the central store's, and only an office till changes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Head-office data: catalogue, barcodes, prices and price lists, profiles, categories, loyalty tiers (the
+# loyalty rules are settings), preference definitions and defaults, staff and their PINs, shop settings.
+HEAD_OFFICE = frozenset({
+    "user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
+    "price_list_entry", "customer_item_price", "preference_definition",
+})
+# The words every role refusal carries: the till recognises them (app/sync/quarantine.py) and puts its
+# local copy back to the shop's truth.
+REFUSAL_MARK = "is head-office data"
+
+
+@dataclass(frozen=True)
+class TillRole:
+    office: bool
+    seeding: bool
+    seen_version: int  # the highest version the till has pulled up to
+
+
+def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[str]) -> TillRole:
+    """This till's rights for one push (inside the push transaction, which holds the shop's lock). A new
+    shop's first push that carries head-office rows makes its till the shop's seeding till."""
+    row = conn.execute("SELECT office, seeding, seen_version FROM till WHERE shop_id = %s AND id = %s",
+                       (shop_id, till_id)).fetchone()
+    office, seeding, seen = row if row else (False, False, 0)
+    if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
+        conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
+        seeding = True
+    return TillRole(bool(office), bool(seeding), int(seen))
+
+
+def refusal(role: TillRole, table: str) -> str | None:
+    if table in HEAD_OFFICE and not (role.office or role.seeding):
+        return (f"{table.replace('_', ' ')} {REFUSAL_MARK}: a counter till cannot change it (an office till, "
+                "enrolled with --office, or the head office can); the shop's version is kept")
+    return None
+
+
+def pulled(conn, shop_id: str, till_id: str, page: bytes) -> None:
+    """A pull page was sent to a till: the store has sent it everything up to the page's cursor (the most
+    a ``server_version`` it claims can be), and a seeding till's seeding is over."""
+    cursor = int(re.match(rb'\{"cursor":(\d+)', page).group(1))
+    conn.execute(
+        "UPDATE till SET seen_version = GREATEST(seen_version, %s), seeding = false "
+        "WHERE shop_id = %s AND id = %s AND (seen_version < %s OR seeding) "
+        "AND %s <= (SELECT version FROM shop WHERE id = %s)",
+        (cursor, shop_id, till_id, cursor, cursor, shop_id))
