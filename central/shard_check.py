@@ -8,6 +8,7 @@ The rules (see central/README.md, "Sharding by shop"):
   or the shop column in its INSERT/COPY column list;
 - reference tables (``REFERENCE``) are global, small and rarely written (Citus copies them to every node);
 - no sequences, serials or identity columns (a per-shop counter in the shop row gives versions);
+- PostgreSQL's own views (``pg_*``: replication status and the like) are not the store's;
 - the few statements that are global on purpose are listed in ``EXCEPTIONS`` with the reason.
 """
 
@@ -90,7 +91,7 @@ def problems_of(stmt: Statement) -> list[str]:
     if _exception(stmt):
         return []
     sql = stmt.normal
-    tables = {t.lower() for t in _TABLE_REF.findall(sql)} - {"set", "stdin"}
+    tables = {t.lower() for t in _TABLE_REF.findall(sql) if not t.lower().startswith("pg_")} - {"set", "stdin"}
     unknown = tables - DISTRIBUTED.keys() - REFERENCE
     out = [f"{stmt.where}: table {t} is neither distributed by shop nor a reference table" for t in sorted(unknown)]
     for table in sorted(tables & DISTRIBUTED.keys()):
