@@ -48,7 +48,11 @@ def app_from_env():
     Each process has its own pool: N x pool size must stay below PostgreSQL's max_connections."""
     import os
 
+    from central import store
     from central.api import create_app
     from central.database import Central
 
+    # each process stamps head-office edits with its own clock: a node of its own keeps two stamps made in
+    # the same millisecond by two processes distinct
+    store.HQ_CLOCK.node = f"{store.HQ}-{os.getpid()}"
     return create_app(Central(os.environ[URL_ENV], max_size=int(os.environ.get(POOL_ENV, "10"))))
