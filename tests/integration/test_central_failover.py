@@ -36,11 +36,13 @@ class Pair:
     def __init__(self, directory):
         self.dirs = [directory / "node-a", directory / "node-b"]
         self.ports = [_free_port(), _free_port()]
+        self.primary = 0
+        self.url = standby.multi_host([("127.0.0.1", p) for p in self.ports])
+
+    def start(self) -> None:
         standby.init_primary(self.dirs[0], port=self.ports[0])
         standby.init_standby(self.dirs[1], primary=self.conninfo(0), port=self.ports[1])
         standby.wait_streaming(self.conninfo(0))
-        self.primary = 0
-        self.url = standby.multi_host([("127.0.0.1", p) for p in self.ports])
 
     def conninfo(self, node: int) -> str:
         return standby.conninfo("127.0.0.1", self.ports[node])
@@ -70,6 +72,7 @@ def pair():
     with pg_directory() as directory:
         p = Pair(directory)
         try:
+            p.start()
             yield p
         finally:
             p.close()
