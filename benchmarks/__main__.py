@@ -26,8 +26,10 @@ FULL = {
     "reports": [],
     "import": [],
     "sync": [],
+    "signup": [],
     "memory": [],
     "felt": [],
+    "crm": [],
     "load": ["--seconds", "30"],
 }
 QUICK = {
@@ -41,8 +43,10 @@ QUICK = {
     "import": ["--rows", "5000", "--repeat", "1"],
     "sync": ["--bills", "300", "--pull-customers", "2000", "--bootstrap-customers", "5000", "--runs", "1",
              "--bootstrap-runs", "1"],
+    "signup": ["--seconds", "4", "--tills", "2", "--signup-workers", "2"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
+    "crm": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "3"],
     "load": ["--tills", "100", "--shops", "10", "--seconds", "10", "--sale-every", "10"],
 }
 
