@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from central import limits, refill, roles, store, tokens
+from central import ha, limits, refill, roles, store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
 from central.signup import SignupPages
@@ -264,8 +264,8 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
     def pull(cursor: Annotated[int, Query(ge=0, le=MAX_VERSION)] = 0,
              limit: Annotated[int, Query(ge=1, le=10000)] = 2000,
              who: tokens.Caller = Depends(till)):
-        body = central.run(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
-                           isolation="repeatable read", read_only=True)
+        body = central.run(ha.confirmed(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
+                                        cursor), isolation="repeatable read")
         sent = int(body[len(b'{"cursor":'):body.index(b",")])
 
         def pulled(conn):
@@ -285,8 +285,8 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
                  after: Annotated[str, Query(max_length=64)] = "",
                  limit: Annotated[int, Query(ge=1, le=20000)] = 5000,
                  who: tokens.Caller = Depends(till)):
-        body = central.run(lambda conn: store.snapshot(conn, who.shop_id, at, table, after, limit),
-                           isolation="repeatable read", read_only=True)
+        body = central.run(ha.confirmed(lambda conn: store.snapshot(conn, who.shop_id, at, table, after, limit)),
+                           isolation="repeatable read")
         sent = int(body[len(b'{"version":'):body.index(b",")])
         central.run(lambda conn: refill.note_served(conn, who.shop_id, who.till_id, sent))
         return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
