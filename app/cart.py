@@ -7,6 +7,7 @@ the cashier can act on. Prices come from app/pricing.price_bill, recomputed afte
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -309,6 +310,7 @@ class Cart:
         self.approved_discount_bp = 0  # share of the bill given away that a manager approved (discount_limit)
         self.note = ""  # the cashier's instructions for this bill (the customer's standing ones are added)
         self.held_id: str | None = None  # the HeldBill this cart was recalled from
+        self._frozen = False  # a copy for the write worker (frozen())
         self._price_list_cache: dict[tuple[str, str], int | None] = {}
         self._priced: dict[bool, pricing.BillPrice] = {}
         self.first_line_at: dt.datetime | None = None  # service metrics: checkout time from the first line
@@ -444,6 +446,8 @@ class Cart:
         return self._price_list_cache[key]
 
     def _changed(self) -> None:
+        if self._frozen:
+            raise TypeError("a frozen bill does not change")
         self._priced.clear()
 
     # --- lines ---------------------------------------------------------------------------------------------
@@ -686,6 +690,18 @@ class Cart:
         discount_limit.check(self)  # NeedsApproval: the bill as paid gives away more than the limit
 
     # --- hold and recall --------------------------------------------------------------------------------------
+
+    def frozen(self) -> Cart:
+        """A copy of the bill as it stands, for the write worker: the cashier may change the live cart
+        meanwhile. Its lines are copies and a tuple; changing it raises."""
+        bill = copy.copy(self)
+        bill.settings = dict(self.settings)
+        bill.lines = tuple(copy.copy(line) for line in self.lines)
+        bill._priced = dict(self._priced)
+        bill._price_list_cache = dict(self._price_list_cache)
+        bill.promotions = list(self.promotions)
+        bill._frozen = True
+        return bill
 
     def to_data(self) -> dict:
         return {

@@ -178,6 +178,8 @@ class TillWindow(QMainWindow):
         self.sign_out_action = self._action(till_menu, "signOutAction", "Sign out", "Ctrl+L", self.sign_out)
         self.reservations_action = self._action(till_menu, "reservationsAction", "Reservations…", "Ctrl+Shift+B",
                                                 self.open_reservations)  # every signed-in person: hosts book
+        self.bill_menu = self.menuBar().addMenu("&Bill")  # the bill's commands and keys (ui/sale_actions.py)
+        self.sale_page.commands.fill_menu(self.bill_menu)
         manage = self.menuBar().addMenu("&Manage")
         self.settings_action = self._action(manage, "settingsAction", "Settings…", "Ctrl+,",
                                             lambda: self.open_manager_screen("settings"))
