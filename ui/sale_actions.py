@@ -37,6 +37,8 @@ COMMANDS = [
     ("qtyDownAction", "Quantity −1", None, "quantity_down", "qty_down_button"),
     ("removeLineAction", "Remove line", None, "remove_line", "remove_button"),
 ]
+_ALT, _CTRL, _SHIFT = (int(m.value) for m in (Qt.AltModifier, Qt.ControlModifier, Qt.ShiftModifier))
+_MODS = _ALT | _CTRL | _SHIFT
 FIELD_KEYS = {"qtyUpAction": "+", "qtyDownAction": "−", "removeLineAction": "Del"}
 
 
@@ -44,7 +46,8 @@ class SaleActions:
     def __init__(self, page, widgets):
         self.page = page
         self.by_name: dict[str, QAction] = {}
-        self._keys: dict = {}
+        self._keys: dict[tuple[int, int], QAction] = {}
+        self._plain: set[int] | None = None
         for name, text, key, command, button_name in COMMANDS:
             action = self._action(name, text, key, getattr(page, command))
             if button_name:
@@ -88,19 +91,28 @@ class SaleActions:
 
     def for_key(self, key: int, mods) -> QAction | None:
         """The action whose shortcut is this key. As the bill always did, extra modifiers fall back to
-        Alt, Ctrl or Shift alone, then none (Ctrl+F3 finds an item, Ctrl+Shift+F2 takes the customer off)."""
+        Alt, Ctrl or Shift alone, then none (Ctrl+F3 finds an item, Ctrl+Shift+F2 takes the customer off).
+        Plain ints: enum arithmetic would cost more than the rest of a keystroke."""
         if not self._keys:
             for action in self.all():
                 if not action.shortcut().isEmpty():
                     combo = action.shortcut()[0]
-                    self._keys[(combo.key(), combo.keyboardModifiers())] = action
-        mods = mods & (Qt.AltModifier | Qt.ControlModifier | Qt.ShiftModifier)
-        for candidate in (mods, mods & Qt.AltModifier, mods & Qt.ControlModifier, mods & Qt.ShiftModifier,
-                          Qt.NoModifier):
-            action = self._keys.get((Qt.Key(key), candidate))
+                    self._keys[(int(combo.key().value), int(combo.keyboardModifiers().value))] = action
+        key = int(key.value) if hasattr(key, "value") else int(key)
+        mods = int(mods.value) & _MODS
+        if key not in self._shortcut_keys():
+            return None
+        keys = self._keys
+        for candidate in (mods, mods & _ALT, mods & _CTRL, mods & _SHIFT, 0):
+            action = keys.get((key, candidate))
             if action is not None:
                 return action
         return None
+
+    def _shortcut_keys(self) -> set[int]:
+        if self._plain is None:
+            self._plain = {key for key, _ in self._keys}
+        return self._plain
 
 
 class FieldKeys(QObject):
