@@ -50,7 +50,6 @@ class CustomerPanel:
         caption.setProperty("class", "sectionCaption")
         # the customer's segments beside the caption (app/segments.py): no extra height on a 768-pixel screen
         self.customer_segment_label = named(QLabel(""), "customerSegmentLabel", "Customer segments")
-        self.customer_segment_label.setStyleSheet("color: #0f766e; font-weight: 700; font-size: 11px")
         caption_row = QHBoxLayout()
         caption_row.addWidget(caption)
         caption_row.addStretch(1)
@@ -135,13 +134,12 @@ class CustomerPanel:
         profile_layout = QHBoxLayout(self.profile_row)
         profile_layout.setContentsMargins(0, 0, 0, 0)
         profile_caption = QLabel("Profile  Alt+P")
-        profile_caption.setStyleSheet("font-weight: 600")
+        profile_caption.setProperty("class", "profileCaption")
         profile_layout.addWidget(profile_caption)
         self.customer_profile_combo = named(QComboBox(), "customerProfileCombo", "Customer profile")
         self.customer_profile_combo.setMinimumWidth(150)
         profile_layout.addWidget(self.customer_profile_combo, 1)
         self.profile_rule_label = named(QLabel(""), "profileRuleLabel", "Profile rule")
-        self.profile_rule_label.setStyleSheet("color: #7c3aed; font-weight: 600")
         profile_layout.addWidget(self.profile_rule_label)
         return self.profile_row
 

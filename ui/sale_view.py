@@ -22,35 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.money import format_money
+from app.resources import resource_path
 from ui.bill_model import COL_DISCOUNT, COL_ITEM, COL_NO, COL_PRICE, COL_QTY, COL_TOTAL
 from ui.flow_layout import FlowLayout
 
-STYLE = """
-QFrame#customerPanel, QFrame#totalsPanel { background: white; border: 1px solid #dfe3e8; border-radius: 10px; }
-QLabel#billCustomerLabel { font-size: 22px; font-weight: 700; color: #0f172a; }
-QLabel#customerDetailsLabel { color: #64748b; }
-QLabel[class="statValue"] { font-size: 16px; font-weight: 700; color: #0f172a; }
-QLabel[class="statCaption"] { color: #64748b; font-size: 12px; }
-QLabel[class="sectionCaption"] { color: #64748b; font-size: 12px; font-weight: 700; letter-spacing: 1px; }
-QLabel#customerAlertsLabel { background: #fde8e8; color: #9b1c1c; border: 1px solid #f5b5b5; border-radius: 8px;
-    padding: 8px 10px; font-weight: 700; font-size: 15px; }
-QLabel#billInstructionsLabel { background: #fff8e1; color: #7a4d00; border: 1px solid #f3d98b; border-radius: 8px;
-    padding: 6px 10px; font-weight: 600; }
-QLabel#totalCaption { font-size: 15px; font-weight: 700; color: #475569; }
-QLabel#saleMessageLabel { font-weight: 600; padding: 2px 4px; }
-QLabel#saleMessageLabel[kind="error"] { color: #b42318; }
-QLabel#saleMessageLabel[kind="info"] { color: #15803d; }
-QLabel#lastSaleLabel { background: #ecfdf3; color: #14532d; border: 1px solid #a7e3bd; border-radius: 8px;
-    padding: 8px 12px; font-size: 15px; font-weight: 600; }
-QLineEdit#itemCodeEdit { font-size: 20px; padding: 8px 10px; }
-QPushButton[class="favourite"] { text-align: left; background: #f5f3ff; border: 1px solid #ddd6fe; color: #4c1d95;
-    padding: 4px 10px; }
-QPushButton[class="favourite"]:hover { background: #ede9fe; }
-QPushButton[class="action"] { padding: 6px 10px; }
-QPushButton#payButton { font-size: 22px; padding: 16px; }
-QComboBox#customerProfileCombo { font-size: 15px; font-weight: 600; }
-QTableView#billLinesView { font-size: 15px; }
-"""
+
+def page_style() -> str:
+    """The sale page's stylesheet (resources/sale_page.qss), shipped with the package like till.qss."""
+    return resource_path("sale_page.qss").read_text(encoding="utf-8")
 
 
 def named(widget, name: str, accessible: str):
@@ -131,8 +110,6 @@ class SaleView:
 
         # promotions applied on the bill (app/promotions.py), above the totals: the lines view gives way
         self.bill_promotions_label = named(QLabel(""), "billPromotionsLabel", "Promotions on the bill")
-        self.bill_promotions_label.setStyleSheet("background: #ecfdf5; color: #065f46; border: 1px solid #a7f3d0; "
-                                                 "border-radius: 8px; padding: 4px 8px; font-weight: 600")
         self.bill_promotions_label.setVisible(False)
         left.addWidget(self.bill_promotions_label)
         left.addWidget(self._build_totals())
@@ -179,7 +156,7 @@ class SaleView:
         for row, (caption, label) in enumerate([(QLabel("Subtotal"), self.subtotal_label),
                                                 (QLabel("Savings"), self.discount_label),
                                                 (self.tax_caption, self.tax_label)]):
-            caption.setStyleSheet("color: #64748b")
+            caption.setProperty("class", "totalsCaption")
             grid.addWidget(caption, row, 0)
             label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             grid.addWidget(label, row, 1)
@@ -190,7 +167,6 @@ class SaleView:
         grid.addWidget(total_caption, 0, 3, 1, 1)
         self.bill_total_label = named(QLabel(format_money(0, self.model.cart.currency)), "billTotalLabel", "Total")
         self.bill_total_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.bill_total_label.setStyleSheet("font-size: 40px; font-weight: 800; color: #0f172a")
         grid.addWidget(self.bill_total_label, 1, 3, 2, 1)
         grid.setColumnStretch(3, 1)
         return totals
