@@ -31,7 +31,7 @@ from ui.sale_actions import FieldKeys, SaleActions
 from ui.sale_checkout import SaleCheckout
 from ui.sale_controller import SaleController
 from ui.sale_prompts import SalePrompts
-from ui.sale_view import SaleView, page_style
+from ui.sale_view import SaleView
 
 
 class SalePage(QWidget):
@@ -39,7 +39,6 @@ class SalePage(QWidget):
         super().__init__()
         self.setObjectName("salePage")
         self.window_ = window
-        self.setStyleSheet(page_style())
         cart = Cart()
         self.controller = SaleController(self, cart)
         self.prompts = SalePrompts(self)

@@ -22,14 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.money import format_money
-from app.resources import resource_path
 from ui.bill_model import COL_DISCOUNT, COL_ITEM, COL_NO, COL_PRICE, COL_QTY, COL_TOTAL
 from ui.flow_layout import FlowLayout
-
-
-def page_style() -> str:
-    """The sale page's stylesheet (resources/sale_page.qss), shipped with the package like till.qss."""
-    return resource_path("sale_page.qss").read_text(encoding="utf-8")
 
 
 def named(widget, name: str, accessible: str):
