@@ -180,7 +180,8 @@ class TillWindow(QMainWindow):
         self.reservations_action = self._action(till_menu, "reservationsAction", "Reservations…", "Ctrl+Shift+B",
                                                 self.open_reservations)  # every signed-in person: hosts book
         self.bill_menu = self.menuBar().addMenu("&Bill")  # the bill's commands and keys (ui/sale_actions.py)
-        self.sale_page.commands.fill_menu(self.bill_menu)
+        if self._sale_page is not None:  # a deferred bill fills it when it is built
+            self._sale_page.commands.fill_menu(self.bill_menu)
         manage = self.menuBar().addMenu("&Manage")
         self.settings_action = self._action(manage, "settingsAction", "Settings…", "Ctrl+,",
                                             lambda: self.open_manager_screen("settings"))
@@ -213,6 +214,8 @@ class TillWindow(QMainWindow):
             self._sale_page = SalePage(self)
             self._sale_page.setEnabled(self.till.user is not None)
             self.pages.addWidget(self._sale_page)
+            if getattr(self, "bill_menu", None) is not None:
+                self._sale_page.commands.fill_menu(self.bill_menu)
         return self._sale_page
 
     @property

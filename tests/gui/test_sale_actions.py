@@ -61,3 +61,15 @@ def test_the_worker_gets_a_frozen_copy_of_the_bill(qtbot, till_window):
     assert bill.price().total < page.cart.price().total
     with pytest.raises(TypeError):
         bill.change_quantity(bill.lines[0].id, 1)
+
+
+def test_a_bill_built_after_start_up_fills_the_bill_menu(qtbot, till_window):
+    from ui.till_window import TillWindow
+
+    window = TillWindow(till_window.till, defer_bill=True)  # start-up builds the bill after the first paint
+    qtbot.addWidget(window)
+    assert window._sale_page is None and window.bill_menu.actions() == []
+    window.ensure_sale_page()
+    names = {a.objectName() for a in window.bill_menu.actions()}
+    assert {"payAction", "holdAction", "orderAgain5Action"} <= names
+    assert not window.findChild(QAction, "payAction").isEnabled()  # nobody signed in on this window
