@@ -179,6 +179,9 @@ class TillWindow(QMainWindow):
         self.sign_out_action = self._action(till_menu, "signOutAction", "Sign out", "Ctrl+L", self.sign_out)
         self.reservations_action = self._action(till_menu, "reservationsAction", "Reservations…", "Ctrl+Shift+B",
                                                 self.open_reservations)  # every signed-in person: hosts book
+        self.bill_menu = self.menuBar().addMenu("&Bill")  # the bill's commands and keys (ui/sale_actions.py)
+        if self._sale_page is not None:  # a deferred bill fills it when it is built
+            self._sale_page.commands.fill_menu(self.bill_menu)
         manage = self.menuBar().addMenu("&Manage")
         self.settings_action = self._action(manage, "settingsAction", "Settings…", "Ctrl+,",
                                             lambda: self.open_manager_screen("settings"))
@@ -211,6 +214,8 @@ class TillWindow(QMainWindow):
             self._sale_page = SalePage(self)
             self._sale_page.setEnabled(self.till.user is not None)
             self.pages.addWidget(self._sale_page)
+            if getattr(self, "bill_menu", None) is not None:
+                self._sale_page.commands.fill_menu(self.bill_menu)
         return self._sale_page
 
     @property
