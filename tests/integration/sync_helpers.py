@@ -217,6 +217,17 @@ def join_new_till(server, shop: str, path: Path, code: str = "T2"):
     return sync(path)
 
 
+def link_two_tills(server, shop: str, first_till, tmp_path: Path):
+    """The shop's first till T1 (it brings the shop its data) and a new, empty T2, both linked and synced:
+    (T1's path, T2's path, the first till's known records)."""
+    path, known = first_till
+    enroll(path, server.url, server.enroll_till(shop, "T1"))
+    sync(path)
+    other = tmp_path / "T2.db"
+    join_new_till(server, shop, other)
+    return path, other, known
+
+
 def set_central_url(path: Path, url: str) -> None:
     from app import settings
 

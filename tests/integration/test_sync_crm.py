@@ -7,22 +7,14 @@ import datetime as dt
 
 import httpx
 import pytest
-from sync_helpers import enroll, opened, sell, sync, table_rows
+from sync_helpers import link_two_tills, opened, sell, sync, table_rows
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def two_tills(central_server, shop, first_till, tmp_path):
-    path, known = first_till
-    enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
-    sync(path)
-    other = tmp_path / "T2.db"
-    with opened(other):
-        pass
-    enroll(other, central_server.url, central_server.enroll_till(shop, "T2"))
-    sync(other)
-    return path, other, known
+    return link_two_tills(central_server, shop, first_till, tmp_path)
 
 
 def _derived(at: dt.datetime) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sync_helpers import enroll, opened, sync, table_rows
+from sync_helpers import link_two_tills, opened, sync, table_rows
 
 from app import reservations
 from db.models import User
@@ -17,15 +17,7 @@ DAY = dt.date.today() + dt.timedelta(days=1)
 
 
 def _two_tills(central_server, shop, first_till, tmp_path):
-    path, known = first_till
-    enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
-    sync(path)
-    other = tmp_path / "T2.db"
-    with opened(other):
-        pass
-    enroll(other, central_server.url, central_server.enroll_till(shop, "T2"))
-    sync(other)
-    return path, other, known
+    return link_two_tills(central_server, shop, first_till, tmp_path)
 
 
 def _host():

@@ -5,7 +5,7 @@ their return (the refunds happened), and the excess is flagged for a manager on 
 from __future__ import annotations
 
 import pytest
-from sync_helpers import enroll, opened, sell, sync
+from sync_helpers import link_two_tills, opened, sell, sync
 
 from app import returns
 from app.errors import ValidationError
@@ -15,15 +15,7 @@ pytestmark = pytest.mark.postgres
 
 
 def _two_tills(central_server, shop, first_till, tmp_path):
-    path, known = first_till
-    enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
-    sync(path)
-    other = tmp_path / "T2.db"
-    with opened(other):
-        pass
-    enroll(other, central_server.url, central_server.enroll_till(shop, "T2"))
-    sync(other)
-    return path, other, known
+    return link_two_tills(central_server, shop, first_till, tmp_path)
 
 
 def _manager():
