@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import categories, customer_search, loyalty_rules, settings
+from app import categories, customer_search, loyalty_rules, plurals, settings
 from app.errors import TillError, ValidationError
 from app.money import format_money
 from db.models import Customer
@@ -238,7 +238,7 @@ class PricingDialog(QDialog):
         if not self.price_list_id:
             return
         entries = categories.price_list_entries(self.price_list_id)
-        self.entries_title.setText(f"<b>Item prices</b> · {len(entries)} item{'s' if len(entries) != 1 else ''}")
+        self.entries_title.setText(f"<b>Item prices</b> · {plurals.count(len(entries), 'item')}")
         _fill(self.entries_view, [[i.code, i.name, format_money(i.price, self.currency),
                                    format_money(e.price, self.currency)] for e, i in entries], [i.code for _, i in entries])
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import categories, customers, loyalty_rules, preferences, profiles, settings
+from app import categories, customers, dates, loyalty_rules, preferences, profiles, settings
 from app.contact import format_phone
 from app.errors import TillError, ValidationError
 from db.models import Customer, CustomerPreference
@@ -370,7 +370,7 @@ class CustomerForm(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.consent_check.setChecked(bool(c.marketing_consent))
         if c.marketing_consent_at:
-            self.consent_since.setText(f"since {c.marketing_consent_at.astimezone().strftime('%d %b %Y')}")
+            self.consent_since.setText(f"since {dates.day(c.marketing_consent_at)}")
         self.notes_edit.setPlainText(c.notes or "")
         for address in customers.addresses(c.id):
             self.add_address_row({k: getattr(address, k) for k in ADDRESS_COLUMNS} | {"id": address.id})

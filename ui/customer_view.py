@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, customers, merge, preferences, privacy, settings, stats
+from app import audit, customers, dates, merge, preferences, privacy, settings, stats
 from app.contact import format_phone
 from app.errors import TillError
 from app.money import format_money
@@ -60,7 +60,7 @@ METHODS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty
 
 
 def _local(when) -> str:
-    return when.astimezone().strftime("%d %b %Y %H:%M") if when else "–"
+    return dates.date_time(when) if when else "–"
 
 
 def _table(name: str, headers: list[str], rows: list[list], stretch: int = 1) -> QTableWidget:
@@ -124,9 +124,9 @@ class CustomerView(QDialog):
         found = segments.of_customer(customer.id) if not (customer.erased_at or customer.merged_into_id) else ()
         if found:
             details.append(f"Segments: {segments.describe(found)}")
-        details.append(f"Customer since {customer.created_at.astimezone().strftime('%b %Y')}")
+        details.append(f"Customer since {dates.month_year(customer.created_at)}")
         if customer.marketing_consent:
-            since = customer.marketing_consent_at.astimezone().strftime("%d %b %Y") if customer.marketing_consent_at else ""
+            since = dates.day(customer.marketing_consent_at) if customer.marketing_consent_at else ""
             details.append(f"Marketing: yes{' since ' + since if since else ''}")
         else:
             details.append("Marketing: no")
@@ -159,7 +159,7 @@ class CustomerView(QDialog):
         self.cards = {
             "orders": StatCard("Total orders", f"{figures.orders:,}", "totalOrdersLabel"),
             "spent": StatCard("Total spent", format_money(figures.spent, self.currency), "totalSpentLabel"),
-            "last": StatCard("Last order", figures.last_visit.astimezone().strftime("%d %b %Y")
+            "last": StatCard("Last order", dates.day(figures.last_visit)
                              if figures.last_visit else "Never", "lastOrderLabel"),
             "average": StatCard("Average bill", format_money(figures.spent // figures.orders if figures.orders else 0,
                                                              self.currency), "averageBillLabel"),

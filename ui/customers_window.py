@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import customer_list, customers, export, segments, settings
+from app import customer_list, customers, dates, export, plurals, segments, settings
 from app.contact import format_phone
 from app.errors import TillError
 from db.fields import parse_utc
@@ -156,7 +156,7 @@ class CustomerListModel(QAbstractTableModel):
         if column == STATUS:
             return row.badge
         if column == CREATED:
-            return parse_utc(row.created_at).astimezone().strftime("%d %b %Y") if row.created_at else ""
+            return dates.day(parse_utc(row.created_at)) if row.created_at else ""
         return None
 
     def row_of_id(self, customer_id: str) -> int:
@@ -297,7 +297,7 @@ class CustomersWindow(QWidget):
         self.model.reload(self.status(), self.search_edit.text(), self.segment(), self.profile_filter())
 
     def _loaded(self, count: int) -> None:
-        what = f"{count:,} customer{'s' if count != 1 else ''}"
+        what = plurals.count(count, "customer")
         if self.segment():
             what += f" · {segments.LABELS[self.segment()]}, {segments.ORDER[self.segment()]}"
         if self.profile_filter():

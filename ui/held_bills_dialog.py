@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import billing
+from app import billing, dates
 from app.money import format_money
 
 IdRole = Qt.UserRole + 1
@@ -102,7 +102,7 @@ class HeldBillsDialog(_BillList):
         for held in billing.held_bills():
             if held.id == self._exclude:
                 continue
-            rows.append((held.id, [held.held_at.astimezone().strftime("%H:%M"), held.label, held.cashier.name]))
+            rows.append((held.id, [dates.time(held.held_at), held.label, held.cashier.name]))
         self.set_rows(rows)
         if not rows:
             self.message.setText("No bills are on hold.")
@@ -154,7 +154,7 @@ class RecentBillsDialog(_BillList):
         for bill in self.bills.values():
             receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · RETURN" if bill.kind == "return"
                                             else " · voided" if bill.voided else "")
-            rows.append((bill.id, [bill.completed_at.astimezone().strftime("%d %b %H:%M"), receipt_no,
+            rows.append((bill.id, [dates.date_time(bill.completed_at, year=False), receipt_no,
                                    bill.customer_name or "Walk-in", format_money(bill.total, currency)]))
         self.set_rows(rows)
         if not rows:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import categories, profiles
+from app import categories, plurals, profiles
 from app.errors import TillError, ValidationError
 from app.profiles import RULES, ProfileValues
 from ui.form_helpers import (
@@ -250,7 +250,7 @@ class ProfilesDialog(QDialog):
         self.price_list_combo.setCurrentIndex(max(0, self.price_list_combo.findData(profile.price_list_id)))
         self.description_edit.setPlainText(profile.description)
         used = profiles.bills_using(profile.id)
-        self.usage_label.setText(f"Used on {used:,} bill{'s' if used != 1 else ''}." if used else "Not used on any bill yet.")
+        self.usage_label.setText(f"Used on {plurals.count(used, 'bill')}." if used else "Not used on any bill yet.")
         self.message.clear_message()
         self._rule_changed()
 

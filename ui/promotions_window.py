@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import promotions, segments, settings
+from app import dates, promotions, segments, settings
 from app.cart import parse_discount
 from app.errors import TillError, ValidationError
 from db.models import CustomerCategory, CustomerProfile
@@ -248,7 +248,7 @@ class PromotionsWindow(QWidget):
         region = settings.get("phone_region")
         self.birthdays_view.setRowCount(len(rows))
         for n, (_id, name, phone, email, dob) in enumerate(rows):
-            day = dt.date(2000, int(dob[5:7]), int(dob[8:10])).strftime("%a %d %b") if dob[5:10] != "02-29" else "29 Feb"
+            day = dates.weekday(dt.date(2000, int(dob[5:7]), int(dob[8:10])), year=False)
             for c, text in enumerate([day, name, format_phone(phone, region), email or ""]):
                 self.birthdays_view.setItem(n, c, QTableWidgetItem(text))
 

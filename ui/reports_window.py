@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import export, reports, settings
+from app import dates, export, reports, settings
 from app.money import format_money
 from app.private_files import open_private
 from ui.flow_layout import FlowLayout
@@ -262,7 +262,7 @@ class ReportsWindow(QWidget):
             for n, row in enumerate(rows):
                 label = row.label
                 if title == "Sales by day":
-                    label = dt.date.fromisoformat(row.label).strftime("%a %d %b %Y")
+                    label = dates.weekday(dt.date.fromisoformat(row.label))
                 cells = [label, f"{row.bills:,}", money(row.total), f"{row.total * 100 / whole:.1f}%"]
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)
@@ -270,9 +270,9 @@ class ReportsWindow(QWidget):
                         item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                     table.setItem(n, c, item)
         self._draw_chart(report)
-        self.header.set_subtitle(f"{report.start.strftime('%d %b %Y')} – {report.end.strftime('%d %b %Y')} · "
+        self.header.set_subtitle(f"{dates.day(report.start)} – {dates.day(report.end)} · "
                                  f"{self.profile_combo.currentText()}")
-        self.status.setText(f"Updated {dt.datetime.now().strftime('%H:%M:%S')}")
+        self.status.setText(f"Updated {dates.time(dt.datetime.now(), seconds=True)}")
         self.loading = False
         self.report_ready.emit(report)
 
@@ -375,7 +375,7 @@ class ReportsWindow(QWidget):
         parts = [
             "<html><body style='font-family: sans-serif; font-size: 10pt'>",
             f"<h2>{esc(settings.get('shop_name'))}: sales report</h2>",
-            f"<p>{r.start.strftime('%d %b %Y')} – {r.end.strftime('%d %b %Y')} · Profile: "
+            f"<p>{dates.day(r.start)} – {dates.day(r.end)} · Profile: "
             f"{esc(self.profile_combo.currentText())}</p>",
             f"<p><b>Total {money(r.total)}</b> · {r.bills:,} bills · average {money(r.average_bill)} · "
             f"tax {money(r.tax)} · discounts {money(r.discount)}</p>",
@@ -391,7 +391,7 @@ class ReportsWindow(QWidget):
                 parts.append(f"<tr><td>{esc(row.label)}</td><td align='right'>{row.bills:,}</td>"
                              f"<td align='right'>{money(row.total)}</td></tr>")
             parts.append("</table>")
-        parts.append(f"<p style='color:#666'>Printed {dt.datetime.now().strftime('%d %b %Y %H:%M')}</p>")
+        parts.append(f"<p style='color:#666'>Printed {dates.date_time(dt.datetime.now())}</p>")
         parts.append("</body></html>")
         return "".join(parts)
 

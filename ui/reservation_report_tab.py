@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app import reservations
+from app import dates, reservations
 from ui.form_helpers import list_table, named
 
 
@@ -52,7 +52,7 @@ class ReservationsReportTab(QWidget):
         for table, rows, day in ((self.by_day, report.by_day, True), (self.by_profile, report.by_profile, False)):
             table.setRowCount(len(rows))
             for n, row in enumerate(rows):
-                label = dt.date.fromisoformat(row.label).strftime("%a %d %b %Y") if day else row.label
+                label = dates.weekday(dt.date.fromisoformat(row.label)) if day else row.label
                 cells = [label, str(row.reservations), str(row.covers), str(row.no_shows), f"{row.no_show_rate:.1%}"]
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)

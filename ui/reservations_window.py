@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import reservations
+from app import dates, plurals, reservations
 from app.errors import TillError
 from ui.form_helpers import (
     BACKOFFICE_QSS,
@@ -195,9 +195,9 @@ class ReservationsWindow(QWidget):
         waiting = [b for b in self.bookings if b.status == reservations.BOOKED]
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
-        self.header.set_subtitle(self.day().strftime("%A %d %B %Y"))
+        self.header.set_subtitle(dates.long_day(self.day()))
         self.summary.setText(f"{len(waiting)} to come ({sum(b.party_size for b in waiting)} guests) · {covers} covers "
-                             f"seated · {no_shows} no-show{'' if no_shows == 1 else 's'}")
+                             f"seated · {plurals.count(no_shows, 'no-show')}")
         self._enable_actions()
 
     def current_id(self) -> str | None:

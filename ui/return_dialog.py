@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import returns, settings
+from app import dates, returns, settings
 from app.errors import TillError
 from app.money import format_money
 from db.ids import new_id
@@ -249,7 +249,7 @@ class ReturnDialog(QDialog):
             self.sale_label.setText("")
         else:
             money = format_money(bill.total, bill.currency)
-            parts = [f"Sale {bill.receipt_no}", bill.completed_at.astimezone().strftime("%d %b %Y %H:%M"),
+            parts = [f"Sale {bill.receipt_no}", dates.date_time(bill.completed_at),
                      bill.customer_name or "Walk-in customer", f"total {money}"]
             paid = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, bill.currency)}" for m, a in bill.paid_by)
             if paid:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, preference_defaults, settings
+from app import audit, plurals, preference_defaults, settings
 from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
 from db.models import database
@@ -321,7 +321,7 @@ class SettingsDialog(QDialog):
             return
         changed = {**changed, **changed_local, **{f"preference:{k}": v for k, v in changed_prefs.items()}}
         if changed:
-            self.message.ok(f"Saved {len(changed)} change{'s' if len(changed) != 1 else ''}. "
+            self.message.ok(f"Saved {plurals.count(len(changed), 'change')}. "
                             f"Prices show as {format_money(123456, values['currency'])}.")
         else:
             self.message.ok("Nothing to save: the settings are as shown.")

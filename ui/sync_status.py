@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import auth
+from app import auth, dates, plurals
 from app.sync import problems, quarantine
 from app.sync.worker import Status, SyncWorker, read_status
 
@@ -50,8 +50,8 @@ def _when(moment: dt.datetime | None) -> str:
         return "never"
     local = moment.astimezone()
     if local.date() == dt.datetime.now().astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%d %b %H:%M")
+        return dates.time(local)
+    return dates.date_time(local, year=False)
 
 
 def _plain(value) -> str:
@@ -62,7 +62,7 @@ def _plain(value) -> str:
 
 def describe(status: Status) -> tuple[str, str]:
     """(label text, tooltip) for a status."""
-    waiting = f"{status.waiting} change{'s' if status.waiting != 1 else ''} waiting"
+    waiting = f"{plurals.count(status.waiting, 'change')} waiting"
     if not status.linked:  # nothing will ever send these changes: counting them only alarms
         text = "● Not linked to a central store"
     elif status.syncing:
@@ -79,7 +79,7 @@ def describe(status: Status) -> tuple[str, str]:
         text += f" · ⚠ {status.quarantined} refused (manager)"
     tip = [status.error or status.summary or ""]
     if status.quarantined or status.conflicts:
-        tip.append(f"{status.quarantined} refused change(s), {status.conflicts} conflict(s): click to review")
+        tip.append(f"{plurals.count(status.quarantined, 'refused change')}, {plurals.count(status.conflicts, 'conflict')}: click to review")
     return text, "\n".join(t for t in tip if t)
 
 
