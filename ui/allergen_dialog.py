@@ -13,6 +13,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from ui.style import style_class
+
 
 class AllergenConfirmDialog(QDialog):
     scanned = Signal(str)
@@ -27,12 +29,6 @@ class AllergenConfirmDialog(QDialog):
         self._on_answer = on_answer
         self._answered = False
         self._typed = ""
-        self.setStyleSheet(
-            "QDialog { background: #fff7f7; }"
-            "QLabel#allergenTitle { font-size: 22px; font-weight: 700; color: #9b1c1c; }"
-            "QLabel#allergenText { font-size: 15px; }"
-            "QPushButton#keepLineButton { background: #b42318; color: white; border: none; font-weight: 600; }"
-        )
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         title = QLabel("⚠  Allergy warning")
@@ -49,7 +45,7 @@ class AllergenConfirmDialog(QDialog):
         layout.addWidget(text)
         self.scan_note = QLabel("")
         self.scan_note.setObjectName("allergenScanNote")
-        self.scan_note.setStyleSheet("color: #6b7280")
+        style_class(self.scan_note, "hint")
         layout.addWidget(self.scan_note)
         buttons = QHBoxLayout()
         self.remove_button = QPushButton("Remove line  (Esc)")

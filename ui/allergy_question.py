@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButt
 
 from app import cart as carts
 from app import preferences
+from ui.style import style_class
 
 
 class AllergyQuestion:
@@ -22,8 +23,6 @@ class AllergyQuestion:
         self.label.setAccessibleName("Ask about allergies")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.PlainText)
-        self.label.setStyleSheet("background: #fff8e1; color: #7a4d00; border: 1px solid #f3d98b; "
-                                 "border-radius: 8px; padding: 6px 10px; font-weight: 600")
         self.label.setVisible(False)
 
     def needed(self, customer) -> bool:
@@ -78,7 +77,7 @@ class RecordAllergiesDialog(QDialog):
         self._on_answer = on_answer
         layout = QVBoxLayout(self)
         heading = QLabel(f"Ask {customer_name}: any food allergies?")
-        heading.setStyleSheet("font-size: 18px; font-weight: 700")
+        style_class(heading, "heading-small")
         layout.addWidget(heading)
         layout.addWidget(QLabel("Number keys tick what they say; Enter records the answer (nothing ticked: none)."))
         self.checks: dict[str, QCheckBox] = {}

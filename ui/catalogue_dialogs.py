@@ -28,7 +28,6 @@ from app.errors import TillError, ValidationError
 from app.money import format_money
 from db.models import Customer
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     MoneyEdit,
     PageHeader,
@@ -79,7 +78,7 @@ class PricingDialog(QDialog):
         self.setAccessibleName("Categories, prices and loyalty")
         self.setWindowTitle("Categories, prices and loyalty")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1040, 680)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)

@@ -38,8 +38,6 @@ from db.models import (
     User,
 )
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
-    STATUS_COLOURS,
     StatCard,
     StatusBadgeDelegate,
     avatar,
@@ -87,7 +85,7 @@ class CustomerView(QDialog):
         self.setObjectName("customerViewDialog")
         self.setAccessibleName("Customer")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1040, 760)
         customer = customers.get(customer_id)
         customers.record_view(customer, manager)
@@ -107,9 +105,8 @@ class CustomerView(QDialog):
         title.setObjectName("pageTitle")
         title.setTextFormat(Qt.PlainText)
         badge_text = "Erased" if customer.erased_at else ("Merged" if customer.merged_into_id else customer.status.title())
-        fg, bg = STATUS_COLOURS.get(badge_text.lower(), ("#334155", "#e2e8f0"))
         badge = named(QLabel(badge_text), "customerStatusBadge", "Status")
-        badge.setStyleSheet(f"background: {bg}; color: {fg}; border-radius: 10px; padding: 2px 10px; font-weight: 700")
+        badge.setProperty("status", badge_text.lower())  # its colours: till.qss
         contact = " · ".join(x for x in [format_phone(customer.phone, self.region), customer.email or ""] if x)
         details = []
         if customer.default_profile_id:
@@ -364,7 +361,7 @@ class BillDialog(QDialog):
         self.setAccessibleName(f"Bill {bill.receipt_no}")
         self.setWindowTitle(f"Bill {bill.receipt_no}")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(720, 520)
         money = lambda v: format_money(v, bill.currency or currency)  # noqa: E731
         layout = QVBoxLayout(self)
@@ -392,7 +389,6 @@ class BillDialog(QDialog):
                 amount.setAlignment(Qt.AlignRight)
                 totals.addWidget(amount, n, 1)
         total_label = named(QLabel(money(bill.total)), "billDetailTotalLabel", "Total")
-        total_label.setStyleSheet("font-size: 20px; font-weight: 700")
         total_label.setAlignment(Qt.AlignRight)
         totals.addWidget(QLabel("<b>Total</b>"), 10, 0)
         totals.addWidget(total_label, 10, 1)

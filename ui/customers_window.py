@@ -30,7 +30,6 @@ from app.contact import format_phone
 from app.errors import TillError
 from db.fields import parse_utc
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     PageHeader,
     StatusBadgeDelegate,
     avatar,
@@ -181,7 +180,7 @@ class CustomersWindow(QWidget):
         self.setObjectName("customersWindow")
         self.setAccessibleName("Customers")
         self.setWindowTitle("Customers")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
 
         layout = QVBoxLayout(self)

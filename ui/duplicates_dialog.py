@@ -24,7 +24,6 @@ from app.errors import TillError
 from app.money import format_money
 from db.models import Customer, CustomerStats
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     avatar,
@@ -80,7 +79,7 @@ class DuplicatesDialog(QDialog):
         self.setAccessibleName("Duplicate customers")
         self.setWindowTitle("Duplicate customers")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1000, 740)
 
         layout = QVBoxLayout(self)

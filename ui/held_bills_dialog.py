@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app import billing, dates
 from app.money import format_money
+from ui.style import style_class
 
 IdRole = Qt.UserRole + 1
 
@@ -34,7 +35,7 @@ class _BillList(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setTextFormat(Qt.PlainText)
-        heading.setStyleSheet("font-size: 20px; font-weight: 700")
+        style_class(heading, "heading")
         layout.addWidget(heading)
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -50,7 +51,7 @@ class _BillList(QDialog):
         self.message = QLabel("")
         self.message.setTextFormat(Qt.PlainText)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b42318; font-weight: 600")
+        style_class(self.message, "error")
         layout.addWidget(self.message)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)

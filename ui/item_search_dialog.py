@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app import catalogue
 from app.money import format_money
+from ui.style import style_class
 
 
 class ItemSearchDialog(QDialog):
@@ -37,7 +38,6 @@ class ItemSearchDialog(QDialog):
         self.search_edit.setObjectName("itemSearchEdit")
         self.search_edit.setAccessibleName("Item name or code")
         self.search_edit.setPlaceholderText("Item name or code…")
-        self.search_edit.setStyleSheet("font-size: 18px; padding: 8px")
         self.search_edit.textChanged.connect(self._search)
         self.search_edit.installEventFilter(self)
         layout.addWidget(self.search_edit)
@@ -55,7 +55,7 @@ class ItemSearchDialog(QDialog):
         self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
         layout.addWidget(self.table, 1)
         hint = QLabel("↑↓ choose · Enter add · Esc close")
-        hint.setStyleSheet("color: #6b7280")
+        style_class(hint, "hint")
         layout.addWidget(hint)
         self.search_edit.setFocus()
 

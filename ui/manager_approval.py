@@ -43,7 +43,6 @@ class ManagerApprovalDialog(QDialog):
         layout.addWidget(self.pin_edit)
         self.message = _plain("")
         self.message.setObjectName("approvalMessageLabel")
-        self.message.setStyleSheet("color: #b00020")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         buttons.rejected.connect(self.reject)

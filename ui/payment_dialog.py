@@ -26,6 +26,7 @@ from app import billing, loyalty
 from app.cart import Cart
 from app.errors import TillError, ValidationError
 from app.money import format_money, parse_money, to_decimal
+from ui.style import set_state, style_class
 
 METHODS = [("cash", "Cash"), ("card", "Card"), ("other", "Other"), ("loyalty", "Loyalty points")]
 METHOD_KEYS = {Qt.Key_F1: "cash", Qt.Key_F2: "card", Qt.Key_F3: "other", Qt.Key_F4: "loyalty"}
@@ -59,22 +60,15 @@ class PaymentDialog(QDialog):
         self.setWindowTitle("Payment")
         self.setWindowModality(Qt.WindowModal)
         self.setMinimumWidth(520)
-        self.setStyleSheet(
-            "QLabel#paymentDueLabel { font-size: 40px; font-weight: 800; color: #0f172a; }"
-            "QLabel#changeDueLabel { font-size: 22px; font-weight: 700; color: #15803d; }"
-            "QLabel#paymentMessageLabel { color: #b42318; font-weight: 600; }"
-            "QLineEdit#tenderedEdit { font-size: 24px; padding: 8px; }"
-            "QComboBox#paymentMethodCombo { font-size: 17px; }"
-        )
         customer = cart.customer
         self.points = customer.points if customer else 0
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         who = QLabel(f"Payment · {customer.name}" if customer else "Payment · walk-in customer")
-        who.setStyleSheet("font-size: 16px; color: #475569; font-weight: 600")
+        style_class(who, "subheading")
         layout.addWidget(who)
         self.due_caption = QLabel("Total to pay")
-        self.due_caption.setStyleSheet("color: #64748b")
+        style_class(self.due_caption, "muted")
         layout.addWidget(self.due_caption)
         self.due_label = QLabel("")
         self.due_label.setObjectName("paymentDueLabel")
@@ -104,7 +98,6 @@ class PaymentDialog(QDialog):
         if preferred and index >= 0:
             note = QLabel(f"★ {customer.name.split()[0]} prefers {self.method_combo.itemText(index).lower()}")
             note.setObjectName("preferredPaymentLabel")
-            note.setStyleSheet("color: #7c3aed; font-weight: 600")
             grid.addWidget(note, 0, 2)
         grid.addWidget(QLabel("Amount"), 1, 0)
         self.tendered_edit = QLineEdit()
@@ -128,7 +121,6 @@ class PaymentDialog(QDialog):
         layout.addLayout(quick)
         self.points_label = QLabel("")
         self.points_label.setObjectName("paymentPointsLabel")
-        self.points_label.setStyleSheet("color: #475569")
         layout.addWidget(self.points_label)
         self.change_label = QLabel("")
         self.change_label.setObjectName("changeDueLabel")
@@ -141,7 +133,7 @@ class PaymentDialog(QDialog):
         hint = QLabel("F1 cash · F2 card · F3 other · F4 points · F5 split · Alt+1..4 cash given · Enter complete · "
                       "Esc cancel")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #94a3b8; font-size: 12px")
+        style_class(hint, "hint-faint")
         layout.addWidget(hint)
 
         buttons = QHBoxLayout()
@@ -156,7 +148,6 @@ class PaymentDialog(QDialog):
         self.complete_button.setAccessibleName("Complete sale")
         self.complete_button.clicked.connect(self.complete)
         self.complete_button.setMinimumHeight(48)
-        self.complete_button.setStyleSheet("font-size: 17px")
         for button in (self.cancel_button, self.split_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -314,7 +305,7 @@ class PaymentDialog(QDialog):
             self.message.setText(exc.message)
             return
         self.message.setText("Completing the sale…")
-        self.message.setStyleSheet("color: #475569")
+        set_state(self.message, "tone", "busy")
         self.set_busy(True)
         self._on_complete(self, tenders)
 
@@ -327,7 +318,7 @@ class PaymentDialog(QDialog):
     def failed(self, message: str) -> None:
         """The sale was refused (nothing was written): say why and let the cashier fix it."""
         self.set_busy(False)
-        self.message.setStyleSheet("")
+        set_state(self.message, "tone", "")
         self.message.setText(message)
         self.tendered_edit.setFocus()
 

@@ -12,7 +12,6 @@ from app import dates, preference_audit
 from app.errors import TillError
 from db.models import PreferenceDefinition
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     danger,
@@ -43,7 +42,7 @@ class PreferenceAuditWindow(QWidget):
         self.setObjectName("preferenceAuditWindow")
         self.setAccessibleName("Preference audit")
         self.setWindowTitle("Preference audit")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)

@@ -28,7 +28,6 @@ from app import categories, plurals, profiles
 from app.errors import TillError, ValidationError
 from app.profiles import RULES, ProfileValues
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     PercentEdit,
@@ -39,6 +38,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.style import style_class
 
 NAME, RULE, STATUS = range(3)
 ID_ROLE = Qt.UserRole + 1
@@ -98,7 +98,7 @@ class ProfilesDialog(QDialog):
         self.setAccessibleName("Customer profiles")
         self.setWindowTitle("Customer profiles")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(920, 560)
 
         outer = QVBoxLayout(self)
@@ -143,7 +143,7 @@ class ProfilesDialog(QDialog):
         form_box = QVBoxLayout(panel)
         form_box.setContentsMargins(16, 14, 16, 14)
         self.form_title = QLabel("New profile")
-        self.form_title.setStyleSheet("font-size: 17px; font-weight: 700")
+        style_class(self.form_title, "form-title")
         form_box.addWidget(self.form_title)
         form = QFormLayout()
         form.setVerticalSpacing(8)

@@ -25,7 +25,6 @@ from app.cart import parse_discount
 from app.errors import TillError, ValidationError
 from db.models import CustomerCategory, CustomerProfile
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     choose_save_path,
@@ -34,6 +33,7 @@ from ui.form_helpers import (
     named,
     primary,
 )
+from ui.style import style_class
 
 KIND_CHOICES = [("Percent off", "percent"), ("Amount off", "amount"), ("Bonus points", "points")]
 
@@ -49,7 +49,7 @@ class PromotionsWindow(QWidget):
         self.setObjectName("promotionsWindow")
         self.setAccessibleName("Promotions")
         self.setWindowTitle("Promotions")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -220,7 +220,7 @@ class PromotionsWindow(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         caption = QLabel("Birthdays this week (customers who agreed to marketing)")
-        caption.setStyleSheet("font-weight: 700")
+        style_class(caption, "bold")
         self.birthdays_view = list_table("birthdaysView", ["Birthday", "Name", "Phone", "Email"], row_height=28,
                                          stretch=1)
         self.contact_channel_combo = named(QComboBox(), "contactChannelCombo", "Channel to contact by")

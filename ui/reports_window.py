@@ -34,7 +34,6 @@ from app.money import format_money
 from app.private_files import open_private
 from ui.flow_layout import FlowLayout
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     PageHeader,
     StatCard,
     choose_save_path,
@@ -89,7 +88,7 @@ class ReportsWindow(QWidget):
         self.setObjectName("reportsWindow")
         self.setAccessibleName("Reports")
         self.setWindowTitle("Sales reports")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 1200, 820, over=window)
 
         layout = QVBoxLayout(self)
@@ -147,7 +146,6 @@ class ReportsWindow(QWidget):
         self.chart_view.setMinimumHeight(260)
 
         self.tabs = named(QTabWidget(), "reportTabs", "Report tables")
-        self.tabs.setStyleSheet("QTabBar::tab { padding: 8px 9px; }")
         self.tables: dict[str, QTableWidget] = {}
         for title, key_name, _ in reports.SalesReport(dt.date.today(), dt.date.today(), None, self.currency).sections():
             table = named(QTableWidget(0, 4), "report_" + title.lower().replace(" ", "_") + "View", title)

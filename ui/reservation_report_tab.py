@@ -23,7 +23,6 @@ class ReservationsReportTab(QWidget):
         named(self, "reportReservationsTab", "Reservations")
         box = QVBoxLayout(self)
         self.total_label = named(QLabel(""), "reportCoversLabel", "Covers and no-show rate")
-        self.total_label.setStyleSheet("font-weight: 700")
         box.addWidget(self.total_label)
         self.by_day = list_table("reportCoversByDayView", ["Day", *self.HEADERS], row_height=28, stretch=0)
         self.by_profile = list_table("reportCoversByProfileView", ["Profile", *self.HEADERS], row_height=28,

@@ -19,7 +19,6 @@ def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
     box = QVBoxLayout(page)
     counts = named(QLabel(f"Visits {history.visits} · No-shows {history.no_shows} · "
                           f"Cancellations {history.cancellations}"), "reservationCountsLabel", "Reservation counts")
-    counts.setStyleSheet("font-weight: 600")
     box.addWidget(counts)
     table = list_table("customerReservationsView", ["Date", "Time", "Party", "Seating", "Status", "Notes"],
                        row_height=32, stretch=5)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from app import dates, plurals, reservations
 from app.errors import TillError
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     PageHeader,
     StatusBadgeDelegate,
     hbox,
@@ -41,6 +40,7 @@ from ui.form_helpers import (
     set_role,
 )
 from ui.reservation_fields import NotesField, TimeField
+from ui.style import style_class
 
 COLUMNS = ["Time", "Customer", "Party", "Seating", "Status", "Notes"]
 COL_STATUS = 4
@@ -64,7 +64,7 @@ class ReservationsWindow(QWidget):
         self.setObjectName("reservationsWindow")
         self.setAccessibleName("Reservations")
         self.setWindowTitle("Reservations")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 700)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -135,7 +135,7 @@ class ReservationsWindow(QWidget):
         box = QVBoxLayout(panel)
         box.setContentsMargins(16, 14, 16, 14)
         self.form_title = named(QLabel("New reservation"), "reservationFormTitle", "Form")
-        self.form_title.setStyleSheet("font-size: 17px; font-weight: 700")
+        style_class(self.form_title, "form-title")
         box.addWidget(self.form_title)
         form = QFormLayout()
         self.customer_button = named(QPushButton("Choose the customer…  F2"), "reservationCustomerButton",
@@ -236,7 +236,7 @@ class ReservationsWindow(QWidget):
     # --- the form ------------------------------------------------------------------------------------------------
 
     def say(self, text: str, kind: str = "error") -> None:
-        self.message.setStyleSheet(f"color: {'#b42318' if kind == 'error' else '#15803d'}; font-weight: 600")
+        style_class(self.message, "error" if kind == "error" else "ok")
         self.message.setText(text)
 
     def _fill_seating(self, value: str) -> None:

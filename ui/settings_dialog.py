@@ -29,7 +29,6 @@ from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
 from db.models import database
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     MoneyEdit,
     PageHeader,
@@ -58,7 +57,7 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self.setWindowTitle("Settings")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(760, 620)
         current = settings.all_settings()
         layout = QVBoxLayout(self)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app import auth, dates, plurals
 from app.sync import problems, quarantine
 from app.sync.worker import Status, SyncWorker, read_status
+from ui.style import set_state
 
 NOT_LINKED = ("This till is not linked to a central store, so there is nothing to sync with. Its sales stay "
               "on this computer. To link it, enroll it: pos-till --db FILE enroll --central URL --token TOKEN "
@@ -133,8 +134,8 @@ class SyncStatus:
         self.label.setText(text)
         self.label.setToolTip(tip)
         self.label.setAccessibleDescription(tip or text)
-        colour = "#8a1c1c" if status.quarantined or (status.linked and status.online is False) else ""
-        self.label.setStyleSheet(f"color: {colour}" if colour else "")
+        bad = status.quarantined or (status.linked and status.online is False)
+        set_state(self.label, "tone", "bad" if bad else "")
 
     def show_problems(self) -> None:
         self.window.run_as_manager("review sync problems", self._open_problems)

@@ -148,7 +148,6 @@ class TillWindow(QMainWindow):
             warn.setMinimumWidth(80)  # the status bar must not make the window wider than a 1024-pixel screen
             warn.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             warn.setObjectName("demoWarningLabel")
-            warn.setStyleSheet("color: #8a5300; font-weight: 600")
             self.statusBar().addWidget(warn, 1)
 
         from ui.integrity_watch import watch_integrity
