@@ -84,3 +84,29 @@ def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
     if when.tzinfo is None or now.tzinfo is None:
         when, now = when.replace(tzinfo=None), now.replace(tzinfo=None)
     return format_timedelta(when - now, add_direction=True, locale=_locale(current_locale()))
+
+
+def qt_format(skeleton: str) -> str:
+    """The locale's CLDR pattern for ``skeleton`` in Qt's date-format syntax (QDateEdit.setDisplayFormat,
+    QDateTimeAxis.setFormat): "yMMMd" is "MMM d, yyyy" in en_US, "d. MMM yyyy" in de_DE. Month and day names
+    come from QLocale, which ui/i18n.py sets to the shop's locale."""
+    import re
+
+    pattern = _locale(current_locale()).datetime_skeletons[skeleton].pattern
+
+    def field(match: re.Match) -> str:
+        text = match.group(0)
+        if text.startswith("'"):
+            return text  # quoted literal: the same in both syntaxes
+        letter, width = text[0], len(text)
+        if letter == "y":
+            return "yy" if width == 2 else "yyyy"
+        if letter in "Ec":
+            return "dddd" if width >= 4 else "ddd"
+        if letter == "L":
+            return "M" * width
+        if letter == "a":
+            return "AP"
+        return text
+
+    return re.sub(r"'[^']*'|([A-Za-z])\1*", field, pattern)

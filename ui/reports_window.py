@@ -109,7 +109,7 @@ class ReportsWindow(QWidget):
         self.to_edit = named(QDateEdit(), "reportToDateEdit", "To")
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            edit.setDisplayFormat(dates.qt_format("yMMMd"))
             edit.dateChanged.connect(self._dates_edited)
         self.profile_combo = named(QComboBox(), "reportProfileFilterCombo", "Customer profile")
         self.profile_combo.setMinimumWidth(200)
@@ -281,7 +281,7 @@ class ReportsWindow(QWidget):
             chart.removeAxis(axis)
         days = (report.end - report.start).days + 1
         axis_x = QDateTimeAxis()
-        axis_x.setFormat("d MMM" if days <= 62 else "MMM yyyy")
+        axis_x.setFormat(dates.qt_format("MMMd" if days <= 62 else "yMMM"))
         axis_x.setTickCount(min(8, max(2, days)))
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%.0f")

@@ -79,6 +79,8 @@ def describe(status: Status) -> tuple[str, str]:
     if status.quarantined:
         text += f" · ⚠ {status.quarantined} refused (manager)"
     tip = [status.error or status.summary or ""]
+    if status.linked and status.last_sync_at is not None and not status.syncing:
+        tip.append(f"Last synced {dates.ago(status.last_sync_at)}")  # "2 hours ago": how stale the data is
     if status.quarantined or status.conflicts:
         tip.append(f"{plurals.count(status.quarantined, 'refused change')}, {plurals.count(status.conflicts, 'conflict')}: click to review")
     return text, "\n".join(t for t in tip if t)

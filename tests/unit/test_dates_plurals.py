@@ -59,3 +59,25 @@ def test_aware_times_are_shown_in_the_tills_zone(shop_locale):
     shop_locale("de_DE")
     utc = dt.datetime(2026, 3, 5, 14, 7, tzinfo=dt.UTC)
     assert dates.time(utc) == utc.astimezone().strftime("%H:%M")
+
+
+def test_qt_date_widgets_get_the_locales_pattern(shop_locale):
+    shop_locale("en_US")
+    assert dates.qt_format("yMMMd") == "MMM d, yyyy"
+    shop_locale("de_DE")
+    assert dates.qt_format("yMMMd") == "d. MMM yyyy"
+    assert dates.qt_format("yMMMEd") == "ddd, d. MMM yyyy"
+
+
+def test_the_sync_status_says_how_long_ago_in_the_shops_words(shop_locale):
+    from app.sync.worker import Status
+    from ui.sync_status import describe
+
+    two_hours_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2, minutes=1)
+    offline = Status(linked=True, online=False, syncing=False, waiting=1, quarantined=0, conflicts=0,
+                     last_sync_at=two_hours_ago)
+    text, tip = describe(offline)
+    assert "1 change waiting" in text and "Last synced 2 hours ago" in tip
+    shop_locale("de_DE")
+    text, tip = describe(offline)
+    assert "Last synced vor 2 Stunden" in tip and dates.time(two_hours_ago) in text
