@@ -23,7 +23,7 @@ class AllergenConfirmDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("allergenConfirmDialog")
         self.setAccessibleName("Allergy warning")
-        self.setWindowTitle("Allergy warning")
+        self.setWindowTitle(self.tr("Allergy warning"))
         self.setWindowModality(Qt.WindowModal)
         self.setMinimumWidth(460)
         self._on_answer = on_answer
@@ -31,7 +31,7 @@ class AllergenConfirmDialog(QDialog):
         self._typed = ""
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
-        title = QLabel("⚠  Allergy warning")
+        title = QLabel(self.tr("⚠  Allergy warning"))
         title.setObjectName("allergenTitle")
         layout.addWidget(title)
         names = escape(", ".join(allergens))  # shop data inside markup is always escaped
@@ -48,10 +48,10 @@ class AllergenConfirmDialog(QDialog):
         style_class(self.scan_note, "hint")
         layout.addWidget(self.scan_note)
         buttons = QHBoxLayout()
-        self.remove_button = QPushButton("Remove line  (Esc)")
+        self.remove_button = QPushButton(self.tr("Remove line  (Esc)"))
         self.remove_button.setObjectName("removeLineButton")
         self.remove_button.clicked.connect(lambda: self._answer(False))
-        self.keep_button = QPushButton("Keep it, customer agreed  (Enter)")
+        self.keep_button = QPushButton(self.tr("Keep it, customer agreed  (Enter)"))
         self.keep_button.setObjectName("keepLineButton")
         self.keep_button.clicked.connect(lambda: self._answer(True))
         for button in (self.remove_button, self.keep_button):

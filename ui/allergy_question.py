@@ -72,14 +72,14 @@ class RecordAllergiesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("recordAllergiesDialog")
         self.setAccessibleName("Record allergies")
-        self.setWindowTitle("Allergies")
+        self.setWindowTitle(self.tr("Allergies"))
         self.setWindowModality(Qt.WindowModal)
         self._on_answer = on_answer
         layout = QVBoxLayout(self)
         heading = QLabel(f"Ask {customer_name}: any food allergies?")
         style_class(heading, "heading-small")
         layout.addWidget(heading)
-        layout.addWidget(QLabel("Number keys tick what they say; Enter records the answer (nothing ticked: none)."))
+        layout.addWidget(QLabel(self.tr("Number keys tick what they say; Enter records the answer (nothing ticked: none).")))
         self.checks: dict[str, QCheckBox] = {}
         for index, definition in enumerate(definitions[:9]):
             allergen = definition.key.split(".", 1)[1]
@@ -90,9 +90,9 @@ class RecordAllergiesDialog(QDialog):
             self.checks[allergen] = check
         row = QHBoxLayout()
         row.addStretch(1)
-        cancel = QPushButton("Not now  (Esc)")
+        cancel = QPushButton(self.tr("Not now  (Esc)"))
         cancel.clicked.connect(self.reject)
-        save = QPushButton("Record  (Enter)")
+        save = QPushButton(self.tr("Record  (Enter)"))
         save.setObjectName("recordAllergiesButton")
         save.clicked.connect(self.record)
         for button in (cancel, save):

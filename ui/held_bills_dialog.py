@@ -106,7 +106,7 @@ class HeldBillsDialog(_BillList):
             rows.append((held.id, [dates.time(held.held_at), held.label, held.cashier.name]))
         self.set_rows(rows)
         if not rows:
-            self.message.setText("No bills are on hold.")
+            self.message.setText(self.tr("No bills are on hold."))
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
@@ -159,7 +159,7 @@ class RecentBillsDialog(_BillList):
                                    bill.customer_name or "Walk-in", format_money(bill.total, currency)]))
         self.set_rows(rows)
         if not rows:
-            self.message.setText("No sales yet.")
+            self.message.setText(self.tr("No sales yet."))
 
     def keyPressEvent(self, event):
         key = event.key()

@@ -57,7 +57,7 @@ class PaymentDialog(QDialog):
         self.busy = False
         self.setObjectName("paymentDialog")
         self.setAccessibleName("Payment")
-        self.setWindowTitle("Payment")
+        self.setWindowTitle(self.tr("Payment"))
         self.setWindowModality(Qt.WindowModal)
         self.setMinimumWidth(520)
         customer = cart.customer
@@ -67,7 +67,7 @@ class PaymentDialog(QDialog):
         who = QLabel(f"Payment · {customer.name}" if customer else "Payment · walk-in customer")
         style_class(who, "subheading")
         layout.addWidget(who)
-        self.due_caption = QLabel("Total to pay")
+        self.due_caption = QLabel(self.tr("Total to pay"))
         style_class(self.due_caption, "muted")
         layout.addWidget(self.due_caption)
         self.due_label = QLabel("")
@@ -82,7 +82,7 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.parts_list)
 
         grid = QGridLayout()
-        grid.addWidget(QLabel("Method"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Method")), 0, 0)
         self.method_combo = QComboBox()
         self.method_combo.setObjectName("paymentMethodCombo")
         self.method_combo.setAccessibleName("Payment method")
@@ -99,7 +99,7 @@ class PaymentDialog(QDialog):
             note = QLabel(f"★ {customer.name.split()[0]} prefers {self.method_combo.itemText(index).lower()}")
             note.setObjectName("preferredPaymentLabel")
             grid.addWidget(note, 0, 2)
-        grid.addWidget(QLabel("Amount"), 1, 0)
+        grid.addWidget(QLabel(self.tr("Amount")), 1, 0)
         self.tendered_edit = QLineEdit()
         self.tendered_edit.setObjectName("tenderedEdit")
         self.tendered_edit.setAccessibleName("Amount tendered")
@@ -137,13 +137,13 @@ class PaymentDialog(QDialog):
         layout.addWidget(hint)
 
         buttons = QHBoxLayout()
-        self.cancel_button = QPushButton("Cancel  (Esc)")
+        self.cancel_button = QPushButton(self.tr("Cancel  (Esc)"))
         self.cancel_button.setObjectName("cancelPaymentButton")
         self.cancel_button.clicked.connect(self.reject)
-        self.split_button = QPushButton("Split  (F5)")
+        self.split_button = QPushButton(self.tr("Split  (F5)"))
         self.split_button.setObjectName("splitTenderButton")
         self.split_button.clicked.connect(self.add_part)
-        self.complete_button = QPushButton("Complete sale  (Enter)")
+        self.complete_button = QPushButton(self.tr("Complete sale  (Enter)"))
         self.complete_button.setObjectName("completeSaleButton")
         self.complete_button.setAccessibleName("Complete sale")
         self.complete_button.clicked.connect(self.complete)
@@ -207,7 +207,7 @@ class PaymentDialog(QDialog):
             self.due_caption.setText(f"Still to pay (of {format_money(total, self.currency)})")
             self.due_label.setText(format_money(remaining, self.currency))
         else:
-            self.due_caption.setText("Total to pay")
+            self.due_caption.setText(self.tr("Total to pay"))
             self.due_label.setText(format_money(total, self.currency))
         if self.method() == "loyalty":
             worth = format_money(loyalty.value_of(self.points, self.cart.settings), self.currency)
@@ -304,7 +304,7 @@ class PaymentDialog(QDialog):
         except TillError as exc:
             self.message.setText(exc.message)
             return
-        self.message.setText("Completing the sale…")
+        self.message.setText(self.tr("Completing the sale…"))
         set_state(self.message, "tone", "busy")
         self.set_busy(True)
         self._on_complete(self, tenders)

@@ -44,9 +44,9 @@ class PromptDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
-        cancel = QPushButton("Cancel  (Esc)")
+        cancel = QPushButton(self.tr("Cancel  (Esc)"))
         cancel.clicked.connect(self.reject)
-        ok = QPushButton("Apply  (Enter)")
+        ok = QPushButton(self.tr("Apply  (Enter)"))
         ok.setObjectName("promptApplyButton")
         ok.clicked.connect(self.submit)
         for button in (cancel, ok):

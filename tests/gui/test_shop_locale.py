@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from backoffice_steps import open_screen
-from conftest import sign_in
-from PySide6.QtCore import QCoreApplication
-from sale_steps import scan, total_text
+from conftest import focused, sign_in
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from sale_steps import closed, key, scan, total_text, wait_dialog
 
 from app import money, settings
 from app.resources import resource_dir
@@ -66,6 +67,13 @@ def test_a_german_shop_in_euros(qtbot, shop):
     sign_in(qtbot, window, "1111")
     scan(qtbot, window, "1003")
     assert total_text(window) == "6,90\xa0€"
+    key(qtbot, window, Qt.Key_F12)
+    payment = wait_dialog(qtbot, window, "paymentDialog")
+    assert payment.windowTitle() == "Zahlung"
+    assert payment.findChild(QPushButton, "completeSaleButton").text() == "Verkauf abschließen  (Enter)"
+    assert payment.findChild(QLabel, "paymentDueLabel").text() == "6,90\xa0€"
+    qtbot.keyClick(focused(qtbot, "tenderedEdit"), Qt.Key_Escape)
+    qtbot.waitUntil(lambda: closed(payment))
     window.sign_out()
     customers = open_screen(qtbot, window, "customers_action", "customersWindow")
     qtbot.waitUntil(lambda: customers.findChild(object, "customerListView").model().rowCount() > 0)
