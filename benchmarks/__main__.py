@@ -28,8 +28,10 @@ FULL = {
     "sync": [],
     "signup": [],
     "memory": [],
+    "items": [],
     "felt": [],
     "crm": [],
+    "load": ["--seconds", "30"],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -44,8 +46,10 @@ QUICK = {
              "--bootstrap-runs", "1"],
     "signup": ["--seconds", "4", "--tills", "2", "--signup-workers", "2"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
+    "items": ["--items", "20000", "--runs", "10"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
     "crm": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "3"],
+    "load": ["--tills", "100", "--shops", "10", "--seconds", "10", "--sale-every", "10"],
 }
 
 

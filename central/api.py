@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from central import limits, roles, store, tokens
+from central import ha, limits, roles, store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
 from central.signup import SignupPages
@@ -254,8 +254,8 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
     def pull(cursor: Annotated[int, Query(ge=0, le=MAX_VERSION)] = 0,
              limit: Annotated[int, Query(ge=1, le=10000)] = 2000,
              who: tokens.Caller = Depends(till)):
-        body = central.run(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
-                           isolation="repeatable read", read_only=True)
+        body = central.run(ha.confirmed(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
+                                        cursor), isolation="repeatable read")
         central.run(lambda conn: roles.pulled(conn, who.shop_id, who.till_id, body))
         return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
 
@@ -269,8 +269,8 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
                  after: Annotated[str, Query(max_length=64)] = "",
                  limit: Annotated[int, Query(ge=1, le=20000)] = 5000,
                  who: tokens.Caller = Depends(till)):
-        body = central.run(lambda conn: store.snapshot(conn, who.shop_id, at, table, after, limit),
-                           isolation="repeatable read", read_only=True)
+        body = central.run(ha.confirmed(lambda conn: store.snapshot(conn, who.shop_id, at, table, after, limit)),
+                           isolation="repeatable read")
         return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
 
     # --- head office ------------------------------------------------------------------------------------
