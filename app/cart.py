@@ -7,31 +7,38 @@ the cashier can act on. Prices come from app/pricing.price_bill, recomputed afte
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
-from app import auth, catalogue, discount_limit, loyalty, preferences, pricing, stats
+from app import auth, catalogue, discount_limit, pricing
 from app import settings as shop_settings
+from app.bill_entry import (  # noqa: F401  (re-exported: many callers import them from here)
+    _ENTRY,
+    MAX_QUANTITY,
+    check_quantity,
+    parse_discount,
+    parse_entry,
+    parse_quantity,
+)
+from app.bill_loading import (  # noqa: F401
+    CustomerInactive,
+    CustomerOnBill,
+    ProfileOnBill,
+    active_profiles,
+    effective_preferences,
+    load_customer,
+    load_profile,
+)
 from app.catalogue import CatalogueItem
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
-from app.money import format_money, parse_money
-from db.fields import parse_utc
+from app.money import format_money
 from db.ids import new_id, utcnow
-from db.models import (
-    CustomerProfile,
-    CustomerStats,
-    database,
-)
+from db.models import database
 
-MAX_QUANTITY = 9999
 MAX_UNIT_PRICE = 10_000_000  # 100,000.00 in a two-decimal currency: anything above is a typing slip
 MAX_LINES = 500
 PAYMENT_CHOICES = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
-
-_ENTRY = re.compile(r"^\s*(?:(?P<qty>[^*]*)\*)?\s*(?P<code>[^*]*?)\s*$")
 
 
 class NeedsApproval(TillError):
@@ -40,183 +47,6 @@ class NeedsApproval(TillError):
     def __init__(self, message: str, what: str):
         super().__init__(message)
         self.what = what
-
-
-class CustomerInactive(ValidationError):
-    def __init__(self, name: str):
-        super().__init__(
-            f"{name} is inactive and cannot be put on a bill. A manager can reactivate the customer in "
-            "Manage › Customers.", "customer")
-        self.customer_name = name
-
-
-@dataclass(frozen=True)
-class ProfileOnBill:
-    id: str
-    name: str
-    rule: str
-    discount_bp: int
-    price_list_id: str | None
-    description: str = ""
-
-    @classmethod
-    def of(cls, row: CustomerProfile) -> ProfileOnBill:
-        return cls(row.id, row.name, row.rule, row.discount_bp, row.price_list_id, row.description)
-
-    def describe(self) -> str:
-        if self.rule == "discount" and self.discount_bp:
-            return f"{self.discount_bp / 100:g}% off"
-        if self.rule == "price_list":
-            return "price list"
-        return "shelf prices"
-
-
-@dataclass(frozen=True)
-class CustomerOnBill:
-    """Everything the bill needs to know about its customer, read once when the customer is picked."""
-
-    id: str
-    name: str
-    phone: str | None
-    email: str | None
-    status: str
-    default_profile_id: str | None
-    terms: pricing.CustomerTerms
-    loyalty: loyalty.LoyaltyTerms
-    category_name: str = ""
-    allergies: tuple[str, ...] = ()
-    diets: tuple[str, ...] = ()
-    preferences: dict = field(default_factory=dict)
-    orders: int = 0
-    spent: int = 0
-    last_visit: dt.datetime | None = None
-    points: int = 0
-    favourites: tuple[CatalogueItem, ...] = ()
-    most_used_payment: str | None = None
-    segments: tuple[str, ...] = ()  # app/segments: new, regular, lapsed, vip, birthday
-    category_id: str | None = None
-    marketing_consent: bool = False
-
-    @property
-    def preferred_payment(self) -> str | None:
-        """'cash' | 'card' | 'other': the customer's stated preference, else what they use most."""
-        stated = self.preferences.get("payment.preferred")
-        if isinstance(stated, str) and stated:
-            return stated.lower()
-        return self.most_used_payment
-
-    @property
-    def instructions(self) -> str:
-        value = self.preferences.get("instructions.special")
-        return value.strip() if isinstance(value, str) else ""
-
-    @property
-    def seating(self) -> str:
-        value = self.preferences.get("seating.preferred")
-        return value if isinstance(value, str) else ""
-
-
-_CUSTOMER_SQL = (
-    "SELECT c.id, c.name, c.phone, c.email, c.status, c.default_profile_id, c.deleted_at, c.erased_at, "
-    "cat.name, cat.discount_bp, cat.earns_loyalty, tier.name, tier.discount_bp, tier.earn_multiplier_pct, "
-    "s.orders, s.spent, s.last_visit, s.item_counts, s.payment_counts "
-    "FROM customer c "
-    "LEFT JOIN customer_category cat ON cat.id = c.category_id AND cat.deleted_at IS NULL AND cat.active "
-    "LEFT JOIN loyalty_tier tier ON tier.id = c.loyalty_tier_id AND tier.deleted_at IS NULL "
-    "LEFT JOIN customer_stats s ON s.customer_id = c.id "
-    "WHERE c.id = ?"
-)
-# The effective preferences (the customer's override, else the definition's default): the rule of
-# app/preferences.effective in one query (tests/unit/test_billing.py checks they agree).
-_PREFERENCES_SQL = (
-    'SELECT d.key, d.label, d.category, d."default", p.value, p.id IS NOT NULL '
-    "FROM preference_definition d LEFT JOIN customer_preference p "
-    "ON p.customer_id = ? AND p.key = d.key AND p.deleted_at IS NULL "
-    "WHERE d.deleted_at IS NULL AND d.active ORDER BY d.category, d.sort_order, d.label"
-)
-
-
-def _json(text, default=None):
-    return default if text is None else json.loads(text)
-
-
-def effective_preferences(customer_id: str) -> list[preferences.Effective]:
-    return [
-        preferences.Effective(key, label, category, _json(value) if overridden else _json(default), bool(overridden))
-        for key, label, category, default, value, overridden in database.execute_sql(_PREFERENCES_SQL, (customer_id,))
-    ]
-
-
-def load_customer(customer_id: str) -> CustomerOnBill:
-    """Read a customer with their pricing terms, preferences and figures. Refuses inactive customers.
-    A handful of indexed reads in raw SQL: it runs on the UI thread when the cashier picks a customer."""
-    row = database.execute_sql(_CUSTOMER_SQL, (customer_id,)).fetchone()
-    if row is None or row[6] is not None or row[7] is not None:
-        raise NotFound("That customer no longer exists.")
-    (cid, name, phone, email, status, default_profile_id, _, _, category_name, category_bp, earns, tier_name,
-     tier_bp, multiplier, orders, spent, last_visit, item_counts, payment_counts) = row
-    if status != "active":
-        raise CustomerInactive(name)
-    item_prices = {
-        item_id: (price, bp)
-        for item_id, price, bp in database.execute_sql(
-            "SELECT item_id, price, discount_bp FROM customer_item_price WHERE customer_id = ? AND deleted_at IS NULL",
-            (cid,))
-    }
-    from app import segments, tiers  # the tier reached by spend now, and the customer's segments
-
-    tier = tiers.current(cid)
-    tier_name, tier_bp, multiplier = (tier.name, tier.discount_bp, tier.earn_multiplier_pct) if tier else (
-        None, None, None)
-    terms = pricing.CustomerTerms(item_prices=item_prices, category_discount_bp=category_bp or 0,
-                                  tier_discount_bp=tier_bp or 0)
-    loyalty_terms = loyalty.LoyaltyTerms(
-        earns=bool(earns) if category_name is not None else True,
-        tier_name=tier_name or "",
-        tier_discount_bp=tier_bp or 0,
-        earn_multiplier_pct=multiplier if multiplier is not None else 100,
-    )
-    effective = effective_preferences(cid)
-    prefs = {e.key: e.value for e in effective}
-    allergies = tuple(e.key.split(".", 1)[1] for e in effective if e.category == "allergy" and e.value is True)
-    diets = tuple(e.label for e in effective if e.category == "dietary" and e.value is True)
-    figures = None
-    if orders is not None:
-        figures = CustomerStats(customer=cid, orders=orders, spent=spent, points=0,
-                                item_counts=_json(item_counts, {}), payment_counts=_json(payment_counts, {}))
-    favourite_ids = stats.favourite_items(figures, limit=5)
-    found = catalogue.get_many(favourite_ids)
-    favourites = tuple(found[i] for i in favourite_ids if i in found and found[i].active)
-    return CustomerOnBill(
-        id=cid, name=name, phone=phone, email=email, status=status, default_profile_id=default_profile_id,
-        terms=terms, loyalty=loyalty_terms, category_name=category_name or "", allergies=allergies, diets=diets,
-        preferences=prefs, orders=orders or 0, spent=spent or 0,
-        last_visit=CustomerStats.last_visit.python_value(last_visit), points=loyalty.balance(cid),
-        favourites=favourites, most_used_payment=stats.preferred_payment(figures),
-        segments=segments.of_customer(cid),
-        **_consent_and_category(cid),
-    )
-
-
-def _consent_and_category(customer_id: str) -> dict:
-    row = database.execute_sql("SELECT category_id, marketing_consent FROM customer WHERE id = ?",
-                               (customer_id,)).fetchone()
-    return {"category_id": row[0], "marketing_consent": bool(row[1])} if row else {}
-
-
-def active_profiles() -> list[ProfileOnBill]:
-    rows = CustomerProfile.live().where(CustomerProfile.active == True).order_by(CustomerProfile.name)  # noqa: E712
-    return [ProfileOnBill.of(row) for row in rows]
-
-
-def load_profile(profile_id: str | None) -> ProfileOnBill | None:
-    """The profile if it is active (else None). Raw SQL: it runs whenever a customer is picked."""
-    if not profile_id:
-        return None
-    row = database.execute_sql(
-        "SELECT id, name, rule, discount_bp, price_list_id, description FROM customer_profile "
-        "WHERE id = ? AND deleted_at IS NULL AND active", (profile_id,)).fetchone()
-    return None if row is None else ProfileOnBill(*row)
 
 
 @dataclass
@@ -238,64 +68,6 @@ class AddResult:
     needs_confirmation: tuple[str, ...]  # the customer's allergens this item carries, not yet confirmed
 
 
-def parse_entry(text: str) -> tuple[int, str]:
-    """'1001' -> (1, '1001'); '3*1001' -> (3, '1001'). ValidationError for anything else."""
-    raw = (text or "").strip()
-    if not raw:
-        raise ValidationError("Type or scan an item code first.", "code")
-    match = _ENTRY.match(raw)
-    if match is None or raw.count("*") > 1:
-        raise ValidationError(f"'{raw}' is not an item code. Use CODE or QUANTITY*CODE, e.g. 3*1001.", "code")
-    code = match.group("code")
-    if not code:
-        raise ValidationError(f"'{raw}' has a quantity but no item code.", "code")
-    qty_text = match.group("qty")
-    quantity = 1 if qty_text is None else parse_quantity(qty_text)
-    return quantity, code
-
-
-def parse_quantity(text: str) -> int:
-    raw = (text or "").strip()
-    try:
-        quantity = int(raw)
-    except ValueError:
-        raise ValidationError(f"'{raw}' is not a whole quantity.", "quantity") from None
-    check_quantity(quantity)
-    return quantity
-
-
-def check_quantity(quantity: int) -> None:
-    if quantity <= 0:
-        raise ValidationError("A quantity must be at least 1 (remove the line instead).", "quantity")
-    if quantity > MAX_QUANTITY:
-        raise ValidationError(f"{quantity} is more than the {MAX_QUANTITY} a line can hold: check the quantity.",
-                              "quantity")
-
-
-def parse_discount(text: str, currency: str) -> tuple[int, int]:
-    """'10%' -> (1000, 0) basis points; '1.50' -> (0, 150) minor units; '' or '0' -> (0, 0)."""
-    raw = (text or "").strip()
-    if not raw or raw in ("0", "0%"):
-        return 0, 0
-    if raw.endswith("%"):
-        try:
-            typed = Decimal(raw[:-1].strip())  # never float: 'inf%' and 'nan%' are not percentages
-        except DecimalException:
-            raise ValidationError(f"'{raw}' is not a percentage.", "discount") from None
-        if not typed.is_finite():
-            raise ValidationError(f"'{raw}' is not a percentage.", "discount")
-        if not 0 < typed <= 100:
-            raise ValidationError("A discount is between 0% and 100%.", "discount")
-        bp = int((typed * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # to whole basis points
-        if not 0 < bp <= 10000:
-            raise ValidationError("A discount is between 0% and 100%.", "discount")
-        return bp, 0
-    amount = parse_money(raw, currency)
-    if amount <= 0:
-        raise ValidationError("A discount is more than zero.", "discount")
-    return 0, amount
-
-
 class Cart:
     def __init__(self, settings: dict | None = None):
         self.settings = dict(settings) if settings is not None else shop_settings.all_settings()
@@ -309,6 +81,7 @@ class Cart:
         self.approved_discount_bp = 0  # share of the bill given away that a manager approved (discount_limit)
         self.note = ""  # the cashier's instructions for this bill (the customer's standing ones are added)
         self.held_id: str | None = None  # the HeldBill this cart was recalled from
+        self._frozen = False  # a copy for the write worker (frozen())
         self._price_list_cache: dict[tuple[str, str], int | None] = {}
         self._priced: dict[bool, pricing.BillPrice] = {}
         self.first_line_at: dt.datetime | None = None  # service metrics: checkout time from the first line
@@ -444,6 +217,8 @@ class Cart:
         return self._price_list_cache[key]
 
     def _changed(self) -> None:
+        if self._frozen:
+            raise TypeError("a frozen bill does not change")
         self._priced.clear()
 
     # --- lines ---------------------------------------------------------------------------------------------
@@ -687,67 +462,29 @@ class Cart:
 
     # --- hold and recall --------------------------------------------------------------------------------------
 
+    def frozen(self) -> Cart:
+        """A copy of the bill as it stands, for the write worker: the cashier may change the live cart
+        meanwhile. Its lines are copies and a tuple; changing it raises."""
+        bill = copy.copy(self)
+        bill.settings = dict(self.settings)
+        bill.lines = tuple(copy.copy(line) for line in self.lines)
+        bill._priced = dict(self._priced)
+        bill._price_list_cache = dict(self._price_list_cache)
+        bill.promotions = list(self.promotions)
+        bill._frozen = True
+        return bill
+
     def to_data(self) -> dict:
-        return {
-            "bill_id": self.bill_id,
-            "opened_at": self.opened_at.isoformat(),
-            "customer_id": self.customer.id if self.customer else None,
-            "profile_id": self.profile.id if self.profile else None,
-            "profile_name": self.profile.name if self.profile else None,
-            "total": self.price().total if self.lines else 0,
-            "bill_discount_bp": self.bill_discount_bp,
-            "bill_discount_amount": self.bill_discount_amount,
-            "note": self.note,
-            "first_line_at": self.first_line_at.isoformat() if self.first_line_at else None,
-            "lines": [
-                {"id": line.id, "item_id": line.item.id, "quantity": line.quantity,
-                 "manual_price": line.manual_price, "discount_bp": line.discount_bp,
-                 "discount_amount": line.discount_amount, "allergens_confirmed": line.allergens_confirmed}
-                for line in self.lines
-            ],
-        }
+        from app import bill_hold
+
+        return bill_hold.to_data(self)
 
     @classmethod
     def from_data(cls, data: dict, settings: dict | None = None) -> tuple[Cart, list[str]]:
-        """Rebuild a held cart with today's catalogue. Returns the cart and what could not come back."""
-        cart = cls(settings)
-        problems: list[str] = []
-        cart.bill_id = data.get("bill_id") or cart.bill_id
-        cart.opened_at = parse_utc(data["opened_at"]) if data.get("opened_at") else cart.opened_at
-        items = catalogue.get_many(line["item_id"] for line in data.get("lines", []))
-        for saved in data.get("lines", []):
-            item = items.get(saved["item_id"])
-            if item is None or not item.active:
-                problems.append("an item that is no longer sold was left out")
-                continue
-            cart.lines.append(CartLine(
-                item=item, quantity=int(saved["quantity"]), id=saved.get("id") or new_id(),
-                manual_price=saved.get("manual_price"), discount_bp=int(saved.get("discount_bp", 0)),
-                discount_amount=int(saved.get("discount_amount", 0)),
-                allergens_confirmed=list(saved.get("allergens_confirmed", [])),
-            ))
-        if data.get("customer_id"):
-            try:
-                cart.set_customer(load_customer(data["customer_id"]))
-            except TillError as exc:
-                problems.append(f"the customer was taken off: {exc.message}")
-        if cart.profiles_enabled:
-            cart.profile = load_profile(data.get("profile_id"))
-        cart.bill_discount_bp = int(data.get("bill_discount_bp", 0))
-        cart.bill_discount_amount = int(data.get("bill_discount_amount", 0))
-        cart.note = data.get("note", "")
-        if data.get("first_line_at"):
-            cart.first_line_at = parse_utc(data["first_line_at"])
-        cart._changed()
-        if data.get("profile_id") and cart.profile is None:
-            name = data.get("profile_name") or "its"
-            why = "is no longer active" if cart.profiles_enabled else "is off (customer profiles are switched off)"
-            problem = f"the {name} profile {why}, so it was taken off"
-            if cart.lines and data.get("total") is not None and data["total"] != cart.price().total:
-                problem += (f" and the bill re-priced from {format_money(int(data['total']), cart.currency)} "
-                            f"to {format_money(cart.price().total, cart.currency)}")
-            problems.append(problem)
-        return cart, problems
+        """Rebuild a held cart with today's catalogue (app/bill_hold.py)."""
+        from app import bill_hold
+
+        return bill_hold.from_data(data, settings)
 
     def label(self) -> str:
         who = self.customer.name if self.customer else "Walk-in"

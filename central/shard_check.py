@@ -23,7 +23,7 @@ CENTRAL = Path(__file__).resolve().parent
 
 # table -> its shop column (the Citus distribution column)
 DISTRIBUTED = {"shop": "id", "till": "shop_id", "sync_row": "shop_id", "sync_key": "shop_id",
-               "sync_op": "shop_id"}
+               "sync_op": "shop_id", "sync_alias": "shop_id"}
 REFERENCE = {"access_token", "central_meta"}
 
 # statement fragment (whitespace-normalised, lower case) -> why it may touch several shops

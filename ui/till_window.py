@@ -178,6 +178,9 @@ class TillWindow(QMainWindow):
         self.sign_out_action = self._action(till_menu, "signOutAction", self.tr("Sign out"), "Ctrl+L", self.sign_out)
         self.reservations_action = self._action(till_menu, "reservationsAction", self.tr("Reservations…"), "Ctrl+Shift+B",
                                                 self.open_reservations)  # every signed-in person: hosts book
+        self.bill_menu = self.menuBar().addMenu(self.tr("&Bill"))  # the bill's commands and keys (ui/sale_actions.py)
+        if self._sale_page is not None:  # a deferred bill fills it when it is built
+            self._sale_page.commands.fill_menu(self.bill_menu)
         manage = self.menuBar().addMenu(self.tr("&Manage"))
         self.settings_action = self._action(manage, "settingsAction", self.tr("Settings…"), "Ctrl+,",
                                             lambda: self.open_manager_screen("settings"))
@@ -210,6 +213,8 @@ class TillWindow(QMainWindow):
             self._sale_page = SalePage(self)
             self._sale_page.setEnabled(self.till.user is not None)
             self.pages.addWidget(self._sale_page)
+            if getattr(self, "bill_menu", None) is not None:
+                self._sale_page.commands.fill_menu(self.bill_menu)
         return self._sale_page
 
     @property

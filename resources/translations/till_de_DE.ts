@@ -190,6 +190,10 @@
         <translation>Reservierungen…</translation>
     </message>
     <message>
+        <source>&amp;Bill</source>
+        <translation>&amp;Bon</translation>
+    </message>
+    <message>
         <source>&amp;Manage</source>
         <translation>&amp;Verwaltung</translation>
     </message>
@@ -208,6 +212,14 @@
     <message>
         <source>Reports…</source>
         <translation>Berichte…</translation>
+    </message>
+    <message>
+        <source>Staff…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Items…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Failed PIN attempts…</source>

@@ -9,8 +9,7 @@ from pathlib import Path
 from app.resources import resource_path
 
 UI = Path(__file__).resolve().parents[2] / "ui"
-# startup.py installs the file itself; sale_page.py's styles move with its split (issue 16 part 2)
-ALLOWED = {"startup.py", "sale_page.py"}
+ALLOWED = {"startup.py"}  # it installs the file itself
 
 
 def test_no_inline_stylesheets_in_ui():
