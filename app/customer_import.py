@@ -28,7 +28,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from app import settings
+from app import plurals, settings
 from app.contact import normalise_phone
 from app.errors import TillError, ValidationError
 from app.privacy import contains_card_number
@@ -152,7 +152,7 @@ def check_header(header: list[str], mapping: dict[str, int]) -> None:
         raise BrokenFile(f"The column {duplicates[0]!r} appears twice in the header. Nothing was imported.")
     missing = [FIELD_LABELS[f].lower() for f in REQUIRED if f not in mapping]
     if missing:
-        raise BrokenFile(f"The required column{'s' if len(missing) > 1 else ''} {' and '.join(missing)} "
+        raise BrokenFile(f"The required {plurals.plural(len(missing), 'column')} {' and '.join(missing)} "
                          f"{'are' if len(missing) > 1 else 'is'} missing from the header. Nothing was imported.")
 
 

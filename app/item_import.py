@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import item_bulk, settings
+from app import item_bulk, plurals, settings
 from app.customer_import import BrokenFile, Rejected, Table, _big_cache, read_table
 from app.errors import TillError
 from app.items import ItemForm, clean
@@ -76,7 +76,7 @@ def import_table(table: Table, mapping: dict[str, int] | None = None, by=None, *
     mapping = auto_mapping(table.header) if mapping is None else mapping
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:
-        raise BrokenFile(f"The required column{'s' if len(missing) > 1 else ''} {' and '.join(missing)} "
+        raise BrokenFile(f"The required {plurals.plural(len(missing), 'column')} {' and '.join(missing)} "
                          f"{'are' if len(missing) > 1 else 'is'} missing from the header. Nothing was imported.")
     result = ItemImportResult(dry_run=dry_run, ignored_columns=[
         h for i, h in enumerate(table.header) if i not in mapping.values() and h])

@@ -15,7 +15,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from app import audit, auth, settings
+from app import audit, auth, plurals, settings
 from app.errors import PermissionDenied
 from db.models import AuditLog, LocalConfig, User, database
 
@@ -29,7 +29,7 @@ SIGN_IN, APPROVAL, COMMAND_LINE = "sign-in", "approval", "command line"
 class LockedOut(PermissionDenied):
     def __init__(self, seconds: int):
         super().__init__(f"Too many wrong PINs: PIN entry is locked on this till for {seconds} more "
-                         f"second{'s' if seconds != 1 else ''}.")
+                         f"{plurals.plural(seconds, 'second')}.")
         self.seconds = seconds
 
 

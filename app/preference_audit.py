@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from app import audit, preferences
+from app import audit, dates, preferences
 from app.auth import require_manager
 from app.errors import NotFound
 from db.hlc import format_stamp
@@ -164,7 +164,7 @@ def queue(limit: int = 200, now: dt.datetime | None = None, stale_days: int = ST
             continue
         when = _wall(stamp)
         out.append(Entry(customer_id, name, key, labels.get(key, key), json.loads(value) if value else None, STALE,
-                         f"Last confirmed {when.astimezone().strftime('%d %b %Y')}", when))
+                         f"Last confirmed {dates.day(when)}", when))
     return out
 
 

@@ -8,7 +8,7 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from app import loyalty, settings
+from app import dates, loyalty, settings
 from app.errors import NotFound
 from app.money import format_money
 from db.models import Bill, BillLine, Customer, CustomerProfile, Payment, User
@@ -116,7 +116,7 @@ class Receipt:
             centre("*** REPRINT ***")
         if self.kind in ("void", "return"):
             centre(f"*** {self.title()} of {self.voids_receipt_no} ***")
-        pair(f"{self.title()} {self.receipt_no}", self.completed_at.astimezone().strftime("%d %b %Y %H:%M"))
+        pair(f"{self.title()} {self.receipt_no}", dates.date_time(self.completed_at))
         pair("Served by", self.cashier)
         if self.customer:
             pair("Customer", self.customer)
@@ -199,7 +199,7 @@ class Receipt:
             for p in self.payments)
         if self.change:
             pay_rows += f"<tr><td colspan='2'><b>Change</b></td><td align='right'><b>{e(self.money(self.change))}</b></td></tr>"
-        meta = [f"{self.title()} <b>{e(self.receipt_no)}</b> · {e(self.completed_at.astimezone().strftime('%d %b %Y %H:%M'))}",
+        meta = [f"{self.title()} <b>{e(self.receipt_no)}</b> · {e(dates.date_time(self.completed_at))}",
                 f"Served by {e(self.cashier)}"]
         if self.customer:
             meta.append(f"Customer: <b>{e(self.customer)}</b>")

@@ -13,6 +13,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from ui.style import style_class
+
 
 class AllergenConfirmDialog(QDialog):
     scanned = Signal(str)
@@ -21,21 +23,15 @@ class AllergenConfirmDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("allergenConfirmDialog")
         self.setAccessibleName("Allergy warning")
-        self.setWindowTitle("Allergy warning")
+        self.setWindowTitle(self.tr("Allergy warning"))
         self.setWindowModality(Qt.WindowModal)
         self.setMinimumWidth(460)
         self._on_answer = on_answer
         self._answered = False
         self._typed = ""
-        self.setStyleSheet(
-            "QDialog { background: #fff7f7; }"
-            "QLabel#allergenTitle { font-size: 22px; font-weight: 700; color: #9b1c1c; }"
-            "QLabel#allergenText { font-size: 15px; }"
-            "QPushButton#keepLineButton { background: #b42318; color: white; border: none; font-weight: 600; }"
-        )
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
-        title = QLabel("⚠  Allergy warning")
+        title = QLabel(self.tr("⚠  Allergy warning"))
         title.setObjectName("allergenTitle")
         layout.addWidget(title)
         names = escape(", ".join(allergens))  # shop data inside markup is always escaped
@@ -49,13 +45,13 @@ class AllergenConfirmDialog(QDialog):
         layout.addWidget(text)
         self.scan_note = QLabel("")
         self.scan_note.setObjectName("allergenScanNote")
-        self.scan_note.setStyleSheet("color: #6b7280")
+        style_class(self.scan_note, "hint")
         layout.addWidget(self.scan_note)
         buttons = QHBoxLayout()
-        self.remove_button = QPushButton("Remove line  (Esc)")
+        self.remove_button = QPushButton(self.tr("Remove line  (Esc)"))
         self.remove_button.setObjectName("removeLineButton")
         self.remove_button.clicked.connect(lambda: self._answer(False))
-        self.keep_button = QPushButton("Keep it, customer agreed  (Enter)")
+        self.keep_button = QPushButton(self.tr("Keep it, customer agreed  (Enter)"))
         self.keep_button.setObjectName("keepLineButton")
         self.keep_button.clicked.connect(lambda: self._answer(True))
         for button in (self.remove_button, self.keep_button):

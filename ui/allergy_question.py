@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButt
 
 from app import cart as carts
 from app import preferences
+from ui.style import style_class
 
 
 class AllergyQuestion:
@@ -22,8 +23,6 @@ class AllergyQuestion:
         self.label.setAccessibleName("Ask about allergies")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.PlainText)
-        self.label.setStyleSheet("background: #fff8e1; color: #7a4d00; border: 1px solid #f3d98b; "
-                                 "border-radius: 8px; padding: 6px 10px; font-weight: 600")
         self.label.setVisible(False)
 
     def needed(self, customer) -> bool:
@@ -73,14 +72,14 @@ class RecordAllergiesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("recordAllergiesDialog")
         self.setAccessibleName("Record allergies")
-        self.setWindowTitle("Allergies")
+        self.setWindowTitle(self.tr("Allergies"))
         self.setWindowModality(Qt.WindowModal)
         self._on_answer = on_answer
         layout = QVBoxLayout(self)
         heading = QLabel(f"Ask {customer_name}: any food allergies?")
-        heading.setStyleSheet("font-size: 18px; font-weight: 700")
+        style_class(heading, "heading-small")
         layout.addWidget(heading)
-        layout.addWidget(QLabel("Number keys tick what they say; Enter records the answer (nothing ticked: none)."))
+        layout.addWidget(QLabel(self.tr("Number keys tick what they say; Enter records the answer (nothing ticked: none).")))
         self.checks: dict[str, QCheckBox] = {}
         for index, definition in enumerate(definitions[:9]):
             allergen = definition.key.split(".", 1)[1]
@@ -91,9 +90,9 @@ class RecordAllergiesDialog(QDialog):
             self.checks[allergen] = check
         row = QHBoxLayout()
         row.addStretch(1)
-        cancel = QPushButton("Not now  (Esc)")
+        cancel = QPushButton(self.tr("Not now  (Esc)"))
         cancel.clicked.connect(self.reject)
-        save = QPushButton("Record  (Enter)")
+        save = QPushButton(self.tr("Record  (Enter)"))
         save.setObjectName("recordAllergiesButton")
         save.clicked.connect(self.record)
         for button in (cancel, save):

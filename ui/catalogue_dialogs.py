@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import categories, customer_search, loyalty_rules, settings
+from app import categories, customer_search, loyalty_rules, plurals, settings
 from app.errors import TillError, ValidationError
 from app.money import format_money
 from db.models import Customer
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     MoneyEdit,
     PageHeader,
@@ -79,7 +78,7 @@ class PricingDialog(QDialog):
         self.setAccessibleName("Categories, prices and loyalty")
         self.setWindowTitle("Categories, prices and loyalty")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1040, 680)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -238,7 +237,7 @@ class PricingDialog(QDialog):
         if not self.price_list_id:
             return
         entries = categories.price_list_entries(self.price_list_id)
-        self.entries_title.setText(f"<b>Item prices</b> · {len(entries)} item{'s' if len(entries) != 1 else ''}")
+        self.entries_title.setText(f"<b>Item prices</b> · {plurals.count(len(entries), 'item')}")
         _fill(self.entries_view, [[i.code, i.name, format_money(i.price, self.currency),
                                    format_money(e.price, self.currency)] for e, i in entries], [i.code for _, i in entries])
 

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import categories, customers, loyalty_rules, preferences, profiles, settings
+from app import categories, customers, dates, loyalty_rules, preferences, profiles, settings
 from app.contact import format_phone
 from app.errors import TillError, ValidationError
 from db.models import Customer, CustomerPreference
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     avatar,
@@ -43,6 +42,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.style import style_class
 
 ADDRESS_COLUMNS = ["kind", "line1", "line2", "city", "region", "postcode", "country", "is_default"]
 ADDRESS_HEADERS = ["Kind", "Address line 1", "Line 2", "City", "Region", "Postcode", "Country", "Default"]
@@ -72,7 +72,7 @@ class CustomerForm(QDialog):
         title = f"Edit {self.customer.name}" if self.customer else "New customer"
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(860, 700)
 
         layout = QVBoxLayout(self)
@@ -203,7 +203,7 @@ class CustomerForm(QDialog):
         """A field in the details grid: its caption, the widget, and the reason it is wrong under it."""
         base = (row // 2) * 3
         caption = QLabel(label)
-        caption.setStyleSheet("font-weight: 600; margin-top: 6px")
+        style_class(caption, "caption")
         grid.addWidget(caption, base, col, 1, span)
         grid.addWidget(widget, base + 1, col, 1, span)
         error = QLabel("")
@@ -284,7 +284,7 @@ class CustomerForm(QDialog):
         grid.setVerticalSpacing(6)
         for col, text in enumerate(["Preference", "This customer", "Shop default"]):
             head = QLabel(text)
-            head.setStyleSheet("font-weight: 700; color: #475569")
+            style_class(head, "column-head")
             grid.addWidget(head, 0, col)
         self.pref_editors: dict[str, QWidget] = {}
         self.overrides = {}
@@ -297,7 +297,7 @@ class CustomerForm(QDialog):
             if definition.category != category:
                 category = definition.category
                 section = QLabel(category.capitalize())
-                section.setStyleSheet("font-weight: 700; margin-top: 8px; color: #1e3a8a")
+                style_class(section, "section")
                 grid.addWidget(section, row, 0, 1, 3)
                 row += 1
             grid.addWidget(QLabel(definition.label), row, 0)
@@ -370,7 +370,7 @@ class CustomerForm(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.consent_check.setChecked(bool(c.marketing_consent))
         if c.marketing_consent_at:
-            self.consent_since.setText(f"since {c.marketing_consent_at.astimezone().strftime('%d %b %Y')}")
+            self.consent_since.setText(f"since {dates.day(c.marketing_consent_at)}")
         self.notes_edit.setPlainText(c.notes or "")
         for address in customers.addresses(c.id):
             self.add_address_row({k: getattr(address, k) for k in ADDRESS_COLUMNS} | {"id": address.id})

@@ -30,6 +30,7 @@ from app import customer_search, customers, settings
 from app.contact import format_phone
 from app.customer_search import CustomerHit
 from app.errors import TillError
+from ui.style import style_class
 
 COL_NAME, COL_PHONE, COL_EMAIL, COL_STATUS = range(4)
 CustomerIdRole = Qt.UserRole + 1
@@ -126,14 +127,14 @@ class CustomerPickerDialog(QDialog):
         layout = QVBoxLayout(search_page)
         heading = QLabel("Find a customer")
         heading.setObjectName("pickerHeading")
-        heading.setStyleSheet("font-size: 20px; font-weight: 700")
+        style_class(heading, "heading")
         layout.addWidget(heading)
         self.search_edit = QLineEdit(initial_text)
         self.search_edit.setObjectName("customerSearchEdit")
         self.search_edit.setAccessibleName("Search customers")
         self.search_edit.setPlaceholderText("Name, phone (any format) or email…")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setStyleSheet("font-size: 18px; padding: 8px 10px")
+        style_class(self.search_edit, "search")
         self.search_edit.textChanged.connect(self._search)
         self.search_edit.installEventFilter(self)
         layout.addWidget(self.search_edit)
@@ -164,11 +165,11 @@ class CustomerPickerDialog(QDialog):
         self.message.setTextFormat(Qt.PlainText)  # names customers: shop data, never markup
         self.message.setObjectName("pickerMessageLabel")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b42318; font-weight: 600")
+        style_class(self.message, "error")
         layout.addWidget(self.message)
         row = QHBoxLayout()
         hint = QLabel("↑↓ choose · Enter pick · Esc close")
-        hint.setStyleSheet("color: #6b7280")
+        style_class(hint, "hint")
         row.addWidget(hint)
         row.addStretch(1)
         self.new_button = QPushButton("New customer  (F4)")
@@ -187,10 +188,10 @@ class CustomerPickerDialog(QDialog):
         add_page = QWidget()
         form_outer = QVBoxLayout(add_page)
         add_heading = QLabel("New customer")
-        add_heading.setStyleSheet("font-size: 20px; font-weight: 700")
+        style_class(add_heading, "heading")
         form_outer.addWidget(add_heading)
         hint2 = QLabel("A name and a phone number are enough; the rest can wait.")
-        hint2.setStyleSheet("color: #6b7280")
+        style_class(hint2, "hint")
         form_outer.addWidget(hint2)
         form = QFormLayout()
         self.new_name_edit = QLineEdit()
@@ -213,7 +214,7 @@ class CustomerPickerDialog(QDialog):
         self.add_message.setTextFormat(Qt.PlainText)
         self.add_message.setObjectName("quickAddMessageLabel")
         self.add_message.setWordWrap(True)
-        self.add_message.setStyleSheet("color: #b42318; font-weight: 600")
+        style_class(self.add_message, "error")
         form_outer.addWidget(self.add_message)
         self.use_existing_button = QPushButton("")
         self.use_existing_button.setObjectName("useExistingCustomerButton")
@@ -228,7 +229,6 @@ class CustomerPickerDialog(QDialog):
         self.save_new_button = QPushButton("Add and use  (Enter)")
         self.save_new_button.setObjectName("saveNewCustomerButton")
         self.save_new_button.clicked.connect(self.save_new)
-        self.save_new_button.setStyleSheet("background: #16a34a; color: white; border: none; font-weight: 600")
         for button in (self.back_button, self.save_new_button):
             button.setAutoDefault(False)
             add_row.addWidget(button)

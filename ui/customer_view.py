@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, customers, merge, preferences, privacy, settings, stats
+from app import audit, customers, dates, merge, preferences, privacy, settings, stats
 from app.contact import format_phone
 from app.errors import TillError
 from app.money import format_money
@@ -38,8 +38,6 @@ from db.models import (
     User,
 )
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
-    STATUS_COLOURS,
     StatCard,
     StatusBadgeDelegate,
     avatar,
@@ -60,7 +58,7 @@ METHODS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty
 
 
 def _local(when) -> str:
-    return when.astimezone().strftime("%d %b %Y %H:%M") if when else "–"
+    return dates.date_time(when) if when else "–"
 
 
 def _table(name: str, headers: list[str], rows: list[list], stretch: int = 1) -> QTableWidget:
@@ -87,7 +85,7 @@ class CustomerView(QDialog):
         self.setObjectName("customerViewDialog")
         self.setAccessibleName("Customer")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1040, 760)
         customer = customers.get(customer_id)
         customers.record_view(customer, manager)
@@ -107,9 +105,8 @@ class CustomerView(QDialog):
         title.setObjectName("pageTitle")
         title.setTextFormat(Qt.PlainText)
         badge_text = "Erased" if customer.erased_at else ("Merged" if customer.merged_into_id else customer.status.title())
-        fg, bg = STATUS_COLOURS.get(badge_text.lower(), ("#334155", "#e2e8f0"))
         badge = named(QLabel(badge_text), "customerStatusBadge", "Status")
-        badge.setStyleSheet(f"background: {bg}; color: {fg}; border-radius: 10px; padding: 2px 10px; font-weight: 700")
+        badge.setProperty("status", badge_text.lower())  # its colours: till.qss
         contact = " · ".join(x for x in [format_phone(customer.phone, self.region), customer.email or ""] if x)
         details = []
         if customer.default_profile_id:
@@ -124,9 +121,9 @@ class CustomerView(QDialog):
         found = segments.of_customer(customer.id) if not (customer.erased_at or customer.merged_into_id) else ()
         if found:
             details.append(f"Segments: {segments.describe(found)}")
-        details.append(f"Customer since {customer.created_at.astimezone().strftime('%b %Y')}")
+        details.append(f"Customer since {dates.month_year(customer.created_at)}")
         if customer.marketing_consent:
-            since = customer.marketing_consent_at.astimezone().strftime("%d %b %Y") if customer.marketing_consent_at else ""
+            since = dates.day(customer.marketing_consent_at) if customer.marketing_consent_at else ""
             details.append(f"Marketing: yes{' since ' + since if since else ''}")
         else:
             details.append("Marketing: no")
@@ -159,7 +156,7 @@ class CustomerView(QDialog):
         self.cards = {
             "orders": StatCard("Total orders", f"{figures.orders:,}", "totalOrdersLabel"),
             "spent": StatCard("Total spent", format_money(figures.spent, self.currency), "totalSpentLabel"),
-            "last": StatCard("Last order", figures.last_visit.astimezone().strftime("%d %b %Y")
+            "last": StatCard("Last order", dates.day(figures.last_visit)
                              if figures.last_visit else "Never", "lastOrderLabel"),
             "average": StatCard("Average bill", format_money(figures.spent // figures.orders if figures.orders else 0,
                                                              self.currency), "averageBillLabel"),
@@ -364,7 +361,7 @@ class BillDialog(QDialog):
         self.setAccessibleName(f"Bill {bill.receipt_no}")
         self.setWindowTitle(f"Bill {bill.receipt_no}")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(720, 520)
         money = lambda v: format_money(v, bill.currency or currency)  # noqa: E731
         layout = QVBoxLayout(self)
@@ -392,7 +389,6 @@ class BillDialog(QDialog):
                 amount.setAlignment(Qt.AlignRight)
                 totals.addWidget(amount, n, 1)
         total_label = named(QLabel(money(bill.total)), "billDetailTotalLabel", "Total")
-        total_label.setStyleSheet("font-size: 20px; font-weight: 700")
         total_label.setAlignment(Qt.AlignRight)
         totals.addWidget(QLabel("<b>Total</b>"), 10, 0)
         totals.addWidget(total_label, 10, 1)

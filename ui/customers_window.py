@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import customer_list, customers, export, segments, settings
+from app import customer_list, customers, dates, export, plurals, segments, settings
 from app.contact import format_phone
 from app.errors import TillError
 from db.fields import parse_utc
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     PageHeader,
     StatusBadgeDelegate,
     avatar,
@@ -156,7 +155,7 @@ class CustomerListModel(QAbstractTableModel):
         if column == STATUS:
             return row.badge
         if column == CREATED:
-            return parse_utc(row.created_at).astimezone().strftime("%d %b %Y") if row.created_at else ""
+            return dates.day(parse_utc(row.created_at)) if row.created_at else ""
         return None
 
     def row_of_id(self, customer_id: str) -> int:
@@ -181,7 +180,7 @@ class CustomersWindow(QWidget):
         self.setObjectName("customersWindow")
         self.setAccessibleName("Customers")
         self.setWindowTitle("Customers")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
 
         layout = QVBoxLayout(self)
@@ -297,7 +296,7 @@ class CustomersWindow(QWidget):
         self.model.reload(self.status(), self.search_edit.text(), self.segment(), self.profile_filter())
 
     def _loaded(self, count: int) -> None:
-        what = f"{count:,} customer{'s' if count != 1 else ''}"
+        what = plurals.count(count, "customer")
         if self.segment():
             what += f" · {segments.LABELS[self.segment()]}, {segments.ORDER[self.segment()]}"
         if self.profile_filter():

@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import merge, settings, stats
+from app import dates, merge, plurals, settings, stats
 from app.contact import format_phone
 from app.errors import TillError
 from app.money import format_money
 from db.models import Customer, CustomerStats
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     avatar,
@@ -60,7 +59,7 @@ class CustomerCard(QFrame):
         figures = CustomerStats.get_or_none(CustomerStats.customer == c.id) or stats.recompute(c.id)
         currency = settings.get("currency")
         self.photo.setPixmap(avatar(c.name, c.photo, 56))
-        since = c.created_at.astimezone().strftime("%d %b %Y")
+        since = dates.day(c.created_at)
         lines = [f"<b style='font-size:16px'>{escape(c.name)}</b>",  # shop data in markup: always escaped
                  escape(format_phone(c.phone, settings.get("phone_region"))),
                  escape(c.email) if c.email else "<i>no email</i>", f"Status: {c.status} · since {since}",
@@ -80,7 +79,7 @@ class DuplicatesDialog(QDialog):
         self.setAccessibleName("Duplicate customers")
         self.setWindowTitle("Duplicate customers")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1000, 740)
 
         layout = QVBoxLayout(self)
@@ -140,7 +139,7 @@ class DuplicatesDialog(QDialog):
         for row, pair in enumerate(pairs):
             for column, text in enumerate([pair.first_name, pair.second_name, pair.reason]):
                 self.pairs_view.setItem(row, column, QTableWidgetItem(text))
-        self.status_label.setText(f"{len(pairs)} possible duplicate{'s' if len(pairs) != 1 else ''} found."
+        self.status_label.setText(f"{plurals.count(len(pairs), 'possible duplicate')} found."
                                   if pairs else "No likely duplicates found.")
         if pairs:
             self.pairs_view.setCurrentCell(0, 0)
@@ -152,7 +151,7 @@ class DuplicatesDialog(QDialog):
         self.merges = merge.recent_merges()
         self.merges_view.setRowCount(len(self.merges))
         for row, m in enumerate(self.merges):
-            values = [m.at.astimezone().strftime("%d %b %Y %H:%M"), m.survivor_name, m.merged_name, m.by,
+            values = [dates.date_time(m.at), m.survivor_name, m.merged_name, m.by,
                       "Undone" if m.undone else "Merged"]
             for column, text in enumerate(values):
                 self.merges_view.setItem(row, column, QTableWidgetItem(text))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import lockout
+from app import dates, lockout, plurals
 
 
 class FailedPinsDialog(QDialog):
@@ -27,7 +27,7 @@ class FailedPinsDialog(QDialog):
         self.resize(620, 420)
         layout = QVBoxLayout(self)
         rows = lockout.failed_attempts()
-        summary = QLabel(f"{len(rows)} failed PIN attempt{'s' if len(rows) != 1 else ''} and lockouts, newest first."
+        summary = QLabel(f"{plurals.count(len(rows), 'failed PIN attempt')} and lockouts, newest first."
                          if rows else "No failed PIN attempts.")
         summary.setTextFormat(Qt.PlainText)
         summary.setObjectName("failedPinsSummaryLabel")
@@ -42,7 +42,7 @@ class FailedPinsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         for n, row in enumerate(rows):
-            when = row["at"].astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            when = dates.date_time(row["at"], seconds=True)
             for column, text in enumerate([when, row["place"], row["till"], row["what"]]):
                 self.table.setItem(n, column, QTableWidgetItem(text))
         layout.addWidget(self.table, 1)

@@ -43,41 +43,6 @@ STATUS_COLOURS = {  # text, background
     "no-show": ("#991b1b", "#fee2e2"),
 }
 
-BACKOFFICE_QSS = """
-QLabel#pageTitle { font-size: 22px; font-weight: 700; color: #0f172a; }
-QLabel#pageSubtitle { color: #5b6573; }
-QFrame#statCard { background: white; border: 1px solid #d5dae1; border-radius: 10px; }
-QLabel#statCardTitle { color: #5b6573; font-size: 12px; }
-QLabel[stat="value"] { font-size: 22px; font-weight: 700; color: #0f172a; }
-QWidget#customersWindow, QWidget#reportsWindow { background: #f6f7f9; }
-QPushButton[danger="true"]:disabled { color: #d4a5a0; border: 1px solid #ead7d4; background: #f8f8f8; }
-QLabel[role="error"] { color: #b42318; font-size: 12px; }
-QLabel[role="hint"] { color: #5b6573; font-size: 12px; }
-QLabel[role="ok"] { color: #166534; font-weight: 600; }
-QLabel[role="bad"] { color: #b42318; font-weight: 600; }
-QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 2px solid #dc2626; }
-QPushButton[primary="true"] { background: #2563eb; color: white; border: none; font-weight: 600; }
-QPushButton[primary="true"]:hover { background: #1d4ed8; }
-QPushButton[primary="true"]:disabled { background: #93c5fd; color: #eff6ff; }
-QPushButton[danger="true"] { color: #b42318; border: 1px solid #f1b5ae; }
-QPushButton[danger="true"]:hover { background: #fef3f2; }
-QTabWidget::pane { border: 1px solid #d5dae1; border-radius: 8px; background: white; top: -1px; }
-QTabBar::tab { padding: 8px 16px; border: 1px solid transparent; border-bottom: none; color: #475569; }
-QTabBar::tab:selected { background: white; border: 1px solid #d5dae1; border-bottom: 2px solid white;
-    border-top-left-radius: 6px; border-top-right-radius: 6px; color: #0f172a; font-weight: 600; }
-QTabBar#customerStatusTabs::tab { padding: 8px 20px; }
-QTableView { alternate-background-color: #f8fafc; }
-QTableView::item { padding: 4px; }
-QListWidget { background: white; border: 1px solid #d5dae1; border-radius: 6px; }
-QListWidget::item { padding: 6px; }
-QListWidget::item:selected { background: #dbeafe; color: #0f172a; }
-QDoubleSpinBox, QSpinBox, QDateEdit { background: white; border: 1px solid #c5cbd3; border-radius: 6px;
-    padding: 5px 8px; min-height: 22px; }
-QPlainTextEdit, QTextEdit { background: white; border: 1px solid #c5cbd3; border-radius: 6px; }
-QFrame#sidePanel { background: white; border: 1px solid #d5dae1; border-radius: 10px; }
-QScrollArea { border: none; background: transparent; }
-"""
-
 
 def no_auto_default(dialog) -> None:
     """In a dialog, Enter belongs to the field being typed in, never to whichever button was made first."""

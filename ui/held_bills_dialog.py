@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import billing
+from app import billing, dates
 from app.money import format_money
+from ui.style import style_class
 
 IdRole = Qt.UserRole + 1
 
@@ -34,7 +35,7 @@ class _BillList(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setTextFormat(Qt.PlainText)
-        heading.setStyleSheet("font-size: 20px; font-weight: 700")
+        style_class(heading, "heading")
         layout.addWidget(heading)
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -50,7 +51,7 @@ class _BillList(QDialog):
         self.message = QLabel("")
         self.message.setTextFormat(Qt.PlainText)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b42318; font-weight: 600")
+        style_class(self.message, "error")
         layout.addWidget(self.message)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
@@ -102,10 +103,10 @@ class HeldBillsDialog(_BillList):
         for held in billing.held_bills():
             if held.id == self._exclude:
                 continue
-            rows.append((held.id, [held.held_at.astimezone().strftime("%H:%M"), held.label, held.cashier.name]))
+            rows.append((held.id, [dates.time(held.held_at), held.label, held.cashier.name]))
         self.set_rows(rows)
         if not rows:
-            self.message.setText("No bills are on hold.")
+            self.message.setText(self.tr("No bills are on hold."))
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
@@ -154,11 +155,11 @@ class RecentBillsDialog(_BillList):
         for bill in self.bills.values():
             receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · RETURN" if bill.kind == "return"
                                             else " · voided" if bill.voided else "")
-            rows.append((bill.id, [bill.completed_at.astimezone().strftime("%d %b %H:%M"), receipt_no,
+            rows.append((bill.id, [dates.date_time(bill.completed_at, year=False), receipt_no,
                                    bill.customer_name or "Walk-in", format_money(bill.total, currency)]))
         self.set_rows(rows)
         if not rows:
-            self.message.setText("No sales yet.")
+            self.message.setText(self.tr("No sales yet."))
 
     def keyPressEvent(self, event):
         key = event.key()

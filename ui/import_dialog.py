@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from app import customer_import
 from app.customer_import import FIELD_LABELS, FIELDS, REQUIRED
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     choose_open_path,
@@ -61,7 +60,7 @@ class ImportDialog(QDialog):
         self.setAccessibleName("Import customers")
         self.setWindowTitle("Import customers")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1000, 720)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)

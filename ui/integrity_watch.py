@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from db import integrity
+from ui.style import style_class
 
 
 class IntegrityWatch(QObject):
@@ -36,7 +37,7 @@ class IntegrityWatch(QObject):
             return
         message = integrity.damaged_message(self.window_.till.path, problem)
         self.label.setText("⚠ The database file is damaged: see the message.")
-        self.label.setStyleSheet("color: #b42318; font-weight: 600")
+        style_class(self.label, "error")
         self.window_.show_error("Database damaged", message)
 
     def stop(self) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableW
 from app import item_import
 from app.customer_import import read_table
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     choose_open_path,
@@ -40,7 +39,7 @@ class ItemImportDialog(QDialog):
         self.setAccessibleName("Import items")
         self.setWindowTitle("Import items")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 820, 560)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app import catalogue
 from app.money import format_money
+from ui.style import style_class
 
 
 class ItemSearchDialog(QDialog):
@@ -29,15 +30,14 @@ class ItemSearchDialog(QDialog):
         self._generation = 0
         self.setObjectName("itemSearchDialog")
         self.setAccessibleName("Find an item")
-        self.setWindowTitle("Find an item")
+        self.setWindowTitle(self.tr("Find an item"))
         self.setWindowModality(Qt.WindowModal)
         self.resize(640, 480)
         layout = QVBoxLayout(self)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("itemSearchEdit")
         self.search_edit.setAccessibleName("Item name or code")
-        self.search_edit.setPlaceholderText("Item name or code…")
-        self.search_edit.setStyleSheet("font-size: 18px; padding: 8px")
+        self.search_edit.setPlaceholderText(self.tr("Item name or code…"))
         self.search_edit.textChanged.connect(self._search)
         self.search_edit.installEventFilter(self)
         layout.addWidget(self.search_edit)
@@ -54,8 +54,8 @@ class ItemSearchDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.doubleClicked.connect(lambda index: self._choose(index.row()))
         layout.addWidget(self.table, 1)
-        hint = QLabel("↑↓ choose · Enter add · Esc close")
-        hint.setStyleSheet("color: #6b7280")
+        hint = QLabel(self.tr("↑↓ choose · Enter add · Esc close"))
+        style_class(hint, "hint")
         layout.addWidget(hint)
         self.search_edit.setFocus()
 

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import items, settings, shop_setup
+from app import items, plurals, settings, shop_setup
 from app.errors import TillError
 from app.money import format_money
 from app.shop_setup import format_percent
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     fit_to_screen,
@@ -40,6 +39,7 @@ from ui.form_helpers import (
     no_auto_default,
     primary,
 )
+from ui.style import style_class
 
 CODE, NAME, PRICE, TAX, ALLERGENS, TAGS, STATUS = range(7)
 ID_ROLE = Qt.UserRole + 1
@@ -141,7 +141,7 @@ class ItemsDialog(QDialog):
         self.setAccessibleName("Items")
         self.setWindowTitle("Items")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 1120, 680)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -212,7 +212,7 @@ class ItemsDialog(QDialog):
         side.setContentsMargins(16, 14, 16, 14)
         self.form_title = QLabel("New item")
         self.form_title.setTextFormat(Qt.PlainText)  # it shows the item's code
-        self.form_title.setStyleSheet("font-weight: 700")
+        style_class(self.form_title, "bold")
         side.addWidget(self.form_title)
         form = QFormLayout()
         form.setVerticalSpacing(8)
@@ -267,7 +267,7 @@ class ItemsDialog(QDialog):
         self.model.reload(self.search_edit.text())
 
     def _loaded(self, count: int) -> None:
-        total = f"{count:,} item{'s' if count != 1 else ''}"
+        total = plurals.count(count, "item")
         more = "+" if count >= items.SEARCH_LIMIT else ""
         self.header.set_subtitle(f"{count:,}{more} found{' · type more to narrow' if more else ''}"
                                  if self.search_edit.text().strip() else

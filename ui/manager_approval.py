@@ -21,7 +21,7 @@ class ManagerApprovalDialog(QDialog):
         self._guard = guard or lockout.PinGuard()  # wrong PINs count towards this till's lockout
         self.setObjectName("managerApprovalDialog")
         self.setAccessibleName("Manager approval")
-        self.setWindowTitle("Manager approval")
+        self.setWindowTitle(self.tr("Manager approval"))
         self.setWindowModality(Qt.WindowModal)
         self._what = what
         self._on_approved = on_approved
@@ -38,12 +38,11 @@ class ManagerApprovalDialog(QDialog):
         self.pin_edit.setObjectName("approvalPinEdit")
         self.pin_edit.setAccessibleName("Manager PIN")
         self.pin_edit.setEchoMode(QLineEdit.Password)
-        self.pin_edit.setPlaceholderText("Manager PIN, then Enter")
+        self.pin_edit.setPlaceholderText(self.tr("Manager PIN, then Enter"))
         self.pin_edit.returnPressed.connect(self._check)
         layout.addWidget(self.pin_edit)
         self.message = _plain("")
         self.message.setObjectName("approvalMessageLabel")
-        self.message.setStyleSheet("color: #b00020")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         buttons.rejected.connect(self.reject)

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from ui.form_helpers import BACKOFFICE_QSS, InlineMessage, hbox, named, no_auto_default, primary
+from ui.form_helpers import InlineMessage, hbox, named, no_auto_default, primary
 
 MIN_LENGTH = 8
 
@@ -22,7 +22,7 @@ class PassphraseDialog(QDialog):
         self.setObjectName("passphraseDialog")
         self.setAccessibleName("Database passphrase")
         self.setWindowTitle("Database passphrase")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -49,7 +49,6 @@ class PassphraseDialog(QDialog):
                                    f"without it the till's data (sales, customers) is lost for good. At least "
                                    f"{MIN_LENGTH} characters."), "passphraseWarningLabel", "Warning")
             warning.setWordWrap(True)
-            warning.setStyleSheet("color: #8a5300; font-weight: 600")
             layout.addWidget(warning)
         self.message = InlineMessage("passphraseMessageLabel")
         self.message.setTextFormat(Qt.PlainText)

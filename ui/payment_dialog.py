@@ -26,6 +26,7 @@ from app import billing, loyalty
 from app.cart import Cart
 from app.errors import TillError, ValidationError
 from app.money import format_money, parse_money, to_decimal
+from ui.style import set_state, style_class
 
 METHODS = [("cash", "Cash"), ("card", "Card"), ("other", "Other"), ("loyalty", "Loyalty points")]
 METHOD_KEYS = {Qt.Key_F1: "cash", Qt.Key_F2: "card", Qt.Key_F3: "other", Qt.Key_F4: "loyalty"}
@@ -56,25 +57,18 @@ class PaymentDialog(QDialog):
         self.busy = False
         self.setObjectName("paymentDialog")
         self.setAccessibleName("Payment")
-        self.setWindowTitle("Payment")
+        self.setWindowTitle(self.tr("Payment"))
         self.setWindowModality(Qt.WindowModal)
         self.setMinimumWidth(520)
-        self.setStyleSheet(
-            "QLabel#paymentDueLabel { font-size: 40px; font-weight: 800; color: #0f172a; }"
-            "QLabel#changeDueLabel { font-size: 22px; font-weight: 700; color: #15803d; }"
-            "QLabel#paymentMessageLabel { color: #b42318; font-weight: 600; }"
-            "QLineEdit#tenderedEdit { font-size: 24px; padding: 8px; }"
-            "QComboBox#paymentMethodCombo { font-size: 17px; }"
-        )
         customer = cart.customer
         self.points = customer.points if customer else 0
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         who = QLabel(f"Payment · {customer.name}" if customer else "Payment · walk-in customer")
-        who.setStyleSheet("font-size: 16px; color: #475569; font-weight: 600")
+        style_class(who, "subheading")
         layout.addWidget(who)
-        self.due_caption = QLabel("Total to pay")
-        self.due_caption.setStyleSheet("color: #64748b")
+        self.due_caption = QLabel(self.tr("Total to pay"))
+        style_class(self.due_caption, "muted")
         layout.addWidget(self.due_caption)
         self.due_label = QLabel("")
         self.due_label.setObjectName("paymentDueLabel")
@@ -88,7 +82,7 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.parts_list)
 
         grid = QGridLayout()
-        grid.addWidget(QLabel("Method"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Method")), 0, 0)
         self.method_combo = QComboBox()
         self.method_combo.setObjectName("paymentMethodCombo")
         self.method_combo.setAccessibleName("Payment method")
@@ -104,9 +98,8 @@ class PaymentDialog(QDialog):
         if preferred and index >= 0:
             note = QLabel(f"★ {customer.name.split()[0]} prefers {self.method_combo.itemText(index).lower()}")
             note.setObjectName("preferredPaymentLabel")
-            note.setStyleSheet("color: #7c3aed; font-weight: 600")
             grid.addWidget(note, 0, 2)
-        grid.addWidget(QLabel("Amount"), 1, 0)
+        grid.addWidget(QLabel(self.tr("Amount")), 1, 0)
         self.tendered_edit = QLineEdit()
         self.tendered_edit.setObjectName("tenderedEdit")
         self.tendered_edit.setAccessibleName("Amount tendered")
@@ -130,7 +123,6 @@ class PaymentDialog(QDialog):
         self.points_label.setObjectName("paymentPointsLabel")
         self.points_label.setTextFormat(Qt.PlainText)
         self.points_label.setWordWrap(True)
-        self.points_label.setStyleSheet("color: #475569")
         layout.addWidget(self.points_label)
         self.change_label = QLabel("")
         self.change_label.setObjectName("changeDueLabel")
@@ -143,22 +135,21 @@ class PaymentDialog(QDialog):
         hint = QLabel("F1 cash · F2 card · F3 other · F4 points · F5 split · Alt+1..4 cash given · Enter complete · "
                       "Esc cancel")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #94a3b8; font-size: 12px")
+        style_class(hint, "hint-faint")
         layout.addWidget(hint)
 
         buttons = QHBoxLayout()
-        self.cancel_button = QPushButton("Cancel  (Esc)")
+        self.cancel_button = QPushButton(self.tr("Cancel  (Esc)"))
         self.cancel_button.setObjectName("cancelPaymentButton")
         self.cancel_button.clicked.connect(self.reject)
-        self.split_button = QPushButton("Split  (F5)")
+        self.split_button = QPushButton(self.tr("Split  (F5)"))
         self.split_button.setObjectName("splitTenderButton")
         self.split_button.clicked.connect(self.add_part)
-        self.complete_button = QPushButton("Complete sale  (Enter)")
+        self.complete_button = QPushButton(self.tr("Complete sale  (Enter)"))
         self.complete_button.setObjectName("completeSaleButton")
         self.complete_button.setAccessibleName("Complete sale")
         self.complete_button.clicked.connect(self.complete)
         self.complete_button.setMinimumHeight(48)
-        self.complete_button.setStyleSheet("font-size: 17px")
         for button in (self.cancel_button, self.split_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -218,7 +209,7 @@ class PaymentDialog(QDialog):
             self.due_caption.setText(f"Still to pay (of {format_money(total, self.currency)})")
             self.due_label.setText(format_money(remaining, self.currency))
         else:
-            self.due_caption.setText("Total to pay")
+            self.due_caption.setText(self.tr("Total to pay"))
             self.due_label.setText(format_money(total, self.currency))
         if self.method() == "loyalty":
             worth = format_money(loyalty.value_of(self.points, self.cart.settings), self.currency)
@@ -317,8 +308,8 @@ class PaymentDialog(QDialog):
         except TillError as exc:
             self.message.setText(exc.message)
             return
-        self.message.setText("Completing the sale…")
-        self.message.setStyleSheet("color: #475569")
+        self.message.setText(self.tr("Completing the sale…"))
+        set_state(self.message, "tone", "busy")
         self.set_busy(True)
         self._on_complete(self, tenders)
 
@@ -331,7 +322,7 @@ class PaymentDialog(QDialog):
     def failed(self, message: str) -> None:
         """The sale was refused (nothing was written): say why and let the cashier fix it."""
         self.set_busy(False)
-        self.message.setStyleSheet("")
+        set_state(self.message, "tone", "")
         self.message.setText(message)
         self.tendered_edit.setFocus()
 

@@ -8,11 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app import preference_audit
+from app import dates, preference_audit
 from app.errors import TillError
 from db.models import PreferenceDefinition
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     danger,
@@ -43,7 +42,7 @@ class PreferenceAuditWindow(QWidget):
         self.setObjectName("preferenceAuditWindow")
         self.setAccessibleName("Preference audit")
         self.setWindowTitle("Preference audit")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -81,7 +80,7 @@ class PreferenceAuditWindow(QWidget):
         self.view.setRowCount(len(entries))
         for n, e in enumerate(entries):
             cells = [e.customer_name, e.label, _shown(e.value), preference_audit.REASONS[e.reason], e.detail,
-                     e.since.astimezone().strftime("%d %b %Y")]
+                     dates.day(e.since)]
             for c, text in enumerate(cells):
                 self.view.setItem(n, c, QTableWidgetItem(text))
         self.count_label.setText(f"{len(entries):,} to review")

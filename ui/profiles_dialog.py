@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import categories, profiles
+from app import categories, plurals, profiles
 from app.errors import TillError, ValidationError
 from app.profiles import RULES, ProfileValues
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     PercentEdit,
@@ -39,6 +38,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.style import style_class
 
 NAME, RULE, STATUS = range(3)
 ID_ROLE = Qt.UserRole + 1
@@ -98,7 +98,7 @@ class ProfilesDialog(QDialog):
         self.setAccessibleName("Customer profiles")
         self.setWindowTitle("Customer profiles")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(920, 560)
 
         outer = QVBoxLayout(self)
@@ -143,7 +143,7 @@ class ProfilesDialog(QDialog):
         form_box = QVBoxLayout(panel)
         form_box.setContentsMargins(16, 14, 16, 14)
         self.form_title = QLabel("New profile")
-        self.form_title.setStyleSheet("font-size: 17px; font-weight: 700")
+        style_class(self.form_title, "form-title")
         form_box.addWidget(self.form_title)
         form = QFormLayout()
         form.setVerticalSpacing(8)
@@ -250,7 +250,7 @@ class ProfilesDialog(QDialog):
         self.price_list_combo.setCurrentIndex(max(0, self.price_list_combo.findData(profile.price_list_id)))
         self.description_edit.setPlainText(profile.description)
         used = profiles.bills_using(profile.id)
-        self.usage_label.setText(f"Used on {used:,} bill{'s' if used != 1 else ''}." if used else "Not used on any bill yet.")
+        self.usage_label.setText(f"Used on {plurals.count(used, 'bill')}." if used else "Not used on any bill yet.")
         self.message.clear_message()
         self._rule_changed()
 

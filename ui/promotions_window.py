@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import promotions, segments, settings
+from app import dates, promotions, segments, settings
 from app.cart import parse_discount
 from app.errors import TillError, ValidationError
 from db.models import CustomerCategory, CustomerProfile
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     choose_save_path,
@@ -34,6 +33,7 @@ from ui.form_helpers import (
     named,
     primary,
 )
+from ui.style import style_class
 
 KIND_CHOICES = [("Percent off", "percent"), ("Amount off", "amount"), ("Bonus points", "points")]
 
@@ -49,7 +49,7 @@ class PromotionsWindow(QWidget):
         self.setObjectName("promotionsWindow")
         self.setAccessibleName("Promotions")
         self.setWindowTitle("Promotions")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -220,7 +220,7 @@ class PromotionsWindow(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         caption = QLabel("Birthdays this week (customers who agreed to marketing)")
-        caption.setStyleSheet("font-weight: 700")
+        style_class(caption, "bold")
         self.birthdays_view = list_table("birthdaysView", ["Birthday", "Name", "Phone", "Email"], row_height=28,
                                          stretch=1)
         self.contact_channel_combo = named(QComboBox(), "contactChannelCombo", "Channel to contact by")
@@ -248,7 +248,7 @@ class PromotionsWindow(QWidget):
         region = settings.get("phone_region")
         self.birthdays_view.setRowCount(len(rows))
         for n, (_id, name, phone, email, dob) in enumerate(rows):
-            day = dt.date(2000, int(dob[5:7]), int(dob[8:10])).strftime("%a %d %b") if dob[5:10] != "02-29" else "29 Feb"
+            day = dates.weekday(dt.date(2000, int(dob[5:7]), int(dob[8:10])), year=False)
             for c, text in enumerate([day, name, format_phone(phone, region), email or ""]):
                 self.birthdays_view.setItem(n, c, QTableWidgetItem(text))
 

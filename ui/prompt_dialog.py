@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
+from ui.style import style_class
+
 
 class PromptDialog(QDialog):
     """``on_submit(text)`` returns None when done (the dialog closes) or a message to show."""
@@ -22,7 +24,7 @@ class PromptDialog(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setTextFormat(Qt.PlainText)  # titles and questions name items: shop data
-        heading.setStyleSheet("font-size: 18px; font-weight: 700")
+        style_class(heading, "heading-small")
         layout.addWidget(heading)
         label = QLabel(question)
         label.setTextFormat(Qt.PlainText)
@@ -33,19 +35,18 @@ class PromptDialog(QDialog):
         self.edit.setAccessibleName(title)
         self.edit.setPlaceholderText(placeholder)
         self.edit.selectAll()
-        self.edit.setStyleSheet("font-size: 18px; padding: 6px")
         layout.addWidget(self.edit)
         self.message = QLabel("")
         self.message.setTextFormat(Qt.PlainText)
         self.message.setObjectName("promptMessageLabel")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b42318; font-weight: 600")
+        style_class(self.message, "error")
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
-        cancel = QPushButton("Cancel  (Esc)")
+        cancel = QPushButton(self.tr("Cancel  (Esc)"))
         cancel.clicked.connect(self.reject)
-        ok = QPushButton("Apply  (Enter)")
+        ok = QPushButton(self.tr("Apply  (Enter)"))
         ok.setObjectName("promptApplyButton")
         ok.clicked.connect(self.submit)
         for button in (cancel, ok):

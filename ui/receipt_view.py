@@ -123,7 +123,6 @@ class ReceiptDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setObjectName("receiptBrowser")
         self.browser.setHtml(receipt.html())
-        self.browser.setStyleSheet("background: white; padding: 12px")
         layout.addWidget(self.browser, 1)
         self.message = QLabel("")
         self.message.setObjectName("receiptMessageLabel")

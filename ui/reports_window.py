@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import export, reports, settings
+from app import dates, export, reports, settings
 from app.money import format_money
 from app.private_files import open_private
 from ui.flow_layout import FlowLayout
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     PageHeader,
     StatCard,
     choose_save_path,
@@ -89,7 +88,7 @@ class ReportsWindow(QWidget):
         self.setObjectName("reportsWindow")
         self.setAccessibleName("Reports")
         self.setWindowTitle("Sales reports")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 1200, 820, over=window)
 
         layout = QVBoxLayout(self)
@@ -110,7 +109,7 @@ class ReportsWindow(QWidget):
         self.to_edit = named(QDateEdit(), "reportToDateEdit", "To")
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            edit.setDisplayFormat(dates.qt_format("yMMMd"))
             edit.dateChanged.connect(self._dates_edited)
         self.profile_combo = named(QComboBox(), "reportProfileFilterCombo", "Customer profile")
         self.profile_combo.setMinimumWidth(200)
@@ -147,7 +146,6 @@ class ReportsWindow(QWidget):
         self.chart_view.setMinimumHeight(260)
 
         self.tabs = named(QTabWidget(), "reportTabs", "Report tables")
-        self.tabs.setStyleSheet("QTabBar::tab { padding: 8px 9px; }")
         self.tables: dict[str, QTableWidget] = {}
         for title, key_name, _ in reports.SalesReport(dt.date.today(), dt.date.today(), None, self.currency).sections():
             table = named(QTableWidget(0, 4), "report_" + title.lower().replace(" ", "_") + "View", title)
@@ -262,7 +260,7 @@ class ReportsWindow(QWidget):
             for n, row in enumerate(rows):
                 label = row.label
                 if title == "Sales by day":
-                    label = dt.date.fromisoformat(row.label).strftime("%a %d %b %Y")
+                    label = dates.weekday(dt.date.fromisoformat(row.label))
                 cells = [label, f"{row.bills:,}", money(row.total), f"{row.total * 100 / whole:.1f}%"]
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)
@@ -270,9 +268,9 @@ class ReportsWindow(QWidget):
                         item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                     table.setItem(n, c, item)
         self._draw_chart(report)
-        self.header.set_subtitle(f"{report.start.strftime('%d %b %Y')} – {report.end.strftime('%d %b %Y')} · "
+        self.header.set_subtitle(f"{dates.day(report.start)} – {dates.day(report.end)} · "
                                  f"{self.profile_combo.currentText()}")
-        self.status.setText(f"Updated {dt.datetime.now().strftime('%H:%M:%S')}")
+        self.status.setText(f"Updated {dates.time(dt.datetime.now(), seconds=True)}")
         self.loading = False
         self.report_ready.emit(report)
 
@@ -283,7 +281,7 @@ class ReportsWindow(QWidget):
             chart.removeAxis(axis)
         days = (report.end - report.start).days + 1
         axis_x = QDateTimeAxis()
-        axis_x.setFormat("d MMM" if days <= 62 else "MMM yyyy")
+        axis_x.setFormat(dates.qt_format("MMMd" if days <= 62 else "yMMM"))
         axis_x.setTickCount(min(8, max(2, days)))
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%.0f")
@@ -375,7 +373,7 @@ class ReportsWindow(QWidget):
         parts = [
             "<html><body style='font-family: sans-serif; font-size: 10pt'>",
             f"<h2>{esc(settings.get('shop_name'))}: sales report</h2>",
-            f"<p>{r.start.strftime('%d %b %Y')} – {r.end.strftime('%d %b %Y')} · Profile: "
+            f"<p>{dates.day(r.start)} – {dates.day(r.end)} · Profile: "
             f"{esc(self.profile_combo.currentText())}</p>",
             f"<p><b>Total {money(r.total)}</b> · {r.bills:,} bills · average {money(r.average_bill)} · "
             f"tax {money(r.tax)} · discounts {money(r.discount)}</p>",
@@ -391,7 +389,7 @@ class ReportsWindow(QWidget):
                 parts.append(f"<tr><td>{esc(row.label)}</td><td align='right'>{row.bills:,}</td>"
                              f"<td align='right'>{money(row.total)}</td></tr>")
             parts.append("</table>")
-        parts.append(f"<p style='color:#666'>Printed {dt.datetime.now().strftime('%d %b %Y %H:%M')}</p>")
+        parts.append(f"<p style='color:#666'>Printed {dates.date_time(dt.datetime.now())}</p>")
         parts.append("</body></html>")
         return "".join(parts)
 

@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app import reservations
+from app import dates, reservations
 from ui.form_helpers import list_table, named
 
 
@@ -23,7 +23,6 @@ class ReservationsReportTab(QWidget):
         named(self, "reportReservationsTab", "Reservations")
         box = QVBoxLayout(self)
         self.total_label = named(QLabel(""), "reportCoversLabel", "Covers and no-show rate")
-        self.total_label.setStyleSheet("font-weight: 700")
         box.addWidget(self.total_label)
         self.by_day = list_table("reportCoversByDayView", ["Day", *self.HEADERS], row_height=28, stretch=0)
         self.by_profile = list_table("reportCoversByProfileView", ["Profile", *self.HEADERS], row_height=28,
@@ -52,7 +51,7 @@ class ReservationsReportTab(QWidget):
         for table, rows, day in ((self.by_day, report.by_day, True), (self.by_profile, report.by_profile, False)):
             table.setRowCount(len(rows))
             for n, row in enumerate(rows):
-                label = dt.date.fromisoformat(row.label).strftime("%a %d %b %Y") if day else row.label
+                label = dates.weekday(dt.date.fromisoformat(row.label)) if day else row.label
                 cells = [label, str(row.reservations), str(row.covers), str(row.no_shows), f"{row.no_show_rate:.1%}"]
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)

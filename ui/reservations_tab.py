@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app import reservations
+from app import dates, reservations
 from ui.form_helpers import StatusBadgeDelegate, list_table, named, set_role
 
 
@@ -19,14 +19,13 @@ def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
     box = QVBoxLayout(page)
     counts = named(QLabel(f"Visits {history.visits} · No-shows {history.no_shows} · "
                           f"Cancellations {history.cancellations}"), "reservationCountsLabel", "Reservation counts")
-    counts.setStyleSheet("font-weight: 600")
     box.addWidget(counts)
     table = list_table("customerReservationsView", ["Date", "Time", "Party", "Seating", "Status", "Notes"],
                        row_height=32, stretch=5)
     table.setItemDelegateForColumn(4, StatusBadgeDelegate(table))
     table.setRowCount(len(history.bookings))
     for r, b in enumerate(history.bookings):
-        day = dt.date.fromisoformat(b.day).strftime("%a %d %b %Y")
+        day = dates.weekday(dt.date.fromisoformat(b.day))
         for c, text in enumerate([day, b.time, str(b.party_size), b.seating, b.status_label, b.notes]):
             item = QTableWidgetItem(text)
             if c == 2:

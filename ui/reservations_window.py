@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import reservations
+from app import dates, plurals, reservations
 from app.errors import TillError
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     PageHeader,
     StatusBadgeDelegate,
     hbox,
@@ -41,6 +40,7 @@ from ui.form_helpers import (
     set_role,
 )
 from ui.reservation_fields import NotesField, TimeField
+from ui.style import style_class
 
 COLUMNS = ["Time", "Customer", "Party", "Seating", "Status", "Notes"]
 COL_STATUS = 4
@@ -64,7 +64,7 @@ class ReservationsWindow(QWidget):
         self.setObjectName("reservationsWindow")
         self.setAccessibleName("Reservations")
         self.setWindowTitle("Reservations")
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 700)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -74,7 +74,7 @@ class ReservationsWindow(QWidget):
         self.next_button = named(QPushButton("PgDn  ▶"), "reservationsNextDayButton", "Day after")
         self.date_edit = named(QDateEdit(), "reservationsDateEdit", "Day")
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setDisplayFormat(dates.qt_format("yMMMEd"))
         self.date_edit.setDate(_qdate(dt.date.today()))
         self.date_edit.dateChanged.connect(lambda *_: self.load())
         self.prev_button.setToolTip("The day before (PgUp)")
@@ -135,7 +135,7 @@ class ReservationsWindow(QWidget):
         box = QVBoxLayout(panel)
         box.setContentsMargins(16, 14, 16, 14)
         self.form_title = named(QLabel("New reservation"), "reservationFormTitle", "Form")
-        self.form_title.setStyleSheet("font-size: 17px; font-weight: 700")
+        style_class(self.form_title, "form-title")
         box.addWidget(self.form_title)
         form = QFormLayout()
         self.customer_button = named(QPushButton("Choose the customer…  F2"), "reservationCustomerButton",
@@ -144,7 +144,7 @@ class ReservationsWindow(QWidget):
         self.customer_button.installEventFilter(self)
         self.day_edit = named(QDateEdit(), "reservationFormDateEdit", "Date")
         self.day_edit.setCalendarPopup(True)
-        self.day_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.day_edit.setDisplayFormat(dates.qt_format("yMMMEd"))
         self.time_edit = named(TimeField(), "reservationTimeEdit", "Time")
         self.time_edit.setPlaceholderText("HH:MM, e.g. 19:30")
         self.time_edit.setMaxLength(5)
@@ -195,9 +195,9 @@ class ReservationsWindow(QWidget):
         waiting = [b for b in self.bookings if b.status == reservations.BOOKED]
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
-        self.header.set_subtitle(self.day().strftime("%A %d %B %Y"))
+        self.header.set_subtitle(dates.long_day(self.day()))
         self.summary.setText(f"{len(waiting)} to come ({sum(b.party_size for b in waiting)} guests) · {covers} covers "
-                             f"seated · {no_shows} no-show{'' if no_shows == 1 else 's'}")
+                             f"seated · {plurals.count(no_shows, 'no-show')}")
         self._enable_actions()
 
     def current_id(self) -> str | None:
@@ -236,7 +236,7 @@ class ReservationsWindow(QWidget):
     # --- the form ------------------------------------------------------------------------------------------------
 
     def say(self, text: str, kind: str = "error") -> None:
-        self.message.setStyleSheet(f"color: {'#b42318' if kind == 'error' else '#15803d'}; font-weight: 600")
+        style_class(self.message, "error" if kind == "error" else "ok")
         self.message.setText(text)
 
     def _fill_seating(self, value: str) -> None:

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import returns, settings
+from app import dates, returns, settings
 from app.errors import TillError
 from app.money import format_money
 from db.ids import new_id
+from ui.style import style_class
 
 COL_RETURN, COL_ITEM, COL_SOLD, COL_RETURNED, COL_LEFT, COL_REFUND = range(6)
 LineNoRole = Qt.UserRole + 1
@@ -151,22 +152,21 @@ class ReturnDialog(QDialog):
         self.busy = False
         self.setObjectName("returnDialog")
         self.setAccessibleName("Return")
-        self.setWindowTitle("Return")
+        self.setWindowTitle(self.tr("Return"))
         self.setWindowModality(Qt.WindowModal)
         self.resize(820, 540)
         layout = QVBoxLayout(self)
-        heading = QLabel("Return items from a past sale")
-        heading.setStyleSheet("font-size: 20px; font-weight: 700")
+        heading = QLabel(self.tr("Return items from a past sale"))
+        style_class(heading, "heading")
         layout.addWidget(heading)
         self.receipt_edit = _named(QLineEdit(), "returnReceiptEdit", "Receipt number")
-        self.receipt_edit.setPlaceholderText("Scan the receipt's barcode or type its number (T1-42), then Enter")
-        self.receipt_edit.setStyleSheet("font-size: 18px; padding: 8px 10px")
+        self.receipt_edit.setPlaceholderText(self.tr("Scan the receipt's barcode or type its number (T1-42), then Enter"))
+        style_class(self.receipt_edit, "search")
         self.receipt_edit.returnPressed.connect(self.find)
         layout.addWidget(self.receipt_edit)
         self.sale_label = _named(QLabel(""), "returnSaleLabel", "Sale")
         self.sale_label.setTextFormat(Qt.PlainText)
         self.sale_label.setWordWrap(True)
-        self.sale_label.setStyleSheet("color: #334155; font-weight: 600")
         layout.addWidget(self.sale_label)
 
         self.model = ReturnLinesModel(self)
@@ -187,12 +187,12 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.lines_view, 1)
         hint = QLabel("↑↓ choose a line · a digit: how many · Space: the whole line · + / − · F4: refund in cash or "
                       "the original way · Enter: refund · Esc: close")
-        hint.setStyleSheet("color: #64748b; font-size: 12px")
+        style_class(hint, "hint-small")
         hint.setWordWrap(True)
         layout.addWidget(hint)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Refund as  F4"))
+        row.addWidget(QLabel(self.tr("Refund as  F4")))
         self.method_combo = _named(QComboBox(), "returnMethodCombo", "Refund method")
         self.method_combo.addItem("The original payment", returns.ORIGINAL)
         self.method_combo.addItem("Cash", returns.CASH)
@@ -201,7 +201,6 @@ class ReturnDialog(QDialog):
         row.addWidget(self.method_combo)
         self.refund_label = _named(QLabel(""), "returnRefundLabel", "Refund")
         self.refund_label.setTextFormat(Qt.PlainText)
-        self.refund_label.setStyleSheet("font-size: 16px; font-weight: 700; color: #0f172a")
         row.addWidget(self.refund_label, 1)
         layout.addLayout(row)
         self.message = _named(QLabel(""), "returnMessageLabel", "Message")
@@ -210,10 +209,9 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.close_button = QPushButton("Close  Esc")
+        self.close_button = QPushButton(self.tr("Close  Esc"))
         self.close_button.clicked.connect(self.reject)
-        self.confirm_button = _named(QPushButton("Refund  Enter"), "confirmReturnButton", "Refund the chosen lines")
-        self.confirm_button.setStyleSheet("font-size: 16px; font-weight: 700; padding: 8px 18px")
+        self.confirm_button = _named(QPushButton(self.tr("Refund  Enter")), "confirmReturnButton", "Refund the chosen lines")
         self.confirm_button.clicked.connect(self.confirm)
         for button in (self.close_button, self.confirm_button):
             button.setAutoDefault(False)
@@ -227,8 +225,7 @@ class ReturnDialog(QDialog):
     # --- finding the sale -------------------------------------------------------------------------------------
 
     def say(self, text: str, kind: str = "error") -> None:
-        colour = "#b42318" if kind == "error" else "#15803d"
-        self.message.setStyleSheet(f"color: {colour}; font-weight: 600")
+        style_class(self.message, "error" if kind == "error" else "ok")
         self.message.setText(text)
 
     def find(self) -> None:
@@ -249,7 +246,7 @@ class ReturnDialog(QDialog):
             self.sale_label.setText("")
         else:
             money = format_money(bill.total, bill.currency)
-            parts = [f"Sale {bill.receipt_no}", bill.completed_at.astimezone().strftime("%d %b %Y %H:%M"),
+            parts = [f"Sale {bill.receipt_no}", dates.date_time(bill.completed_at),
                      bill.customer_name or "Walk-in customer", f"total {money}"]
             paid = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, bill.currency)}" for m, a in bill.paid_by)
             if paid:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QComboBox, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app import service_metrics
+from app import dates, service_metrics
 from ui.form_helpers import hbox, list_table, named, set_role
 
 GROUPS = [("By day", "day"), ("By profile", "profile"), ("By cashier", "cashier")]
@@ -95,7 +95,7 @@ class ServiceReport(QWidget):
         for n, row in enumerate(rows):
             label = row.label
             if self.group() == "day" and row.key:
-                label = dt.date.fromisoformat(row.key).strftime("%a %d %b")
+                label = dates.weekday(dt.date.fromisoformat(row.key), year=False)
             cells = [label, f"{row.returning_bills:,}", _seconds(row.returning_avg_s), f"{row.new_bills:,}",
                      _seconds(row.new_avg_s), _pct(row.application_rate), _pct(row.accuracy)]
             for c, text in enumerate(cells):
@@ -123,7 +123,7 @@ class ServiceReport(QWidget):
         for row in rows:
             returning.append(row.returning_avg_s or 0.0)
             new.append(row.new_avg_s or 0.0)
-            labels.append(dt.date.fromisoformat(row.key).strftime("%d %b") if self.group() == "day" and row.key
+            labels.append(dates.day_no_year(dt.date.fromisoformat(row.key)) if self.group() == "day" and row.key
                           else row.label[:12])
         series = QBarSeries()
         series.append(returning)

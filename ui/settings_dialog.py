@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, preference_defaults, settings
+from app import audit, plurals, preference_defaults, settings
 from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
 from db.models import database
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     MoneyEdit,
     PageHeader,
@@ -58,7 +57,7 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self.setWindowTitle("Settings")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(760, 620)
         current = settings.all_settings()
         layout = QVBoxLayout(self)
@@ -332,7 +331,7 @@ class SettingsDialog(QDialog):
             return
         changed = {**changed, **changed_local, **{f"preference:{k}": v for k, v in changed_prefs.items()}}
         if changed:
-            self.message.ok(f"Saved {len(changed)} change{'s' if len(changed) != 1 else ''}. "
+            self.message.ok(f"Saved {plurals.count(len(changed), 'change')}. "
                             f"Prices show as {format_money(123456, values['currency'])}.")
         else:
             self.message.ok("Nothing to save: the settings are as shown.")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from app import currencies, settings, shop_setup
 from app.errors import TillError
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     fit_to_screen,
     hbox,
@@ -37,16 +36,6 @@ from ui.form_helpers import (
     no_auto_default,
     primary,
 )
-
-WIZARD_QSS = BACKOFFICE_QSS + """
-QDialog#setupWizard { background: #f6f7f9; }
-QLabel#wizardTitle { font-size: 24px; font-weight: 700; color: #0f172a; }
-QLabel#wizardSubtitle { color: #5b6573; }
-QFrame#wizardCard { background: white; border: 1px solid #d5dae1; border-radius: 10px; }
-QLabel[role="section"] { font-size: 15px; font-weight: 700; color: #0f172a; }
-QProgressBar { border: 1px solid #c5cbd3; border-radius: 6px; background: white; height: 18px; text-align: center; }
-QProgressBar::chunk { background: #2563eb; border-radius: 5px; }
-"""
 
 
 class _Relay(QObject):
@@ -122,7 +111,7 @@ class SetupWizard(QDialog):
         self.setAccessibleName("Set up the till")
         self.setWindowTitle("Set up the Till")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(WIZARD_QSS)
+        self.setProperty("backoffice", True)  # its look: resources/till.qss
         fit_to_screen(self, 760, 600)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 18)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from app import auth, shop_setup, staff
 from app.errors import TillError
 from ui.form_helpers import (
-    BACKOFFICE_QSS,
     InlineMessage,
     PageHeader,
     fit_to_screen,
@@ -53,7 +52,7 @@ class StaffDialog(QDialog):
         self.setAccessibleName("Staff")
         self.setWindowTitle("Staff")
         self.setWindowModality(Qt.WindowModal)
-        self.setStyleSheet(BACKOFFICE_QSS)
+        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 900, 560)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)

@@ -43,6 +43,10 @@ def build_window(path: Path, *, demo: bool = False, defer_bill: bool = False):
     app = QApplication.instance()
     apply_style(app)
     till = open_till(path, demo_data=demo, passphrase_prompt=ask_passphrase)
+    from app.money import current_locale
+    from ui import i18n
+
+    i18n.install(app, current_locale())  # before any widget is made: widgets translate their text once
     window = TillWindow(till, defer_bill=defer_bill)
     window.show()
     window.sign_in_page.pin_edit.setFocus()

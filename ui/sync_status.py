@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import auth
+from app import auth, dates, plurals
 from app.sync import problems, quarantine
 from app.sync.worker import Status, SyncWorker, read_status
+from ui.style import set_state
 
 NOT_LINKED = ("This till is not linked to a central store, so there is nothing to sync with. Its sales stay "
               "on this computer. To link it, enroll it: pos-till --db FILE enroll --central URL --token TOKEN "
@@ -50,8 +51,8 @@ def _when(moment: dt.datetime | None) -> str:
         return "never"
     local = moment.astimezone()
     if local.date() == dt.datetime.now().astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%d %b %H:%M")
+        return dates.time(local)
+    return dates.date_time(local, year=False)
 
 
 def _plain(value) -> str:
@@ -62,7 +63,7 @@ def _plain(value) -> str:
 
 def describe(status: Status) -> tuple[str, str]:
     """(label text, tooltip) for a status."""
-    waiting = f"{status.waiting} change{'s' if status.waiting != 1 else ''} waiting"
+    waiting = f"{plurals.count(status.waiting, 'change')} waiting"
     if not status.linked:  # nothing will ever send these changes: counting them only alarms
         text = "● Not linked to a central store"
     elif status.syncing:
@@ -78,8 +79,10 @@ def describe(status: Status) -> tuple[str, str]:
     if status.quarantined:
         text += f" · ⚠ {status.quarantined} refused (manager)"
     tip = [status.error or status.summary or ""]
+    if status.linked and status.last_sync_at is not None and not status.syncing:
+        tip.append(f"Last synced {dates.ago(status.last_sync_at)}")  # "2 hours ago": how stale the data is
     if status.quarantined or status.conflicts:
-        tip.append(f"{status.quarantined} refused change(s), {status.conflicts} conflict(s): click to review")
+        tip.append(f"{plurals.count(status.quarantined, 'refused change')}, {plurals.count(status.conflicts, 'conflict')}: click to review")
     return text, "\n".join(t for t in tip if t)
 
 
@@ -133,8 +136,8 @@ class SyncStatus:
         self.label.setText(text)
         self.label.setToolTip(tip)
         self.label.setAccessibleDescription(tip or text)
-        colour = "#8a1c1c" if status.quarantined or (status.linked and status.online is False) else ""
-        self.label.setStyleSheet(f"color: {colour}" if colour else "")
+        bad = status.quarantined or (status.linked and status.online is False)
+        set_state(self.label, "tone", "bad" if bad else "")
 
     def show_problems(self) -> None:
         self.window.run_as_manager("review sync problems", self._open_problems)

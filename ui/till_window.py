@@ -45,7 +45,7 @@ class SignInPage(QWidget):
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignCenter)
         layout.addWidget(title)
-        hint = QLabel("Type your PIN and press Enter to start selling")
+        hint = QLabel(self.tr("Type your PIN and press Enter to start selling"))
         hint.setAlignment(Qt.AlignCenter)
         hint.setObjectName("signInHint")
         layout.addWidget(hint)
@@ -54,7 +54,7 @@ class SignInPage(QWidget):
         self.pin_edit.setAccessibleName("PIN")
         self.pin_edit.setEchoMode(QLineEdit.Password)
         self.pin_edit.setAlignment(Qt.AlignCenter)
-        self.pin_edit.setPlaceholderText("PIN")
+        self.pin_edit.setPlaceholderText(self.tr("PIN"))
         self.pin_edit.setMaxLength(8)
         self.pin_edit.returnPressed.connect(self._submit)
         layout.addWidget(self.pin_edit)
@@ -119,7 +119,7 @@ class TillWindow(QMainWindow):
         self.till = till
         self.setObjectName("tillWindow")
         self.setAccessibleName("Till")
-        self.setWindowTitle(f"The Till: {settings.get('shop_name')}")
+        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.get("shop_name")))
         self.writes = TaskRunner(self, threads=1)
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
@@ -134,7 +134,7 @@ class TillWindow(QMainWindow):
             self.ensure_sale_page()
         self.setCentralWidget(self.pages)
 
-        self.signed_in_label = QLabel("Not signed in")
+        self.signed_in_label = QLabel(self.tr("Not signed in"))
         self.signed_in_label.setTextFormat(Qt.PlainText)
         self.signed_in_label.setObjectName("signedInLabel")
         self.signed_in_label.setAccessibleName("Signed in user")
@@ -149,7 +149,6 @@ class TillWindow(QMainWindow):
             warn.setMinimumWidth(80)  # the status bar must not make the window wider than a 1024-pixel screen
             warn.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             warn.setObjectName("demoWarningLabel")
-            warn.setStyleSheet("color: #8a5300; font-weight: 600")
             self.statusBar().addWidget(warn, 1)
 
         from ui.integrity_watch import watch_integrity
@@ -173,35 +172,35 @@ class TillWindow(QMainWindow):
         return action
 
     def _build_menus(self):
-        till_menu = self.menuBar().addMenu("&Till")
-        self.sync_now_action = self._action(till_menu, "syncNowAction", "Sync now", "Ctrl+Shift+S",
+        till_menu = self.menuBar().addMenu(self.tr("&Till"))
+        self.sync_now_action = self._action(till_menu, "syncNowAction", self.tr("Sync now"), "Ctrl+Shift+S",
                                             self.sync_status.sync_now)
-        self.sign_out_action = self._action(till_menu, "signOutAction", "Sign out", "Ctrl+L", self.sign_out)
-        self.reservations_action = self._action(till_menu, "reservationsAction", "Reservations…", "Ctrl+Shift+B",
+        self.sign_out_action = self._action(till_menu, "signOutAction", self.tr("Sign out"), "Ctrl+L", self.sign_out)
+        self.reservations_action = self._action(till_menu, "reservationsAction", self.tr("Reservations…"), "Ctrl+Shift+B",
                                                 self.open_reservations)  # every signed-in person: hosts book
-        self.bill_menu = self.menuBar().addMenu("&Bill")  # the bill's commands and keys (ui/sale_actions.py)
+        self.bill_menu = self.menuBar().addMenu(self.tr("&Bill"))  # the bill's commands and keys (ui/sale_actions.py)
         if self._sale_page is not None:  # a deferred bill fills it when it is built
             self._sale_page.commands.fill_menu(self.bill_menu)
-        manage = self.menuBar().addMenu("&Manage")
-        self.settings_action = self._action(manage, "settingsAction", "Settings…", "Ctrl+,",
+        manage = self.menuBar().addMenu(self.tr("&Manage"))
+        self.settings_action = self._action(manage, "settingsAction", self.tr("Settings…"), "Ctrl+,",
                                             lambda: self.open_manager_screen("settings"))
-        self.customers_action = self._action(manage, "customersAction", "Customers…", "Ctrl+Shift+C",
+        self.customers_action = self._action(manage, "customersAction", self.tr("Customers…"), "Ctrl+Shift+C",
                                              lambda: self.open_manager_screen("customers"))
-        self.profiles_action = self._action(manage, "profilesAction", "Customer profiles…", "Ctrl+Shift+P",
+        self.profiles_action = self._action(manage, "profilesAction", self.tr("Customer profiles…"), "Ctrl+Shift+P",
                                             lambda: self.open_manager_screen("profiles"))
-        self.reports_action = self._action(manage, "reportsAction", "Reports…", "Ctrl+Shift+R",
+        self.reports_action = self._action(manage, "reportsAction", self.tr("Reports…"), "Ctrl+Shift+R",
                                            lambda: self.open_manager_screen("reports"))
-        self.staff_action = self._action(manage, "staffAction", "Staff…", "Ctrl+Shift+U",
+        self.staff_action = self._action(manage, "staffAction", self.tr("Staff…"), "Ctrl+Shift+U",
                                          lambda: self.open_manager_screen("staff"))
-        self.items_action = self._action(manage, "itemsAction", "Items…", "Ctrl+Shift+I",
+        self.items_action = self._action(manage, "itemsAction", self.tr("Items…"), "Ctrl+Shift+I",
                                          lambda: self.open_manager_screen("items"))
-        self.failed_pins_action = self._action(manage, "failedPinsAction", "Failed PIN attempts…", None,
+        self.failed_pins_action = self._action(manage, "failedPinsAction", self.tr("Failed PIN attempts…"), None,
                                                lambda: self.open_manager_screen("failed_pins"))
         self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
                                 self.reports_action, self.staff_action, self.items_action, self.failed_pins_action]
-        self.promotions_action = self._action(manage, "promotionsAction", "Promotions…", None,
+        self.promotions_action = self._action(manage, "promotionsAction", self.tr("Promotions…"), None,
                                               lambda: self.open_manager_screen("promotions"))
-        self.preference_audit_action = self._action(manage, "preferenceAuditAction", "Preference audit…", None,
+        self.preference_audit_action = self._action(manage, "preferenceAuditAction", self.tr("Preference audit…"), None,
                                                     lambda: self.open_manager_screen("preference_audit"))
         self.manager_actions += [self.promotions_action, self.preference_audit_action]
 
@@ -233,11 +232,11 @@ class TillWindow(QMainWindow):
         if on:
             self.sale_page.item_code_edit.setFocus()  # the next keystroke or scan goes to the bill
         else:
-            self.signed_in_label.setText("Not signed in")
+            self.signed_in_label.setText(self.tr("Not signed in"))
             self.sign_in_page.pin_edit.setFocus()
 
     def on_signed_in(self, user):
-        role = "Manager" if auth.is_manager(user) else "Cashier"
+        role = self.tr("Manager") if auth.is_manager(user) else self.tr("Cashier")
         self.signed_in_label.setText(f"{user.name} ({role})")
         self.sale_page.session_started()
         self._set_signed_in(True)

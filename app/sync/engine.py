@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import keyring
 from keyring.errors import KeyringError
 
-from app import settings
+from app import plurals, settings
 from app.errors import TillError
 from app.sync import quarantine, recovery, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
@@ -56,7 +56,7 @@ class Report:
         self.new_bills += applied.new_bills
 
     def summary(self) -> str:
-        parts = [f"pushed {self.pushed} change(s)"]
+        parts = [f"pushed {plurals.count(self.pushed, 'change')}"]
         if self.duplicates:
             parts.append(f"{self.duplicates} already there")
         if self.rejected:
@@ -64,14 +64,14 @@ class Report:
         if self.retry:
             parts.append(f"{self.retry} to retry")
         if self.bootstrapped:
-            parts.append(f"bootstrapped {self.bootstrapped} row(s)")
-        parts.append(f"pulled {self.pulled} change(s)")
+            parts.append(f"bootstrapped {plurals.count(self.bootstrapped, 'row')}")
+        parts.append(f"pulled {plurals.count(self.pulled, 'change')}")
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflict(s) logged")
+            parts.append(f"{plurals.count(self.conflicts, 'conflict')} logged")
         if self.recovered:
-            parts.append(f"recovered {self.recovered} of this till's own sale(s) from the central store")
+            parts.append(f"recovered {plurals.count(self.recovered, 'sale')} of this till from the central store")
         if self.resent:
-            parts.append(f"sent {self.resent} record(s) again to a restored central store")
+            parts.append(f"sent {plurals.count(self.resent, 'record')} again to a restored central store")
         return ", ".join(parts) + f"; now at version {self.cursor}"
 
 
