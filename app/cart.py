@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
-from app import auth, catalogue, discount_limit, pricing
+from app import auth, catalogue, discount_limit, plurals, pricing
 from app import settings as shop_settings
 from app.bill_entry import (  # noqa: F401  (re-exported: many callers import them from here)
     _ENTRY,
@@ -489,7 +489,7 @@ class Cart:
     def label(self) -> str:
         who = self.customer.name if self.customer else "Walk-in"
         count = sum(line.quantity for line in self.lines)
-        return f"{who} · {count} item{'s' if count != 1 else ''} · {format_money(self.price().total, self.currency)}"
+        return f"{who} · {plurals.count(count, 'item')} · {format_money(self.price().total, self.currency)}"
 
 
 def replace_discount(cart: Cart, bp: int, amount: int) -> pricing.BillPrice:

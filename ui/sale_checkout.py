@@ -3,7 +3,7 @@ returns, receipts, and parking the open bill when the cashier signs out."""
 
 from __future__ import annotations
 
-from app import audit, billing, discount_limit, receipt, settings
+from app import audit, billing, discount_limit, plurals, receipt, settings
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
@@ -116,7 +116,7 @@ class SaleCheckout:
         """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
         self.page.sale_result.dismiss()
         held = len(billing.held_bills())
-        self.page.say(f"{held} held bill{'s' if held != 1 else ''} waiting: F6 recalls" if held else "", "info")
+        self.page.say(f"{plurals.count(held, 'held bill')} waiting: F6 recalls" if held else "", "info")
 
     # --- hold, recall, void, returns, receipts -------------------------------------------------------------
 

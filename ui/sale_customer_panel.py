@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import dates
 from app.money import format_money
 from ui.sale_view import key_button, named
 
@@ -28,7 +29,7 @@ def _ago(when: dt.datetime | None) -> str:
     if when is None:
         return "never"
     days = (dt.datetime.now(dt.UTC).date() - when.astimezone(dt.UTC).date()).days
-    date = when.astimezone().strftime("%d %b %Y")
+    date = dates.day(when)
     if days <= 0:
         return "today"
     if days == 1:
