@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import audit, customers, merge, preferences, privacy, settings, stats
+from app.changes import Changes
 from app.contact import format_phone
 from app.errors import TillError
 from app.money import format_money
@@ -95,6 +96,12 @@ class CustomerView(QDialog):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(20, 16, 20, 16)
         self._build(customer)
+        window.changed.connect(self._changed)  # an edit here or on another till shows at once
+
+    def _changed(self, changes) -> None:
+        if (changes.touches("customer", self.customer_id)
+                or changes.any_of("customer_address", "customer_preference", "customer_item_price", "bill")):
+            self.reload()
 
     # --- building ----------------------------------------------------------------------------------------
 
@@ -286,8 +293,7 @@ class CustomerView(QDialog):
         from ui.customer_form import CustomerForm
 
         def saved(customer_id):
-            self.window_.data_changed.emit("customer")
-            self.reload()
+            self.window_.announce(Changes.of("customer", customer_id))  # reloads this view too
 
         dialog = CustomerForm(self, self.manager, self.customer_id, on_saved=saved)
         self.window_.keep_open(dialog)
@@ -327,8 +333,7 @@ class CustomerView(QDialog):
         except TillError as exc:
             show_message(self, "Not erased", exc.message)
             return
-        self.window_.data_changed.emit("customer")
-        self.reload()
+        self.window_.announce(Changes.of("customer", self.customer_id))  # reloads this view too
 
 
 def _dispose(item) -> None:

@@ -250,7 +250,7 @@ class CustomersWindow(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(hbox(self.duplicates_button, self.pricing_button, None, self.import_button,
                               self.export_button))
-        window.data_changed.connect(self._data_changed)
+        window.changed.connect(self._data_changed)
         self._update_buttons()
         self.reload()
 
@@ -298,8 +298,8 @@ class CustomersWindow(QWidget):
         for button in (self.view_button, self.edit_button, self.delete_button):
             button.setEnabled(chosen)
 
-    def _data_changed(self, table: str) -> None:
-        if table == "customer":
+    def _data_changed(self, changes) -> None:
+        if changes.any_of("customer", "customer_stats"):
             self.reload()
 
     def after_save(self, customer_id: str) -> None:

@@ -117,7 +117,7 @@ class SalePage(QWidget):
         self._apply_profile_visibility()
         self.refresh()
         window.settings_changed.connect(self._on_settings_changed)
-        window.data_changed.connect(self._on_data_changed)
+        window.changed.connect(self._on_data_changed)
 
     # --- layout ----------------------------------------------------------------------------------------------------
 
@@ -449,8 +449,8 @@ class SalePage(QWidget):
         self._apply_profile_visibility()
         self.refresh()
 
-    def _on_data_changed(self, table: str) -> None:
-        if table in ("customer_profile", "profile", "profiles"):
+    def _on_data_changed(self, changes) -> None:
+        if "customer_profile" in changes:
             self._reload_profiles()
 
     # --- keys ------------------------------------------------------------------------------------------------------

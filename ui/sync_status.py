@@ -30,6 +30,7 @@ from app.sync.worker import Status, SyncWorker, read_status
 
 class _Relay(QObject):
     status = Signal(object)
+    changes = Signal(object)  # app.changes.Changes a pull applied
 
 
 class _ClickableLabel(QLabel):
@@ -90,9 +91,10 @@ class SyncStatus:
         self.label.clicked.connect(self.show_problems)
         self._relay = _Relay(window)
         self._relay.status.connect(self._show)
+        self._relay.changes.connect(window.announce)  # rows from another till refresh the open views
         # the first figures at start-up (one indexed count); every later one comes from the worker
         self._show(read_status())
-        self.worker = SyncWorker(window.till.path, self._relay.status.emit)
+        self.worker = SyncWorker(window.till.path, self._relay.status.emit, on_changes=self._relay.changes.emit)
         self.worker.start()
 
     # --- what the window and the sale call ------------------------------------------------------------------

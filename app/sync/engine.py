@@ -18,6 +18,7 @@ import keyring
 from keyring.errors import KeyringError
 
 from app import settings
+from app.changes import NONE, Changes
 from app.errors import TillError
 from app.sync import quarantine, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
@@ -47,8 +48,10 @@ class Report:
     new_bills: int = 0
     cursor: int = 0
     rejections: list[str] = field(default_factory=list)
+    changes: Changes = NONE  # the tables the pulled rows were written to, for open views to refresh
 
     def add(self, applied: Applied) -> None:
+        self.changes |= Changes.tables(t for t, n in applied.by_table.items() if n)
         self.pulled += applied.rows
         self.conflicts += applied.conflicts
         self.new_bills += applied.new_bills
@@ -381,6 +384,7 @@ class SyncEngine:
                         settings.set_local("sync_bootstrapped", True)
                         settings.set_local("stats_rebuild_pending", True)
                 report.bootstrapped += applied.rows
+                report.changes |= Changes.tables(t for t, n in applied.by_table.items() if n)
                 report.conflicts += applied.conflicts
                 report.cursor = at
             if settings.local("bootstrap_indexes"):

@@ -1,0 +1,81 @@
+"""Operations: every write the UI starts, and the reads it waits for, run off the UI thread through here.
+
+The pattern of Anki's ``aqt/operations`` (``CollectionOp(parent, fn).success(cb).run_in_background()``)::
+
+    write(window, customers.save, values, manager, owner=self).success(self._saved).failure(self._bad).run()
+
+A write runs ``fn`` on the window's single write worker (writes happen one at a time, in order), then on the
+UI thread calls the ``success`` callback with the result and announces the ``Changes`` it made through
+``TillWindow.changed``, which every open view listens to. The changes come from the service (it returns a
+``Changes``, or is marked ``@writes(kind)`` and returns the row it wrote), or from ``changes=``.
+A read does the same on the read workers and announces nothing.
+
+With an ``owner`` widget the callbacks run only while it is open (a dialog closed while its write ran is not
+touched), but the changes are announced whatever happened to the owner: the data was written.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+
+from app.changes import Changes, changes_of
+
+
+def _alive(owner) -> bool:
+    return owner is None or (shiboken6.isValid(owner) and not getattr(owner, "_closing", False))
+
+
+class Op:
+    _runner_name = "reads"
+
+    def __init__(self, window, fn, *args, owner=None, changes: Changes | None = None, **kwargs):
+        self.window, self.fn, self.args, self.kwargs = window, fn, args, kwargs
+        self.owner, self.changes = owner, changes
+        self._success = self._failure = None
+
+    def success(self, callback) -> Op:
+        self._success = callback
+        return self
+
+    def failure(self, callback) -> Op:
+        self._failure = callback
+        return self
+
+    def run(self) -> None:
+        getattr(self.window, self._runner_name).submit(self.fn, *self.args, on_done=self._done,
+                                                       on_error=self._failed, **self.kwargs)
+
+    run_in_background = run
+
+    def _done(self, result) -> None:
+        if self._success is not None and _alive(self.owner):
+            self._success(result)
+
+    def _failed(self, exc) -> None:
+        if not _alive(self.owner):
+            return
+        if self._failure is None:
+            raise exc  # no handler: Qt logs it, as an exception in any slot
+        self._failure(exc)
+
+
+class WriteOp(Op):
+    _runner_name = "writes"
+
+    def _done(self, result) -> None:
+        changes = self.changes if self.changes is not None else changes_of(self.fn, result)
+        super()._done(result)
+        if changes and shiboken6.isValid(self.window):
+            self.window.announce(changes)
+
+
+class ReadOp(Op):
+    pass
+
+
+def write(window, fn, *args, **kwargs) -> WriteOp:
+    return WriteOp(window, fn, *args, **kwargs)
+
+
+def read(window, fn, *args, **kwargs) -> ReadOp:
+    return ReadOp(window, fn, *args, **kwargs)
