@@ -11,6 +11,7 @@ from collections import Counter
 
 from peewee import fn
 
+from app.changes import writes
 from db.models import Bill, BillLine, CustomerStats, LoyaltyEntry, Payment
 
 
@@ -74,6 +75,7 @@ def bill_owners(customer_id: str) -> list[str]:
     return owners
 
 
+@writes("customer_stats")
 def recompute(customer_id: str) -> CustomerStats:
     """Rebuild one customer's figures from their bills (with those of customers merged into them),
     payments and loyalty ledger."""
