@@ -5,6 +5,9 @@
     python3 dev.py test      create .venv, install the Till with its test tools, run ruff and the whole suite
     python3 dev.py bench     run the benchmarks (see README)
     python3 dev.py package   build the PyInstaller one-folder till into dist/
+    python3 dev.py central   install the central store's extra and run it: with no arguments
+                             `pos-central serve --bind 127.0.0.1:8700` (embedded PostgreSQL in the user
+                             data folder); with arguments, that pos-central command (e.g. enroll-till …)
 
 Re-running is cheap: the venv is reused until pyproject.toml changes.
 """
@@ -62,6 +65,9 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         ensure_venv("test")
         return run([str(PY), "-m", "benchmarks", *rest], dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    if command == "central":
+        ensure_venv("central")
+        return run([str(PY), "-m", "central.entry", *(rest or ["serve", "--bind", "127.0.0.1:8700"])])
     if command == "package":
         ensure_venv("test,package")
         return run([str(PY), "packaging/build.py", *rest])

@@ -541,14 +541,31 @@ class Cart:
         self.profile = profile
         self._changed()
 
-    def update_settings(self, changed: dict) -> None:
-        """The manager changed settings: prices and the profile rule follow at once."""
+    def update_settings(self, changed: dict) -> str | None:
+        """The manager changed settings: prices and the profile rule follow at once. Returns what that did
+        to this bill in words (None when nothing the cashier sees changed)."""
+        before_profile, before_total = self.profile, self.price().total if self.lines else 0
         self.settings.update(changed)
         if "show_customer_profile" in changed:
             if not self.profiles_enabled:
                 self.profile = None
             elif self.customer is not None and self.profile is None:
                 self.profile = load_profile(self.customer.default_profile_id)
+        self._changed()
+        parts = []
+        if before_profile is not None and self.profile is None:
+            parts.append(f"customer profiles are off, so the {before_profile.name} profile was taken off this bill")
+        elif self.profile is not None and before_profile is None:
+            parts.append(f"customer profiles are on: {self.profile.name} applies to this bill")
+        after_total = self.price().total if self.lines else 0
+        if after_total != before_total:
+            parts.append(f"re-priced from {format_money(before_total, self.currency)} "
+                         f"to {format_money(after_total, self.currency)}")
+        return ("Settings changed: " + "; ".join(parts) + ".") if parts else None
+
+    def refresh_customer(self, customer: CustomerOnBill) -> None:
+        """The same customer read again (e.g. allergies just recorded); the bill's profile stays."""
+        self.customer = customer
         self._changed()
 
     def applied_preferences(self) -> dict:
@@ -603,6 +620,8 @@ class Cart:
             "opened_at": self.opened_at.isoformat(),
             "customer_id": self.customer.id if self.customer else None,
             "profile_id": self.profile.id if self.profile else None,
+            "profile_name": self.profile.name if self.profile else None,
+            "total": self.price().total if self.lines else 0,
             "bill_discount_bp": self.bill_discount_bp,
             "bill_discount_amount": self.bill_discount_amount,
             "note": self.note,
@@ -644,6 +663,14 @@ class Cart:
         cart.bill_discount_amount = int(data.get("bill_discount_amount", 0))
         cart.note = data.get("note", "")
         cart._changed()
+        if data.get("profile_id") and cart.profile is None:
+            name = data.get("profile_name") or "its"
+            why = "is no longer active" if cart.profiles_enabled else "is off (customer profiles are switched off)"
+            problem = f"the {name} profile {why}, so it was taken off"
+            if cart.lines and data.get("total") is not None and data["total"] != cart.price().total:
+                problem += (f" and the bill re-priced from {format_money(int(data['total']), cart.currency)} "
+                            f"to {format_money(cart.price().total, cart.currency)}")
+            problems.append(problem)
         return cart, problems
 
     def label(self) -> str:

@@ -11,17 +11,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import (
-    NumberFormatError,
-    format_currency,
-    format_decimal,
-    get_currency_precision,
-    get_currency_symbol,
-    parse_decimal,
-)
-
 from app.errors import ValidationError
+
+# babel is imported where first used: its import (CLDR tables) would add ~60 ms to the till's start-up,
+# before any amount is shown.
 
 DEFAULT_LOCALE = "en_US"
 LARGEST = Decimal(10) ** 12  # no till sells a trillion of anything: larger is a typing accident
@@ -30,6 +23,8 @@ _locale = DEFAULT_LOCALE
 
 def check_locale(code: str) -> str:
     """The locale code as babel knows it, or ValidationError."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         return str(Locale.parse(code))
     except (ValueError, TypeError, UnknownLocaleError):
@@ -39,8 +34,11 @@ def check_locale(code: str) -> str:
 
 def use_locale(code: str | None) -> None:
     global _locale
+    if (code or DEFAULT_LOCALE) == DEFAULT_LOCALE:
+        _locale = DEFAULT_LOCALE  # known good: no need to load babel yet
+        return
     try:
-        _locale = check_locale(code or DEFAULT_LOCALE)
+        _locale = check_locale(code)
     except ValidationError:
         _locale = DEFAULT_LOCALE
 
@@ -51,6 +49,8 @@ def current_locale() -> str:
 
 @lru_cache(maxsize=256)
 def minor_digits(currency: str) -> int:
+    from babel.numbers import get_currency_precision
+
     return get_currency_precision(currency)
 
 
@@ -60,6 +60,8 @@ def to_decimal(minor: int, currency: str = "USD") -> Decimal:
 
 @lru_cache(maxsize=8192)  # item views repaint the same few amounts many times a second
 def _formatted(minor: int, currency: str, locale: str) -> str:
+    from babel.numbers import format_currency
+
     return format_currency(to_decimal(minor, currency), currency, locale=locale)
 
 
@@ -71,10 +73,14 @@ def format_amount(minor: int, currency: str = "USD") -> str:
     """The number alone, as the shop writes it ("12,50" in de_DE): for fields a cashier edits."""
     digits = minor_digits(currency)
     pattern = "0" if digits == 0 else "0." + "0" * digits
+    from babel.numbers import format_decimal
+
     return format_decimal(to_decimal(minor, currency), format=pattern, locale=_locale)
 
 
 def _number(text: str) -> Decimal:
+    from babel.numbers import NumberFormatError, parse_decimal
+
     try:
         return parse_decimal(text, locale=_locale, strict=True)
     except NumberFormatError:
@@ -86,7 +92,7 @@ def parse_money(text: str, currency: str = "USD") -> int:
     """'12.5', '$12.50', '1,200' (en_US) or '12,50 €' (de_DE) -> minor units. Rejects more decimals than
     the currency has, and anything that is not an amount."""
     cleaned = (text or "").strip()
-    for symbol in (get_currency_symbol(currency, locale=_locale), currency):
+    for symbol in (currency_symbol(currency), currency):
         if symbol:
             cleaned = cleaned.replace(symbol, "")
     cleaned = cleaned.replace("\u00a0", " ").strip().replace(" ", "")
@@ -109,11 +115,18 @@ def percent_of(amount: int, basis_points: int) -> int:
     return int((Decimal(amount) * basis_points / 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=256)
+def _symbol(currency: str, locale: str) -> str:
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(currency, locale=locale)
+
+
 def currency_symbol(currency: str) -> str:
-    return get_currency_symbol(currency, locale=_locale)
+    return _symbol(currency, _locale)
 
 
-# Currencies offered first in pickers (any ISO 4217 code babel knows works).
-COMMON_CURRENCIES = ["USD", "EUR", "GBP", "INR", "JPY", "AUD", "CAD", "CHF", "NZD", "SGD", "ZAR", "KWD", "AED",
-                     "SEK", "NOK", "DKK", "PLN", "MXN", "BRL"]
-SYMBOLS = {code: get_currency_symbol(code, locale=DEFAULT_LOCALE) for code in COMMON_CURRENCIES}
+# Currencies offered first in pickers (any ISO 4217 code babel knows works), with their usual symbols.
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥", "AUD": "A$", "CAD": "CA$", "CHF": "CHF",
+           "NZD": "NZ$", "SGD": "SGD", "ZAR": "ZAR", "KWD": "KWD", "AED": "AED", "SEK": "SEK", "NOK": "NOK",
+           "DKK": "DKK", "PLN": "PLN", "MXN": "MX$", "BRL": "R$"}

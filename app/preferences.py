@@ -91,3 +91,25 @@ def allergies(customer: Customer | None) -> list[str]:
 
 def diets(customer: Customer | None) -> list[str]:
     return [e.label for e in effective(customer) if e.category == "dietary" and e.value is True]
+
+
+def allergies_recorded(customer_id: str) -> bool:
+    """Whether anyone recorded this customer's allergies (yes or no to any allergen), so the till knows
+    whether to prompt the cashier to ask."""
+    return (CustomerPreference.live()
+            .where((CustomerPreference.customer == customer_id) & CustomerPreference.key.startswith("allergy."))
+            .exists())
+
+
+def allergy_definitions() -> list[PreferenceDefinition]:
+    return [d for d in definitions() if d.category == "allergy" and d.value_type == "bool"]
+
+
+def record_allergies(customer_id: str, allergens: set[str], by: User | None) -> list[str]:
+    """The customer's answer to "any allergies?": every allergen the shop tracks is recorded yes or no (so
+    "none" is an answer too). Returns the allergens now flagged."""
+    customer = Customer.get_by_id(customer_id)
+    with CustomerPreference._meta.database.atomic():
+        for definition in allergy_definitions():
+            set_override(customer, definition.key, definition.key.split(".", 1)[1] in allergens, by)
+    return sorted(allergens)

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, object] = {
     "default_communication": "email",
     "pin_hash_time_cost": 2,  # argon2id cost of PIN hashes (app/auth.py): passes over memory
     "pin_hash_memory_kib": 19456,  # and memory in KiB; new and changed PINs use the shop's current cost
+    # The customers' web sign-up page (central/signup.py); empty: the page's own wording.
+    "privacy_notice": "",
+    "marketing_consent_wording": "",
 }
 
 LOCAL_DEFAULTS: dict[str, object] = {

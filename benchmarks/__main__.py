@@ -26,6 +26,7 @@ FULL = {
     "reports": [],
     "import": [],
     "sync": [],
+    "signup": [],
     "memory": [],
     "felt": [],
 }
@@ -40,6 +41,7 @@ QUICK = {
     "import": ["--rows", "5000", "--repeat", "1"],
     "sync": ["--bills", "300", "--pull-customers", "2000", "--bootstrap-customers", "5000", "--runs", "1",
              "--bootstrap-runs", "1"],
+    "signup": ["--seconds", "4", "--tills", "2", "--signup-workers", "2"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
 }

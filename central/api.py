@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from central import limits, roles, store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
+from central.signup import SignupPages
 from central.tables import InvalidRow
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
         if manage_pool:
             central.open(wait=False)
         yield
+        pages.close()
         if manage_pool:
             central.close()
 
@@ -307,4 +309,6 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    pages = SignupPages(central)  # the customers' public sign-up page (central/signup.py)
+    pages.install(app)  # last: its guard against floods is the outermost layer
     return app

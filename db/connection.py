@@ -54,10 +54,16 @@ class OpenDatabase:
     integrity_deferred: bool = False  # too big to check before use: db/integrity.BackgroundCheck it
 
     def close(self) -> None:
+        """Close this thread's connection and let go of the file (once: a second call does nothing, so it
+        cannot unbind a database opened again since)."""
+        if self._lock is None:
+            return
         if not self.db.is_closed():
             self.db.close()
-        database.initialize(None)
+        if database.obj is self.db:
+            database.initialize(None)
         self._lock.release()
+        self._lock = None
 
 
 def _lock_for(path: Path) -> filelock.BaseFileLock:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shiboken6
-from conftest import sign_in
+from conftest import focused, sign_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton
 
@@ -43,13 +43,15 @@ def code_edit(window) -> QLineEdit:
 
 
 def scan(qtbot, window, code: str) -> None:
-    edit = code_edit(window)
+    """Type or scan a code and Enter into the focused widget, which must be the item field."""
+    edit = focused(qtbot, "itemCodeEdit")
     qtbot.keyClicks(edit, code)
     qtbot.keyClick(edit, Qt.Key_Return)
 
 
 def key(qtbot, window, which, modifier=Qt.NoModifier) -> None:
-    qtbot.keyClick(code_edit(window), which, modifier)
+    """A key pressed at the bill: it goes to the focused widget, which must be the item field."""
+    qtbot.keyClick(focused(qtbot, "itemCodeEdit"), which, modifier)
 
 
 def total_text(window) -> str:
@@ -71,7 +73,7 @@ def bill_rows(window) -> list[tuple[str, str, str]]:
 def choose_customer(qtbot, window, typed: str, expect_pick: bool = True):
     key(qtbot, window, Qt.Key_F2)
     picker = wait_dialog(qtbot, window, "customerPickerDialog")
-    search = picker.findChild(QLineEdit, "customerSearchEdit")
+    search = focused(qtbot, "customerSearchEdit")
     qtbot.keyClicks(search, typed)
     qtbot.waitUntil(lambda: picker.is_current() and picker.results_model.rowCount() > 0)
     qtbot.keyClick(search, Qt.Key_Return)
@@ -84,7 +86,7 @@ def pay(qtbot, window, method: str | None = None, amount: str | None = None, spl
     """F12, optional split parts [(method_key, amount)], then the final method/amount and Enter."""
     key(qtbot, window, Qt.Key_F12)
     dialog = wait_dialog(qtbot, window, "paymentDialog")
-    edit = dialog.findChild(QLineEdit, "tenderedEdit")
+    edit = focused(qtbot, "tenderedEdit")
     keys = {"cash": Qt.Key_F1, "card": Qt.Key_F2, "other": Qt.Key_F3, "loyalty": Qt.Key_F4}
     for part_method, part_amount in split:
         qtbot.keyClick(edit, keys[part_method])

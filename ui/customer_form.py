@@ -99,6 +99,7 @@ class CustomerForm(QDialog):
         for key in self.edits:
             self.validate_field(key)
         self.message.clear_message()
+        self.edits["name"].setFocus()  # typing starts at once
 
     # --- details ---------------------------------------------------------------------------------------------
 

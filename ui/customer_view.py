@@ -325,7 +325,8 @@ class CustomerView(QDialog):
         return confirm(self, "Erase customer",
                        f"Erase {name}'s personal data for good? Name, contact details, addresses, preferences, "
                        "notes and photo are removed on every till. Their sales stay in the books, anonymised. "
-                       "This cannot be undone.", self.erase, name="eraseConfirmDialog", yes_text="Erase")
+                       "This cannot be undone.", self.erase, name="eraseConfirmDialog", yes_text="Erase",
+                       destructive=True)
 
     def erase(self) -> None:
         try:

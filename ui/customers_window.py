@@ -244,8 +244,7 @@ class CustomersWindow(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        self.view.doubleClicked.connect(lambda _: self.view_customer())
-        self.view.activated.connect(lambda _: self.view_customer())
+        self.view.activated.connect(lambda _: self.view_customer())  # Enter, and a double-click
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.view, 1)
         layout.addLayout(hbox(self.duplicates_button, self.pricing_button, None, self.import_button,
@@ -330,9 +329,14 @@ class CustomersWindow(QWidget):
         from ui.customer_view import CustomerView
 
         customer_id = customer_id or self.current_id()
-        if customer_id:
-            return self._open(CustomerView(self, self.window_, self.manager, customer_id))
-        return None
+        if not customer_id:
+            return None
+        for open_view in self.findChildren(CustomerView):  # one window per customer: raise it
+            if open_view.isVisible() and open_view.customer_id == customer_id:
+                open_view.raise_()
+                open_view.activateWindow()
+                return open_view
+        return self._open(CustomerView(self, self.window_, self.manager, customer_id))
 
     def delete_customer(self):
         customer_id = self.current_id()
@@ -346,7 +350,8 @@ class CustomersWindow(QWidget):
         else:
             text = f"Delete {customer.name}? They have no sales; the record is removed from every till."
             yes = "Delete"
-        return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes)
+        return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes,
+                       destructive=True)
 
     def _delete(self, customer_id: str) -> str | None:
         try:

@@ -197,7 +197,7 @@ class DuplicatesDialog(QDialog):
         return confirm(self, "Merge customers",
                        f"Keep {keep} and merge {gone} into it? {gone}'s bills, points, preferences and addresses "
                        "move to the record kept. You can undo this below.", self.merge_chosen,
-                       name="mergeConfirmDialog", yes_text="Merge")
+                       name="mergeConfirmDialog", yes_text="Merge", destructive=True)
 
     def merge_chosen(self) -> str | None:
         chosen = self.chosen()

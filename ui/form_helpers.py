@@ -320,13 +320,22 @@ def show_message(parent, title: str, text: str, icon=QMessageBox.Information, na
     return box
 
 
-def confirm(parent, title: str, text: str, on_yes, name: str = "confirmDialog", yes_text: str = "Yes"):
-    """A non-blocking question; ``on_yes()`` runs when the user agrees."""
-    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Cancel, parent)
+def confirm(parent, title: str, text: str, on_yes, name: str = "confirmDialog", yes_text: str = "Yes",
+            destructive: bool = False):
+    """A non-blocking question; ``on_yes()`` runs when the user agrees. A ``destructive`` one (erase, delete,
+    deactivate, merge) has a red button (class "destructive" in till.qss) and Enter means Cancel."""
+    box = QMessageBox(QMessageBox.Warning if destructive else QMessageBox.Question, title, text, QMessageBox.Cancel,
+                      parent)
     box.setObjectName(name)
     yes = box.addButton(yes_text, QMessageBox.AcceptRole)
     yes.setObjectName("confirmYesButton")
-    box.setDefaultButton(yes)
+    if destructive:
+        yes.setProperty("class", "destructive")
+        yes.style().unpolish(yes)
+        yes.style().polish(yes)
+        box.setDefaultButton(QMessageBox.Cancel)
+    else:
+        box.setDefaultButton(yes)
     box.setAttribute(Qt.WA_DeleteOnClose, True)
     box.buttonClicked.connect(lambda button: on_yes() if button is yes else None)
     box.open()

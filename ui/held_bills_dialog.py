@@ -89,6 +89,7 @@ class HeldBillsDialog(_BillList):
     def __init__(self, window, exclude_id: str | None, on_recall):
         super().__init__(window, "heldBillsDialog", "Held bills", ["Held at", "Bill", "Cashier"])
         self.table.setObjectName("heldBillsView")
+        self.table.setAccessibleName("Held bills")
         self._on_recall = on_recall
         self._exclude = exclude_id
         self.add_button("Drop  (Del)", "dropHeldBillButton", self.drop)
@@ -136,13 +137,14 @@ class RecentBillsDialog(_BillList):
         title = "Void a sale" if purpose == "void" else "Print a receipt again"
         super().__init__(window, "recentBillsDialog", title, ["Time", "Receipt", "Customer", "Total"])
         self.table.setObjectName("recentBillsView")
+        self.table.setAccessibleName("Recent bills")
         self._on_void = on_void
         self._on_receipt = on_receipt
         self.purpose = purpose
         self.add_button("Close  (Esc)", "closeRecentBillsButton", self.reject)
         self.receipt_button = self.add_button("Receipt  (F10)", "reprintReceiptButton", self.receipt)
         self.void_button = self.add_button("Void sale  (F8)", "voidSaleButton", self.void)
-        self.void_button.setStyleSheet("background: #b42318; color: white; border: none; font-weight: 600")
+        self.void_button.setProperty("class", "destructive")
         self.reload()
 
     def reload(self) -> None:

@@ -9,6 +9,7 @@ shows what is wrong in words.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,6 +29,22 @@ from app.money import format_money, parse_money, to_decimal
 
 METHODS = [("cash", "Cash"), ("card", "Card"), ("other", "Other"), ("loyalty", "Loyalty points")]
 METHOD_KEYS = {Qt.Key_F1: "cash", Qt.Key_F2: "card", Qt.Key_F3: "other", Qt.Key_F4: "loyalty"}
+NOTES = [1, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000]  # in major units; the currency's own
+# notes differ, but rounding up to these gives the amounts customers hand over
+
+
+def quick_cash(due: int, currency: str) -> list[int]:
+    """The exact amount, then the next three round amounts above it (what a customer hands over)."""
+    unit = 10 ** (0 if currency in ("JPY", "KRW", "VND", "ISK", "CLP") else 2)
+    amounts = [due]
+    for note in NOTES:
+        step = note * unit
+        amount = -(-due // step) * step  # rounded up to the note
+        if amount > amounts[-1]:
+            amounts.append(amount)
+        if len(amounts) == 4:
+            break
+    return amounts
 
 
 class PaymentDialog(QDialog):
@@ -97,6 +114,18 @@ class PaymentDialog(QDialog):
         grid.addWidget(self.tendered_edit, 1, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
+        quick = QGridLayout()  # cash handed over, one key each: Alt+1 exact, Alt+2..4 round amounts
+        self.quick_buttons = []
+        for index in range(4):
+            button = QPushButton("")
+            button.setObjectName(f"quickCashButton{index + 1}")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, i=index: self.quick_cash(i))
+            shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)  # before the amount field types it
+            shortcut.activated.connect(lambda i=index: self.quick_cash(i))
+            quick.addWidget(button, index // 2, index % 2)
+            self.quick_buttons.append(button)
+        layout.addLayout(quick)
         self.points_label = QLabel("")
         self.points_label.setObjectName("paymentPointsLabel")
         self.points_label.setStyleSheet("color: #475569")
@@ -109,7 +138,9 @@ class PaymentDialog(QDialog):
         self.message.setObjectName("paymentMessageLabel")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        hint = QLabel("F1 cash · F2 card · F3 other · F4 points · F5 split · Enter complete · Esc cancel")
+        hint = QLabel("F1 cash · F2 card · F3 other · F4 points · F5 split · Alt+1..4 cash given · Enter complete · "
+                      "Esc cancel")
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #94a3b8; font-size: 12px")
         layout.addWidget(hint)
 
@@ -194,6 +225,22 @@ class PaymentDialog(QDialog):
             self.points_label.setText("")
         self._update_change()
         self.points_label.setVisible(bool(self.points_label.text()))
+        amounts = quick_cash(remaining, self.currency) if self.method() == "cash" and remaining else []
+        for index, button in enumerate(self.quick_buttons):
+            if index < len(amounts):
+                money = format_money(amounts[index], self.currency)
+                button.setText(f"{'Exact ' if index == 0 else ''}{money}  Alt+{index + 1}")
+                button.setAccessibleName(f"Cash given {money}")
+                button.setProperty("amount", amounts[index])
+            button.setVisible(index < len(amounts))
+
+    def quick_cash(self, index: int) -> None:
+        """The customer hands over this much cash: it becomes the amount, the change shows, Enter completes."""
+        button = self.quick_buttons[index]
+        if self.busy or button.isHidden():
+            return
+        self.tendered_edit.setText(self._plain(int(button.property("amount"))))
+        self.tendered_edit.setFocus()
 
     def typed_amount(self) -> int:
         text = self.tendered_edit.text().strip()

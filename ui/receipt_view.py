@@ -90,6 +90,25 @@ def print_escpos(receipt: Receipt, spec: str, width: int = 42):
     return device
 
 
+def print_preview(parent, window, receipt: Receipt):
+    """Qt's print preview of the receipt (``receiptPrintPreview``), over ``parent``."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    printer = QPrinter(QPrinter.HighResolution)
+    preview = QPrintPreviewDialog(printer, parent)
+    preview.setObjectName("receiptPrintPreview")
+    preview.setAccessibleName("Print preview")
+    doc = document(receipt)
+    preview.paintRequested.connect(doc.print_)
+    # The preview keeps only a C++ pointer to the printer and the document: without these references
+    # Python frees them when this function returns and the preview paints on freed memory (segfault).
+    preview._printer = printer
+    preview._document = doc
+    window.keep_open(preview)
+    preview.open()
+    return preview
+
+
 class ReceiptDialog(QDialog):
     def __init__(self, window, receipt: Receipt):
         super().__init__(window)
@@ -150,17 +169,7 @@ class ReceiptDialog(QDialog):
         return path
 
     def print_preview(self):
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-
-        printer = QPrinter(QPrinter.HighResolution)
-        preview = QPrintPreviewDialog(printer, self)
-        preview.setObjectName("receiptPrintPreview")
-        doc = document(self.receipt)
-        preview.paintRequested.connect(doc.print_)
-        preview._document = doc  # keep it alive as long as the preview
-        self.window_.keep_open(preview)
-        preview.open()
-        return preview
+        return print_preview(self, self.window_, self.receipt)
 
     def print_escpos(self):
         self.message.setText("Printing…")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app import export, reports, settings
 from app.money import format_money
 from app.private_files import open_private
+from ui.flow_layout import FlowLayout
 from ui.form_helpers import (
     BACKOFFICE_QSS,
     PageHeader,
@@ -42,6 +43,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.screen_fit import fit_to_screen, pair
 
 PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569", "#dc2626"]
 RANGES = ["Today", "Yesterday", "Last 7 days", "This month", "Last 30 days", "This year", "Last 365 days", "Custom"]
@@ -88,7 +90,7 @@ class ReportsWindow(QWidget):
         self.setAccessibleName("Reports")
         self.setWindowTitle("Sales reports")
         self.setStyleSheet(BACKOFFICE_QSS)
-        self.resize(1200, 820)
+        fit_to_screen(self, 1200, 820, over=window)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -119,9 +121,13 @@ class ReportsWindow(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.status = named(QLabel(""), "reportStatusLabel", "Report status")
         set_role(self.status, "hint")
-        filters = hbox(QLabel("Period"), self.range_combo, QLabel("From"), self.from_edit, QLabel("to"), self.to_edit,
-                       QLabel("Customer profile"), self.profile_combo, self.refresh_button, None, self.status)
-        layout.addLayout(filters)
+        filters = QWidget()  # wraps onto a second row on a narrow screen
+        flow = FlowLayout(filters, spacing=10)
+        for part in (pair(QLabel("Period"), self.range_combo), pair(QLabel("From"), self.from_edit, QLabel("to"),
+                     self.to_edit), pair(QLabel("Customer profile"), self.profile_combo), self.refresh_button,
+                     self.status):
+            flow.addWidget(part)
+        layout.addWidget(filters)
 
         self.total_card = StatCard("Total sales", format_money(0, self.currency), "reportTotalLabel")
         self.total_label = self.total_card.value

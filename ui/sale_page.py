@@ -39,6 +39,7 @@ from app.cart import Cart
 from app.errors import TillError
 from app.money import format_money, parse_money
 from ui.bill_model import COL_DISCOUNT, COL_ITEM, COL_NO, COL_PRICE, COL_QTY, COL_TOTAL, BillModel
+from ui.flow_layout import FlowLayout
 
 FAVOURITE_KEYS = [Qt.Key_1, Qt.Key_2, Qt.Key_3, Qt.Key_4, Qt.Key_5]
 
@@ -60,7 +61,8 @@ QLabel#saleMessageLabel[kind="info"] { color: #15803d; }
 QLabel#lastSaleLabel { background: #ecfdf3; color: #14532d; border: 1px solid #a7e3bd; border-radius: 8px;
     padding: 8px 12px; font-size: 15px; font-weight: 600; }
 QLineEdit#itemCodeEdit { font-size: 20px; padding: 8px 10px; }
-QPushButton[class="favourite"] { text-align: left; background: #f5f3ff; border: 1px solid #ddd6fe; color: #4c1d95; }
+QPushButton[class="favourite"] { text-align: left; background: #f5f3ff; border: 1px solid #ddd6fe; color: #4c1d95;
+    padding: 4px 10px; }
 QPushButton[class="favourite"]:hover { background: #ede9fe; }
 QPushButton[class="action"] { padding: 6px 10px; }
 QPushButton#payButton { font-size: 22px; padding: 16px; }
@@ -165,8 +167,9 @@ class SalePage(QWidget):
         self.instructions_label.setWordWrap(True)
         left.addWidget(self.instructions_label)
 
-        actions = QHBoxLayout()
-        actions.setSpacing(6)
+        self.actions_row = QWidget()  # the function-key buttons: one row on a wide screen, wrapping on a narrow one
+        self.actions_row.setObjectName("billActionsRow")
+        actions = FlowLayout(self.actions_row)
         self.qty_up_button = _key_button("Qty", "+", "qtyUpButton", lambda: self.change_quantity(1))
         self.qty_up_button.setText("Qty +1  +")
         self.qty_down_button = _key_button("Qty", "−", "qtyDownButton", lambda: self.change_quantity(-1))
@@ -179,8 +182,7 @@ class SalePage(QWidget):
         for button in (self.qty_up_button, self.qty_down_button, self.remove_button, self.price_button,
                        self.line_discount_button, self.bill_discount_button, self.note_button):
             actions.addWidget(button)
-        actions.addStretch(1)
-        left.addLayout(actions)
+        left.addWidget(self.actions_row)
 
         totals = QFrame()
         totals.setObjectName("totalsPanel")
@@ -208,19 +210,21 @@ class SalePage(QWidget):
         grid.addWidget(self.bill_total_label, 1, 3, 2, 1)
         grid.setColumnStretch(3, 1)
         left.addWidget(totals)
-        self.last_sale_label = _named(QLabel(""), "lastSaleLabel", "Last sale")
-        self.last_sale_label.setVisible(False)
-        left.addWidget(self.last_sale_label)
+        from ui.sale_result import SaleResultBar
+
+        self.sale_result = SaleResultBar(self)  # the payment's result and the receipt choice
+        self.last_sale_label = self.sale_result.label
+        left.addWidget(self.sale_result)
         layout.addLayout(left, 3)
 
         # --- the customer panel
         panel = QFrame()
         panel.setObjectName("customerPanel")
-        panel.setMinimumWidth(360)
+        panel.setMinimumWidth(320)
         panel.setMaximumWidth(460)
         right = QVBoxLayout(panel)
         right.setContentsMargins(16, 14, 16, 14)
-        right.setSpacing(8)
+        right.setSpacing(6)
         caption = QLabel("CUSTOMER")
         caption.setProperty("class", "sectionCaption")
         right.addWidget(caption)
@@ -250,10 +254,12 @@ class SalePage(QWidget):
             value.setProperty("class", "statValue")
             caption_label = QLabel(text)
             caption_label.setProperty("class", "statCaption")
-            row, column = (0, index) if index < 4 else (2, 0)
-            span = 1 if index < 4 else 4
-            stats.addWidget(value, row, column, 1, span)
-            stats.addWidget(caption_label, row + 1, column, 1, span)
+            if index < 4:
+                stats.addWidget(value, 0, index)
+                stats.addWidget(caption_label, 1, index)
+            else:  # the last visit on one line, caption first: the panel must fit a 768-pixel screen
+                stats.addWidget(caption_label, 2, 0)
+                stats.addWidget(value, 2, 1, 1, 3)
             self.stat_labels[key] = value
         right.addWidget(self.stats_frame)
 
@@ -277,6 +283,10 @@ class SalePage(QWidget):
         self.customer_alerts_label = _named(QLabel(""), "customerAlertsLabel", "Customer alerts")
         self.customer_alerts_label.setWordWrap(True)
         right.addWidget(self.customer_alerts_label)
+        from ui.allergy_question import AllergyQuestion
+
+        self.allergy_question = AllergyQuestion(self)  # "ask for allergies" prompt, Alt+A
+        right.addWidget(self.allergy_question.label)
 
         self.favourites_caption = QLabel("ORDER AGAIN")
         self.favourites_caption.setProperty("class", "sectionCaption")
@@ -293,18 +303,15 @@ class SalePage(QWidget):
             self.favourite_buttons.append(button)
         right.addStretch(1)
 
-        session = QGridLayout()
-        session.setSpacing(6)
         self.hold_button = _key_button("Hold", "F5", "holdButton", self.hold)
         self.recall_button = _key_button("Recall", "F6", "recallButton", self.recall)
         self.void_button = _key_button("Void sale", "F8", "voidButton", self.void)
         self.receipt_button = _key_button("Receipt", "F10", "receiptButton", self.show_receipts)
         self.return_button = _key_button("Return", "Shift+F8", "returnButton", self.start_return)
         self.new_bill_button = _key_button("New bill", "Ctrl+N", "newBillButton", self.new_bill)
-        for index, button in enumerate([self.hold_button, self.recall_button, self.void_button,
-                                        self.return_button, self.receipt_button, self.new_bill_button]):
-            session.addWidget(button, index // 2, index % 2)
-        right.addLayout(session)
+        for button in [self.hold_button, self.recall_button, self.void_button, self.return_button,
+                       self.receipt_button, self.new_bill_button]:
+            actions.addWidget(button)
         self.pay_button = _named(QPushButton("Pay  F12"), "payButton", "Pay")
         self.pay_button.setFocusPolicy(Qt.NoFocus)
         self.pay_button.setToolTip("Take payment (F12)")
@@ -388,6 +395,7 @@ class SalePage(QWidget):
     def _set_alerts(self, text: str) -> None:
         self.customer_alerts_label.setText(text)
         self.customer_alerts_label.setVisible(bool(text))
+        self.allergy_question.show_for(self.cart.customer)
 
     def say(self, text: str, kind: str = "error") -> None:
         self.message.setText(text)
@@ -445,9 +453,11 @@ class SalePage(QWidget):
         self.refresh()
 
     def _on_settings_changed(self, changed: dict) -> None:
-        self.cart.update_settings(changed)
+        said = self.cart.update_settings(changed)  # what it did to this bill, in words
         self._apply_profile_visibility()
         self.refresh()
+        if said:
+            self.say(said, "info")
 
     def _on_data_changed(self, changes) -> None:
         if "customer_profile" in changes:
@@ -498,6 +508,9 @@ class SalePage(QWidget):
         if key == Qt.Key_P and mods & Qt.AltModifier:
             self.choose_profile()
             return True
+        if key == Qt.Key_A and mods & Qt.AltModifier:
+            self.allergy_question.ask()
+            return True
         if key == Qt.Key_N and mods & Qt.ControlModifier:
             self.new_bill()
             return True
@@ -513,6 +526,11 @@ class SalePage(QWidget):
             return True
         if key == Qt.Key_Escape and not empty:
             self.item_code_edit.clear()
+            return True
+        if self.sale_result.isVisible() and (key == Qt.Key_Escape or mods & Qt.ControlModifier and key in (
+                Qt.Key_P, Qt.Key_E)):
+            {Qt.Key_P: self.sale_result.print_receipt, Qt.Key_E: self.sale_result.email_receipt}.get(
+                key, self.sale_result.dismiss)()
             return True
         return False
 
@@ -536,7 +554,7 @@ class SalePage(QWidget):
         self._added(result)
 
     def _added(self, result: carts.AddResult) -> None:
-        self.last_sale_label.setVisible(False)
+        self.sale_result.dismiss()  # the next sale has begun: no receipt for the last one
         item = result.line.item
         verb = "+1" if result.quantity_added == 1 else f"+{result.quantity_added}"
         self.say(f"{verb} {item.name}", "info")
@@ -866,9 +884,8 @@ class SalePage(QWidget):
             parts.append(f"Change due {format_money(result.change, money)}")
         if result.points_earned:
             parts.append(f"+{result.points_earned} points")
-        parts.append("F10 receipt")
-        self.last_sale_label.setText("   ·   ".join(parts))
-        self.last_sale_label.setVisible(True)
+        self.sale_result.show_result("   ·   ".join(parts), result.bill_id,
+                                     cart.customer.email if cart.customer else None)
         self.start_new_cart()
         self.say("")
         self.window_.data_changed.emit("bill")
@@ -886,12 +903,29 @@ class SalePage(QWidget):
                                   owner=self, on_error=lambda exc: self.say(f"The receipt printer did not print: {exc}"))
 
     def start_new_cart(self, cart: Cart | None = None) -> None:
+        self.say("")  # no message of the last bill stays on the next one
         self.cart = cart or Cart()
         self._allergen_queue.clear()
         self.model.set_cart(self.cart)
         self._apply_profile_visibility()
         self.refresh()
         self.item_code_edit.setFocus()
+
+    def park_open_bill(self) -> None:
+        """Signing out or closing: the lines on the bill are kept as a held bill, never lost or handed on."""
+        if not self.cart.is_empty():
+            try:
+                billing.hold(self.cart, self.window_.till.user)
+            except TillError as exc:
+                self.say(exc.message)
+                return
+        self.start_new_cart()
+
+    def session_started(self) -> None:
+        """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
+        self.sale_result.dismiss()
+        held = len(billing.held_bills())
+        self.say(f"{held} held bill{'s' if held != 1 else ''} waiting: F6 recalls" if held else "", "info")
 
     def new_bill(self) -> None:
         if self.cart.is_empty() and self.cart.customer is None:

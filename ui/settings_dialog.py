@@ -110,8 +110,11 @@ class SettingsDialog(QDialog):
                                         "Show Customer Profile")
         self.show_profile_check.setChecked(bool(current["show_customer_profile"]))
         inner.addWidget(self.show_profile_check)
-        hint = QLabel("Cashiers pick a Customer Profile (Retail, Wholesale, Staff…) on each bill; it sets the "
-                      "prices. Off: every bill uses the customer's default profile or shelf prices.")
+        hint = QLabel("On: each bill has a Customer Profile (Retail, Wholesale, Staff…) that sets its prices; it "
+                      "starts at the chosen customer's default profile and the cashier can change it. Off: no bill "
+                      "has a profile and the dropdown is hidden: items sell at shelf prices (a customer's own item "
+                      "prices and category or tier discount still apply). Switching it during a sale re-prices "
+                      "the open bill and says so on it.")
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         inner.addWidget(hint)

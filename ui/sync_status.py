@@ -27,6 +27,10 @@ from app import auth
 from app.sync import problems, quarantine
 from app.sync.worker import Status, SyncWorker, read_status
 
+NOT_LINKED = ("This till is not linked to a central store, so there is nothing to sync with. Its sales stay "
+              "on this computer. To link it, enroll it: pos-till --db FILE enroll --central URL --token TOKEN "
+              "(the README says how).")
+
 
 class _Relay(QObject):
     status = Signal(object)
@@ -60,8 +64,8 @@ def _plain(value) -> str:
 def describe(status: Status) -> tuple[str, str]:
     """(label text, tooltip) for a status."""
     waiting = f"{status.waiting} change{'s' if status.waiting != 1 else ''} waiting"
-    if not status.linked:
-        text = f"● Not linked to a central store · {waiting}"
+    if not status.linked:  # nothing will ever send these changes: counting them only alarms
+        text = "● Not linked to a central store"
     elif status.syncing:
         text = f"⟳ Syncing… · {waiting}"
     elif status.online is False:
@@ -109,7 +113,10 @@ class SyncStatus:
             self.worker.refresh()
 
     def sync_now(self) -> None:
-        if self.status is not None and self.status.linked:
+        if self.status is not None and not self.status.linked:
+            self.window.show_info("Not linked", NOT_LINKED, "syncNotLinkedBox")
+            return
+        if self.status is not None:
             self.label.setText(describe(dataclasses.replace(self.status, syncing=True))[0])
         self.worker.request()
 

@@ -77,6 +77,12 @@ class TaskRunner(QObject):
         with self._lock:
             self._pending.discard(future)
 
+    def shutdown(self, msecs: int = 10000) -> None:
+        """Let the submitted jobs finish, then end the worker threads; a thread's database connection
+        (peewee keeps one per thread) is closed as the thread ends."""
+        self.wait(msecs)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
     def wait(self, msecs: int = 30000) -> bool:
         """Wait until every submitted job has run (their results are delivered by the event loop)."""
         with self._lock:

@@ -6,14 +6,16 @@ The window is a thin shell: the bill lives in ``ui/sale_page.py``, manager scree
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -78,6 +80,33 @@ class SignInPage(QWidget):
         self.window_.on_signed_in(user)
 
 
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in … when narrower than its text (the whole text is in the tooltip)."""
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        painter.drawText(rect, Qt.AlignVCenter | Qt.AlignLeft,
+                         self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width()))
+
+
+class _FocusReturn(QObject):
+    """When a dialog or window the till opened hides, the window it belongs to becomes active again, so the
+    next keystroke lands where its focus was (a window manager does this; a bare or kiosk display may not)."""
+
+    def __init__(self, window: TillWindow):
+        super().__init__(window)
+        self.window_ = window
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Hide and watched.isWindow():
+            parent = watched.parentWidget()
+            owner = parent.window() if parent is not None else self.window_
+            QTimer.singleShot(0, self.window_, lambda: self.window_.restore_focus(owner))
+        return False
+
+
 class TillWindow(QMainWindow):
     signed_in = Signal(object)
     signed_out = Signal()
@@ -95,6 +124,8 @@ class TillWindow(QMainWindow):
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
         self.data_changed.connect(lambda table: self.announce(Changes.of(table)))
+        self._focus_return = _FocusReturn(self)
+        self._closed = False
 
         from ui.sale_page import SalePage
 
@@ -115,7 +146,10 @@ class TillWindow(QMainWindow):
         self.sync_status = SyncStatus(self)
         self.statusBar().addPermanentWidget(self.sync_status.label)
         for warning in till.warnings:
-            warn = QLabel(f"⚠ {warning}")
+            warn = _ElidedLabel(f"⚠ {warning}")
+            warn.setToolTip(warning)
+            warn.setMinimumWidth(80)  # the status bar must not make the window wider than a 1024-pixel screen
+            warn.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             warn.setObjectName("demoWarningLabel")
             warn.setStyleSheet("color: #8a5300; font-weight: 600")
             self.statusBar().addWidget(warn, 1)
@@ -168,17 +202,25 @@ class TillWindow(QMainWindow):
         self.sale_page.setEnabled(on)
         for action in self.manager_actions + [self.sign_out_action, self.reservations_action]:
             action.setEnabled(on)
-        if not on:
+        if on:
+            self.sale_page.item_code_edit.setFocus()  # the next keystroke or scan goes to the bill
+        else:
             self.signed_in_label.setText("Not signed in")
             self.sign_in_page.pin_edit.setFocus()
 
     def on_signed_in(self, user):
         role = "Manager" if auth.is_manager(user) else "Cashier"
         self.signed_in_label.setText(f"{user.name} ({role})")
+        self.sale_page.session_started()
         self._set_signed_in(True)
         self.signed_in.emit(user)
 
     def sign_out(self):
+        self._settle_writes()
+        for widget in list(self._dialogs):  # the bill's dialogs (payment, picker…) go with the session
+            if shiboken6.isValid(widget) and widget.isVisible() and widget.parentWidget() is self:
+                widget.close()
+        self.sale_page.park_open_bill()  # the next person starts empty; the bill waits under F6
         self.till.sign_out()
         self._set_signed_in(False)
         self.signed_out.emit()
@@ -208,6 +250,7 @@ class TillWindow(QMainWindow):
     def keep_open(self, widget) -> None:
         """Hold a reference to a non-blocking dialog or window until it is closed."""
         self._dialogs.append(widget)
+        widget.installEventFilter(self._focus_return)
         widget.destroyed.connect(lambda *_: self._dialogs.remove(widget) if widget in self._dialogs else None)
         widget.setAttribute(Qt.WA_DeleteOnClose, True)
 
@@ -215,6 +258,24 @@ class TillWindow(QMainWindow):
         """Tell every open view what changed (they reload what it touches)."""
         if changes:
             self.changed.emit(changes)
+
+    def restore_focus(self, owner=None) -> None:
+        """A dialog closed: activate ``owner``, the window it was opened over, or a modal dialog still open
+        over that window. On the bill, a focus that is nowhere goes back to the item field. (Activation is
+        asynchronous on some platforms, so it is asked for, not checked.)"""
+        if not self.isVisible():
+            return
+        owner = owner if owner is not None and shiboken6.isValid(owner) and owner.isVisible() else self
+        # a modal dialog still open over the same window (a manager's PIN after the list that asked for it)
+        # keeps the keyboard; a separate window that happens to be open (Customers) does not take it
+        over_owner = [w for w in self._dialogs if shiboken6.isValid(w) and w.isWindow() and w.isVisible()
+                      and w.isModal() and w.parentWidget() is not None and w.parentWidget().window() is owner]
+        target = over_owner[-1] if over_owner else owner
+        target.activateWindow()
+        if target is self and self.pages.currentWidget() is self.sale_page:
+            focus = self.focusWidget()
+            if focus is None or not focus.isVisible():
+                self.sale_page.item_code_edit.setFocus()
 
     def notify_settings_changed(self, changed: dict) -> None:
         self.settings_changed.emit(changed)
@@ -226,13 +287,37 @@ class TillWindow(QMainWindow):
         box.open()
         return box
 
+    def show_info(self, title: str, message: str, name: str = "infoMessageBox") -> QMessageBox:
+        box = QMessageBox(QMessageBox.Information, title, message, QMessageBox.Ok, self)
+        box.setObjectName(name)
+        box.setAccessibleName(title)
+        self.keep_open(box)
+        box.open()
+        return box
+
     def pending_changes(self) -> int:
         return outbox.pending_count()
 
+    def _settle_writes(self) -> None:
+        """A sale being saved finishes and its result is delivered (its bill cleared), so it is not also
+        kept as a held bill."""
+        self.writes.wait(10000)
+        QCoreApplication.sendPostedEvents(self.writes)
+
     def closeEvent(self, event):
+        """Keep an open bill as a held bill, then stop the workers and close the database (the file is free
+        again, also for this process)."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
+        self._settle_writes()
+        if self.till.user is not None:
+            self.sale_page.park_open_bill()
         if self.integrity is not None:
             self.integrity.stop()
         self.sync_status.stop()
-        self.writes.wait(10000)
-        self.reads.wait(10000)
+        self.writes.shutdown(10000)
+        self.reads.shutdown(10000)
+        self.till.close()
         super().closeEvent(event)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from backoffice_steps import visible
-from conftest import sign_in
+from conftest import focused, sign_in
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
 
 SCREENS = [("settings_action", "settingsDialog"), ("customers_action", "customersWindow"),
            ("profiles_action", "customerProfilesDialog"), ("reports_action", "reportsWindow")]
@@ -19,15 +18,18 @@ def test_a_cashier_needs_a_manager_pin_for_every_manager_screen(qtbot, till_wind
     getattr(till_window, action).trigger()
     approval = visible(till_window, "managerApprovalDialog")
     assert approval is not None and visible(till_window, screen) is None
-    pin = approval.findChild(QLineEdit, "approvalPinEdit")
+    pin = focused(qtbot, "approvalPinEdit")  # the PIN is typed where the focus is
     qtbot.keyClicks(pin, "1111")  # the cashier's own PIN is not a manager's
     qtbot.keyClick(pin, Qt.Key_Return)
     assert approval.isVisible() and visible(till_window, screen) is None
-    approval.reject()
+    assert pin.text() == ""  # a refused PIN is cleared for the next try
+    qtbot.keyClick(pin, Qt.Key_Escape)  # the cashier gives up: the approval closes, nothing opens,
+    qtbot.waitUntil(lambda: not approval.isVisible())
+    focused(qtbot, "itemCodeEdit")  # and the keyboard is back on the bill
     assert visible(till_window, screen) is None
     getattr(till_window, action).trigger()
     approval = visible(till_window, "managerApprovalDialog")
-    pin = approval.findChild(QLineEdit, "approvalPinEdit")
+    pin = focused(qtbot, "approvalPinEdit")  # the PIN is typed where the focus is
     qtbot.keyClicks(pin, "9999")
     qtbot.keyClick(pin, Qt.Key_Return)
     qtbot.waitUntil(lambda: visible(till_window, screen) is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 from sale_steps import (
@@ -30,7 +31,7 @@ from db.models import AuditLog, Bill, Customer, HeldBill, LoyaltyEntry, Payment
 
 def approve(qtbot, window, pin="9999"):
     dialog = wait_dialog(qtbot, window, "managerApprovalDialog")
-    edit = dialog.findChild(QLineEdit, "approvalPinEdit")
+    edit = focused(qtbot, "approvalPinEdit")
     qtbot.keyClicks(edit, pin)
     qtbot.keyClick(edit, Qt.Key_Return)
     return dialog
@@ -38,7 +39,7 @@ def approve(qtbot, window, pin="9999"):
 
 def prompt(qtbot, window, name, text):
     dialog = wait_dialog(qtbot, window, name)
-    edit = dialog.findChild(QLineEdit, "promptEdit")
+    edit = focused(qtbot, "promptEdit")
     edit.selectAll()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key_Return)

@@ -1,0 +1,1 @@
+"""Jinja2 templates of the public pages (the customers' sign-up page), shipped as package data."""
