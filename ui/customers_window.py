@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import customer_list, customers, export, settings
+from app.changes import Changes
 from app.contact import format_phone
-from app.errors import TillError
 from db.fields import parse_utc
+from ui import ops
 from ui.form_helpers import (
     BACKOFFICE_QSS,
     PageHeader,
@@ -303,7 +304,7 @@ class CustomersWindow(QWidget):
 
     def after_save(self, customer_id: str) -> None:
         self._select_after_load = customer_id
-        self.window_.data_changed.emit("customer")
+        self.window_.announce(Changes.of("customer", customer_id))
 
     # --- actions -----------------------------------------------------------------------------------------------
 
@@ -353,14 +354,10 @@ class CustomersWindow(QWidget):
         return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes,
                        destructive=True)
 
-    def _delete(self, customer_id: str) -> str | None:
-        try:
-            outcome = customers.delete(customer_id, self.manager)
-        except TillError as exc:
-            show_message(self, "Customer not deleted", exc.message)
-            return None
-        self.window_.data_changed.emit("customer")
-        return outcome
+    def _delete(self, customer_id: str) -> None:
+        ops.write(self.window_, customers.delete, customer_id, self.manager, owner=self,
+                  changes=Changes.of("customer", customer_id)).failure(
+            lambda exc: show_message(self, "Customer not deleted", getattr(exc, "message", str(exc)))).run()
 
     def open_duplicates(self):
         from ui.duplicates_dialog import DuplicatesDialog

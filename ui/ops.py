@@ -11,7 +11,8 @@ UI thread calls the ``success`` callback with the result and announces the ``Cha
 A read does the same on the read workers and announces nothing.
 
 With an ``owner`` widget the callbacks run only while it is open (a dialog closed while its write ran is not
-touched), but the changes are announced whatever happened to the owner: the data was written.
+touched), but the changes are announced whatever happened to the owner: the data was written. While an
+owner's write of one service is under way, a second one (a double press of Enter) is not started.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import shiboken6
 
 from app.changes import Changes, changes_of
+
+_in_flight: set[tuple[int, object]] = set()  # (owner, service) of writes under way; UI thread only
 
 
 def _alive(owner) -> bool:
@@ -41,17 +44,33 @@ class Op:
         self._failure = callback
         return self
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Start the job; False (and nothing started) when the same owner's same write is under way."""
+        if self._key is not None:
+            if self._key in _in_flight:
+                return False
+            _in_flight.add(self._key)
         getattr(self.window, self._runner_name).submit(self.fn, *self.args, on_done=self._done,
                                                        on_error=self._failed, **self.kwargs)
+        return True
+
+    @property
+    def _key(self):
+        return None
+
+    def _finish(self) -> None:
+        if self._key is not None:
+            _in_flight.discard(self._key)
 
     run_in_background = run
 
     def _done(self, result) -> None:
+        self._finish()
         if self._success is not None and _alive(self.owner):
             self._success(result)
 
     def _failed(self, exc) -> None:
+        self._finish()
         if not _alive(self.owner):
             return
         if self._failure is None:
@@ -61,6 +80,10 @@ class Op:
 
 class WriteOp(Op):
     _runner_name = "writes"
+
+    @property
+    def _key(self):
+        return None if self.owner is None else (id(self.owner), self.fn)
 
     def _done(self, result) -> None:
         changes = self.changes if self.changes is not None else changes_of(self.fn, result)

@@ -93,3 +93,17 @@ def test_changes_merge_and_a_whole_table_stays_whole():
     assert not Changes() and "bill" in one and one.any_of("reservation", "bill")
     assert changes_of(_rename, Changes.of("item")) == Changes.of("item")
     assert changes_of(_rename, None) == Changes.tables(["customer_category"])
+
+
+def test_a_second_press_while_the_write_runs_starts_nothing(qtbot, till_window):
+    from db.models import CustomerCategory
+
+    category = CustomerCategory.create(name="Regulars")
+    dialog = QDialog(till_window)
+    results = []
+    first = ops.write(till_window, _rename, category.id, "Locals", owner=dialog).success(results.append)
+    second = ops.write(till_window, _rename, category.id, "Neighbours", owner=dialog).success(results.append)
+    assert first.run() is True and second.run() is False
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    assert [r.name for r in results] == ["Locals"]
+    assert ops.write(till_window, _rename, category.id, "Neighbours", owner=dialog).run() is True  # done: again

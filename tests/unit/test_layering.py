@@ -52,8 +52,6 @@ ALLOWED_UI_WRITES: dict[str, str] = {
         "not moved yet",
     "ui/customer_form.py: app.customers.save_form":
         "not moved yet",
-    "ui/customer_picker.py: app.customers.create":
-        "not moved yet",
     "ui/customer_view.py: app.customers.record_view":
         "not moved yet",
     "ui/customer_view.py: app.privacy.erase":
@@ -62,8 +60,6 @@ ALLOWED_UI_WRITES: dict[str, str] = {
         "not moved yet",
     "ui/customer_view.py: app.stats.recompute":
         "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
-    "ui/customers_window.py: app.customers.delete":
-        "not moved yet",
     "ui/duplicates_dialog.py: app.merge.merge":
         "not moved yet",
     "ui/duplicates_dialog.py: app.merge.undo":
