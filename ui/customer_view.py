@@ -292,10 +292,7 @@ class CustomerView(QDialog):
     def edit(self):
         from ui.customer_form import CustomerForm
 
-        def saved(customer_id):
-            self.window_.announce(Changes.of("customer", customer_id))  # reloads this view too
-
-        dialog = CustomerForm(self, self.manager, self.customer_id, on_saved=saved)
+        dialog = CustomerForm(self, self.manager, self.customer_id)  # its save announces: this view reloads
         self.window_.keep_open(dialog)
         dialog.open()
         return dialog

@@ -303,8 +303,7 @@ class CustomersWindow(QWidget):
             self.reload()
 
     def after_save(self, customer_id: str) -> None:
-        self._select_after_load = customer_id
-        self.window_.announce(Changes.of("customer", customer_id))
+        self._select_after_load = customer_id  # the save's op announces the change: the list reloads
 
     # --- actions -----------------------------------------------------------------------------------------------
 

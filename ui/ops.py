@@ -96,6 +96,18 @@ class ReadOp(Op):
     pass
 
 
+def till_window(widget):
+    """The till window a dialog was opened from (ops run on its workers and announce through it)."""
+    while widget is not None:
+        if hasattr(widget, "announce") and hasattr(widget, "writes"):
+            return widget
+        own = getattr(widget, "window_", None)
+        if own is not None and hasattr(own, "announce"):
+            return own
+        widget = widget.parent()
+    raise LookupError("not opened from a till window")
+
+
 def write(window, fn, *args, **kwargs) -> WriteOp:
     return WriteOp(window, fn, *args, **kwargs)
 
