@@ -52,16 +52,8 @@ ALLOWED_UI_WRITES: dict[str, str] = {
         "not moved yet",
     "ui/customer_view.py: app.customers.record_view":
         "the access is audited before the customer's data is read and shown (one small insert)",
-    "ui/customer_view.py: app.privacy.erase":
-        "not moved yet",
-    "ui/customer_view.py: app.privacy.export_customer":
-        "not moved yet",
     "ui/customer_view.py: app.stats.recompute":
         "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
-    "ui/duplicates_dialog.py: app.merge.merge":
-        "not moved yet",
-    "ui/duplicates_dialog.py: app.merge.undo":
-        "not moved yet",
     "ui/duplicates_dialog.py: app.stats.recompute":
         "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
     "ui/held_bills_dialog.py: app.billing.drop_held":
