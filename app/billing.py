@@ -248,6 +248,10 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
         redeemed = sum(p.points for p in planned)
         paid_with_money = priced.total - sum(p.amount for p in planned if p.method == "loyalty")
         earned = loyalty.points_earned(paid_with_money, customer.loyalty, shop) if customer is not None else 0
+        earned += cart.promotion_points()  # bonus points of a promotion (app/promotions.py)
+        applied = cart.applied_with_promotions()
+        if service := cart.service_record(tenders, now):
+            applied["service"] = service
 
         receipt_no = settings.next_receipt_no()
         batch = _Batch(now_text)
@@ -260,7 +264,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
             "discount_total": priced.discount_total, "tax_total": priced.tax_total, "rounding": priced.rounding,
             "total": priced.total, "bill_discount_bp": cart.bill_discount_bp,
             "bill_discount_amount": priced.bill_discount_amount,
-            "preferences_applied": _dumps(cart.applied_preferences()), "instructions": cart.instructions(),
+            "preferences_applied": _dumps(applied), "instructions": cart.instructions(),
             "points_earned": earned, "points_redeemed": redeemed,
         }
         batch.add(Bill, [bill_row])
@@ -298,7 +302,8 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
             raise
         if customer is not None:
             stats.apply_bill(
-                SimpleNamespace(customer_id=customer.id, kind="sale", total=priced.total, completed_at=now),
+                SimpleNamespace(customer_id=customer.id, kind="sale", total=priced.total, completed_at=now,
+                                preferences_applied=applied),
                 [SimpleNamespace(item_id=line.item.id, quantity=line.quantity) for line in cart.lines],
                 [SimpleNamespace(method=p.method) for p in planned],
                 earned - redeemed,

@@ -93,6 +93,9 @@ class CustomerOnBill:
     points: int = 0
     favourites: tuple[CatalogueItem, ...] = ()
     most_used_payment: str | None = None
+    segments: tuple[str, ...] = ()  # app/segments: new, regular, lapsed, vip, birthday
+    category_id: str | None = None
+    marketing_consent: bool = False
 
     @property
     def preferred_payment(self) -> str | None:
@@ -160,6 +163,11 @@ def load_customer(customer_id: str) -> CustomerOnBill:
             "SELECT item_id, price, discount_bp FROM customer_item_price WHERE customer_id = ? AND deleted_at IS NULL",
             (cid,))
     }
+    from app import segments, tiers  # the tier reached by spend now, and the customer's segments
+
+    tier = tiers.current(cid)
+    tier_name, tier_bp, multiplier = (tier.name, tier.discount_bp, tier.earn_multiplier_pct) if tier else (
+        None, None, None)
     terms = pricing.CustomerTerms(item_prices=item_prices, category_discount_bp=category_bp or 0,
                                   tier_discount_bp=tier_bp or 0)
     loyalty_terms = loyalty.LoyaltyTerms(
@@ -185,7 +193,15 @@ def load_customer(customer_id: str) -> CustomerOnBill:
         preferences=prefs, orders=orders or 0, spent=spent or 0,
         last_visit=CustomerStats.last_visit.python_value(last_visit), points=loyalty.balance(cid),
         favourites=favourites, most_used_payment=stats.preferred_payment(figures),
+        segments=segments.of_customer(cid),
+        **_consent_and_category(cid),
     )
+
+
+def _consent_and_category(customer_id: str) -> dict:
+    row = database.execute_sql("SELECT category_id, marketing_consent FROM customer WHERE id = ?",
+                               (customer_id,)).fetchone()
+    return {"category_id": row[0], "marketing_consent": bool(row[1])} if row else {}
 
 
 def active_profiles() -> list[ProfileOnBill]:
@@ -295,6 +311,9 @@ class Cart:
         self.held_id: str | None = None  # the HeldBill this cart was recalled from
         self._price_list_cache: dict[tuple[str, str], int | None] = {}
         self._priced: dict[bool, pricing.BillPrice] = {}
+        self.first_line_at: dt.datetime | None = None  # service metrics: checkout time from the first line
+        self.promotions: list = []  # app/promotions.Rule the customer qualifies for (walk-ins: untargeted)
+        self.refresh_promotions()
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -350,8 +369,50 @@ class Cart:
                 bill_discount_bp=self.bill_discount_bp,
                 bill_discount_amount=self.bill_discount_amount,
                 cash=cash,
+                promotions=self._promotion_inputs(),
             )
         return self._priced[cash]
+
+    # --- promotions (app/promotions.py) -------------------------------------------------------------------
+
+    def refresh_promotions(self, today: dt.date | None = None) -> None:
+        from app import promotions
+
+        customer = self.customer
+        who = None if customer is None else promotions.Who(
+            segments=customer.segments, profile_id=customer.default_profile_id, category_id=customer.category_id,
+            marketing_consent=customer.marketing_consent,
+            channel=str(customer.preferences.get("communication.channel") or ""))
+        self.promotions = promotions.for_checkout(who, today or dt.date.today())
+        self._changed()
+
+    def _promotion_inputs(self) -> list[pricing.PromotionInput]:
+        return [pricing.PromotionInput(r.id, r.value if r.kind == "percent" else 0, r.value if r.kind == "amount" else 0)
+                for r in self.promotions if r.kind in ("percent", "amount")]
+
+    def promotion_points(self) -> int:
+        """Bonus points of the promotions on this bill (a customer is needed to earn them)."""
+        if self.customer is None:
+            return 0
+        return sum(r.value for r in self.promotions if r.kind == "points")
+
+    def promotions_applied(self) -> list[dict]:
+        """What the bill records of each promotion it applied, with the amount it took off."""
+        amounts = dict(self.price().promotions)
+        out = []
+        for r in self.promotions:
+            if r.kind == "points" and self.customer is None:
+                continue
+            entry = {"id": r.id, "name": r.name, "kind": r.kind, "value": r.value, "channel": r.channel}
+            entry["amount" if r.kind != "points" else "points"] = amounts.get(r.id, 0) if r.kind != "points" else r.value
+            out.append(entry)
+        return out
+
+    def service_record(self, tenders, now: dt.datetime) -> dict:
+        """Service metrics for the bill (app/service_metrics.py)."""
+        from app import service_metrics
+
+        return service_metrics.record(self, tenders, now)
 
     def _line_input(self, line: CartLine) -> pricing.LineInput:
         return pricing.LineInput(
@@ -412,6 +473,8 @@ class Cart:
         if len(self.lines) >= MAX_LINES:
             raise ValidationError(f"A bill holds at most {MAX_LINES} lines: pay this one and start another.")
         line = CartLine(item=item, quantity=quantity)
+        if self.first_line_at is None:
+            self.first_line_at = utcnow()
         self.lines.append(line)
         self._changed()
         return AddResult(line, quantity, False, self.unconfirmed_allergens(line))
@@ -529,6 +592,7 @@ class Cart:
         if customer is not None and customer.status != "active":
             raise CustomerInactive(customer.name)
         self.customer = customer
+        self.refresh_promotions()
         if self.profiles_enabled:
             self.profile = load_profile(customer.default_profile_id) if customer else None
         else:
@@ -590,6 +654,8 @@ class Cart:
             applied["instructions.special"] = customer.instructions
         if customer.seating:
             applied["seating.preferred"] = customer.seating
+        if customer.loyalty.tier_name:
+            applied["loyalty_tier"] = customer.loyalty.tier_name  # the tier at the time of sale
         priced = self.price()
         source = next((line.auto_discount_source for line in priced.lines if line.auto_discount_source), None)
         if source == "tier":
@@ -600,6 +666,13 @@ class Cart:
             applied["category"] = customer.category_name
         if any(line.price_source == pricing.CUSTOMER for line in priced.lines):
             applied["customer_prices"] = True
+        return applied
+
+    def applied_with_promotions(self) -> dict:
+        applied = self.applied_preferences()
+        promos = self.promotions_applied()
+        if promos:
+            applied["promotions"] = promos
         return applied
 
     # --- checks before payment ----------------------------------------------------------------------------
@@ -625,6 +698,7 @@ class Cart:
             "bill_discount_bp": self.bill_discount_bp,
             "bill_discount_amount": self.bill_discount_amount,
             "note": self.note,
+            "first_line_at": self.first_line_at.isoformat() if self.first_line_at else None,
             "lines": [
                 {"id": line.id, "item_id": line.item.id, "quantity": line.quantity,
                  "manual_price": line.manual_price, "discount_bp": line.discount_bp,
@@ -662,6 +736,8 @@ class Cart:
         cart.bill_discount_bp = int(data.get("bill_discount_bp", 0))
         cart.bill_discount_amount = int(data.get("bill_discount_amount", 0))
         cart.note = data.get("note", "")
+        if data.get("first_line_at"):
+            cart.first_line_at = parse_utc(data["first_line_at"])
         cart._changed()
         if data.get("profile_id") and cart.profile is None:
             name = data.get("profile_name") or "its"
@@ -688,5 +764,6 @@ def replace_discount(cart: Cart, bp: int, amount: int) -> pricing.BillPrice:
         pricing.PricingSettings(prices_include_tax=bool(cart.settings.get("prices_include_tax", True))),
         bill_discount_bp=bp,
         bill_discount_amount=amount,
+        promotions=cart._promotion_inputs(),
     )
 

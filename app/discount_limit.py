@@ -5,7 +5,7 @@ past the limit without anyone approving it: a bill discount just under the limit
 quantity down to one, or a line discount and a bill discount stacked. So at payment the whole bill is
 measured once more: what the cashier gave away (line and bill discounts and prices typed below the usual
 price) against the bill without any of it. The shop's own rules (profile, customer prices, category or
-tier discounts) are not the cashier's giving and are part of the undiscounted bill.
+tier discounts, promotions) are not the cashier's giving and are part of the undiscounted bill.
 
 The cashier's own share stays within the limit: a manager's approval covers what was given away when the
 manager approved (``cart.approved_discount_bp``); anything beyond that plus the limit needs a manager again.
@@ -43,6 +43,7 @@ def given_away(cart) -> GivenAway:
         cart.customer.terms if cart.customer else None,
         cart._profile_rule(),
         pricing.PricingSettings(prices_include_tax=bool(cart.settings.get("prices_include_tax", True))),
+        promotions=cart._promotion_inputs(),  # the shop's promotions are its rules, not the cashier's giving
     )
     return GivenAway(plain.unrounded_total, max(0, plain.unrounded_total - actual.unrounded_total))
 

@@ -23,34 +23,70 @@ def _local(text: str | None) -> str:
     return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M:%S") if text else ""
 
 
-def export_customers(path: Path, status: str | None = None, by=None) -> int:
-    """Every live customer (or those with ``status``), in the import format plus what import leaves out.
-    Returns the number of rows written. Erased and merged customers are left out. The export is audited:
-    it is personal data leaving the till."""
-    where = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
-    params: list = []
-    if status:
-        where += " AND c.status = ?"
-        params.append(status)
-    cursor = database.execute_sql(
+def export_customers(path: Path, status: str | None = None, by=None, *, segment: str | None = None,
+                     profile_id: str | None = None) -> int:
+    """Every live customer (or those with ``status``, in ``segment``, with default profile ``profile_id``:
+    the Customers window's filters), in the import format plus what import leaves out. Returns the number
+    of rows written. Erased and merged customers are left out. The export is audited: it is personal data
+    leaving the till."""
+    select = (
         "SELECT c.name, c.phone, c.email, c.status, c.date_of_birth, c.notes, c.created_at, c.marketing_consent, "
-        "c.marketing_consent_at, p.name, k.name, t.name FROM customer c "
+        "c.marketing_consent_at, p.name, k.name, c.id, c.loyalty_tier_id, s.spent FROM customer c "
         "LEFT JOIN customer_profile p ON p.id = c.default_profile_id "
-        "LEFT JOIN customer_category k ON k.id = c.category_id LEFT JOIN loyalty_tier t ON t.id = c.loyalty_tier_id "
-        f"WHERE {where} ORDER BY c.name_norm", params)
+        "LEFT JOIN customer_category k ON k.id = c.category_id "
+        "LEFT JOIN customer_stats s ON s.customer_id = c.id ")
+    live = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
+    if segment or profile_id:
+        from app import segments
+
+        rowids = segments.ids(segment, profile_id, status)
+
+        def batches():
+            for start in range(0, len(rowids), BATCH // 10):
+                chunk = list(rowids[start:start + BATCH // 10])
+                marks = ",".join("?" * len(chunk))
+                found = {r[0]: r[1:] for r in database.execute_sql(
+                    select.replace("SELECT ", "SELECT c.rowid, ", 1) + f"WHERE c.rowid IN ({marks}) AND {live}",
+                    chunk)}
+                yield [found[r] for r in chunk if r in found]
+    else:
+        where = live
+        params: list = []
+        if status:
+            where += " AND c.status = ?"
+            params.append(status)
+        cursor = database.execute_sql(select + f"WHERE {where} ORDER BY c.name_norm", params)
+
+        def batches():
+            while rows := cursor.fetchmany(BATCH):
+                yield rows
+    from app import tiers
+
+    all_tiers, rule = tiers.all_tiers(), tiers.rule()
+    by_id = {t.id: t for t in all_tiers}
+
+    def tier_of(customer_id: str, floor_id: str | None, spent: int | None) -> str:
+        """The tier reached by spend (app/tiers), as every till derives it."""
+        if rule.basis == tiers.LIFETIME:
+            tier = tiers.reached(spent or 0, all_tiers, by_id.get(floor_id))
+        else:
+            tier = tiers.current(customer_id, tiers=all_tiers, basis=rule)
+        return tier.name if tier else ""
+
     count = 0
     with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CUSTOMER_COLUMNS)
-        while rows := cursor.fetchmany(BATCH):
+        for rows in batches():
             for r in rows:
                 writer.writerow(safe_row([r[0], r[1] or "", r[2] or "", r[3], r[4] or "", r[5] or "", _local(r[6]),
                                           "yes" if r[7] else "no", _local(r[8]), r[9] or "", r[10] or "",
-                                          r[11] or ""]))
+                                          tier_of(r[11], r[12], r[13])]))
             count += len(rows)
     with database.atomic():
         audit.record(by, "customers.export", "customer", None, {"file": Path(path).name, "rows": count,
-                                                                "status": status})
+                                                                "status": status, "segment": segment,
+                                                                "profile": profile_id})
     return count
 
 

@@ -7,6 +7,8 @@ The steps, in order (ARCHITECTURE.md "the logic engine"):
    no customer-specific price: the more specific deal wins) or a % discount on the unit price;
 2. the customer's category or loyalty-tier discount (the better of the two, not both) on the line;
 3. the cashier's line discount (% or amount);
+3b. the customer's promotions (app/promotions.py: % or amount off, in the order given), each shared across
+   the lines like the bill discount (lines priced by hand take no part);
 4. the bill discount (% or amount), shared across the lines in proportion to what they still cost, so
    every line carries its part and the lines always add up to the bill;
 5. tax per line: included in the price or added on top (per item; ``None`` means the shop's setting);
@@ -59,6 +61,15 @@ class ProfileRule:
 
 
 @dataclass(frozen=True)
+class PromotionInput:
+    """A promotion the customer qualifies for: percent (basis points) and/or an amount off the bill."""
+
+    id: str
+    discount_bp: int = 0
+    amount: int = 0
+
+
+@dataclass(frozen=True)
 class PricingSettings:
     prices_include_tax: bool = True
     cash_rounding: int = 0  # round cash totals to this many minor units (0 = no rounding)
@@ -80,10 +91,11 @@ class PricedLine:
     tax_inclusive: bool
     tax: int
     total: int  # what the line adds to the bill: net, plus tax when tax is added on top
+    promotion_discount: int = 0  # this line's share of the promotions
 
     @property
     def discount(self) -> int:
-        return self.auto_discount + self.line_discount + self.bill_discount
+        return self.auto_discount + self.line_discount + self.promotion_discount + self.bill_discount
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,7 @@ class BillPrice:
     tax_added: int  # the part of tax_total added on top of prices (tax-exclusive items)
     rounding: int
     total: int  # subtotal - discount_total + tax_added + rounding
+    promotions: tuple[tuple[str, int], ...] = ()  # (promotion id, amount off) in the order applied
 
     @property
     def unrounded_total(self) -> int:
@@ -164,6 +177,7 @@ def price_bill(
     bill_discount_bp: int = 0,
     bill_discount_amount: int = 0,
     cash: bool = False,
+    promotions: Sequence[PromotionInput] = (),
 ) -> BillPrice:
     """Price a whole bill. ``cash``: the bill is (partly) paid in cash, so cash rounding applies."""
     customer = customer or NO_CUSTOMER
@@ -189,15 +203,27 @@ def price_bill(
         line_off = min(line_off + line.discount_amount, remaining)
         staged.append((line, unit, source, gross, auto, line_off, remaining - line_off))
 
-    before_bill = [s[6] for s in staged]
+    promo_shares = [0] * len(staged)
+    promo_amounts = []
+    for promo in promotions:
+        if not 0 <= promo.discount_bp <= 10000 or promo.amount < 0:
+            raise ValueError("a promotion is between 0 and 100% and never negative")
+        weights = [s[6] - promo_shares[i] if s[2] != MANUAL else 0 for i, s in enumerate(staged)]
+        base = sum(weights)
+        off = min(percent(base, promo.discount_bp) + promo.amount, base)
+        for i, share in enumerate(_share(off, weights)):
+            promo_shares[i] += share
+        promo_amounts.append((promo.id, off))
+    before_bill = [s[6] - promo_shares[i] for i, s in enumerate(staged)]
     payable = sum(before_bill)
     bill_off = percent(payable, bill_discount_bp) if bill_discount_bp else 0
     bill_off = min(bill_off + bill_discount_amount, payable)
     shares = _share(bill_off, before_bill)
 
     priced = []
-    for (line, unit, source, gross, auto, line_off, net_before), share in zip(staged, shares, strict=True):
-        net = net_before - share
+    for (line, unit, source, gross, auto, line_off, net_before), share, promo in zip(
+            staged, shares, promo_shares, strict=True):
+        net = net_before - promo - share
         inclusive = settings.prices_include_tax if line.tax_inclusive is None else line.tax_inclusive
         rate = line.tax_rate_bp
         if rate <= 0:
@@ -210,7 +236,7 @@ def price_bill(
             base_price=line.base_price, unit_price=unit, price_source=source, quantity=line.quantity,
             gross=gross, auto_discount=auto, auto_discount_source=auto_source if auto else None,
             line_discount=line_off, bill_discount=share, net=net, tax_rate_bp=rate, tax_inclusive=inclusive,
-            tax=tax, total=net if inclusive else net + tax,
+            tax=tax, total=net if inclusive else net + tax, promotion_discount=promo,
         ))
 
     unrounded = sum(p.total for p in priced)
@@ -227,4 +253,5 @@ def price_bill(
         tax_added=sum(p.tax for p in priced if not p.tax_inclusive),
         rounding=rounding,
         total=unrounded + rounding,
+        promotions=tuple(promo_amounts),
     )

@@ -32,6 +32,16 @@ DEFAULTS: dict[str, object] = {
     # The customers' web sign-up page (central/signup.py); empty: the page's own wording.
     "privacy_notice": "",
     "marketing_consent_wording": "",
+    # Customer segments (app/segments.py): New, Regular, Lapsed, VIP
+    "segment_new_days": 30,  # New: first visit within the last N days
+    "segment_regular_visits": 3,  # Regular: at least K visits ...
+    "segment_regular_days": 60,  # ... in the last M days
+    "segment_lapsed_days": 90,  # Lapsed: had visits, none in the last L days
+    "segment_vip_top_pct": 5,  # VIP: category VIP, or among the top share (percent) of customers by spend
+    # Loyalty tiers by spend (app/tiers.py): "lifetime" (tiers only rise, voids aside) or "rolling" (the
+    # spend of the last tier_window_days: a customer drops a tier when it falls below the threshold)
+    "tier_basis": "lifetime",
+    "tier_window_days": 365,
 }
 
 LOCAL_DEFAULTS: dict[str, object] = {

@@ -57,6 +57,17 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
         (bill.customer_id, orders, spent, CustomerStats.last_visit.db_value(last_visit), points + points_delta,
          CustomerStats.item_counts.db_value({k: v for k, v in counts.items() if v > 0}),
          CustomerStats.payment_counts.db_value({k: v for k, v in methods.items() if v > 0})))
+    from app import segments  # the visit fields (segments and life-cycle status)
+
+    if bill.kind == "void":
+        segments.rebuild(bill.customer_id, bill_owners(bill.customer_id))
+    else:
+        from app import preference_audit
+
+        segments.record_sale(bill.customer_id, bill.completed_at)
+        preference_audit.note_sale(bill.customer_id, getattr(bill, "preferences_applied", None),
+                                   {k: v for k, v in counts.items() if v > 0},
+                                   tuple(p.method for p in payments))
 
 
 def bill_owners(customer_id: str) -> list[str]:
@@ -110,7 +121,10 @@ def recompute(customer_id: str) -> CustomerStats:
         .scalar()
     )
     stats.save()
-    return stats
+    from app import segments
+
+    segments.rebuild(customer_id, bill_owners(customer_id))
+    return CustomerStats.get(CustomerStats.customer == customer_id)
 
 
 def favourite_items(stats: CustomerStats | None, limit: int = 5) -> list[str]:

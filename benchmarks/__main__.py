@@ -29,6 +29,7 @@ FULL = {
     "signup": [],
     "memory": [],
     "felt": [],
+    "crm": [],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -44,6 +45,7 @@ QUICK = {
     "signup": ["--seconds", "4", "--tills", "2", "--signup-workers", "2"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
+    "crm": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "3"],
 }
 
 

@@ -28,7 +28,7 @@ APPEND, MERGE, OFFICE = "append", "merge", "office"
 
 OFFICE_TABLES = {
     "user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
-    "price_list_entry", "preference_definition",
+    "price_list_entry", "preference_definition", "promotion",
 }
 CONFLICT_TABLE = "conflict_log"
 NEVER_DELETED = {"reservation"}  # a booking that will not happen is cancelled, never tombstoned

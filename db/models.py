@@ -375,6 +375,25 @@ class Reservation(SyncedModel):
         raise ValueError("A reservation is never deleted: cancel it instead.")
 
 
+class Promotion(SyncedModel):
+    """A targeted offer (app/promotions.py), managed at an office till. Who: segment, default profile,
+    category, birthday week (empty / false: anyone); what: percent off (basis points), amount off (minor
+    units) or bonus points; when: local dates, inclusive (empty: open); channel: till | email | sms."""
+
+    name = CharField()
+    active = BooleanField(default=True)
+    segment = CharField(default="")
+    profile_id = CharField(default="")
+    category_id = CharField(default="")
+    birthday_week = BooleanField(default=False)
+    kind = CharField(default="percent")  # percent | amount | points
+    value = BigIntegerField(default=0)
+    starts_on = CharField(default="")
+    ends_on = CharField(default="")
+    channel = CharField(default="till")
+    needs_consent = BooleanField(default=True)
+
+
 # --- derived on the till -----------------------------------------------------------------------------------
 
 
@@ -397,6 +416,10 @@ class CustomerStats(LocalModel):
     points = BigIntegerField(default=0)
     item_counts = JSONField(default=dict)  # item id -> quantity bought, for "order again"
     payment_counts = JSONField(default=dict)  # method -> times used
+    first_visit = UTCDateTimeField(null=True)  # segments (app/segments.py, migration 14)
+    recent_visits = JSONField(default=list)  # newest first, at most segments.MAX_RECENT stored UTC texts
+    regular_since = CharField(null=True)  # the K-th most recent visit (K: the Regular rule)
+    customer_rowid = IntegerField(null=True)  # the customer's rowid: segment lists read only stats indexes
 
 
 class SalesSummary(LocalModel):
@@ -415,6 +438,40 @@ class SalesSummary(LocalModel):
 
     class Meta:
         primary_key = CompositeKey("day", "profile_id", "cashier_id", "category_id")
+        without_rowid = True
+
+
+class PreferenceReview(LocalModel):
+    """The manager's preference audit queue (app/preference_audit.py): a preference contradicted by the
+    customer's behaviour or overridden at checkout, flagged at sale time. Stale preferences are not stored:
+    they are a range on customer_preference.updated_at."""
+
+    id = CharField(primary_key=True)  # customer id + key
+    customer_id = CharField(index=True)
+    key = CharField()
+    reason = CharField()  # contradicted | overridden
+    detail = TextField(default="")
+    overrides = IntegerField(default=0)
+    flagged_at = UTCDateTimeField(default=utcnow, index=True)
+    open = BooleanField(default=True)
+
+
+class ServiceSummary(LocalModel):
+    """Service per local day, bill profile, cashier and visitor (new | returning | walk_in), kept by a
+    trigger (migration 15) from each sale's ``preferences_applied["service"]`` record."""
+
+    day = CharField()
+    profile_id = CharField(default="")
+    cashier_id = CharField(default="")
+    visitor = CharField()
+    bills = IntegerField(default=0)
+    checkout_ms = BigIntegerField(default=0)
+    applied = IntegerField(default=0)
+    overridden = IntegerField(default=0)
+    prefs_bills = IntegerField(default=0)  # bills on which at least one preference was applied
+
+    class Meta:
+        primary_key = CompositeKey("day", "profile_id", "cashier_id", "visitor")
         without_rowid = True
 
 
@@ -453,7 +510,9 @@ SYNCED_MODELS = [
     Payment,
     LoyaltyEntry,
     Reservation,
+    Promotion,
 ]
-LOCAL_MODELS = [LocalConfig, Outbox, ConflictLog, HeldBill, CustomerStats, SalesSummary, PaymentSummary]
+LOCAL_MODELS = [LocalConfig, Outbox, ConflictLog, HeldBill, CustomerStats, SalesSummary, PaymentSummary,
+                PreferenceReview, ServiceSummary]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS
 MODELS_BY_TABLE = {m._meta.table_name: m for m in ALL_MODELS}

@@ -63,10 +63,32 @@ def open_failed_pins(window, manager):
     return _keep(window, FailedPinsDialog(window, manager))
 
 
+def open_promotions(window, manager):
+    from ui.promotions_window import PromotionsWindow
+
+    found = _existing(window, "promotionsWindow")
+    if found is not None:
+        return found
+    widget = PromotionsWindow(window, manager)
+    return _keep(window, widget, widget.show)
+
+
+def open_preference_audit(window, manager):
+    from ui.preference_audit_window import PreferenceAuditWindow
+
+    found = _existing(window, "preferenceAuditWindow")
+    if found is not None:
+        return found
+    widget = PreferenceAuditWindow(window, manager)
+    return _keep(window, widget, widget.show)
+
+
 SCREENS = {
     "settings": (open_settings, "change the business settings"),
     "customers": (open_customers, "manage customers"),
     "profiles": (open_profiles, "manage customer profiles"),
     "reports": (open_reports, "see the reports"),
     "failed_pins": (open_failed_pins, "see the failed PIN attempts"),
+    "promotions": (open_promotions, "manage promotions"),
+    "preference_audit": (open_preference_audit, "review customer preferences"),
 }

@@ -7,6 +7,8 @@ are listed (greyed, "Inactive") but refused with the reason.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -34,6 +36,16 @@ COL_NAME, COL_PHONE, COL_EMAIL, COL_STATUS = range(4)
 CustomerIdRole = Qt.UserRole + 1
 ActiveRole = Qt.UserRole + 2
 _GREY, _GREEN = QBrush(QColor("#9ca3af")), QBrush(QColor("#15803d"))
+# Plain ints and prebuilt flags: a view asks data() hundreds of times a paint, and comparing or combining
+# Qt's enums in Python costs more than the rest of it.
+_DISPLAY, _FOREGROUND, _HORIZONTAL = int(Qt.DisplayRole), int(Qt.ForegroundRole), Qt.Horizontal
+_FLAGS, _NO_FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemNeverHasChildren, Qt.NoItemFlags
+CustomerIdRole, ActiveRole = int(CustomerIdRole), int(ActiveRole)
+
+
+@lru_cache(maxsize=4096)
+def _phone_text(phone: str | None, region: str) -> str:
+    return format_phone(phone, region)
 
 
 class CustomerResultsModel(QAbstractTableModel):
@@ -49,7 +61,7 @@ class CustomerResultsModel(QAbstractTableModel):
         # The shown texts are made once per result: a view calls data() many times a paint.
         self.beginResetModel()
         self.hits = list(hits)
-        self._texts = [(h.name, format_phone(h.phone, self.region), h.email or "",
+        self._texts = [(h.name, _phone_text(h.phone, self.region), h.email or "",
                         "Active" if h.active else "Inactive") for h in self.hits]
         self.endResetModel()
 
@@ -60,27 +72,28 @@ class CustomerResultsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+        if orientation == _HORIZONTAL and int(role) == _DISPLAY and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None
 
     def flags(self, index):
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemNeverHasChildren if index.isValid() else Qt.NoItemFlags
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+        row = index.row()
+        if not 0 <= row < len(self.hits):
             return None
-        hit = self.hits[index.row()]
+        role = int(role)
+        if role == _DISPLAY:
+            return self._texts[row][index.column()]
+        if role == _FOREGROUND:
+            if not self.hits[row].active:
+                return _GREY
+            return _GREEN if index.column() == COL_STATUS else None
         if role == CustomerIdRole:
-            return hit.id
+            return self.hits[row].id
         if role == ActiveRole:
-            return hit.active
-        if role == Qt.DisplayRole:
-            return self._texts[index.row()][index.column()]
-        if role == Qt.ForegroundRole and not hit.active:
-            return _GREY
-        if role == Qt.ForegroundRole and index.column() == COL_STATUS:
-            return _GREEN
+            return self.hits[row].active
         return None
 
 
@@ -139,8 +152,12 @@ class CustomerPickerDialog(QDialog):
         header = self.results_view.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.Stretch)
         header.setSectionResizeMode(COL_EMAIL, QHeaderView.Stretch)
-        header.setSectionResizeMode(COL_PHONE, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeToContents)
+        # Fixed widths: sizing to contents measured every row at each keystroke.
+        self.results_view.ensurePolished()
+        metrics = self.results_view.fontMetrics()
+        for column, sample in ((COL_PHONE, "+44 (0) 7700 900 000"), (COL_STATUS, "Inactive")):
+            header.setSectionResizeMode(column, QHeaderView.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
         self.results_view.doubleClicked.connect(lambda index: self.pick_row(index.row()))
         self.results_view.installEventFilter(self)
         layout.addWidget(self.results_view, 1)

@@ -122,8 +122,14 @@ class CustomerView(QDialog):
             details.append(f"Profile: {customer.default_profile.name}")
         if customer.category_id:
             details.append(f"Category: {customer.category.name}")
-        if customer.loyalty_tier_id:
-            details.append(f"Tier: {customer.loyalty_tier.name}")
+        from app import segments, tiers
+
+        tier = tiers.current(customer.id) if not customer.erased_at else None
+        if tier is not None:
+            details.append(f"Tier: {tier.name}")
+        found = segments.of_customer(customer.id) if not (customer.erased_at or customer.merged_into_id) else ()
+        if found:
+            details.append(f"Segments: {segments.describe(found)}")
         details.append(f"Customer since {customer.created_at.astimezone().strftime('%b %Y')}")
         if customer.marketing_consent:
             since = customer.marketing_consent_at.astimezone().strftime("%d %b %Y") if customer.marketing_consent_at else ""

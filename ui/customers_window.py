@@ -14,6 +14,7 @@ from array import array
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import customer_list, customers, export, settings
+from app import customer_list, customers, export, segments, settings
 from app.changes import Changes
 from app.contact import format_phone
 from db.fields import parse_utc
@@ -68,12 +69,13 @@ class CustomerListModel(QAbstractTableModel):
 
     # --- loading -----------------------------------------------------------------------------------------
 
-    def reload(self, status: str | None, search: str) -> None:
-        """Fetch the rowids for this tab and search on a worker; stale answers are dropped."""
+    def reload(self, status: str | None, search: str, segment: str | None = None,
+               profile_id: str | None = None) -> None:
+        """Fetch the rowids for this tab, search, segment and profile on a worker; stale answers are dropped."""
         self._generation += 1
         generation = self._generation
         self.loading = True
-        self.runner.submit(customer_list.ids, status, search, self.region,
+        self.runner.submit(segments.ids, segment, profile_id, status, search, self.region,
                            owner=self, on_done=lambda ids: self._loaded(generation, ids),
                            on_error=lambda exc: self._failed(generation, exc))
 
@@ -221,7 +223,15 @@ class CustomersWindow(QWidget):
         self.tabs.currentChanged.connect(lambda _: self.reload())
         self.count_label = named(QLabel(""), "customerCountLabel", "Customers shown")
         self.count_label.setProperty("role", "hint")
-        layout.addLayout(hbox(self.tabs, None, self.count_label))
+        self.segment_combo = named(QComboBox(), "customerSegmentCombo", "Customer segment")
+        self.segment_combo.addItem("All segments", None)
+        for segment in segments.SEGMENTS:
+            self.segment_combo.addItem(segments.LABELS[segment], segment)
+        self.profile_filter_combo = named(QComboBox(), "customerProfileFilterCombo", "Customer profile filter")
+        self._fill_profiles()
+        self.segment_combo.currentIndexChanged.connect(lambda _: self.reload())
+        self.profile_filter_combo.currentIndexChanged.connect(lambda _: self.reload())
+        layout.addLayout(hbox(self.tabs, self.segment_combo, self.profile_filter_combo, None, self.count_label))
 
         self.model = CustomerListModel(window.reads)
         self.model.loaded.connect(self._loaded)
@@ -264,12 +274,35 @@ class CustomersWindow(QWidget):
     def status(self) -> str | None:
         return TABS[self.tabs.currentIndex()][1]
 
+    def segment(self) -> str | None:
+        return self.segment_combo.currentData()
+
+    def profile_filter(self) -> str | None:
+        return self.profile_filter_combo.currentData()
+
+    def _fill_profiles(self) -> None:
+        from db.models import CustomerProfile
+
+        chosen = self.profile_filter_combo.currentData()
+        self.profile_filter_combo.blockSignals(True)
+        self.profile_filter_combo.clear()
+        self.profile_filter_combo.addItem("All profiles", None)
+        for profile in CustomerProfile.live().order_by(CustomerProfile.name):
+            self.profile_filter_combo.addItem(profile.name, profile.id)
+        found = self.profile_filter_combo.findData(chosen)
+        self.profile_filter_combo.setCurrentIndex(max(found, 0))
+        self.profile_filter_combo.blockSignals(False)
+
     def reload(self) -> None:
         self.count_label.setText("Loading…")
-        self.model.reload(self.status(), self.search_edit.text())
+        self.model.reload(self.status(), self.search_edit.text(), self.segment(), self.profile_filter())
 
     def _loaded(self, count: int) -> None:
         what = f"{count:,} customer{'s' if count != 1 else ''}"
+        if self.segment():
+            what += f" · {segments.LABELS[self.segment()]}, {segments.ORDER[self.segment()]}"
+        if self.profile_filter():
+            what += f" · profile {self.profile_filter_combo.currentText()}"
         if self.search_edit.text().strip():
             what += f" matching “{self.search_edit.text().strip()}”"
         self.count_label.setText(what)
@@ -299,6 +332,8 @@ class CustomersWindow(QWidget):
             button.setEnabled(chosen)
 
     def _data_changed(self, changes) -> None:
+        if "customer_profile" in changes:
+            self._fill_profiles()
         if changes.any_of("customer", "customer_stats"):
             self.reload()
 
@@ -374,7 +409,8 @@ class CustomersWindow(QWidget):
         return self._open(ImportDialog(self, self.window_, self.manager))
 
     def export_csv(self, path: str | None = None):
-        """Export the customers of the current tab to CSV (asks where unless ``path`` is given)."""
+        """Export the customers of the current tab, segment and profile to CSV (asks where unless ``path``
+        is given)."""
         if path is None:
             suggested = f"customers-{dt.date.today().isoformat()}.csv"
             return choose_save_path(self, "Export customers", suggested, "CSV files (*.csv)", self.export_csv)
@@ -384,6 +420,7 @@ class CustomersWindow(QWidget):
         def done(count):
             self.count_label.setText(f"Exported {count:,} customers to {path}")
 
-        self.window_.reads.submit(export.export_customers, path, status, self.manager, owner=self, on_done=done,
+        self.window_.reads.submit(export.export_customers, path, status, self.manager, segment=self.segment(),
+                                  profile_id=self.profile_filter(), owner=self, on_done=done,
                                   on_error=lambda exc: show_message(self, "Export failed", str(exc)))
         return None

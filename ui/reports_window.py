@@ -166,6 +166,10 @@ class ReportsWindow(QWidget):
         from ui.reservation_report_tab import ReservationsReportTab
 
         self.reservations_tab = ReservationsReportTab(self)  # covers and no-show rate
+        from ui.service_report import ServiceReport
+
+        self.service_tab = ServiceReport(window)  # checkout time and preferences applied (issue 14)
+        self.tabs.addTab(self.service_tab, "Service")
         body = hbox(self.chart_view, self.tabs)
         body.setStretch(0, 3)
         body.setStretch(1, 2)
@@ -231,6 +235,7 @@ class ReportsWindow(QWidget):
         generation = self._generation
         self.loading = True
         self.status.setText("Updating…")
+        self.service_tab.refresh(start, end, profile)
         self.window_.reads.submit(reports.sales_report, start, end, profile,
                                   owner=self, on_done=lambda r: self._show(generation, r),
                                   on_error=lambda exc: self._failed(generation, exc))

@@ -158,8 +158,14 @@ class SalePage(QWidget):
         self.bill_lines_view.setAlternatingRowColors(True)
         header = self.bill_lines_view.horizontalHeader()
         header.setSectionResizeMode(COL_ITEM, QHeaderView.Stretch)
-        for column in (COL_NO, COL_QTY, COL_PRICE, COL_DISCOUNT, COL_TOTAL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        # Fixed widths that fit any amount: sizing to contents measured every row at each keystroke.
+        self.bill_lines_view.ensurePolished()
+        metrics = self.bill_lines_view.fontMetrics()
+        wide = "-" + format_money(9_999_999, self.cart.currency)
+        for column, sample in ((COL_NO, "999"), (COL_QTY, "Qty 99"), (COL_PRICE, wide), (COL_DISCOUNT, wide),
+                               (COL_TOTAL, wide)):
+            header.setSectionResizeMode(column, QHeaderView.Fixed)
+            header.resizeSection(column, max(60, metrics.horizontalAdvance(sample) + 28))
         header.setMinimumSectionSize(60)
         left.addWidget(self.bill_lines_view, 1)
 
@@ -209,6 +215,13 @@ class SalePage(QWidget):
         self.bill_total_label.setStyleSheet("font-size: 40px; font-weight: 800; color: #0f172a")
         grid.addWidget(self.bill_total_label, 1, 3, 2, 1)
         grid.setColumnStretch(3, 1)
+        # promotions applied on the bill (app/promotions.py), above the totals: the lines view gives way
+        self.bill_promotions_label = _named(QLabel(""), "billPromotionsLabel", "Promotions on the bill")
+        self.bill_promotions_label.setTextFormat(Qt.PlainText)
+        self.bill_promotions_label.setStyleSheet("background: #ecfdf5; color: #065f46; border: 1px solid #a7f3d0; "
+                                                 "border-radius: 8px; padding: 4px 8px; font-weight: 600")
+        self.bill_promotions_label.setVisible(False)
+        left.addWidget(self.bill_promotions_label)
         left.addWidget(totals)
         from ui.sale_result import SaleResultBar
 
@@ -227,7 +240,15 @@ class SalePage(QWidget):
         right.setSpacing(6)
         caption = QLabel("CUSTOMER")
         caption.setProperty("class", "sectionCaption")
-        right.addWidget(caption)
+        # the customer's segments beside the caption (app/segments.py): no extra height on a 768-pixel screen
+        self.customer_segment_label = _named(QLabel(""), "customerSegmentLabel", "Customer segments")
+        self.customer_segment_label.setTextFormat(Qt.PlainText)
+        self.customer_segment_label.setStyleSheet("color: #0f766e; font-weight: 700; font-size: 11px")
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(caption)
+        caption_row.addStretch(1)
+        caption_row.addWidget(self.customer_segment_label)
+        right.addLayout(caption_row)
         self.bill_customer_label = _named(QLabel("Walk-in customer"), "billCustomerLabel", "Customer")
         self.bill_customer_label.setWordWrap(True)
         right.addWidget(self.bill_customer_label)
@@ -338,6 +359,10 @@ class SalePage(QWidget):
                                     else format_money(0, money))
         self.tax_caption.setText("Tax (added)" if priced.tax_added else "Tax (included)")
         self.tax_label.setText(format_money(priced.tax_total, money))
+        promos = [f"★ {p['name']}: " + (f"-{format_money(p['amount'], money)}" if "amount" in p else f"+{p['points']} points")
+                  for p in cart.promotions_applied()] if cart.lines else []
+        self.bill_promotions_label.setText("   ".join(promos))
+        self.bill_promotions_label.setVisible(bool(promos))
         instructions = cart.instructions()
         self.instructions_label.setText("Instructions: " + instructions.replace("\n", " · ") if instructions else "")
         self.instructions_label.setVisible(bool(instructions))
@@ -352,6 +377,10 @@ class SalePage(QWidget):
         self.bill_customer_label.setText(customer.name if customer else "Walk-in customer")
         self.remove_customer_button.setEnabled(customer is not None)
         self.stats_frame.setVisible(customer is not None)
+        from app.segments import describe
+
+        self.customer_segment_label.setText(describe(customer.segments) if customer else "")
+        self.customer_segment_label.setVisible(bool(customer and customer.segments))
         if customer is None:
             self.customer_details_label.setText("F2 finds a customer by name, phone or email")
             self._set_alerts("")

@@ -194,6 +194,11 @@ class TillWindow(QMainWindow):
                                                lambda: self.open_manager_screen("failed_pins"))
         self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
                                 self.reports_action, self.failed_pins_action]
+        self.promotions_action = self._action(manage, "promotionsAction", "Promotions…", None,
+                                              lambda: self.open_manager_screen("promotions"))
+        self.preference_audit_action = self._action(manage, "preferenceAuditAction", "Preference audit…", None,
+                                                    lambda: self.open_manager_screen("preference_audit"))
+        self.manager_actions += [self.promotions_action, self.preference_audit_action]
 
     # --- sign-in -------------------------------------------------------------------------------------------
 

@@ -1,0 +1,266 @@
+"""Promotions (``promotionsWindow``, a manager's screen): the list of offers and a form to add or change
+one (who, what, when, channel, consent); beside it "Birthdays this week" (consenting customers only) and
+the contact list by channel as CSV for the shop's mailing tool."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import promotions, segments, settings
+from app.cart import parse_discount
+from app.errors import TillError, ValidationError
+from db.models import CustomerCategory, CustomerProfile
+from ui.form_helpers import (
+    BACKOFFICE_QSS,
+    InlineMessage,
+    PageHeader,
+    choose_save_path,
+    hbox,
+    list_table,
+    named,
+    primary,
+)
+
+KIND_CHOICES = [("Percent off", "percent"), ("Amount off", "amount"), ("Bonus points", "points")]
+
+
+class PromotionsWindow(QWidget):
+    def __init__(self, window, manager):
+        super().__init__(window, Qt.Window)
+        self.window_ = window
+        self.manager = manager
+        self.currency = settings.get("currency")
+        self.editing: str | None = None
+        self.rules: list[promotions.Rule] = []
+        self.setObjectName("promotionsWindow")
+        self.setAccessibleName("Promotions")
+        self.setWindowTitle("Promotions")
+        self.setStyleSheet(BACKOFFICE_QSS)
+        self.resize(1180, 720)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.addWidget(PageHeader("Promotions", "Targeted offers applied at checkout, only with consent"))
+        self.tabs = named(QTabWidget(), "promotionTabs", "Promotions and contacts")
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._offers_page(), "Offers")
+        self.tabs.addTab(self._contacts_page(), "Birthdays and contacts")
+        self.reload()
+
+    # --- offers -------------------------------------------------------------------------------------------
+
+    def _offers_page(self) -> QWidget:
+        page = QWidget()
+        self.view = list_table("promotionsView", ["Name", "Who", "What", "When", "Channel", "Active"],
+                               row_height=30, stretch=1)
+        self.view.itemSelectionChanged.connect(self._chosen)
+        self.new_button = named(QPushButton("+ New promotion"), "newPromotionButton", "New promotion")
+        self.new_button.clicked.connect(self.new_promotion)
+        form = QFormLayout()
+        self.name_edit = named(QLineEdit(), "promotionNameEdit", "Promotion name")
+        self.kind_combo = named(QComboBox(), "promotionKindCombo", "What the promotion gives")
+        for label, value in KIND_CHOICES:
+            self.kind_combo.addItem(label, value)
+        self.value_edit = named(QLineEdit(), "promotionValueEdit", "How much")
+        self.value_edit.setPlaceholderText("10%, 1.50 or 50 points")
+        self.segment_combo = named(QComboBox(), "promotionSegmentCombo", "Segment")
+        self.segment_combo.addItem("Any segment", "")
+        for segment in segments.SEGMENTS:
+            self.segment_combo.addItem(segments.LABELS[segment], segment)
+        self.profile_combo = named(QComboBox(), "promotionProfileCombo", "Profile")
+        self.profile_combo.addItem("Any profile", "")
+        for profile in CustomerProfile.live().order_by(CustomerProfile.name):
+            self.profile_combo.addItem(profile.name, profile.id)
+        self.category_combo = named(QComboBox(), "promotionCategoryCombo", "Category")
+        self.category_combo.addItem("Any category", "")
+        for category in CustomerCategory.live().order_by(CustomerCategory.name):
+            self.category_combo.addItem(category.name, category.id)
+        self.birthday_check = named(QCheckBox("Only in the customer's birthday week"), "promotionBirthdayCheck",
+                                    "Birthday week only")
+        self.starts_edit = named(QLineEdit(), "promotionStartsEdit", "Starts on")
+        self.ends_edit = named(QLineEdit(), "promotionEndsEdit", "Ends on")
+        for edit in (self.starts_edit, self.ends_edit):
+            edit.setPlaceholderText("YYYY-MM-DD (empty: open)")
+        self.channel_combo = named(QComboBox(), "promotionChannelCombo", "Channel")
+        for value, label in promotions.CHANNELS.items():
+            self.channel_combo.addItem(label, value)
+        self.consent_check = named(QCheckBox("Needs marketing consent (always for email and SMS)"),
+                                   "promotionConsentCheck", "Needs marketing consent")
+        self.consent_check.setChecked(True)
+        self.active_check = named(QCheckBox("Active"), "promotionActiveCheck", "Active")
+        self.active_check.setChecked(True)
+        for label, widget in (("Name", self.name_edit), ("Gives", self.kind_combo), ("Value", self.value_edit),
+                              ("Segment", self.segment_combo), ("Profile", self.profile_combo),
+                              ("Category", self.category_combo), ("", self.birthday_check),
+                              ("Starts", self.starts_edit), ("Ends", self.ends_edit),
+                              ("Channel", self.channel_combo), ("", self.consent_check), ("", self.active_check)):
+            form.addRow(label, widget)
+        self.message = InlineMessage("promotionMessageLabel")
+        self.save_button = primary(named(QPushButton("Save promotion"), "savePromotionButton", "Save promotion"))
+        self.save_button.clicked.connect(self.save)
+        self.name_edit.returnPressed.connect(self.save)
+        self.value_edit.returnPressed.connect(self.save)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addWidget(self.message)
+        side.addLayout(hbox(None, self.save_button))
+        side.addStretch(1)
+        left = QVBoxLayout()
+        left.addLayout(hbox(None, self.new_button))
+        left.addWidget(self.view, 1)
+        body = hbox(left, side)
+        body.setStretch(0, 3)
+        body.setStretch(1, 2)
+        page.setLayout(body)
+        return page
+
+    def reload(self) -> None:
+        self.rules = promotions.all_rules()
+        profiles = {self.profile_combo.itemData(i): self.profile_combo.itemText(i) for i in range(self.profile_combo.count())}
+        categories = {self.category_combo.itemData(i): self.category_combo.itemText(i)
+                      for i in range(self.category_combo.count())}
+        self.view.setRowCount(len(self.rules))
+        for n, rule in enumerate(self.rules):
+            who = [segments.LABELS[rule.segment]] if rule.segment else []
+            who += [profiles.get(rule.profile_id, "?")] if rule.profile_id else []
+            who += [categories.get(rule.category_id, "?")] if rule.category_id else []
+            who += ["birthday week"] if rule.birthday_week else []
+            when = f"{rule.starts_on or '…'} – {rule.ends_on or '…'}" if rule.starts_on or rule.ends_on else "Always"
+            channel = promotions.CHANNELS[rule.channel] + (" · consent" if rule.consent_required else "")
+            cells = [rule.name, ", ".join(who) or "Everyone", promotions.describe(rule, self.currency), when, channel,
+                     "Yes" if rule.active else "No"]
+            for c, text in enumerate(cells):
+                self.view.setItem(n, c, QTableWidgetItem(text))
+
+    def _chosen(self) -> None:
+        row = self.view.currentRow()
+        if not 0 <= row < len(self.rules):
+            return
+        rule = self.rules[row]
+        self.editing = rule.id
+        self.name_edit.setText(rule.name)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(rule.kind))
+        if rule.kind == "percent":
+            self.value_edit.setText(f"{rule.value / 100:g}%")
+        elif rule.kind == "amount":
+            from app.money import to_decimal
+
+            self.value_edit.setText(str(to_decimal(rule.value, self.currency)))
+        else:
+            self.value_edit.setText(str(rule.value))
+        for combo, value in ((self.segment_combo, rule.segment), (self.profile_combo, rule.profile_id),
+                             (self.category_combo, rule.category_id), (self.channel_combo, rule.channel)):
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+        self.birthday_check.setChecked(rule.birthday_week)
+        self.starts_edit.setText(rule.starts_on)
+        self.ends_edit.setText(rule.ends_on)
+        self.consent_check.setChecked(rule.needs_consent)
+        self.active_check.setChecked(rule.active)
+        self.message.clear_message()
+
+    def new_promotion(self) -> None:
+        self.editing = None
+        self.view.clearSelection()
+        for edit in (self.name_edit, self.value_edit, self.starts_edit, self.ends_edit):
+            edit.clear()
+        for combo in (self.kind_combo, self.segment_combo, self.profile_combo, self.category_combo, self.channel_combo):
+            combo.setCurrentIndex(0)
+        self.birthday_check.setChecked(False)
+        self.consent_check.setChecked(True)
+        self.active_check.setChecked(True)
+        self.message.clear_message()
+        self.name_edit.setFocus()
+
+    def _value(self) -> int:
+        kind, text = self.kind_combo.currentData(), self.value_edit.text().strip()
+        if kind == "points":
+            if not text.isdigit():
+                raise ValidationError("Bonus points are a whole number.", "value")
+            return int(text)
+        if kind == "percent" and not text.endswith("%"):
+            text += "%"
+        bp, amount = parse_discount(text, self.currency)
+        return bp if kind == "percent" else amount
+
+    def save(self) -> None:
+        try:
+            values = {
+                "name": self.name_edit.text(), "kind": self.kind_combo.currentData(), "value": self._value(),
+                "segment": self.segment_combo.currentData(), "profile_id": self.profile_combo.currentData(),
+                "category_id": self.category_combo.currentData(), "birthday_week": self.birthday_check.isChecked(),
+                "starts_on": self.starts_edit.text(), "ends_on": self.ends_edit.text(),
+                "channel": self.channel_combo.currentData(), "needs_consent": self.consent_check.isChecked(),
+                "active": self.active_check.isChecked(),
+            }
+            row = promotions.save(self.manager, values, self.editing)
+        except TillError as exc:
+            self.message.bad(exc.message)
+            return
+        self.editing = row.id
+        self.message.ok(f"Saved {row.name}.")
+        self.reload()
+        self.window_.data_changed.emit("promotion")
+
+    # --- birthdays and contacts -------------------------------------------------------------------------------
+
+    def _contacts_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        caption = QLabel("Birthdays this week (customers who agreed to marketing)")
+        caption.setStyleSheet("font-weight: 700")
+        self.birthdays_view = list_table("birthdaysView", ["Birthday", "Name", "Phone", "Email"], row_height=28,
+                                         stretch=1)
+        self.contact_channel_combo = named(QComboBox(), "contactChannelCombo", "Channel to contact by")
+        self.contact_channel_combo.addItem("Email", "email")
+        self.contact_channel_combo.addItem("SMS", "sms")
+        self.contact_segment_combo = named(QComboBox(), "contactSegmentCombo", "Segment to contact")
+        self.contact_segment_combo.addItem("All segments", None)
+        for segment in segments.SEGMENTS:
+            self.contact_segment_combo.addItem(segments.LABELS[segment], segment)
+        self.export_contacts_button = named(QPushButton("Export contact list…"), "exportContactsButton",
+                                            "Export contact list")
+        self.export_contacts_button.clicked.connect(lambda: self.export_contacts())
+        self.contacts_message = InlineMessage("contactsMessageLabel")
+        layout.addWidget(caption)
+        layout.addWidget(self.birthdays_view, 1)
+        layout.addLayout(hbox(QLabel("Contact list for"), self.contact_channel_combo, self.contact_segment_combo,
+                              self.export_contacts_button, None))
+        layout.addWidget(self.contacts_message)
+        self.window_.reads.submit(promotions.birthdays_this_week, owner=self, on_done=self._show_birthdays)
+        return page
+
+    def _show_birthdays(self, rows) -> None:
+        from app.contact import format_phone
+
+        region = settings.get("phone_region")
+        self.birthdays_view.setRowCount(len(rows))
+        for n, (_id, name, phone, email, dob) in enumerate(rows):
+            day = dt.date(2000, int(dob[5:7]), int(dob[8:10])).strftime("%a %d %b") if dob[5:10] != "02-29" else "29 Feb"
+            for c, text in enumerate([day, name, format_phone(phone, region), email or ""]):
+                self.birthdays_view.setItem(n, c, QTableWidgetItem(text))
+
+    def export_contacts(self, path: str | None = None):
+        channel = self.contact_channel_combo.currentData()
+        segment = self.contact_segment_combo.currentData()
+        if path is None:
+            return choose_save_path(self, "Export contact list", f"contacts-{channel}-{dt.date.today()}.csv",
+                                    "CSV files (*.csv)", self.export_contacts)
+        self.contacts_message.ok("Exporting…")
+        self.window_.reads.submit(
+            promotions.contact_csv, path, channel, segment, self.manager, owner=self,
+            on_done=lambda count: self.contacts_message.ok(f"{count:,} customers who agreed to {channel} → {path}"),
+            on_error=lambda exc: self.contacts_message.bad(getattr(exc, "message", str(exc))))
+        return None
