@@ -133,3 +133,35 @@ def test_ui_writes_only_through_operations():
     found = _ui_writes()
     assert sorted(found - set(ALLOWED_UI_WRITES)) == []
     assert sorted(set(ALLOWED_UI_WRITES) - found) == []  # moved to an op: take it off the list
+
+
+# --- central/ stands apart from the till's app/ and ui/ -------------------------------------------------------
+
+
+def test_central_does_not_import_the_tills_app_or_ui_at_import_time():
+    """Importing every central module pulls in no module of app/ or ui/ (the server is installed without the
+    till's rules and widgets). It still reads the table specs from db.models (see central/tables.py)."""
+    import subprocess
+    import sys
+
+    modules = sorted(f"central.{p.stem}" for p in (ROOT / "central").glob("*.py") if p.stem != "__main__")
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('app', 'ui')))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_central_has_no_top_level_import_of_app_or_ui():
+    offenders = []
+    for path in (ROOT / "central").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only: the import-time graph
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] in ("app", "ui") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
