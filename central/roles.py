@@ -16,7 +16,7 @@ from dataclasses import dataclass
 # loyalty rules are settings), preference definitions and defaults, staff and their PINs, shop settings.
 HEAD_OFFICE = frozenset({
     "user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item", "barcode",
-    "price_list_entry", "customer_item_price", "preference_definition",
+    "price_list_entry", "customer_item_price", "preference_definition", "promotion",
 })
 # The words every role refusal carries: the till recognises them (app/sync/quarantine.py) and puts its
 # local copy back to the shop's truth.

@@ -56,6 +56,17 @@ def _use_lazy_libraries() -> None:
     from email_validator import validate_email  # with the IDNA tables for international domains
 
     assert validate_email("josé@bücher.de", check_deliverability=False).ascii_domain == "xn--bcher-kva.de"
+    from app import money  # babel's CLDR data files: a shop in Germany, one in Kuwait
+
+    money.use_locale("de_DE")
+    try:
+        assert money.format_money(123450, "EUR") == "1.234,50\xa0€", money.format_money(123450, "EUR")
+        assert money.parse_money("12,50", "EUR") == 1250 and money.minor_digits("KWD") == 3
+    finally:
+        money.use_locale("en_US")
+    from argon2.low_level import Type, hash_secret_raw  # argon2-cffi's compiled binding (PIN hashes)
+
+    assert len(hash_secret_raw(b"1234", b"shop-salt-16byte", 2, 1024, 1, 32, Type.ID)) == 32
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is not None:

@@ -473,3 +473,23 @@ def test_the_demo_shop_passes_every_check_and_seeds_a_new_shop(central_server, s
         from app.sync.quarantine import pulled_count
 
         assert pulled_count() == 0
+
+
+def test_promotions_are_head_office_data(central_server, shop, shop_of_two):
+    """A promotion gives money away at every counter: only an office till (or the head office) sets one."""
+    from app import promotions
+
+    t1, t2, _, known = shop_of_two
+    with opened(t2):
+        promotions.save(User.get_by_id(known["manager"]), {"name": "Counter giveaway", "kind": "percent",
+                                                          "value": 9000})
+    report = sync(t2)
+    assert report.rejected == 1 and "head-office data" in report.rejections[0], report.rejections
+    assert not central_server.rows(shop, "promotion")
+    with opened(t1):
+        promotions.save(User.get_by_id(known["manager"]), {"name": "Office offer", "kind": "percent",
+                                                          "value": 500})
+    assert sync(t1).rejected == 0
+    sync(t2)
+    with opened(t2):
+        assert [r.name for r in promotions.all_rules()] == ["Office offer"]
