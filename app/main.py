@@ -4,11 +4,13 @@
     pos-till --db PATH enroll --central URL [--token T]  link this till to the central store (token on stdin)
     pos-till --db PATH sync                            one full sync round now
     pos-till --db PATH import-customers FILE.csv       bulk import
+    pos-till --db PATH import-items FILE.csv           bulk import of the catalogue
     pos-till --db PATH key show | key restore          back up the database key / restore it from stdin
 
 Headless subcommands exit 0 on success and non-zero with a one-line reason on failure. Those that change
-shop data or reveal a secret (import-customers, key show) need a manager's PIN: typed at the terminal's
-prompt, or in POS_MANAGER_PIN for a scripted install; with neither they refuse. enroll and sync don't.
+shop data or reveal a secret (import-customers, import-items, key show) need a manager's PIN: typed at the
+terminal's prompt, or in POS_MANAGER_PIN for a scripted install; with neither they refuse. enroll and sync
+don't.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--overwrite-names", action="store_true",
                      help="a row whose phone is an existing customer's may change that customer's name")
+    items = sub.add_parser("import-items", help="import items (code, name, price...) from a CSV file")
+    items.add_argument("file", type=Path)
     key = sub.add_parser("key", help="back up the database key, or restore it into this computer's keyring")
     key.add_argument("action", choices=["show", "restore"],
                      help="show: print the key; restore: read a key from stdin, check it opens the database, "
@@ -76,7 +80,8 @@ def resolve_db(args) -> Path:
     return demo_db_path() if args.demo else default_db_path()
 
 
-MANAGER_COMMANDS = {"import-customers": "import customers", "key show": "show the database key"}
+MANAGER_COMMANDS = {"import-customers": "import customers", "import-items": "import items",
+                    "key show": "show the database key"}
 
 
 def _command_name(args) -> str:
@@ -175,6 +180,10 @@ def run_command(args) -> int:
             from app import customer_import
 
             return customer_import.cli(till, args.file, allow_renames=args.overwrite_names)
+        if args.command == "import-items":
+            from app import item_import
+
+            return item_import.cli(till, args.file)
         if args.command == "enroll":
             from app.sync import cli as sync_cli
 

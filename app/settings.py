@@ -18,6 +18,7 @@ DEFAULTS: dict[str, object] = {
     "locale": "en_US",  # how money, numbers and dates are written and read (babel/CLDR)
     "phone_region": "US",
     "prices_include_tax": True,
+    "default_tax_rate_bp": 0,  # the tax rate a new item starts with (basis points)
     "cash_rounding": 0,  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
     "line_discount_limit_bp": 1000,  # a line discount above 10% needs a manager
     "return_approval_limit": 5000,  # minor units: a refund above this needs a manager (app/returns.py)

@@ -28,6 +28,7 @@ FULL = {
     "sync": [],
     "signup": [],
     "memory": [],
+    "items": [],
     "felt": [],
     "crm": [],
 }
@@ -44,6 +45,7 @@ QUICK = {
              "--bootstrap-runs", "1"],
     "signup": ["--seconds", "4", "--tills", "2", "--signup-workers", "2"],
     "memory": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "1"],
+    "items": ["--items", "20000", "--runs", "10"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
     "crm": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "3"],
 }

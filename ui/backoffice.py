@@ -57,6 +57,21 @@ def open_reports(window, manager):
     return _keep(window, widget, widget.show)
 
 
+def open_staff(window, manager):
+    from ui.staff_dialog import StaffDialog
+
+    return _keep(window, StaffDialog(window, manager))
+
+
+def open_items(window, manager):
+    from ui.items_dialog import ItemsDialog
+
+    found = _existing(window, "itemsDialog")
+    if found is not None:
+        return found
+    return _keep(window, ItemsDialog(window, manager))
+
+
 def open_failed_pins(window, manager):
     from ui.failed_pins_dialog import FailedPinsDialog
 
@@ -88,6 +103,8 @@ SCREENS = {
     "customers": (open_customers, "manage customers"),
     "profiles": (open_profiles, "manage customer profiles"),
     "reports": (open_reports, "see the reports"),
+    "staff": (open_staff, "manage staff"),
+    "items": (open_items, "change the catalogue"),
     "failed_pins": (open_failed_pins, "see the failed PIN attempts"),
     "promotions": (open_promotions, "manage promotions"),
     "preference_audit": (open_preference_audit, "review customer preferences"),

@@ -71,6 +71,11 @@ class SettingsDialog(QDialog):
         self._build_money(current)
         self._build_till(current)
         self._build_customers(current)
+        from ui.printer_settings import PrinterSettingsTab
+
+        self.printer_tab = PrinterSettingsTab(window)
+        self.tabs.addTab(self.printer_tab, "Receipt printer")
+        self._fields["receipt_printer"] = (self.printer_tab.kind_combo, self.tabs.count() - 1)
 
         self.message = InlineMessage("settingsMessageLabel")
         self.update_button = primary(QPushButton("Update (F4)"))
@@ -162,6 +167,10 @@ class SettingsDialog(QDialog):
                                          "Prices include tax")
         self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
         self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
+        self.default_tax_edit = PercentEdit("defaultTaxRateEdit", "Default tax rate")
+        self.default_tax_edit.set_bp(current["default_tax_rate_bp"])
+        self._field(form, "Default tax rate", self.default_tax_edit, "default_tax_rate_bp",
+                    "New items start with this tax rate.")
         self.line_discount_edit = PercentEdit("lineDiscountLimitEdit", "Line discount limit")
         self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
         self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
@@ -259,6 +268,7 @@ class SettingsDialog(QDialog):
             "cash_rounding": int(self.rounding_combo.currentData()),
             "prices_include_tax": self.tax_inclusive_check.isChecked(),
             "line_discount_limit_bp": self.line_discount_edit.bp(),
+            "default_tax_rate_bp": self.default_tax_edit.bp(),
             "return_approval_limit": self._return_limit(),
             "sync_interval_s": self.sync_interval_spin.value(),
             "ask_for_allergies": self.ask_allergies_check.isChecked(),
@@ -302,6 +312,7 @@ class SettingsDialog(QDialog):
         if channel:
             values["default_communication"] = str(channel).lower()
         try:
+            local["receipt_printer"] = self.printer_tab.spec()
             self._validate(values, local)
         except TillError as exc:
             self._refused(exc)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import TillError
 from app.resources import resource_path
@@ -24,18 +24,10 @@ log = logging.getLogger(__name__)
 
 
 def ask_passphrase(path: Path, create: bool) -> str | None:
-    """No keyring backend: ask for the database passphrase (window-modal, waited on locally)."""
-    dialog = QInputDialog()
-    dialog.setObjectName("passphraseDialog")
-    dialog.setWindowTitle("Database passphrase")
-    verb = "Choose a passphrase for the new" if create else "Type the passphrase of the"
-    dialog.setLabelText(f"No keyring is available on this computer.\n{verb} till database:\n{path}")
-    dialog.setTextEchoMode(QLineEdit.Password)
-    loop = QEventLoop()
-    dialog.finished.connect(loop.quit)
-    dialog.open()
-    loop.exec()
-    return dialog.textValue() if dialog.result() == QInputDialog.Accepted else None
+    """No keyring backend: ask for the database passphrase (twice for a new database)."""
+    from ui.passphrase_dialog import ask_passphrase as ask
+
+    return ask(path, create)
 
 
 def apply_style(app: QApplication) -> None:
@@ -54,6 +46,12 @@ def build_window(path: Path, *, demo: bool = False):
     window = TillWindow(till)
     window.show()
     window.sign_in_page.pin_edit.setFocus()
+    from app.shop_setup import needs_setup
+
+    if needs_setup():  # a new database without --demo: set up the shop, or join one
+        from ui.setup_wizard import open_if_needed
+
+        open_if_needed(window)
     if gc.get_freeze_count() == 0:
         # What start-up made (modules, Qt wrappers, caches) lives as long as the till: move it out of the
         # collector's reach, so a full collection walks only what the shift made. Without this, full

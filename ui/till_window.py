@@ -190,10 +190,14 @@ class TillWindow(QMainWindow):
                                             lambda: self.open_manager_screen("profiles"))
         self.reports_action = self._action(manage, "reportsAction", "Reports…", "Ctrl+Shift+R",
                                            lambda: self.open_manager_screen("reports"))
+        self.staff_action = self._action(manage, "staffAction", "Staff…", "Ctrl+Shift+U",
+                                         lambda: self.open_manager_screen("staff"))
+        self.items_action = self._action(manage, "itemsAction", "Items…", "Ctrl+Shift+I",
+                                         lambda: self.open_manager_screen("items"))
         self.failed_pins_action = self._action(manage, "failedPinsAction", "Failed PIN attempts…", None,
                                                lambda: self.open_manager_screen("failed_pins"))
         self.manager_actions = [self.settings_action, self.customers_action, self.profiles_action,
-                                self.reports_action, self.failed_pins_action]
+                                self.reports_action, self.staff_action, self.items_action, self.failed_pins_action]
         self.promotions_action = self._action(manage, "promotionsAction", "Promotions…", None,
                                               lambda: self.open_manager_screen("promotions"))
         self.preference_audit_action = self._action(manage, "preferenceAuditAction", "Preference audit…", None,
