@@ -372,7 +372,9 @@ def void_sale(bill_id: str, manager: User, reason: str = "", *, now: dt.datetime
             copies.append(row)
         batch.add(BillLine, copies)
         refunds = [
-            {"id": new_id(), "bill": void_id, "method": p.method, "amount": -p.amount,
+            # ids derive from the void (and so from the sale): a second void of this sale made on another
+            # till collides with the first at the central store and is refused whole, refunds included
+            {"id": derived_id("payment", void_id, p.id), "bill": void_id, "method": p.method, "amount": -p.amount,
              "tendered": 0, "change": 0, "reference": f"refund of {original.receipt_no}"}
             for p in payments
         ]

@@ -101,6 +101,16 @@ def find_by_phone(e164: str) -> Customer | None:
     return Customer.get_or_none((Customer.phone == e164) & Customer.deleted_at.is_null())
 
 
+def free_phone(phone: str | None, owner_id: str) -> None:
+    """A deleted customer still holding ``phone`` (deleted on another till while a third gave them the
+    number) gives it up, so the unique index never refuses a live customer the number."""
+    if phone:
+        for old in Customer.select().where((Customer.phone == phone) & Customer.deleted_at.is_null(False)
+                                           & (Customer.id != owner_id)):
+            old.phone = None
+            old.save()
+
+
 def get(customer_id: str) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or customer.deleted_at is not None:
@@ -123,6 +133,7 @@ def create(values: dict, by: User | None) -> Customer:
     customer = Customer()
     _apply(customer, cleaned)
     with Customer._meta.database.atomic():
+        free_phone(customer.phone, customer.id)
         customer.save()
         audit.record(by, "customer.create", "customer", customer.id, {"fields": sorted(cleaned)})
     return customer
@@ -138,6 +149,7 @@ def update(customer_id: str, values: dict, by: User | None) -> Customer:
         return customer
     _apply(customer, changed)
     with Customer._meta.database.atomic():
+        free_phone(changed.get("phone"), customer.id)
         customer.save()
         audit.record(by, "customer.update", "customer", customer.id, {"fields": sorted(changed)})
     return customer

@@ -8,6 +8,7 @@ Ledger ids derive from the bill (``entry_id``), so a retried sale or a replayed 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from app.errors import ValidationError
@@ -31,9 +32,18 @@ def entry_id(bill_id: str, kind: str) -> str:
 
 
 def balance(customer_id: str) -> int:
+    """The sum of the ledger of the customer's merge group: itself and every customer merged into it (points
+    earned on a duplicate by a till that did not know of the merge yet count for the survivor); 0 for a
+    customer merged into another."""
+    from app.stats import bill_owners
+
+    owners = bill_owners(customer_id)
+    if not owners:
+        return 0
+    marks = ", ".join("?" * len(owners))
     row = database.execute_sql(
-        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ? AND deleted_at IS NULL",
-        (customer_id,),
+        f"SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id IN ({marks}) AND deleted_at IS NULL",
+        owners,
     ).fetchone()
     return int(row[0])
 
@@ -70,3 +80,50 @@ def points_for_amount(amount: int, settings: dict) -> int:
 
 def value_of(points: int, settings: dict) -> int:
     return points * int(settings.get("loyalty_point_value", 1))
+
+
+# --- over-redeeming (issue 17, item 8) --------------------------------------------------------------------
+# Two offline tills can each take a customer's whole balance: refusing the second would refuse a customer
+# at the counter, so the rule is: the sales stand, the balance goes negative (shown on the customer and in
+# the manager's list below), later earnings repay it (the balance is a sum), and the cashier is warned
+# when the balance a redeem uses was not confirmed with the central store recently.
+
+CONFIRMED_WITHIN = dt.timedelta(minutes=15)
+
+
+def redeem_warning(now: dt.datetime | None = None) -> str | None:
+    """A line for the cashier when this till's balances may be stale (None when they are confirmed, or the
+    till is not linked to a central store)."""
+    from app import settings
+
+    if not settings.local("central_url"):
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    last = settings.local("last_sync_at")
+    try:
+        when = dt.datetime.fromisoformat(last) if last else None
+    except (TypeError, ValueError):
+        when = None
+    if when is not None and now - when <= CONFIRMED_WITHIN:
+        return None
+    since = "never" if when is None else f"{int((now - when).total_seconds() // 60)} min ago"
+    return (f"Balance not confirmed with the central store (last sync: {since}): these points may have been "
+            "spent on another till. The sale stands; a balance that goes negative is listed for the manager.")
+
+
+@dataclass(frozen=True)
+class Owing:
+    customer_id: str
+    name: str
+    balance: int
+
+
+def negative_balances(limit: int = 500) -> list[Owing]:
+    """Customers whose points balance is below zero (over-redeemed on two tills offline): the manager's
+    list. Later earnings repay it."""
+    rows = database.execute_sql(
+        "SELECT c.id, c.name FROM customer c JOIN customer_stats s ON s.customer_id = c.id "
+        "WHERE s.points < 0 AND c.merged_into_id IS NULL AND c.deleted_at IS NULL ORDER BY s.points LIMIT ?",
+        (limit,)).fetchall()
+    out = [Owing(cid, name, balance(cid)) for cid, name in rows]
+    return [o for o in out if o.balance < 0]

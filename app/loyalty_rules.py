@@ -88,33 +88,53 @@ def save_tier(by: User | None, *, name: str, min_spend: int, discount_bp: int, e
 
 @writes("loyalty_entry", "customer")
 def expire_points(by: User | None, now: dt.datetime | None = None) -> int:
-    """Write an ``expire`` entry for every customer's points earned before the expiry cut-off and not yet
-    spent (spent points are taken from the oldest first). Returns the points expired. Running it twice on
-    one day changes nothing the second time (the entry id derives from the customer and the day)."""
+    """Expire the points of every earn entry older than the expiry cut-off that are not spent yet (spent
+    points are taken from the oldest first). Returns the points expired.
+
+    Each earn entry expires at most once shop-wide, whoever runs this and whenever: the ``expire`` entry's
+    id derives from the earn entry. Two tills that expire the same entry offline write the same id; the
+    central store keeps the first to arrive and the other till takes its version (the balance is the sum of
+    identical rows everywhere)."""
+    from app import stats
+
     require_manager(by, "expire loyalty points")
     days = rules().expiry_days
     if days <= 0:
         return 0
     now = now or utcnow()
     cutoff = (now - dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    rows = database.execute_sql(
-        "SELECT customer_id, "
-        "  COALESCE(SUM(CASE WHEN points > 0 AND at < ? THEN points END), 0), "
-        "  COALESCE(-SUM(CASE WHEN points < 0 THEN points END), 0) "
-        "FROM loyalty_entry WHERE deleted_at IS NULL GROUP BY customer_id", (cutoff,)).fetchall()
     expired_total = 0
-    day = now.date().isoformat()
     with database.atomic():
-        for customer_id, old_earned, used in rows:
-            due = old_earned - used
-            if due <= 0:
-                continue
-            entry_id = derived_id("loyalty_entry", customer_id, "expire", day)
-            if LoyaltyEntry.get_or_none(LoyaltyEntry.id == entry_id) is not None:
-                continue
-            LoyaltyEntry(id=entry_id, customer=customer_id, kind="expire", points=-due, at=now,
-                         note=f"Points earned before {cutoff[:10]} expired").save()
-            expired_total += due
+        by_customer: dict[str, list] = {}
+        for row in database.execute_sql(
+                "SELECT customer_id, id, kind, points, at < ? FROM loyalty_entry WHERE deleted_at IS NULL "
+                "ORDER BY customer_id, at, id", (cutoff,)):
+            by_customer.setdefault(row[0], []).append(row[1:])
+        touched = []
+        for customer_id, entries in by_customer.items():
+            expiries = {entry_id for entry_id, kind, *_ in entries if kind == "expire"}
+            owned = {derived_id("loyalty_entry", e[0], "expire") for e in entries if e[1] == "earn"}
+            # every negative entry but the expiry of a known earn entry consumes the oldest points first
+            spent = -sum(points for entry_id, kind, points, _ in entries
+                         if points < 0 and not (kind == "expire" and entry_id in owned))
+            due_total = 0
+            for entry_id, kind, points, old in entries:
+                if points <= 0 or kind == "expire":
+                    continue
+                used = min(points, spent)
+                spent -= used
+                due = points - used
+                expiry_id = derived_id("loyalty_entry", entry_id, "expire")
+                if kind != "earn" or not old or due <= 0 or expiry_id in expiries:
+                    continue
+                LoyaltyEntry(id=expiry_id, customer=customer_id, kind="expire", points=-due, at=now,
+                             note=f"Points earned before {cutoff[:10]} expired").save()
+                due_total += due
+            if due_total:
+                expired_total += due_total
+                touched.append(customer_id)
+        for customer_id in touched:
+            stats.refresh(customer_id)
         if expired_total:
             audit.record(by, "loyalty.expire", "loyalty_entry", None, {"points": expired_total, "cutoff": cutoff})
     return expired_total

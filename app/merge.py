@@ -187,8 +187,8 @@ def merge(survivor_id: str, merged_id: str, by: User | None) -> str:
         _move_points(merged.id, survivor.id, points, entry.id, f"Merged into {survivor.name}",
                      f"Merged from {merged.name}")
         audit.record(by, "customer.merged_into", "customer", merged.id, {"survivor": survivor.id, "merge": entry.id})
-        stats.recompute(survivor.id)
-        stats.recompute(merged.id)
+        stats.refresh(survivor.id)  # and whoever the survivor was merged into since (a chain)
+        stats.refresh(merged.id)
     return entry.id
 
 
@@ -220,7 +220,9 @@ def undo(merge_id: str, by: User | None) -> None:
         raise NotFound("That merge is not in the records.")
     if undone(merge_id):
         raise ValidationError("That merge has already been undone.")
-    d = entry.detail
+    d = entry.detail or {}
+    if "survivor" not in d or "merged" not in d:
+        raise ValidationError("That merge involved a customer who has since been erased: it cannot be undone.")
     with database.atomic():
         survivor = Customer.get(Customer.id == d["survivor"])
         merged = Customer.get(Customer.id == d["merged"])
@@ -253,8 +255,8 @@ def undo(merge_id: str, by: User | None) -> None:
                      {"survivor": survivor.id, "merged": merged.id})
         audit.record(by, "customer.unmerged", "customer", survivor.id, {"merged": merged.id, "merge": merge_id})
         audit.record(by, "customer.unmerged", "customer", merged.id, {"survivor": survivor.id, "merge": merge_id})
-        stats.recompute(survivor.id)
-        stats.recompute(merged.id)
+        stats.refresh(survivor.id)  # and whoever the survivor was merged into since (a chain)
+        stats.refresh(merged.id)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
     building would cost about a millisecond."""
     if bill.customer_id is None:
         return
+    if bill.kind == "void":  # a void changes the last visit and may belong to a merged customer: rebuild
+        refresh(bill.customer_id)
+        return
     db = CustomerStats._meta.database
     row = db.execute_sql(
         "SELECT orders, spent, last_visit, points, item_counts, payment_counts FROM customer_stats "
@@ -73,17 +76,40 @@ def apply_bill(bill: Bill, lines: list[BillLine], payments: list[Payment], point
 def bill_owners(customer_id: str) -> list[str]:
     """The customers whose bills count as this customer's: itself and every customer merged into it (a
     merge never moves bills, which are append-only); none once it has itself been merged into another."""
-    from db.models import Customer
-
-    row = Customer.get_or_none(Customer.id == customer_id)
-    if row is not None and row.merged_into_id:
+    db = CustomerStats._meta.database  # raw SQL: every sale with a customer asks (app/loyalty.balance)
+    row = db.execute_sql("SELECT merged_into_id FROM customer WHERE id = ?", (customer_id,)).fetchone()
+    if row is not None and row[0]:
         return []
     owners, frontier = [customer_id], [customer_id]
-    while frontier:
-        frontier = [c.id for c in Customer.select(Customer.id).where(Customer.merged_into.in_(frontier))
-                    if c.id not in owners]
+    while frontier and len(owners) < 10000:
+        marks = ", ".join("?" * len(frontier))
+        frontier = [r[0] for r in db.execute_sql(f"SELECT id FROM customer WHERE merged_into_id IN ({marks})",
+                                                 frontier) if r[0] not in owners]
         owners += frontier
     return owners
+
+
+def survivor(customer_id: str) -> str:
+    """The live customer whose figures count this customer's bills: up the merge chain (a cycle, which
+    the central store never lets stand, ends where it would repeat)."""
+    from db.models import Customer
+
+    seen = [customer_id]
+    while True:
+        row = Customer.get_or_none(Customer.id == seen[-1])
+        target = row.merged_into_id if row is not None else None
+        if not target or target in seen:
+            return seen[-1]
+        seen.append(target)
+
+
+@writes("customer_stats")
+def refresh(customer_id: str) -> None:
+    """Rebuild the figures of a customer and of the customer its bills count for."""
+    recompute(customer_id)
+    top = survivor(customer_id)
+    if top != customer_id:
+        recompute(top)
 
 
 @writes("customer_stats")
@@ -115,11 +141,12 @@ def recompute(customer_id: str) -> CustomerStats:
                 counts[line.item_id] += line.quantity
     stats.item_counts = {k: v for k, v in counts.items() if v > 0}
     stats.payment_counts = dict(methods)
-    stats.points = (
+    owners = bill_owners(customer_id)
+    stats.points = (  # the merge group's ledger (app/loyalty.balance)
         LoyaltyEntry.select(fn.COALESCE(fn.SUM(LoyaltyEntry.points), 0))
-        .where((LoyaltyEntry.customer == customer_id) & LoyaltyEntry.deleted_at.is_null())
+        .where(LoyaltyEntry.customer.in_(owners) & LoyaltyEntry.deleted_at.is_null())
         .scalar()
-    )
+    ) if owners else 0
     stats.save()
     from app import segments
 

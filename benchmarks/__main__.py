@@ -31,6 +31,7 @@ FULL = {
     "items": [],
     "felt": [],
     "crm": [],
+    "load": ["--seconds", "30"],
 }
 QUICK = {
     "open": ["--runs", "5"],
@@ -48,6 +49,7 @@ QUICK = {
     "items": ["--items", "20000", "--runs", "10"],
     "felt": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--names", "4", "--lines", "20"],
     "crm": ["--customers", "20000", "--items", "5000", "--bills", "20000", "--runs", "3"],
+    "load": ["--tills", "100", "--shops", "10", "--seconds", "10", "--sale-every", "10"],
 }
 
 

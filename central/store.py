@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import merge, staff, validate
+from central import aliases, customer_rules, merge, refill, staff, validate
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -186,10 +186,16 @@ def _move_keys(batch: _Batch, spec: TableSpec, row_id: str, old: dict | None, ne
         batch.keys_removed.discard((spec.name, key, val, row_id))
 
 
-def _resolve_clash(spec: TableSpec, current: Current | None, op: Op, out: Outcome,
+def _resolve_clash(batch: _Batch, spec: TableSpec, current: Current | None, op: Op, out: Outcome,
                    clashes: list[tuple[str, str, str]]) -> Outcome:
     """A change that would give this row a unique value another row holds (a phone, a code, a name)."""
     described = ", ".join(f"{key.replace('_id', '')} {val!r}" for key, val, _ in clashes)
+    if spec.name == "bill" and current is None:  # never refuse a sale for its receipt number
+        return refill.accept_clashing_bill(op, out, clashes[0][2])
+    if spec.policy == OFFICE and current is None:  # the same name created on two offline tills
+        alias = aliases.keep_as_alias(batch, spec, op, out, clashes)
+        if alias is not None:
+            return alias
     if spec.policy != MERGE:
         return Outcome(REJECTED, f"{described} already belongs to another {spec.name.replace('_', ' ')}")
     columns = [c for key, _, _ in clashes for c in key.split("+")]
@@ -298,7 +304,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
             answers[op_id] = {"result": RETRY, "reason": "not processed"}
             todo.append(parsed[op_id])
 
-    _load_rows(conn, batch, list({(op.table, op.row_id) for op in todo}))
+    _load_rows(conn, batch, list({(op.table, op.row_id) for op in todo} | refill.parents(todo)))
     wanted = set()
     for op in todo:
         spec = TABLES[op.table]
@@ -307,6 +313,8 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
         if current is not None:
             wanted.update((op.table, key, val) for key, val in unique_values(spec, current.data))
     _load_keys(conn, batch, wanted)
+    customer_rules.preload(conn, batch, todo, _load_rows)
+    aliases.preload(conn, batch, todo)
 
     for op in todo:
         observe(op.hlc)
@@ -319,6 +327,9 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
         if answer["result"] in (OK, REJECTED):
             records.append((shop_id, op.op_id, till_id, answer["result"], answer.get("reason")))
     _flush(conn, batch, records)
+    aliases.flush(conn, batch)
+    refill.note_receipts(conn, shop_id, [batch.rows[("bill", op.row_id)].data for op in todo
+                                         if op.table == "bill" and answers[op.op_id]["result"] == OK])
     out = [{"op_id": raw["op_id"], "result": answers[raw["op_id"]]["result"],
             "reason": answers[raw["op_id"]].get("reason")} for raw in raw_ops]
     return out, batch.version
@@ -328,14 +339,28 @@ def _apply_op(batch: _Batch, op: Op, till_id: str) -> dict:
     spec = TABLES[op.table]
     key = (op.table, op.row_id)
     current = batch.rows.get(key)
+    waiting = refill.waiting_for_bill(batch.rows, op)
+    if waiting:
+        return waiting
+    repointed = aliases.repoint(batch, op)
     out = merge.decide(spec, current, op, till_id, batch.version + 1)
+    if repointed and out.result == OK and spec.policy == APPEND:
+        out.origin = aliases.SERVER  # its own till takes the re-pointed row back
+    if out.result == OK and op.table == "customer":
+        out = customer_rules.settle_customer(batch, op, out, batch.version + 1, current)
+    elif out.result == OK and op.table in customer_rules.CHILDREN:
+        out = customer_rules.settle_child(batch, op, out)
     if out.result == OK:
         clashes = _clashes(batch, spec, op.row_id, out.data)
         if clashes:
-            out = _resolve_clash(spec, current, op, out, clashes)
+            out = _resolve_clash(batch, spec, current, op, out, clashes)
     if out.result == OK:
         _move_keys(batch, spec, op.row_id, current.data if current else None, out.data)
         batch.write(op.table, op.row_id, out.data, out.stamps, out.origin or till_id)
+        revived = customer_rules.revive_for_bill(batch, op) if op.table == "bill" else None
+        if revived:  # the later sale wins over a delete: the customer comes back, inactive
+            batch.write("customer", op.payload["customer_id"], revived[0], revived[1], SERVER)
+            out.conflicts.append(revived[2])
         for conflict in out.conflicts:
             row = _conflict_row(conflict)
             batch.write(CONFLICT_TABLE, row["id"], row, None, SERVER)
@@ -381,9 +406,9 @@ def pull(conn: psycopg.Connection, shop_id: str, till_id: str, cursor: int, limi
     """Changes after ``cursor`` (run in a REPEATABLE READ transaction: one consistent view). The till's
     own append-only rows are left out: it wrote them."""
     version = shop_version(conn, shop_id)
-    if cursor > version:
-        raise ConflictError(f"this till has seen version {cursor} but the central store is at {version}: "
-                            "the central database was restored from an older backup; re-enroll the till")
+    served, receipt_high = refill.till_state(conn, shop_id, till_id)
+    if cursor > served:  # the till has seen changes this store no longer holds: restored from a backup
+        return refill.restored_page(version, served, receipt_high)
     rows = conn.execute(
         "SELECT tbl, id, version FROM sync_row WHERE shop_id = %s AND version > %s "
         "AND NOT (origin = %s AND tbl = ANY(%s)) ORDER BY version LIMIT %s",
@@ -396,7 +421,7 @@ def pull(conn: psycopg.Connection, shop_id: str, till_id: str, cursor: int, limi
     groups = _groups_json(conn, shop_id, by_table)
     more = "true" if has_more else "false"
     return (f'{{"cursor":{next_cursor},"has_more":{more},"shop_version":{version},"count":{len(rows)},'
-            f'"tables":[{",".join(groups)}]}}').encode()
+            f'"receipt_high":{receipt_high},"tables":[{",".join(groups)}]}}').encode()
 
 
 def snapshot(conn: psycopg.Connection, shop_id: str, at: int | None, table: str | None, after: str,

@@ -128,6 +128,8 @@ class PaymentDialog(QDialog):
         layout.addLayout(quick)
         self.points_label = QLabel("")
         self.points_label.setObjectName("paymentPointsLabel")
+        self.points_label.setTextFormat(Qt.PlainText)
+        self.points_label.setWordWrap(True)
         self.points_label.setStyleSheet("color: #475569")
         layout.addWidget(self.points_label)
         self.change_label = QLabel("")
@@ -220,7 +222,9 @@ class PaymentDialog(QDialog):
             self.due_label.setText(format_money(total, self.currency))
         if self.method() == "loyalty":
             worth = format_money(loyalty.value_of(self.points, self.cart.settings), self.currency)
-            self.points_label.setText(f"{self.cart.customer.name} has {self.points} points (worth {worth}).")
+            text = f"{self.cart.customer.name} has {self.points} points (worth {worth})."
+            warning = loyalty.redeem_warning()
+            self.points_label.setText(f"{text}\n{warning}" if warning else text)
         else:
             self.points_label.setText("")
         self._update_change()

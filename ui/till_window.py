@@ -114,7 +114,9 @@ class TillWindow(QMainWindow):
     changed = Signal(object)  # app.changes.Changes: what a write here or a pull from another till changed
     data_changed = Signal(str)  # compatibility only: a table name emitted here is announced as Changes
 
-    def __init__(self, till: Till):
+    def __init__(self, till: Till, defer_bill: bool = False):
+        """``defer_bill``: build the sale page on first use instead of now, so the sign-in page shows sooner
+        (the till builds it right after the first paint, while the cashier types a PIN)."""
         super().__init__()
         self.till = till
         self.setObjectName("tillWindow")
@@ -127,13 +129,12 @@ class TillWindow(QMainWindow):
         self._focus_return = _FocusReturn(self)
         self._closed = False
 
-        from ui.sale_page import SalePage
-
         self.pages = QStackedWidget()
         self.sign_in_page = SignInPage(self)
-        self.sale_page = SalePage(self)
         self.pages.addWidget(self.sign_in_page)
-        self.pages.addWidget(self.sale_page)
+        self._sale_page = None
+        if not defer_bill:
+            self.ensure_sale_page()
         self.setCentralWidget(self.pages)
 
         self.signed_in_label = QLabel("Not signed in")
@@ -204,11 +205,27 @@ class TillWindow(QMainWindow):
                                                     lambda: self.open_manager_screen("preference_audit"))
         self.manager_actions += [self.promotions_action, self.preference_audit_action]
 
+    # --- the bill ---------------------------------------------------------------------------------------------
+
+    def ensure_sale_page(self):
+        if self._sale_page is None:
+            from ui.sale_page import SalePage
+
+            self._sale_page = SalePage(self)
+            self._sale_page.setEnabled(self.till.user is not None)
+            self.pages.addWidget(self._sale_page)
+        return self._sale_page
+
+    @property
+    def sale_page(self):
+        return self.ensure_sale_page()
+
     # --- sign-in -------------------------------------------------------------------------------------------
 
     def _set_signed_in(self, on: bool):
         self.pages.setCurrentWidget(self.sale_page if on else self.sign_in_page)
-        self.sale_page.setEnabled(on)
+        if self._sale_page is not None:
+            self._sale_page.setEnabled(on)
         for action in self.manager_actions + [self.sign_out_action, self.reservations_action]:
             action.setEnabled(on)
         if on:
@@ -229,7 +246,8 @@ class TillWindow(QMainWindow):
         for widget in list(self._dialogs):  # the bill's dialogs (payment, picker…) go with the session
             if shiboken6.isValid(widget) and widget.isVisible() and widget.parentWidget() is self:
                 widget.close()
-        self.sale_page.park_open_bill()  # the next person starts empty; the bill waits under F6
+        if self._sale_page is not None:
+            self._sale_page.park_open_bill()  # the next person starts empty; the bill waits under F6
         self.till.sign_out()
         self._set_signed_in(False)
         self.signed_out.emit()
@@ -281,7 +299,7 @@ class TillWindow(QMainWindow):
                       and w.isModal() and w.parentWidget() is not None and w.parentWidget().window() is owner]
         target = over_owner[-1] if over_owner else owner
         target.activateWindow()
-        if target is self and self.pages.currentWidget() is self.sale_page:
+        if target is self and self._sale_page is not None and self.pages.currentWidget() is self._sale_page:
             focus = self.focusWidget()
             if focus is None or not focus.isVisible():
                 self.sale_page.item_code_edit.setFocus()
@@ -321,8 +339,8 @@ class TillWindow(QMainWindow):
             return
         self._closed = True
         self._settle_writes()
-        if self.till.user is not None:
-            self.sale_page.park_open_bill()
+        if self.till.user is not None and self._sale_page is not None:
+            self._sale_page.park_open_bill()
         if self.integrity is not None:
             self.integrity.stop()
         self.sync_status.stop()

@@ -67,7 +67,13 @@ class _Table:
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join("?" * len(self.columns))
         if self.append_only:
-            tail = 'ON CONFLICT ("id") DO NOTHING'
+            # Written once; but the store's version wins over a local row with the same id and other
+            # content: a second void of one sale made here and refused (its record stays quarantined in
+            # the outbox for the manager), a bill the store kept under a marked receipt number.
+            sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
+            differs = " OR ".join(f'"{self.name}"."{c}" IS NOT excluded."{c}"' for c in self.columns
+                                  if c not in ("id", "server_version"))
+            tail = f'ON CONFLICT ("id") DO UPDATE SET {sets} WHERE {differs}'
         else:
             sets = ", ".join(f'"{c}" = excluded."{c}"' for c in self.columns if c != "id")
             tail = f'ON CONFLICT ("id") DO UPDATE SET {sets}'
@@ -287,12 +293,13 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
             ids = [r[0] for r in rows]
             existing = _existing_ids("bill", ids)
             new_bill_ids.extend(i for i in ids if i not in existing)
+            child_bill_ids.update(existing)  # held already: the store's version may differ (recomputed)
         elif table.name in ("bill_line", "payment", "loyalty_entry") and rebuild_stats:
             ids = [r[0] for r in rows]
             existing = _existing_ids(table.name, ids)
             bill_at = table.columns.index("bill_id")
             for r in rows:
-                if r[0] in existing:
+                if r[0] in existing and table.name != "loyalty_entry":
                     continue
                 if r[bill_at] is not None:
                     child_bill_ids.add(r[bill_at])
@@ -301,6 +308,8 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
         if table.name == "customer" and rebuild_stats:
             touched_customers.update(_merges_changed(table, rows, local))
         rows = quarantine.write(_write, table, rows, local)  # a row SQLite refuses is set aside, not fatal
+        if table.name == "customer":
+            _forget_erased(table, rows)
         result.rows += len(rows)
         result.by_table[table.name] = result.by_table.get(table.name, 0) + len(rows)
         if table.name == "conflict_log":
@@ -316,6 +325,20 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
 
         over_returns.flag_over_returns()
     return result
+
+
+def _forget_erased(table: _Table, rows: list[list]) -> None:
+    """Erasure reaches this till's own conflict records too (those it logged when a local row gave way):
+    they lose the values about an erased customer and the customers merged into it."""
+    at = table.columns.index("erased_at")
+    erased = [r[0] for r in rows if r[at] is not None]
+    for start in range(0, len(erased), 500):
+        chunk = erased[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        database.execute_sql(
+            "UPDATE conflict_log SET winner = NULL, loser = NULL WHERE (winner IS NOT NULL OR loser IS NOT NULL) "
+            f"AND (row_id IN ({marks}) OR row_id IN (SELECT id FROM customer WHERE merged_into_id IN ({marks})))",
+            chunk + chunk)
 
 
 def _merges_changed(table: _Table, rows: list[list], local: dict[str, tuple]) -> set[str]:
@@ -368,7 +391,7 @@ def _apply_bill_stats(new_bill_ids: list[str], child_bill_ids: set[str], touched
         touched.update(b.customer_id for b in Bill.select(Bill.customer).where(Bill.id.in_(chunk))
                        if b.customer_id)
     for customer_id in touched:
-        stats.recompute(customer_id)
+        stats.refresh(customer_id)  # and the customer its bills count for, up a merge chain
     return len(new_bill_ids)
 
 

@@ -163,6 +163,11 @@ class CentralClient:
         return json.loads(self._request("GET", "/v1/pull", params={"cursor": cursor, "limit": limit},
                                         verify=True).content)
 
+    def own_rows(self, after: int, limit: int) -> dict:
+        """This till's own documents the store holds (app/sync/recovery.py)."""
+        return json.loads(self._request("GET", "/v1/own", params={"after": after, "limit": limit},
+                                        verify=True).content)
+
     def snapshot(self, at: int | None, table: str | None, after: str, limit: int) -> dict:
         return json.loads(self.snapshot_body(at, table, after, limit))
 

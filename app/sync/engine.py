@@ -20,7 +20,7 @@ from keyring.errors import KeyringError
 from app import settings
 from app.changes import NONE, Changes
 from app.errors import TillError
-from app.sync import quarantine, transport
+from app.sync import quarantine, recovery, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
 from app.sync.client import CentralClient, Enrollment, Refused, SyncError, normalise_url
 from db import hlc
@@ -49,6 +49,8 @@ class Report:
     cursor: int = 0
     rejections: list[str] = field(default_factory=list)
     changes: Changes = NONE  # the tables the pulled rows were written to, for open views to refresh
+    recovered: int = 0  # this till's own bills fetched back from the store (app/sync/recovery.py)
+    resent: int = 0  # rows queued again for a store restored from a backup
 
     def add(self, applied: Applied) -> None:
         self.changes |= Changes.tables(t for t, n in applied.by_table.items() if n)
@@ -69,6 +71,10 @@ class Report:
         parts.append(f"pulled {self.pulled} change(s)")
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict(s) logged")
+        if self.recovered:
+            parts.append(f"recovered {self.recovered} of this till's own sale(s) from the central store")
+        if self.resent:
+            parts.append(f"sent {self.resent} record(s) again to a restored central store")
         return ", ".join(parts) + f"; now at version {self.cursor}"
 
 
@@ -244,6 +250,7 @@ class SyncEngine:
         self.push_batch = push_batch
         self.pull_limit = pull_limit
         self.snapshot_limit = snapshot_limit
+        self.receipt_high: int | None = None  # the store's highest receipt number of this till (last pull)
 
     def run_round(self) -> Report:
         configure_clock()
@@ -259,6 +266,7 @@ class SyncEngine:
         self.pull(report)
         if first:
             continue_receipt_numbers()
+        recovery.reconcile(self, report, self.receipt_high)
         settings.set_local("last_sync_at", utcnow().isoformat())
         return report
 
@@ -327,6 +335,10 @@ class SyncEngine:
             if quarantined:  # head-office data this counter till may not change: back to the shop's truth
                 quarantine.restore_refused([(r[2], r[3], by_op[r[1]].get("reason") or "") for r in rows
                                             if by_op.get(r[1], {}).get("result") == "rejected"])
+            refused = {seq for _, seq in quarantined}
+            recovery.quarantine_children([row[3] for row in rows if row[0] in refused and row[2] == "bill"])
+            accepted = {seq for (seq,) in done}
+            recovery.release_children([row[3] for row in rows if row[0] in accepted and row[2] == "bill"])
         return bool(again)
 
     # --- bootstrap ----------------------------------------------------------------------------------------
@@ -407,6 +419,12 @@ class SyncEngine:
         cursor = int(settings.local("sync_cursor") or 0)
         while True:
             page = self.client.pull(cursor, self.pull_limit)
+            if page.get("restored"):  # the store was restored from an older backup
+                report.resent += recovery.store_restored(page)
+                self.push(report)
+                cursor = int(settings.local("sync_cursor") or 0)
+                continue
+            self.receipt_high = page.get("receipt_high")
             with applying():
                 report.add(apply_groups(page["tables"]))
                 settings.set_local("sync_cursor", page["cursor"])
