@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from app.changes import writes
 from db.models import AuditLog, User
 
 
+@writes("audit_log")
 def record(user: User | None, action: str, entity: str, entity_id: str | None = None, detail=None) -> AuditLog:
     entry = AuditLog(user=user, action=action, entity=entity, entity_id=entity_id, detail=detail)
     entry.save()

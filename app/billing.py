@@ -23,6 +23,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from app import audit, auth, loyalty, settings, stats
 from app.cart import Cart, CustomerInactive
+from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
 from db import hlc
@@ -215,6 +216,7 @@ def _till_code(receipt_no: str) -> str:
 # --- complete a sale ---------------------------------------------------------------------------------------------
 
 
+@writes("bill", "bill_line", "payment", "loyalty_entry")
 def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.datetime | None = None) -> SaleResult:
     """Commit the cart as a completed sale. ``now`` is for seeding past sales only."""
     if cashier is None:
@@ -329,6 +331,7 @@ def voided_ids(bill_ids) -> set[str]:
     return {row[0] for row in rows}
 
 
+@writes("bill", "bill_line", "payment", "loyalty_entry")
 def void_sale(bill_id: str, manager: User, reason: str = "", *, now: dt.datetime | None = None) -> SaleResult:
     """Void a completed sale: a new Bill of kind 'void' pointing at it, copying its lines, refunding its
     payments and reversing its points; the original stays as it was (bills are append-only)."""
@@ -428,6 +431,7 @@ def recent_bills(limit: int = 30) -> list[BillSummary]:
     return [BillSummary(r[0], r[1], r[2], _UTC.python_value(r[3]), r[4], r[5], r[0] in voided) for r in rows]
 
 
+@writes("held_bill")
 def hold(cart: Cart, cashier: User) -> HeldBill:
     """Park the bill (e.g. the customer went to fetch something); recall it later on this till."""
     if cart.is_empty():
@@ -455,6 +459,7 @@ def recall(held_id: str, shop: dict | None = None) -> tuple[Cart, list[str]]:
     return cart, problems
 
 
+@writes("held_bill")
 def drop_held(held_id: str | None) -> None:
     if held_id:
         HeldBill.delete().where(HeldBill.id == held_id).execute()

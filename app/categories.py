@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from app import audit
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import NotFound, ValidationError
 from app.text import normalise_name
 from db.ids import derived_id
@@ -56,6 +57,7 @@ def all_categories(include_inactive: bool = True) -> list[CustomerCategory]:
     return list(query)
 
 
+@writes("customer_category")
 def save_category(by: User | None, *, name: str, discount_bp: int, earns_loyalty: bool, active: bool = True,
                   category_id: str | None = None) -> CustomerCategory:
     require_manager(by, "change customer categories")
@@ -90,6 +92,7 @@ def all_price_lists(include_inactive: bool = True) -> list[PriceList]:
     return list(query)
 
 
+@writes("price_list")
 def save_price_list(by: User | None, *, name: str, active: bool = True, price_list_id: str | None = None) -> PriceList:
     require_manager(by, "change price lists")
     name = _clean_name(name, PriceList, price_list_id, "price list")
@@ -122,6 +125,7 @@ def find_item(code: str) -> Item:
     return item
 
 
+@writes("price_list_entry")
 def set_list_price(by: User | None, price_list_id: str, item_code: str, price: int | None) -> None:
     """Set (or with ``price=None`` remove) an item's price on a price list."""
     require_manager(by, "change price lists")
@@ -156,6 +160,7 @@ def customer_item_prices(customer_id: str) -> list[tuple[CustomerItemPrice, Item
     return [(row, row.item) for row in query]
 
 
+@writes("customer_item_price")
 def set_customer_item_price(by: User | None, customer_id: str, item_code: str, *, price: int | None = None,
                             discount_bp: int | None = None, remove: bool = False) -> None:
     """A fixed price OR a discount for one customer on one item (or remove it)."""

@@ -29,6 +29,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 
 from app import plurals, settings
+from app.changes import writes
 from app.contact import normalise_phone
 from app.errors import TillError, ValidationError
 from app.privacy import contains_card_number
@@ -240,6 +241,7 @@ def _new_ids(count: int) -> list[str]:
     return out
 
 
+@writes("customer", "customer_address")
 def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: bool = False,
                  source: str = "", allow_renames: bool = False) -> ImportResult:
     """Validate every row, then (unless ``dry_run``) write the accepted ones in one transaction.

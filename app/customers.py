@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app import audit, settings
+from app.changes import writes
 from app.contact import format_phone, normalise_email, normalise_phone
 from app.errors import NotFound, ValidationError
 from app.text import normalise_name
@@ -126,6 +127,7 @@ def _apply(customer: Customer, values: dict) -> None:
         customer.marketing_consent_at = utcnow() if values["marketing_consent"] else None
 
 
+@writes("customer")
 def create(values: dict, by: User | None) -> Customer:
     cleaned = clean(values)
     customer = Customer()
@@ -137,6 +139,7 @@ def create(values: dict, by: User | None) -> Customer:
     return customer
 
 
+@writes("customer")
 def update(customer_id: str, values: dict, by: User | None) -> Customer:
     customer = get(customer_id)
     cleaned = clean(values, current=customer)
@@ -156,6 +159,7 @@ def _plain(value):
     return getattr(value, "id", value)
 
 
+@writes("audit_log")
 def record_view(customer: Customer, by: User | None, what: str = "view") -> None:
     """Log that someone looked at (or exported) this customer's data."""
     audit.record(by, f"customer.{what}", "customer", customer.id)
@@ -168,10 +172,12 @@ def has_sales(customer_id: str) -> bool:
     return Bill.select(Bill.id).where(Bill.customer == customer_id).exists()
 
 
+@writes("customer")
 def set_status(customer_id: str, status: str, by: User | None) -> Customer:
     return update(customer_id, {"status": status}, by)
 
 
+@writes("customer")
 def delete(customer_id: str, by: User | None) -> str:
     """Delete a customer who never bought anything ("deleted"); one with sales is deactivated instead
     ("deactivated"), so their bills keep their customer. The deleted row is a tombstone whose phone is
@@ -223,6 +229,7 @@ def clean_address(values: dict, index: int = 0) -> dict:
     return out
 
 
+@writes("customer_address")
 def save_addresses(customer: Customer, rows: list[dict], by: User | None) -> bool:
     """Make the customer's addresses exactly ``rows`` (each with an ``id`` when it already exists).
     Returns whether anything changed."""
@@ -254,6 +261,7 @@ def save_addresses(customer: Customer, rows: list[dict], by: User | None) -> boo
     return changed
 
 
+@writes("customer")
 def save_form(customer_id: str | None, values: dict, address_rows: list[dict] | None,
               preference_changes: dict[str, object] | None, by: User | None) -> Customer:
     """Everything the customer form edits, in one transaction: the record, its addresses, and its

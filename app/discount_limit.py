@@ -17,6 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from app import audit, auth, pricing
+from app.changes import writes
 from app.errors import PermissionDenied
 from app.money import format_money
 
@@ -74,6 +75,7 @@ def note_approval(cart, manager) -> None:
     cart.approved_discount_bp = max(cart.approved_discount_bp, given_away(cart).bp)
 
 
+@writes("audit_log")
 def approve_at_payment(cart, manager) -> None:
     """The manager's approval asked for at payment; audited with what was given away."""
     note_approval(cart, manager)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app import audit, settings
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import NotFound, ValidationError
 from app.text import normalise_name
 from db.ids import derived_id, utcnow
@@ -30,6 +31,7 @@ def rules() -> Rules:
                  int(settings.get("loyalty_expiry_days")))
 
 
+@writes("setting")
 def update_rules(by: User | None, new: Rules) -> dict:
     require_manager(by, "change the loyalty rules")
     for name, value, top in (("points per unit", new.points_per_unit, 1000), ("point value", new.point_value, 100000),
@@ -50,6 +52,7 @@ def tier_for_spend(spent: int) -> LoyaltyTier | None:
     return reached[-1] if reached else None
 
 
+@writes("loyalty_tier")
 def save_tier(by: User | None, *, name: str, min_spend: int, discount_bp: int, earn_multiplier_pct: int = 100,
               tier_id: str | None = None) -> LoyaltyTier:
     require_manager(by, "change the loyalty tiers")
@@ -83,6 +86,7 @@ def save_tier(by: User | None, *, name: str, min_spend: int, discount_bp: int, e
     return tier
 
 
+@writes("loyalty_entry", "customer")
 def expire_points(by: User | None, now: dt.datetime | None = None) -> int:
     """Expire the points of every earn entry older than the expiry cut-off that are not spent yet (spent
     points are taken from the oldest first). Returns the points expired.

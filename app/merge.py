@@ -16,6 +16,7 @@ import difflib
 from dataclasses import dataclass
 
 from app import audit, stats
+from app.changes import writes
 from app.errors import NotFound, ValidationError
 from db.ids import derived_id
 from db.models import AuditLog, Customer, CustomerAddress, CustomerPreference, LoyaltyEntry, User, database
@@ -141,6 +142,7 @@ def points_of(customer_id: str) -> int:
         (customer_id,)).fetchone()[0])
 
 
+@writes("customer")
 def merge(survivor_id: str, merged_id: str, by: User | None) -> str:
     """Merge ``merged_id`` into ``survivor_id``. Returns the merge's id (its audit entry), for undo."""
     from app import preferences
@@ -205,6 +207,7 @@ def undone(merge_id: str) -> bool:
                                    & (AuditLog.entity_id == merge_id)).exists()
 
 
+@writes("customer")
 def undo(merge_id: str, by: User | None) -> None:
     """Reverse a merge: the merged customer comes back with its status, followers, points, preferences,
     addresses; fields copied to the survivor are cleared unless someone changed them since."""

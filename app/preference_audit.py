@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from app import audit, dates, preferences
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import NotFound
 from db.hlc import format_stamp
 from db.ids import derived_id, utcnow
@@ -179,6 +180,7 @@ def _close(customer_id: str, key: str) -> None:
     database.execute_sql("DELETE FROM preference_review WHERE id = ?", (f"{customer_id}:{key}",))
 
 
+@writes("customer_preference")
 def confirm(by: User | None, customer_id: str, key: str) -> None:
     """The preference is right: saved again (now confirmed), its queue entry closed."""
     require_manager(by, "review preferences")
@@ -191,6 +193,7 @@ def confirm(by: User | None, customer_id: str, key: str) -> None:
         audit.record(by, "preference.confirm", "customer", customer.id, {"key": key})
 
 
+@writes("customer_preference")
 def change(by: User | None, customer_id: str, key: str, value) -> None:
     require_manager(by, "review preferences")
     customer = _customer(customer_id)
@@ -200,6 +203,7 @@ def change(by: User | None, customer_id: str, key: str, value) -> None:
         audit.record(by, "preference.review_change", "customer", customer.id, {"key": key, "value": value})
 
 
+@writes("customer_preference")
 def remove(by: User | None, customer_id: str, key: str) -> None:
     require_manager(by, "review preferences")
     customer = _customer(customer_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app import audit
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import ValidationError
 from app.preferences import _check_value
 from db.models import PreferenceDefinition, User, database
@@ -15,6 +16,7 @@ def definitions() -> list[PreferenceDefinition]:
                                                      PreferenceDefinition.label))
 
 
+@writes("preference_definition")
 def set_defaults(changes: dict[str, object], by: User | None) -> dict[str, object]:
     """Set several defaults (key -> value) in one transaction. Returns those that changed."""
     require_manager(by, "change the default preferences")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from app import audit, stats
+from app.changes import writes
 from app.errors import ValidationError
 from app.private_files import open_private, safe_row
 from db.ids import utcnow
@@ -121,6 +122,7 @@ def _flatten(prefix: str, value, out: list) -> None:
         out.append((prefix, "" if value is None else value))
 
 
+@writes("audit_log")
 def export_customer(customer_id: str, folder: Path, by: User | None) -> tuple[Path, Path]:
     """Write ``<name>-data.json`` and ``<name>-data.csv`` (one row per field: section path and value) into
     ``folder``. The export is audited."""
@@ -177,6 +179,7 @@ def _scrub_audit(customer: Customer) -> None:
             (Outbox.table_name == "audit_log") & (Outbox.row_id == row.id)).execute()
 
 
+@writes("customer", "customer_address", "customer_preference")
 def erase(customer_id: str, by: User | None) -> Customer:
     """Remove a customer's personal data for good. Their bills, payments and loyalty ledger stay (the shop's
     books need them) but point at an anonymous record. Changes queued for sync carry only the erased

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app import audit
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import NotFound, ValidationError
 from app.text import normalise_name
 from db.models import CustomerProfile, PriceList, User, database
@@ -81,6 +82,7 @@ def validate(values: ProfileValues, current_id: str | None = None) -> ProfileVal
                          (values.description or "").strip())
 
 
+@writes("customer_profile")
 def save(values: ProfileValues, by: User | None, profile_id: str | None = None) -> CustomerProfile:
     """Create (no ``profile_id``) or update a profile in one transaction, audited. Manager only."""
     require_manager(by, "change customer profiles")

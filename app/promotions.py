@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app import audit, segments
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import NotFound, ValidationError
 from db.models import Promotion, User, database
 
@@ -132,6 +133,7 @@ def _check_date(text: str, field: str) -> str:
     return text
 
 
+@writes("promotion")
 def save(by: User | None, values: dict, promotion_id: str | None = None) -> Promotion:
     require_manager(by, "change promotions")
     name = " ".join(str(values.get("name", "")).split())

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from app import audit, preferences
+from app.changes import writes
 from app.errors import NotFound, ValidationError
 from db.models import Customer, CustomerProfile, PreferenceDefinition, Reservation, User, database
 
@@ -135,6 +136,7 @@ def _clean(data: dict) -> dict:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
+@writes("reservation")
 def create(data: dict, by: User | None) -> Reservation:
     """A new booking (status Booked). ``data``: customer (id), day, time, party_size, seating, notes; the
     seating defaults to the customer's preference."""
@@ -160,6 +162,7 @@ def get(reservation_id: str) -> Reservation:
     return row
 
 
+@writes("reservation")
 def update(reservation_id: str, changes: dict, by: User | None) -> Reservation:
     """Edit some fields; only those that changed are written (and merged field by field when synced)."""
     row = get(reservation_id)
@@ -175,6 +178,7 @@ def update(reservation_id: str, changes: dict, by: User | None) -> Reservation:
     return row
 
 
+@writes("reservation")
 def set_status(reservation_id: str, status: str, by: User | None) -> Reservation:
     row = get(reservation_id)
     if status not in LABELS:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from app import audit, auth, loyalty, settings, stats
+from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
 from db.fields import UTCDateTimeField
@@ -309,6 +310,7 @@ def needs_approval(refund: int, user: User | None, shop: dict | None = None) -> 
 # --- recording it ------------------------------------------------------------------------------------------
 
 
+@writes("bill", "bill_line", "payment", "loyalty_entry")
 def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, *, method: str = ORIGINAL,
                 approver: User | None = None, return_id: str | None = None, reason: str = "",
                 now: dt.datetime | None = None) -> ReturnResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app import audit, money
 from app.auth import require_manager
+from app.changes import writes
 from app.errors import ValidationError
 from db.models import LocalConfig, Setting, User
 
@@ -91,6 +92,7 @@ def _known_currency(code: str) -> bool:
     return len(code) == 3 and code.isupper() and get_currency_name(code, locale="en_US") != code
 
 
+@writes("setting")
 def update(changes: dict, user: User | None) -> dict:
     """Save several settings in one transaction (manager only). Returns the keys that changed."""
     require_manager(user, "change the business settings")
@@ -116,6 +118,7 @@ def local(key: str):
     return LOCAL_DEFAULTS.get(key) if row is None else row.value
 
 
+@writes("local_config")
 def set_local(key: str, value) -> None:
     LocalConfig.insert(key=key, value=value).on_conflict_replace().execute()
 

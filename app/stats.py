@@ -11,6 +11,7 @@ from collections import Counter
 
 from peewee import fn
 
+from app.changes import writes
 from db.models import Bill, BillLine, CustomerStats, LoyaltyEntry, Payment
 
 
@@ -102,6 +103,7 @@ def survivor(customer_id: str) -> str:
         seen.append(target)
 
 
+@writes("customer_stats")
 def refresh(customer_id: str) -> None:
     """Rebuild the figures of a customer and of the customer its bills count for."""
     recompute(customer_id)
@@ -110,6 +112,7 @@ def refresh(customer_id: str) -> None:
         recompute(top)
 
 
+@writes("customer_stats")
 def recompute(customer_id: str) -> CustomerStats:
     """Rebuild one customer's figures from their bills (with those of customers merged into them),
     payments and loyalty ledger."""

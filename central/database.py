@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import re
-import time
 import warnings
 from collections.abc import Callable
 from importlib import resources
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import psycopg
+import tenacity
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -95,31 +95,47 @@ class Central:
 
     def run(self, fn: Callable[[psycopg.Connection], T], *, isolation: str | None = None,
             read_only: bool = False, attempts: int = 6) -> T:
-        for attempt in range(1, attempts + 1):
+        """``fn(conn)`` in one transaction, tried again with jittered exponential backoff when PostgreSQL
+        says another transaction got in the way (up to ``attempts`` times) or the connection broke (up to
+        3 times); a pool with no free connection is answered at once."""
+
+        def again(state: tenacity.RetryCallState) -> bool:
+            exc = state.outcome.exception()
+            if isinstance(exc, PoolTimeout):  # an OperationalError too, but waiting longer will not help
+                return False
+            return isinstance(exc, self.RETRYABLE) or (
+                isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)) and state.attempt_number < 3)
+
+        def pause(state: tenacity.RetryCallState) -> float:
+            n = state.attempt_number
+            if isinstance(state.outcome.exception(), self.RETRYABLE):
+                return random.uniform(0, 0.02 * 2**n)
+            return random.uniform(0.05, 0.2 * n)
+
+        retrying = tenacity.Retrying(retry=again, wait=pause, stop=tenacity.stop_after_attempt(attempts),
+                                     reraise=True)
+        try:
+            return retrying(self._once, fn, isolation, read_only)
+        except self.RETRYABLE as exc:
+            raise CentralUnavailable(f"the database stayed busy ({exc.sqlstate}); try again") from exc
+        except PoolTimeout as exc:
+            raise CentralUnavailable("the central database is not reachable") from exc
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise CentralUnavailable(f"the central database is not reachable ({exc})") from exc
+
+    def _once(self, fn, isolation: str | None, read_only: bool):
+        with self.pool.connection() as conn:
+            if isolation or read_only:
+                conn.isolation_level = (psycopg.IsolationLevel.REPEATABLE_READ
+                                        if isolation == "repeatable read" else None)
+                conn.read_only = read_only
             try:
-                with self.pool.connection() as conn:
-                    if isolation or read_only:
-                        conn.isolation_level = (psycopg.IsolationLevel.REPEATABLE_READ
-                                                if isolation == "repeatable read" else None)
-                        conn.read_only = read_only
-                    try:
-                        with conn.transaction():
-                            return fn(conn)
-                    finally:
-                        if isolation or read_only:
-                            conn.isolation_level = None
-                            conn.read_only = False
-            except self.RETRYABLE as exc:
-                if attempt == attempts:
-                    raise CentralUnavailable(f"the database stayed busy ({exc.sqlstate}); try again") from exc
-                time.sleep(random.uniform(0, 0.02 * 2**attempt))
-            except PoolTimeout as exc:
-                raise CentralUnavailable("the central database is not reachable") from exc
-            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-                if attempt >= 3:
-                    raise CentralUnavailable(f"the central database is not reachable ({exc})") from exc
-                time.sleep(random.uniform(0.05, 0.2 * attempt))
-        raise AssertionError("unreachable")
+                with conn.transaction():
+                    return fn(conn)
+            finally:
+                if isolation or read_only:
+                    conn.isolation_level = None
+                    conn.read_only = False
 
 
 def start_embedded(data_dir: Path):

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from app import categories, customers, dates, loyalty_rules, preferences, profiles, settings
 from app.contact import format_phone
-from app.errors import TillError, ValidationError
+from app.errors import ValidationError
 from db.models import Customer, CustomerPreference
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -437,26 +438,28 @@ class CustomerForm(QDialog):
 
     # --- save ----------------------------------------------------------------------------------------------
 
-    def save(self) -> Customer | None:
+    def save(self) -> None:
         for key in self.edits:
             self.validate_field(key)
         if any(self.errors.values()):
             return None
-        try:
-            customer = customers.save_form(self.customer.id if self.customer else None, self.values(),
-                                           self.address_rows(), self.preference_changes(), self.manager)
-        except TillError as exc:
-            self.message.bad(exc.message)
-            field = getattr(exc, "field", None)
-            if field in self._field_tab:
-                self.tabs.setCurrentIndex(self._field_tab[field])
-            if field in self.edits:
-                mark_invalid(self.edits[field], True)
-            return None
+        ops.write(ops.till_window(self), customers.save_form, self.customer.id if self.customer else None,
+                  self.values(), self.address_rows(), self.preference_changes(), self.manager,
+                  owner=self).success(self._saved).failure(self._refused).run()
+        return None
+
+    def _refused(self, exc) -> None:
+        self.message.bad(getattr(exc, "message", str(exc)))
+        field = getattr(exc, "field", None)
+        if field in self._field_tab:
+            self.tabs.setCurrentIndex(self._field_tab[field])
+        if field in self.edits:
+            mark_invalid(self.edits[field], True)
+
+    def _saved(self, customer) -> None:
         if self.on_saved:
-            self.on_saved(customer.id)
+            self.on_saved(customer.id)  # before the op announces the change, which reloads the lists
         self.accept()
-        return customer
 
 
 def _to_jpeg(image: QImage) -> bytes:

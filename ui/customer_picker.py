@@ -30,6 +30,7 @@ from app import customer_search, customers, settings
 from app.contact import format_phone
 from app.customer_search import CustomerHit
 from app.errors import TillError
+from ui import ops
 from ui.style import style_class
 
 COL_NAME, COL_PHONE, COL_EMAIL, COL_STATUS = range(4)
@@ -350,18 +351,24 @@ class CustomerPickerDialog(QDialog):
         if self.new_email_edit.text().strip():
             values["email"] = self.new_email_edit.text()
         try:
-            created = customers.create(values, self.window_.till.user)
-        except customers.DuplicatePhone as exc:
+            customers.clean(values)  # bad input and a phone someone already has are answered at once
+        except TillError as exc:
+            self._refused(exc)
+            return
+        ops.write(self.window_, customers.create, values, self.window_.till.user, owner=self).success(
+            self._created).failure(self._refused).run()
+
+    def _refused(self, exc) -> None:
+        if isinstance(exc, customers.DuplicatePhone):
             existing = exc.existing
             self._set_duplicate(existing)
             state = "" if existing.status == "active" else " (inactive)"
             self.add_message.setText(f"This phone belongs to {existing.name}{state}: use {_pronoun(existing)}?")
             return
-        except TillError as exc:
-            self._set_duplicate(None)
-            self.add_message.setText(exc.message)
-            return
-        self.window_.data_changed.emit("customer")
+        self._set_duplicate(None)
+        self.add_message.setText(getattr(exc, "message", str(exc)))
+
+    def _created(self, created) -> None:
         self.accept()
         self.picked.emit(created.id)
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from app import audit, customers, dates, merge, preferences, privacy, settings, stats
 from app.contact import format_phone
-from app.errors import TillError
 from app.money import format_money
 from db.models import (
     Bill,
@@ -37,6 +36,7 @@ from db.models import (
     Payment,
     User,
 )
+from ui import ops
 from ui.form_helpers import (
     StatCard,
     StatusBadgeDelegate,
@@ -93,6 +93,12 @@ class CustomerView(QDialog):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(20, 16, 20, 16)
         self._build(customer)
+        window.changed.connect(self._changed)  # an edit here or on another till shows at once
+
+    def _changed(self, changes) -> None:
+        if (changes.touches("customer", self.customer_id)
+                or changes.any_of("customer_address", "customer_preference", "customer_item_price", "bill")):
+            self.reload()
 
     # --- building ----------------------------------------------------------------------------------------
 
@@ -288,11 +294,7 @@ class CustomerView(QDialog):
     def edit(self):
         from ui.customer_form import CustomerForm
 
-        def saved(customer_id):
-            self.window_.data_changed.emit("customer")
-            self.reload()
-
-        dialog = CustomerForm(self, self.manager, self.customer_id, on_saved=saved)
+        dialog = CustomerForm(self, self.manager, self.customer_id)  # its save announces: this view reloads
         self.window_.keep_open(dialog)
         dialog.open()
         return dialog
@@ -309,13 +311,13 @@ class CustomerView(QDialog):
         """A data-subject export: everything held about this customer as JSON and CSV."""
         if folder is None:
             return choose_folder(self, "Export this customer's data to…", self.export_data)
-        try:
-            json_path, csv_path = privacy.export_customer(self.customer_id, folder, self.manager)
-        except (TillError, OSError) as exc:
-            show_message(self, "Export failed", getattr(exc, "message", str(exc)))
-            return None
-        show_message(self, "Customer data exported", f"Written:\n{json_path}\n{csv_path}", name="exportDoneBox")
-        return json_path, csv_path
+
+        def written(paths):
+            show_message(self, "Customer data exported", "Written:\n{}\n{}".format(*paths), name="exportDoneBox")
+
+        return ops.write(self.window_, privacy.export_customer, self.customer_id, folder, self.manager, owner=self
+                         ).success(written).failure(
+            lambda exc: show_message(self, "Export failed", getattr(exc, "message", str(exc)))).run()
 
     def ask_erase(self):
         name = customers.get(self.customer_id).name
@@ -325,14 +327,10 @@ class CustomerView(QDialog):
                        "This cannot be undone.", self.erase, name="eraseConfirmDialog", yes_text="Erase",
                        destructive=True)
 
-    def erase(self) -> None:
-        try:
-            privacy.erase(self.customer_id, self.manager)
-        except TillError as exc:
-            show_message(self, "Not erased", exc.message)
-            return
-        self.window_.data_changed.emit("customer")
-        self.reload()
+    def erase(self) -> bool:
+        """Erase on the write worker; the announced change reloads this view (and the lists)."""
+        return ops.write(self.window_, privacy.erase, self.customer_id, self.manager, owner=self).failure(
+            lambda exc: show_message(self, "Not erased", getattr(exc, "message", str(exc)))).run()
 
 
 def _dispose(item) -> None:

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import customer_list, customers, dates, export, plurals, segments, settings
+from app.changes import Changes
 from app.contact import format_phone
-from app.errors import TillError
 from db.fields import parse_utc
+from ui import ops
 from ui.form_helpers import (
     PageHeader,
     StatusBadgeDelegate,
@@ -258,7 +259,7 @@ class CustomersWindow(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(hbox(self.duplicates_button, self.pricing_button, None, self.import_button,
                               self.export_button))
-        window.data_changed.connect(self._data_changed)
+        window.changed.connect(self._data_changed)
         self._update_buttons()
         self.reload()
 
@@ -329,15 +330,14 @@ class CustomersWindow(QWidget):
         for button in (self.view_button, self.edit_button, self.delete_button):
             button.setEnabled(chosen)
 
-    def _data_changed(self, table: str) -> None:
-        if table == "customer_profile":
+    def _data_changed(self, changes) -> None:
+        if "customer_profile" in changes:
             self._fill_profiles()
-        if table == "customer":
+        if changes.any_of("customer", "customer_stats"):
             self.reload()
 
     def after_save(self, customer_id: str) -> None:
-        self._select_after_load = customer_id
-        self.window_.data_changed.emit("customer")
+        self._select_after_load = customer_id  # the save's op announces the change: the list reloads
 
     # --- actions -----------------------------------------------------------------------------------------------
 
@@ -387,14 +387,10 @@ class CustomersWindow(QWidget):
         return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes,
                        destructive=True)
 
-    def _delete(self, customer_id: str) -> str | None:
-        try:
-            outcome = customers.delete(customer_id, self.manager)
-        except TillError as exc:
-            show_message(self, "Customer not deleted", exc.message)
-            return None
-        self.window_.data_changed.emit("customer")
-        return outcome
+    def _delete(self, customer_id: str) -> None:
+        ops.write(self.window_, customers.delete, customer_id, self.manager, owner=self,
+                  changes=Changes.of("customer", customer_id)).failure(
+            lambda exc: show_message(self, "Customer not deleted", getattr(exc, "message", str(exc)))).run()
 
     def open_duplicates(self):
         from ui.duplicates_dialog import DuplicatesDialog

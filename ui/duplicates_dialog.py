@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import dates, merge, plurals, settings, stats
+from app.changes import Changes
 from app.contact import format_phone
-from app.errors import TillError
 from app.money import format_money
 from db.models import Customer, CustomerStats
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -198,32 +199,31 @@ class DuplicatesDialog(QDialog):
                        "move to the record kept. You can undo this below.", self.merge_chosen,
                        name="mergeConfirmDialog", yes_text="Merge", destructive=True)
 
-    def merge_chosen(self) -> str | None:
+    def _refused(self, exc) -> None:
+        self.message.bad(getattr(exc, "message", str(exc)))
+
+    def merge_chosen(self) -> bool:
         chosen = self.chosen()
         if chosen is None:
-            return None
-        try:
-            merge_id = merge.merge(chosen[0], chosen[1], self.manager)
-        except TillError as exc:
-            self.message.bad(exc.message)
-            return None
-        self.message.ok(f"Merged. {Customer.get_by_id(chosen[1]).name} now counts as "
-                        f"{Customer.get_by_id(chosen[0]).name}.")
-        self.window_.data_changed.emit("customer")
-        self.refresh()
-        return merge_id
+            return False
+
+        def merged(_merge_id):
+            self.message.ok(f"Merged. {Customer.get_by_id(chosen[1]).name} now counts as "
+                            f"{Customer.get_by_id(chosen[0]).name}.")
+            self.refresh()
+
+        return ops.write(self.window_, merge.merge, chosen[0], chosen[1], self.manager, owner=self,
+                         changes=Changes.of("customer", *chosen)).success(merged).failure(self._refused).run()
 
     def undo_selected(self) -> bool:
         row = self.merges_view.currentRow()
         if not 0 <= row < len(self.merges):
             return False
         record = self.merges[row]
-        try:
-            merge.undo(record.id, self.manager)
-        except TillError as exc:
-            self.message.bad(exc.message)
-            return False
-        self.message.ok(f"Merge undone: {record.merged_name} is a separate customer again.")
-        self.window_.data_changed.emit("customer")
-        self.refresh()
-        return True
+
+        def undone(_):
+            self.message.ok(f"Merge undone: {record.merged_name} is a separate customer again.")
+            self.refresh()
+
+        return ops.write(self.window_, merge.undo, record.id, self.manager, owner=self,
+                         changes=Changes.tables(["customer"])).success(undone).failure(self._refused).run()

@@ -1,7 +1,7 @@
 """Customer Profiles master (``customerProfilesDialog``): add, edit, deactivate and reactivate the profiles
 a bill can be rung up under, each with its pricing rule (none, a price list, or a percentage discount).
 
-A deactivated profile leaves the bill's dropdown at once (``window.data_changed("customer_profile")``)
+A deactivated profile leaves the bill's dropdown at once (the save is a write op announcing its Changes)
 but stays on old bills and in reports."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import categories, plurals, profiles
 from app.errors import TillError, ValidationError
 from app.profiles import RULES, ProfileValues
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -278,18 +279,24 @@ class ProfilesDialog(QDialog):
         self.save_button.setEnabled(not error)
 
     def save(self) -> None:
-        try:
-            profile = profiles.save(self.values(), self.manager, self.current_id)
-        except TillError as exc:
-            self.message.bad(exc.message)
-            if getattr(exc, "field", None) == "name":
-                mark_invalid(self.name_edit, True)
-            return
         was_new = self.current_id is None
+        try:
+            profiles.validate(self.values(), self.current_id)  # bad input is refused at once
+        except TillError as exc:
+            self._refused(exc)
+            return
+        ops.write(self.window_, profiles.save, self.values(), self.manager, self.current_id, owner=self).success(
+            lambda profile: self._saved(profile, was_new)).failure(self._refused).run()
+
+    def _refused(self, exc) -> None:
+        self.message.bad(getattr(exc, "message", str(exc)))
+        if getattr(exc, "field", None) == "name":
+            mark_invalid(self.name_edit, True)
+
+    def _saved(self, profile, was_new: bool) -> None:
         self.current_id = profile.id
         self.model.reload()
         self._select(profile.id)
         self.load(profile.id)
         state = "active" if profile.active else "inactive: no longer offered on the bill"
         self.message.ok(f"{'Added' if was_new else 'Saved'} {profile.name} ({state}).")
-        self.window_.data_changed.emit("customer_profile")

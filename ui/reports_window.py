@@ -173,7 +173,7 @@ class ReportsWindow(QWidget):
         body.setStretch(1, 2)
         layout.addLayout(body, 1)
 
-        window.data_changed.connect(self._data_changed)
+        window.changed.connect(self._data_changed)
         self.range_combo.setCurrentText("Last 30 days")
         self._range_chosen("Last 30 days")
 
@@ -218,10 +218,10 @@ class ReportsWindow(QWidget):
     def dates(self) -> tuple[dt.date, dt.date]:
         return self.from_edit.date().toPython(), self.to_edit.date().toPython()
 
-    def _data_changed(self, table: str) -> None:
-        if table == "customer_profile":
+    def _data_changed(self, changes) -> None:
+        if "customer_profile" in changes:
             self._fill_profiles()
-        if table in ("bill", "customer_profile", "sale"):
+        if changes.any_of("bill", "bill_line", "payment", "customer_profile"):
             self.refresh()
 
     # --- running --------------------------------------------------------------------------------------------

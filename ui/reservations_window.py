@@ -121,7 +121,7 @@ class ReservationsWindow(QWidget):
         layout.addWidget(self.message)
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
-        window.data_changed.connect(self._data_changed)
+        window.changed.connect(self._data_changed)
         relay = getattr(getattr(window, "sync_status", None), "_relay", None)
         self._last_sync = None
         if relay is not None:  # bookings made on other tills show after each sync round
@@ -216,8 +216,8 @@ class ReservationsWindow(QWidget):
             self._last_sync = when
             self.load()
 
-    def _data_changed(self, table: str) -> None:
-        if table in ("reservation", "customer", "sync"):
+    def _data_changed(self, changes) -> None:
+        if changes.any_of("reservation", "customer"):
             self.load()
 
     def _enable_actions(self) -> None:

@@ -267,6 +267,7 @@ class SaleController:
         if said:
             self.page.say(said, "info")
 
-    def on_data_changed(self, table: str) -> None:
-        if table in ("customer_profile", "profile", "profiles"):
+    def on_data_changed(self, changes) -> None:
+        """The window announced what changed (a write here, or rows pulled from another till)."""
+        if "customer_profile" in changes:
             self.reload_profiles()

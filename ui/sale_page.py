@@ -54,7 +54,7 @@ class SalePage(QWidget):
         self.controller.apply_profile_visibility()
         self.refresh()
         window.settings_changed.connect(self.controller.on_settings_changed)
-        window.data_changed.connect(self.controller.on_data_changed)
+        window.changed.connect(self.controller.on_data_changed)
 
     def __getattr__(self, name: str):
         """``page.cart``, ``page.pay``, ``page.item_code_edit``...: the part that has it answers."""

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit, plurals, preference_defaults, settings
+from app import plurals, preference_defaults, settings, settings_save
 from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
-from db.models import database
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     MoneyEdit,
@@ -313,26 +313,24 @@ class SettingsDialog(QDialog):
         try:
             local["receipt_printer"] = self.printer_tab.spec()
             self._validate(values, local)
-            with database.atomic():
-                changed = settings.update(values, self.manager)
-                changed_prefs = preference_defaults.set_defaults(prefs, self.manager)
-                changed_local = {k: v for k, v in local.items() if settings.local(k) != v}
-                for key, value in changed_local.items():
-                    settings.set_local(key, value)
-                if changed_local:
-                    audit.record(self.manager, "till.config", "local_config", None, changed_local)
         except TillError as exc:
-            self.message.bad(exc.message)
-            where = self._fields.get(getattr(exc, "field", None) or "")
-            if where:
-                mark_invalid(where[0], True)
-                self.tabs.setCurrentIndex(where[1])
-                where[0].setFocus()
+            self._refused(exc)
             return
-        changed = {**changed, **changed_local, **{f"preference:{k}": v for k, v in changed_prefs.items()}}
+        ops.write(self.window_, settings_save.save, values, prefs, local, self.manager, owner=self).success(
+            lambda changed: self._saved(changed, values["currency"])).failure(self._refused).run()
+
+    def _refused(self, exc: TillError) -> None:
+        self.message.bad(getattr(exc, "message", str(exc)))
+        where = self._fields.get(getattr(exc, "field", None) or "")
+        if where:
+            mark_invalid(where[0], True)
+            self.tabs.setCurrentIndex(where[1])
+            where[0].setFocus()
+
+    def _saved(self, changed: dict, currency: str) -> None:
         if changed:
             self.message.ok(f"Saved {plurals.count(len(changed), 'change')}. "
-                            f"Prices show as {format_money(123456, values['currency'])}.")
+                            f"Prices show as {format_money(123456, currency)}.")
         else:
             self.message.ok("Nothing to save: the settings are as shown.")
         self.window_.notify_settings_changed(changed)

@@ -35,6 +35,7 @@ NOT_LINKED = ("This till is not linked to a central store, so there is nothing t
 
 class _Relay(QObject):
     status = Signal(object)
+    changes = Signal(object)  # app.changes.Changes a pull applied
 
 
 class _ClickableLabel(QLabel):
@@ -97,9 +98,10 @@ class SyncStatus:
         self.label.clicked.connect(self.show_problems)
         self._relay = _Relay(window)
         self._relay.status.connect(self._show)
+        self._relay.changes.connect(window.announce)  # rows from another till refresh the open views
         # the first figures at start-up (one indexed count); every later one comes from the worker
         self._show(read_status())
-        self.worker = SyncWorker(window.till.path, self._relay.status.emit)
+        self.worker = SyncWorker(window.till.path, self._relay.status.emit, on_changes=self._relay.changes.emit)
         self.worker.start()
 
     # --- what the window and the sale call ------------------------------------------------------------------

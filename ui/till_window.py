@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import auth, settings
+from app.changes import Changes
 from app.errors import TillError
 from app.till import Till
 from db import outbox
@@ -110,7 +111,8 @@ class TillWindow(QMainWindow):
     signed_in = Signal(object)
     signed_out = Signal()
     settings_changed = Signal(dict)  # emitted after a manager saves settings; pages react at once
-    data_changed = Signal(str)  # a table name: something the open views show was written
+    changed = Signal(object)  # app.changes.Changes: what a write here or a pull from another till changed
+    data_changed = Signal(str)  # compatibility only: a table name emitted here is announced as Changes
 
     def __init__(self, till: Till, defer_bill: bool = False):
         """``defer_bill``: build the sale page on first use instead of now, so the sign-in page shows sooner
@@ -123,6 +125,7 @@ class TillWindow(QMainWindow):
         self.writes = TaskRunner(self, threads=1)
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
+        self.data_changed.connect(lambda table: self.announce(Changes.of(table)))
         self._focus_return = _FocusReturn(self)
         self._closed = False
 
@@ -281,6 +284,11 @@ class TillWindow(QMainWindow):
         widget.installEventFilter(self._focus_return)
         widget.destroyed.connect(lambda *_: self._dialogs.remove(widget) if widget in self._dialogs else None)
         widget.setAttribute(Qt.WA_DeleteOnClose, True)
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every open view what changed (they reload what it touches)."""
+        if changes:
+            self.changed.emit(changes)
 
     def restore_focus(self, owner=None) -> None:
         """A dialog closed: activate ``owner``, the window it was opened over, or a modal dialog still open

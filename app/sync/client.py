@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import random
 import ssl
 import threading
 from dataclasses import dataclass
@@ -37,6 +36,10 @@ class Refused(SyncError):
         self.status = status
 
 
+class _Stopped(Offline):
+    """The worker was asked to stop: not tried again."""
+
+
 class CorruptPage(Offline):
     """A page whose body does not match its checksum: nothing of it is applied; it is fetched again."""
 
@@ -50,11 +53,6 @@ def _tls_context() -> ssl.SSLContext:
 
     # POS_TILL_CA_FILE: the shop's own CA or a central store's self-signed certificate (PEM)
     return ssl.create_default_context(cafile=os.environ.get("POS_TILL_CA_FILE") or certifi.where())
-
-
-def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
-    """Exponential backoff with full jitter: a random wait in [0, min(cap, base * 2**attempt))."""
-    return random.uniform(0, min(cap, base * 2**attempt))
 
 
 @dataclass
@@ -109,35 +107,43 @@ class CentralClient:
         self.close()
 
     def _request(self, method: str, path: str, *, verify: bool = False, **kwargs) -> httpx.Response:
+        """One request, tried again (``retries`` times, exponential backoff with full jitter) while the store
+        cannot be reached or a page fails its checksum; a refusal is final. Stopping ends the wait at once."""
+        import tenacity
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(Offline) & tenacity.retry_if_not_exception_type(_Stopped),
+            stop=tenacity.stop_after_attempt(self.retries + 1),
+            wait=tenacity.wait_random_exponential(multiplier=self.base_delay, max=30.0), sleep=self._pause,
+            reraise=True)
+        return retrying(self._attempt, method, path, verify, kwargs)
+
+    def _pause(self, seconds: float) -> None:
+        if self.stop.wait(seconds):
+            raise _Stopped("Sync stopped.")
+
+    def _attempt(self, method: str, path: str, verify: bool, kwargs: dict) -> httpx.Response:
         import httpx
 
-        error: SyncError | None = None
-        for attempt in range(self.retries + 1):
-            if self.stop.is_set():
-                raise Offline("Sync stopped.")
-            try:
-                response = self.http.request(method, path, **kwargs)
-            except httpx.TransportError as exc:
-                error = Offline(f"The central store at {self.url} cannot be reached ({type(exc).__name__}).")
-            else:
-                status = response.status_code
-                if status in (429, 502, 503, 504):
-                    detail = _detail(response)
-                    error = Offline(detail if detail.startswith("The central store")
-                                    else f"The central store is unavailable: {detail}")
-                elif status == 401:
-                    raise Refused(f"The central store refused this till's token: {_detail(response)} "
-                                  "Enroll the till again with a new token.", status)
-                elif status >= 400:
-                    raise Refused(f"The central store refused the request: {_detail(response)}", status)
-                elif verify and hashlib.sha256(response.content).hexdigest() != response.headers.get(
-                        "x-content-sha256"):
-                    error = CorruptPage("A page from the central store failed its checksum; it was not applied.")
-                else:
-                    return response
-            if attempt < self.retries and self.stop.wait(backoff_delay(attempt, self.base_delay)):
-                raise Offline("Sync stopped.")
-        raise error
+        if self.stop.is_set():
+            raise _Stopped("Sync stopped.")
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise Offline(f"The central store at {self.url} cannot be reached ({type(exc).__name__}).") from None
+        status = response.status_code
+        if status in (429, 502, 503, 504):
+            detail = _detail(response)
+            raise Offline(detail if detail.startswith("The central store")
+                          else f"The central store is unavailable: {detail}")
+        if status == 401:
+            raise Refused(f"The central store refused this till's token: {_detail(response)} "
+                          "Enroll the till again with a new token.", status)
+        if status >= 400:
+            raise Refused(f"The central store refused the request: {_detail(response)}", status)
+        if verify and hashlib.sha256(response.content).hexdigest() != response.headers.get("x-content-sha256"):
+            raise CorruptPage("A page from the central store failed its checksum; it was not applied.")
+        return response
 
     def health(self) -> dict:
         return self._request("GET", "/health").json()

@@ -18,6 +18,7 @@ import keyring
 from keyring.errors import KeyringError
 
 from app import plurals, settings
+from app.changes import NONE, Changes
 from app.errors import TillError
 from app.sync import quarantine, recovery, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
@@ -47,10 +48,12 @@ class Report:
     new_bills: int = 0
     cursor: int = 0
     rejections: list[str] = field(default_factory=list)
+    changes: Changes = NONE  # the tables the pulled rows were written to, for open views to refresh
     recovered: int = 0  # this till's own bills fetched back from the store (app/sync/recovery.py)
     resent: int = 0  # rows queued again for a store restored from a backup
 
     def add(self, applied: Applied) -> None:
+        self.changes |= Changes.tables(t for t, n in applied.by_table.items() if n)
         self.pulled += applied.rows
         self.conflicts += applied.conflicts
         self.new_bills += applied.new_bills
@@ -393,6 +396,7 @@ class SyncEngine:
                         settings.set_local("sync_bootstrapped", True)
                         settings.set_local("stats_rebuild_pending", True)
                 report.bootstrapped += applied.rows
+                report.changes |= Changes.tables(t for t, n in applied.by_table.items() if n)
                 report.conflicts += applied.conflicts
                 report.cursor = at
             if settings.local("bootstrap_indexes"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.changes import writes
 from db.ids import new_id
 from db.models import ConflictLog, Outbox, database
 
@@ -38,6 +39,7 @@ def conflicts(limit: int = 500) -> list[ConflictLog]:
     return list(ConflictLog.select().order_by(ConflictLog.at.desc()).limit(limit))
 
 
+@writes("outbox")
 def requeue(seqs: list[int]) -> int:
     """Send refused changes again as new operations (the store remembers its answer to the old ones)."""
     with database.atomic():

@@ -50,9 +50,11 @@ def read_status(**overrides) -> Status:
 class SyncWorker:
     """``start()``, then ``request()`` to sync soon, ``refresh()`` to recount only, ``stop()`` to end."""
 
-    def __init__(self, db_path, on_status, *, min_backoff: float = 1.0, max_backoff: float = 60.0):
+    def __init__(self, db_path, on_status, *, on_changes=None, min_backoff: float = 1.0,
+                 max_backoff: float = 60.0):
         self.db_path = db_path
         self.on_status = on_status
+        self.on_changes = on_changes  # called with the Changes a round pulled in (on this thread)
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self._wake = threading.Event()
@@ -121,6 +123,8 @@ class SyncWorker:
         else:
             self._online, self._error, self._summary = True, None, report.summary()
             self._failures = 0
+            if report.changes and self.on_changes is not None:
+                self.on_changes(report.changes)
         self.rounds += 1
 
     def _linked_client(self) -> CentralClient:

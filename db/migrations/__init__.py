@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import shutil
+import sqlite3
 from importlib import resources
 from pathlib import Path
 
@@ -38,18 +39,17 @@ LATEST = MIGRATIONS[-1][0]
 
 
 def _statements(sql: str) -> list[str]:
-    """Split on ';' at line ends (triggers contain inner ';' mid-line: keep those together)."""
+    """Split a migration into statements where SQLite says one is complete (``sqlite3.complete_statement``
+    knows that the ';' inside a trigger's BEGIN ... END, a string or a comment ends nothing), at line ends;
+    comment lines before a statement are left out."""
     parts, current = [], []
     for line in sql.splitlines():
-        if line.strip().startswith("--") and not current:
+        if not current and (not line.strip() or line.strip().startswith("--")):
             continue
         current.append(line)
-        if line.rstrip().endswith(";") and not line.strip().upper().startswith(("BEGIN", "SELECT")):
-            statement = "\n".join(current).strip()
-            depth = statement.upper().count("BEGIN") - statement.upper().count("END;")
-            if depth <= 0:
-                parts.append(statement)
-                current = []
+        if sqlite3.complete_statement("\n".join(current)):
+            parts.append("\n".join(current).strip())
+            current = []
     if "\n".join(current).strip():
         parts.append("\n".join(current).strip())
     return parts

@@ -69,6 +69,7 @@ def test_add_a_profile_with_a_unique_required_name_and_a_rule(qtbot, till_window
     assert not CustomerProfile.select().where(CustomerProfile.name == "Trade").exists()
     dialog.discount_edit.setValue(12.5)
     qtbot.mouseClick(save, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "Added Trade" in dialog.findChild(QLabel, "profileMessageLabel").text())
     trade = CustomerProfile.get(CustomerProfile.name == "Trade")
     assert (trade.rule, trade.discount_bp, trade.active) == ("discount", 1250, True)
     qtbot.waitUntil(lambda: "Trade" in _combo_items(till_window))

@@ -47,7 +47,7 @@ def test_every_setting_is_saved_and_audited(qtbot, till_window):
     changes = []
     till_window.settings_changed.connect(changes.append)
     qtbot.keyClick(dialog, Qt.Key_F4)
-    assert "Saved" in dialog.findChild(QLabel, "settingsMessageLabel").text()
+    qtbot.waitUntil(lambda: "Saved" in dialog.findChild(QLabel, "settingsMessageLabel").text())
     values = settings.all_settings()
     assert (values["shop_name"], values["shop_tax_number"], values["currency"], values["cash_rounding"],
             values["prices_include_tax"], values["line_discount_limit_bp"], values["sync_interval_s"],

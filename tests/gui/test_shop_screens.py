@@ -371,7 +371,7 @@ def test_receipt_printer_set_in_settings_with_a_test_print_then_used_by_a_sale(q
     assert heights["Receipt printer"] <= min(heights.values()) + 200, heights  # not what makes the dialog tall
     screenshot(till_window, dialog, "settings-printer", check_fit=False)
     qtbot.mouseClick(dialog.findChild(QPushButton, "updateButton"), Qt.LeftButton)
-    assert settings.local("receipt_printer") == f"file:{device}"
+    qtbot.waitUntil(lambda: settings.local("receipt_printer") == f"file:{device}")  # saved by a write op
     dialog.close()
 
     device.unlink()

@@ -1,16 +1,18 @@
 """A shift soak: many sales in a row through the real services, in the real till window, with the
 background sync worker running against a central store that goes up and down.
 
-Asserted: nothing lost, nothing duplicated, and at the end the till, a second till and the server agree.
-Measured and printed (not asserted: timings on a shared machine flake): the longest stall of the UI
-thread's event loop, where it was when it stalled, and the growth of the process's memory between the
-first tenth of the shift and its end. The central store is ``pos-central serve`` in its own process, as in
+Asserted: nothing lost, nothing duplicated, and at the end the till, a second till and the server agree;
+the UI thread's event loop answers within 50 ms at the 99th percentile and never stalls 200 ms (a freeze a
+cashier sees; one tick between 50 and 200 ms is what a loaded shared machine's scheduler can add), and the
+process's memory grows by at most a few MB over the second half of the shift (a leak grows with every sale).
+Printed: those figures, where the UI thread was when it stalled, and the memory at each tenth. The central store is ``pos-central serve`` in its own process, as in
 a shop, so this process carries only the till's own work. The default run is a short shift; ``-m slow``
 runs the 20,000-sale one (``SOAK_SALES`` changes the count). ``SOAK_TRACEMALLOC=1`` also prints the allocations that grew (slower).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -46,7 +48,12 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, *, sales: int, outage_every: int):
+STALL_P99_MS = 50  # the target: a keystroke answered within one 50 ms frame budget
+STALL_MAX_MS = 200  # never a freeze
+
+
+def run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, *, sales: int, outage_every: int,
+              max_growth_mb: float):
     from app.main import build_till
     from db.outbox import pending_count
 
@@ -90,6 +97,10 @@ def run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, *, sale
             QTimer.singleShot(0, one_sale)
 
     failures: list = []
+    # the heap the test session built before this test is not the till's: set it aside, as a till process
+    # starting its shift has no such heap (else one full collection of it stalls the loop ~250 ms)
+    gc.collect()
+    gc.freeze()
     started = time.perf_counter()
     sampler.start()
     one_sale()
@@ -109,6 +120,7 @@ def run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, *, sale
     window.sync_status.sync_now()
     qtbot.waitUntil(lambda: pending_count() == 0, timeout=120_000)
     sampler.stop()
+    gc.unfreeze()
     window.close()
     window.till.close()
 
@@ -140,13 +152,16 @@ def run_shift(qtbot, central_server, shop, path, known, proxy, tmp_path, *, sale
     print("\nshift soak:", json.dumps(figures))
     print(sampler.report())
     (tmp_path / "soak.json").write_text(json.dumps(figures))
+    assert figures["ui_stall_p99_ms"] < STALL_P99_MS, figures
+    assert figures["ui_longest_stall_ms"] < STALL_MAX_MS, (figures, sampler.report())
+    assert figures["rss_growth_second_half_mb"] <= max_growth_mb, figures
     return figures
 
 
 def test_short_shift_with_the_store_going_up_and_down(qtbot, central_process, first_till, store_proxy, tmp_path):
     path, known = first_till
     figures = run_shift(qtbot, central_process, central_process.new_shop(), path, known, store_proxy, tmp_path,
-                        sales=240, outage_every=40)
+                        sales=240, outage_every=40, max_growth_mb=16)
     assert figures["outages"] >= 2
 
 
@@ -156,5 +171,5 @@ def test_full_shift_of_20000_sales(qtbot, central_process, first_till, store_pro
     path, known = first_till
     sales = int(os.environ.get("SOAK_SALES", 20_000))
     figures = run_shift(qtbot, central_process, central_process.new_shop(), path, known, store_proxy, tmp_path,
-                        sales=sales, outage_every=1500)
+                        sales=sales, outage_every=1500, max_growth_mb=24)
     assert figures["outages"] >= sales // 3000

@@ -221,3 +221,24 @@ def test_disk_full_is_a_clear_error_and_loses_nothing_acknowledged(fresh_db):
     assert "disk is full" in err.value.message
     assert [c.name for c in Customer.select()] == ["Kept"]
     assert Outbox.select().count() == 1
+
+
+def test_migration_statements_split_where_sqlite_says_one_ends():
+    from db.migrations import _statements
+
+    sql = """-- a comment first
+CREATE TABLE "a" ("x" TEXT);
+
+-- a trigger: its inner ';' end nothing
+CREATE TRIGGER "t" AFTER INSERT ON "a" BEGIN
+  UPDATE "a" SET "x" = 'one;two' WHERE rowid = NEW.rowid;
+  SELECT 1;
+END;
+INSERT INTO "a" VALUES ('end; not here');
+"""
+    assert _statements(sql) == [
+        'CREATE TABLE "a" ("x" TEXT);',
+        'CREATE TRIGGER "t" AFTER INSERT ON "a" BEGIN\n  UPDATE "a" SET "x" = \'one;two\' WHERE rowid = NEW.rowid;\n'
+        '  SELECT 1;\nEND;',
+        'INSERT INTO "a" VALUES (\'end; not here\');',
+    ]
