@@ -37,7 +37,7 @@ def apply_style(app: QApplication) -> None:
         log.warning("stylesheet missing; using the platform style")
 
 
-def build_window(path: Path, *, demo: bool = False, defer_bill: bool = False):
+def build_window(path: Path, *, demo: bool = False, defer_bill: bool = False, fit: bool = False):
     from ui.till_window import TillWindow
 
     app = QApplication.instance()
@@ -48,7 +48,14 @@ def build_window(path: Path, *, demo: bool = False, defer_bill: bool = False):
 
     i18n.install(app, current_locale())  # before any widget is made: widgets translate their text once
     window = TillWindow(till, defer_bill=defer_bill)
-    window.show()
+    if fit:  # the real till: no bigger than its screen, maximised where a window manager does that
+        from ui.screen_fit import fit_to_screen
+
+        fit_to_screen(window, 1280, 800)
+        window.showMaximized()
+    else:
+        window.show()
+    window.activateWindow()  # a kiosk desktop with no window manager activates nothing by itself
     window.sign_in_page.pin_edit.setFocus()
     from app.shop_setup import needs_setup
 
@@ -135,7 +142,7 @@ def run_gui(path: Path, *, demo: bool = False, smoke_test: bool = False, startup
 
     sys.excepthook = ErrorDialogs(app, smoke_test)
     try:
-        window = build_window(path, demo=demo, defer_bill=True)
+        window = build_window(path, demo=demo, defer_bill=True, fit=True)
     except (TillDatabaseError, TillError) as exc:
         log.error("cannot start: %s", exc.message)
         print(f"pos-till: {exc.message}", file=sys.stderr)
