@@ -38,7 +38,8 @@ NAME = "pos-till"
 OWN_PACKAGES = ("app", "ui", "db")
 # Files of resources/ that only the build uses (the Windows and macOS icon containers), and the package's
 # own module (resources/ is a package so that a wheel carries these files too).
-BUILD_ONLY_RESOURCES = ["icons/*.ico", "icons/*.icns", "*.py", "__pycache__/*"]
+BUILD_ONLY_RESOURCES = ["icons/*.ico", "icons/*.icns", "*.py", "__pycache__/*",
+                        "translations/*.ts"]  # translation sources: the build carries their compiled .qm
 # The .desktop entry shipped in the tarball; install.sh rewrites Exec to where it installs the till.
 DESKTOP_ENTRY = """\
 [Desktop Entry]
