@@ -407,6 +407,12 @@ def cli(till, path, allow_renames: bool = False) -> int:
     except BrokenFile as exc:
         print(f"pos-till: {exc.message}", file=sys.stderr)
         return 1
+    print_result(result)
+    return 0
+
+
+def print_result(result) -> None:
+    """What an import command prints: the counts, then each rejected row's line and reason."""
     print(f"Added: {result.added}")
     print(f"Updated: {result.updated}")
     print(f"Unchanged: {result.unchanged}")
@@ -415,4 +421,3 @@ def cli(till, path, allow_renames: bool = False) -> int:
         print(f"  line {rejected.line}: {rejected.reason}")
     if result.ignored_columns:
         print(f"Ignored columns: {', '.join(result.ignored_columns)}")
-    return 0

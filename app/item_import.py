@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import item_bulk, plurals, settings
-from app.customer_import import BrokenFile, Rejected, Table, _big_cache, read_table
+from app.customer_import import BrokenFile, Rejected, Table, _big_cache, print_result, read_table
 from app.errors import TillError
 from app.items import ItemForm, clean
 from app.shop_setup import require_head_office
@@ -139,12 +139,5 @@ def cli(till, path) -> int:
     except BrokenFile as exc:
         print(f"pos-till: {exc.message}", file=sys.stderr)
         return 1
-    print(f"Added: {result.added}")
-    print(f"Updated: {result.updated}")
-    print(f"Unchanged: {result.unchanged}")
-    print(f"Rejected: {len(result.rejected)}")
-    for rejected in result.rejected:
-        print(f"  line {rejected.line}: {rejected.reason}")
-    if result.ignored_columns:
-        print(f"Ignored columns: {', '.join(result.ignored_columns)}")
+    print_result(result)
     return 0
