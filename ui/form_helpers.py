@@ -53,6 +53,23 @@ def no_auto_default(dialog) -> None:
         button.setDefault(False)
 
 
+class EnterSavesForm:
+    """For a dialog with a list and a form (``form_panel``, ``save()``): Enter on a field that does not use
+    it (a role list, an Active box) saves the form too, and when the dialog closes the keyboard goes back
+    to the till window (``window_``; some platforms leave it nowhere). Mix in before QDialog."""
+
+    def keyPressEvent(self, event):
+        focus = self.focusWidget()
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and focus is not None and self.form_panel.isAncestorOf(focus):
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        self.window_.activateWindow()
+
+
 def named(widget, name: str, accessible: str | None = None):
     widget.setObjectName(name)
     widget.setAccessibleName(accessible or name)

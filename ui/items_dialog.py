@@ -30,6 +30,7 @@ from app.errors import TillError
 from app.money import format_money
 from app.shop_setup import format_percent
 from ui.form_helpers import (
+    EnterSavesForm,
     InlineMessage,
     PageHeader,
     fit_to_screen,
@@ -124,7 +125,7 @@ class ItemListModel(QAbstractTableModel):
             return -1
 
 
-class ItemsDialog(QDialog):
+class ItemsDialog(EnterSavesForm, QDialog):
     FIELDS = {"code": "code_field", "name": "name_field", "price": "price_field", "barcodes": "barcode_field",
               "tax_rate": "tax_rate_field", "allergens": "allergens_field", "tags": "tags_field"}
 
@@ -248,18 +249,6 @@ class ItemsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         side.addLayout(hbox(None, self.save_button))
         return panel
-
-    def keyPressEvent(self, event):
-        # Enter on a field that does not use it (the role list, the Active box) saves the form too
-        focus = self.focusWidget()
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and focus is not None and self.form_panel.isAncestorOf(focus):
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def done(self, result: int) -> None:
-        super().done(result)
-        self.window_.activateWindow()  # the keyboard goes back to the till (some platforms leave it nowhere)
 
     # --- list -------------------------------------------------------------------------------------------------
 

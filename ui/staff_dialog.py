@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app import auth, shop_setup, staff
 from app.errors import TillError
 from ui.form_helpers import (
+    EnterSavesForm,
     InlineMessage,
     PageHeader,
     fit_to_screen,
@@ -39,7 +40,7 @@ from ui.form_helpers import (
 ID_ROLE = Qt.UserRole + 1
 
 
-class StaffDialog(QDialog):
+class StaffDialog(EnterSavesForm, QDialog):
     def __init__(self, window, manager):
         super().__init__(window)
         self.window_ = window
@@ -116,18 +117,6 @@ class StaffDialog(QDialog):
             self.message.bad(self.read_only)
             for widget in (self.save_button, self.new_button):
                 widget.setEnabled(False)
-
-    def keyPressEvent(self, event):
-        # Enter on a field that does not use it (the role list, the Active box) saves the form too
-        focus = self.focusWidget()
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and focus is not None and self.form_panel.isAncestorOf(focus):
-            self.save()
-            return
-        super().keyPressEvent(event)
-
-    def done(self, result: int) -> None:
-        super().done(result)
-        self.window_.activateWindow()  # the keyboard goes back to the till (some platforms leave it nowhere)
 
     # --- the list ---------------------------------------------------------------------------------------------
 
