@@ -25,6 +25,15 @@ def _existing(window, object_name: str):
     return None
 
 
+def _single(window, object_name: str, make, show: bool = True):
+    """The screen already open is raised; else a new one is made and kept (shown as a window, or opened)."""
+    found = _existing(window, object_name)
+    if found is not None:
+        return found
+    widget = make()
+    return _keep(window, widget, widget.show if show else None)
+
+
 def open_settings(window, manager):
     from ui.settings_dialog import SettingsDialog
 
@@ -40,21 +49,13 @@ def open_profiles(window, manager):
 def open_customers(window, manager):
     from ui.customers_window import CustomersWindow
 
-    found = _existing(window, "customersWindow")
-    if found is not None:
-        return found
-    widget = CustomersWindow(window, manager)
-    return _keep(window, widget, widget.show)
+    return _single(window, "customersWindow", lambda: CustomersWindow(window, manager))
 
 
 def open_reports(window, manager):
     from ui.reports_window import ReportsWindow
 
-    found = _existing(window, "reportsWindow")
-    if found is not None:
-        return found
-    widget = ReportsWindow(window, manager)
-    return _keep(window, widget, widget.show)
+    return _single(window, "reportsWindow", lambda: ReportsWindow(window, manager))
 
 
 def open_staff(window, manager):
@@ -66,10 +67,7 @@ def open_staff(window, manager):
 def open_items(window, manager):
     from ui.items_dialog import ItemsDialog
 
-    found = _existing(window, "itemsDialog")
-    if found is not None:
-        return found
-    return _keep(window, ItemsDialog(window, manager))
+    return _single(window, "itemsDialog", lambda: ItemsDialog(window, manager), show=False)
 
 
 def open_failed_pins(window, manager):
@@ -81,21 +79,13 @@ def open_failed_pins(window, manager):
 def open_promotions(window, manager):
     from ui.promotions_window import PromotionsWindow
 
-    found = _existing(window, "promotionsWindow")
-    if found is not None:
-        return found
-    widget = PromotionsWindow(window, manager)
-    return _keep(window, widget, widget.show)
+    return _single(window, "promotionsWindow", lambda: PromotionsWindow(window, manager))
 
 
 def open_preference_audit(window, manager):
     from ui.preference_audit_window import PreferenceAuditWindow
 
-    found = _existing(window, "preferenceAuditWindow")
-    if found is not None:
-        return found
-    widget = PreferenceAuditWindow(window, manager)
-    return _keep(window, widget, widget.show)
+    return _single(window, "preferenceAuditWindow", lambda: PreferenceAuditWindow(window, manager))
 
 
 SCREENS = {
