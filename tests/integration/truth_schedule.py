@@ -55,6 +55,7 @@ class Schedule:
         self.tokens = 0
         self.counts: dict[str, int] = {}
         self.log: list[str] = []
+        self.pages = self.rng.choice([(7, 9), (7, 9), (100, 50)])  # pull page and push batch sizes
         self.skew = [0.0] + [self.rng.choice([0.0, -2.0, 3.0, 26.0]) for _ in range(plan.tills - 1)]
         first = copy_till(template, self.dir / "t0.db", keyring)
         self.paths = [first]
@@ -101,7 +102,7 @@ class Schedule:
         try:
             with self.opened(till), engine.client_for(self.paths[till], retries=0, base_delay=0.01,
                                                       timeout=timeout) as client:
-                return engine.SyncEngine(client, pull_limit=7, push_batch=9).run_round()
+                return engine.SyncEngine(client, pull_limit=self.pages[0], push_batch=self.pages[1]).run_round()
         except SyncError:
             if not faults:
                 raise
@@ -371,6 +372,7 @@ class Schedule:
                 held = table_rows("customer")
                 for customer_id in self.erased:
                     assert customers[customer_id] == {k: held[customer_id][k] for k in customers[customer_id]}
+        audit = str(central["audit_log"])
         for customer_id in self.erased:
             row = customers[customer_id]
             assert row["erased_at"] is not None and row["name"] == ERASED_NAME and row["notes"] == "" and \
@@ -379,6 +381,8 @@ class Schedule:
             about = str([c for rows in conflicts for c in rows.values() if c.get("row_id") == customer_id])
             kept = [v for v in self.given.get(customer_id, ()) if v in about]
             assert not kept, f"conflict records keep values of erased customer {customer_id}: {kept}"
+            kept = [v for v in self.given.get(customer_id, ()) if v in audit]
+            assert not kept, f"the audit log keeps values of erased customer {customer_id}: {kept}"
 
 
 def _assert_bills_whole(bill_ids: list[str], where: str) -> None:
