@@ -362,6 +362,27 @@ def test_9_erasure_reaches_the_audit_log_on_every_node(central_server, shop, fir
             assert not [s for s in secrets if s in str(table_rows("audit_log"))], f"{path.name} keeps an erased value"
 
 
+def test_9_erasure_empties_an_address_the_erasing_till_never_saw(central_server, shop, first_till, tmp_path):
+    """Another till gave the customer an address and synced; the erasing till had not pulled it: the
+    store empties and deletes it when the erasure arrives, and every till takes that."""
+    from app import customers as rules
+    from app import privacy
+    from db.models import Customer
+
+    (t1, t2), customers, _ = _shop(central_server, shop, first_till, tmp_path)
+    who = customers[0]
+    with opened(t2):
+        rules.save_addresses(Customer.get_by_id(who), [{"line1": "1 Secret Lane", "city": "Hidden"}], None)
+    sync(t2)
+    with opened(t1):
+        privacy.erase(who, _manager())
+    sync(t1)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2], tables=["customer", "customer_address"])
+    (address,) = [a for a in central["customer_address"].values() if a["customer_id"] == who]
+    assert address["line1"] == address["city"] == "" and address["deleted_at"] is not None
+
+
 def test_8_over_redeeming_on_two_offline_tills_stands_and_is_repaid(central_server, shop, first_till, tmp_path):
     import datetime as dt
 

@@ -27,9 +27,9 @@ from central.tables import CONFLICT_TABLE, TABLES
 
 ALL_SYNCED = [t for t in TABLES if t != CONFLICT_TABLE]  # conflict records are each node's own
 FAULTS = ["drop", "lose_response", "cut", "delay", "timeout"]
-ACTIONS = ["sale", "sale_points", "old_sale", "add", "edit", "delete", "status", "merge", "undo", "void",
+ACTIONS = ["sale", "sale_points", "old_sale", "add", "edit", "address", "delete", "status", "merge", "undo", "void",
            "expire", "erase", "profile", "setting", "head_office", "sync", "sync"]
-WEIGHTS = [5, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4]
+WEIGHTS = [5, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4]
 FAULTED_TIMEOUT = 1.0  # the client's timeout in syncs that may meet a fault; a "timeout" fault answers later
 
 
@@ -161,6 +161,23 @@ class Schedule:
             customers.update(who, {field: value}, None)
             if field in ("notes", "email"):
                 self.given.setdefault(who, set()).add(value)
+
+    def do_address(self):
+        """Add an address, or change the first one (two tills may change the same one offline)."""
+        from app import customers
+        from db.models import Customer
+
+        known = live_customers(live_only=False)
+        if known:
+            who = self.rng.choice(known)
+            line = self.token("{} High Street")
+            rows = [{"id": a.id, "line1": a.line1, "city": a.city} for a in customers.addresses(who)]
+            if rows and self.rng.random() < 0.5:
+                rows[0]["line1"] = line
+            else:
+                rows.append({"line1": line, "city": "Leeds"})
+            customers.save_addresses(Customer.get_by_id(who), rows, None)
+            self.given.setdefault(who, set()).add(line)
 
     def do_delete(self):
         from app import customers
@@ -299,6 +316,8 @@ class Schedule:
             process.stdout.close()
             self.proxy.release()
             self.proxy.clear()
+        failed = (self.dir / f"worker-{len(self.log)}.err").read_text()
+        assert "Traceback" not in failed, f"the till process failed before it was killed: {failed[-800:]}"
         acked = [line.split()[1] for line in out if line.startswith("ack ")]
         with self.opened(till):
             _assert_bills_whole(acked, f"seed {self.seed}: t{till} killed mid-{kind}")
@@ -373,6 +392,9 @@ class Schedule:
                 for customer_id in self.erased:
                     assert customers[customer_id] == {k: held[customer_id][k] for k in customers[customer_id]}
         audit = str(central["audit_log"])
+        for address in central["customer_address"].values():
+            if address["customer_id"] in self.erased:
+                assert address["line1"] == "" and address["deleted_at"] is not None, f"erased address {address}"
         for customer_id in self.erased:
             row = customers[customer_id]
             assert row["erased_at"] is not None and row["name"] == ERASED_NAME and row["notes"] == "" and \
