@@ -17,15 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from convergence import assert_converged
-from sync_helpers import TESTS, copy_till, enroll, keyring_file_for, opened, table_rows, wait_for
+from sync_helpers import TESTS, copy_till, enroll, keyring_file_for, opened, wait_for
 from till_worker import NAMES, live_customers, manager, random_sale, random_void
+from truth_checks import assert_bills_whole, assert_one_truth
 
 from app.errors import TillError
 from app.sync.client import SyncError
-from central.tables import CONFLICT_TABLE, TABLES
 
-ALL_SYNCED = [t for t in TABLES if t != CONFLICT_TABLE]  # conflict records are each node's own
 FAULTS = ["drop", "lose_response", "cut", "delay", "timeout"]
 ACTIONS = ["sale", "sale_points", "old_sale", "add", "edit", "address", "delete", "status", "merge", "undo", "void",
            "expire", "erase", "profile", "setting", "head_office", "sync", "sync"]
@@ -320,7 +318,7 @@ class Schedule:
         assert "Traceback" not in failed, f"the till process failed before it was killed: {failed[-800:]}"
         acked = [line.split()[1] for line in out if line.startswith("ack ")]
         with self.opened(till):
-            _assert_bills_whole(acked, f"seed {self.seed}: t{till} killed mid-{kind}")
+            assert_bills_whole(acked, f"seed {self.seed}: t{till} killed mid-{kind}")
         self.sold += acked
 
     # --- the end -------------------------------------------------------------------------------------
@@ -346,76 +344,4 @@ class Schedule:
                 return
 
     def check(self) -> None:
-        from app import loyalty, stats
-        from db.models import Outbox
-
-        central = assert_converged(self.server, self.shop, self.paths, tables=ALL_SYNCED, refused_ok=True)
-        bills, lines, payments = central["bill"], central["bill_line"], central["payment"]
-        refused = set()
-        for path in self.paths:
-            with opened(path):
-                refused |= {o.row_id for o in Outbox.select().where(
-                    (Outbox.state == "quarantined") & (Outbox.table_name == "bill"))}
-        missing = [b for b in self.sold if b not in bills and b not in refused]
-        assert not missing, f"acknowledged sales missing at the central store: {missing[:3]}"
-        numbers = [b["receipt_no"] for b in bills.values()]
-        assert len(numbers) == len(set(numbers)), "a receipt number is held by two bills"
-        for bill in bills.values():
-            own_lines = [x for x in lines.values() if x["bill_id"] == bill["id"]]
-            paid = sum(p["amount"] for p in payments.values() if p["bill_id"] == bill["id"])
-            assert own_lines, f"bill {bill['receipt_no']} has no lines"
-            assert paid == (bill["total"] if bill["kind"] == "sale" else -bill["total"]), \
-                f"bill {bill['receipt_no']} is not whole"
-        customers = central["customer"]
-        for customer_id in customers:  # no merge cycle
-            seen, node = [], customer_id
-            while node:
-                assert node not in seen, f"merge cycle {seen}"
-                seen.append(node)
-                node = customers[node]["merged_into_id"] if node in customers else None
-        ledger = central["loyalty_entry"]
-        for path in self.paths:
-            with opened(path):
-                for customer_id, row in customers.items():
-                    if row["merged_into_id"]:
-                        continue
-                    group = set(stats.bill_owners(customer_id))
-                    expected = sum(e["points"] for e in ledger.values() if e["customer_id"] in group)
-                    assert loyalty.balance(customer_id) == expected, f"{path.name}: balance of {customer_id}"
-        from app.privacy import ERASED_NAME
-
-        conflicts = [self.server.rows(self.shop, "conflict_log")]
-        for path in self.paths:
-            with opened(path):
-                conflicts.append(table_rows("conflict_log"))
-                held = table_rows("customer")
-                for customer_id in self.erased:
-                    assert customers[customer_id] == {k: held[customer_id][k] for k in customers[customer_id]}
-        audit = str(central["audit_log"])
-        for address in central["customer_address"].values():
-            if address["customer_id"] in self.erased:
-                assert address["line1"] == "" and address["deleted_at"] is not None, f"erased address {address}"
-        for customer_id in self.erased:
-            row = customers[customer_id]
-            assert row["erased_at"] is not None and row["name"] == ERASED_NAME and row["notes"] == "" and \
-                row["email"] is None and row["phone"] is None and row["date_of_birth"] is None, \
-                f"erased customer {customer_id} has personal data back: {row}"
-            about = str([c for rows in conflicts for c in rows.values() if c.get("row_id") == customer_id])
-            kept = [v for v in self.given.get(customer_id, ()) if v in about]
-            assert not kept, f"conflict records keep values of erased customer {customer_id}: {kept}"
-            kept = [v for v in self.given.get(customer_id, ()) if v in audit]
-            assert not kept, f"the audit log keeps values of erased customer {customer_id}: {kept}"
-
-
-def _assert_bills_whole(bill_ids: list[str], where: str) -> None:
-    """In the open till: every bill is whole (lines, payments summing to its total), and ``bill_ids`` are
-    all there."""
-    from db.models import Bill, BillLine, Payment
-
-    held = {b.id: b for b in Bill.select()}
-    lost = [b for b in bill_ids if b not in held]
-    assert not lost, f"{where}: acknowledged sales lost: {lost}"
-    for bill in held.values():
-        paid = sum(p.amount for p in Payment.select().where(Payment.bill == bill.id))
-        assert BillLine.select().where(BillLine.bill == bill.id).exists(), f"{where}: {bill.receipt_no} has no lines"
-        assert paid == (bill.total if bill.kind == "sale" else -bill.total), f"{where}: {bill.receipt_no} not whole"
+        assert_one_truth(self.server, self.shop, self.paths, self.sold, self.erased, self.given)
