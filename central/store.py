@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import aliases, customer_rules, merge, refill, staff, validate
+from central import aliases, customer_rules, merge, refill, staff, validate, wire
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -35,9 +35,8 @@ from central.tables import (
     normalise_row,
     unique_values,
 )
-from db.fields import JSONField, UTCDateTimeField
 from db.hlc import HybridClock
-from db.ids import new_id, utcnow
+from db.ids import new_id
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +44,6 @@ HQ = "hq"
 SERVER = "server"
 HQ_CLOCK = HybridClock(node=HQ)  # stamps head-office edits; observes every stamp pushed by a till
 MAX_OPS = 5000
-_json_text = JSONField().db_value
-_time_text = UTCDateTimeField().db_value
 
 
 class StoreError(Exception):
@@ -226,8 +223,8 @@ def _resolve_clash(batch: _Batch, spec: TableSpec, current: Current | None, op: 
 
 def _conflict_row(conflict: Conflict) -> dict:
     return {
-        "id": new_id(), "at": _time_text(utcnow()), "table_name": conflict.table, "row_id": conflict.row_id,
-        "field": conflict.field, "winner": _json_text(conflict.winner), "loser": _json_text(conflict.loser),
+        "id": new_id(), "at": wire.now_text(), "table_name": conflict.table, "row_id": conflict.row_id,
+        "field": conflict.field, "winner": wire.json_text(conflict.winner), "loser": wire.json_text(conflict.loser),
         "winner_stamp": conflict.winner_stamp, "loser_stamp": conflict.loser_stamp,
     }
 
@@ -469,28 +466,25 @@ def _office_spec(table: str) -> TableSpec:
 
 def _natural_to_wire(table: str, values: dict) -> dict:
     """Head-office input is natural values (JSON settings as JSON, times as ISO text); convert them to the
-    column values a till stores, through the till's own field types."""
-    from db.models import MODELS_BY_TABLE
-
-    model = MODELS_BY_TABLE[table]
-    by_column = {f.column_name: f for f in model._meta.fields.values()}
+    column values a till stores (the wire schema's formats, central/wire.py)."""
+    columns = TABLES[table].columns
     out = {}
     for column, value in values.items():
-        f = by_column.get(column)
-        if f is None:
+        col = columns.get(column)
+        if col is None:
             raise InvalidRow(f"{table} has no column '{column}'")
         if column in ("server_version", "updated_at"):
             raise InvalidRow(f"{column} is kept by the central store")
-        if isinstance(f, JSONField):
-            out[column] = f.db_value(value)
-        elif isinstance(f, UTCDateTimeField) and value is not None:
+        if col.kind == "json":
+            out[column] = wire.json_text(value)
+        elif col.kind == "time" and value is not None:
             try:
-                out[column] = f.db_value(value if isinstance(value, str) else str(value))
+                out[column] = wire.time_text(value if isinstance(value, str) else str(value))
             except (ValueError, TypeError):
                 raise InvalidRow(f"{table}.{column} must be an ISO date-time") from None
         else:
             out[column] = value
-    if "name" in out and "name_norm" in by_column and "name_norm" not in values and isinstance(out["name"], str):
+    if "name" in out and "name_norm" in columns and "name_norm" not in values and isinstance(out["name"], str):
         from app.text import normalise_name
 
         out["name_norm"] = normalise_name(out["name"])
@@ -524,10 +518,10 @@ def admin_write(conn: psycopg.Connection, shop_id: str, table: str, row_id: str 
         raise InvalidRow("the body must be an object of column values")
     if table == "user":
         values = staff.admin_values(conn, shop_id, row_id, values)  # a clear PIN hashed as tills do
-    wire = _natural_to_wire(table, values)
+    given = _natural_to_wire(table, values)
     if row_id is None:
-        row_id = str(wire.get("id") or new_id())
-    if wire.get("id", row_id) != row_id:
+        row_id = str(given.get("id") or new_id())
+    if given.get("id", row_id) != row_id:
         raise InvalidRow("the id in the body differs from the id in the path")
     batch = _Batch(shop_id, _lock_shop(conn, shop_id))
     _load_rows(conn, batch, [(table, row_id)])
@@ -535,12 +529,12 @@ def admin_write(conn: psycopg.Connection, shop_id: str, table: str, row_id: str 
     if current is None and delete:
         raise NotFoundError(f"no {table} with id {row_id}")
     base = dict(current.data) if current else {}
-    base.update(wire)
+    base.update(given)
     base["id"] = row_id
     stamp = HQ_CLOCK.now()
     base["updated_at"] = stamp
     if delete:
-        base["deleted_at"] = _time_text(utcnow())
+        base["deleted_at"] = wire.now_text()
     data = normalise_row(spec, base)
     missing = [c for c, col in spec.columns.items() if data[c] is None and not col.nullable]
     if missing:

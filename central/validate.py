@@ -24,7 +24,7 @@ import time
 
 from central import roles
 from central.tables import APPEND, TABLES, TableSpec
-from db.fields import parse_utc
+from central.wire import parse_utc
 from db.hlc import format_stamp
 
 # A stamp: 13-digit wall milliseconds, 5-digit counter, a node id (a till id, "hq").
