@@ -19,7 +19,7 @@ from central import ha, limits, refill, roles, store, tokens
 from central.database import SCHEMA_VERSION, Central, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
 from central.signup import SignupPages
-from central.tables import InvalidRow
+from central.tables import TABLES, InvalidRow
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,17 @@ def _inline_schema(model) -> dict:
     return inline(schema)
 
 
+_COLUMNS = frozenset(c for spec in TABLES.values() for c in spec.columns)  # all text of at most 64 characters
+
+
+def _known_columns(fields: list) -> bool:
+    """Every field names a column of some table (the usual case, checked in C; the rest is checked slowly)."""
+    try:
+        return _COLUMNS.issuperset(fields)
+    except TypeError:  # an unhashable field (a list, an object): not a column name
+        return False
+
+
 def _parse_push(body: bytes) -> list[dict]:
     """The checks PushIn states, on plain JSON (each payload is checked column by column by the store)."""
     try:
@@ -147,8 +158,8 @@ def _parse_push(body: bytes) -> list[dict]:
             if not isinstance(value, str) or not 1 <= len(value) <= limit:
                 raise InvalidRow(f"operation {n}: '{key}' must be text of 1 to {limit} characters")
         fields = op.setdefault("fields", [])
-        if not isinstance(fields, list) or len(fields) > 200 or not all(
-                isinstance(f, str) and len(f) <= 64 for f in fields):
+        if not isinstance(fields, list) or len(fields) > 200 or not (_known_columns(fields) or all(
+                isinstance(f, str) and len(f) <= 64 for f in fields)):
             raise InvalidRow(f"operation {n}: 'fields' must be a list of column names")
         if not isinstance(op.get("payload"), dict):
             raise InvalidRow(f"operation {n}: 'payload' must be an object")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from central import aliases, customer_rules, merge, refill, staff, validate, wire
+from central import aliases, customer_rules, merge, refill, rowcheck, staff, validate, wire
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
     APPEND,
@@ -35,6 +35,7 @@ from central.tables import (
     normalise_row,
     unique_values,
 )
+from db import hlc
 from db.hlc import HybridClock
 from db.ids import new_id
 
@@ -63,15 +64,17 @@ _STAMP = re.compile(r"\d{13}-\d{5}-[^\x00]{1,64}")
 _OBSERVE_AHEAD_MS = 24 * 3600 * 1000
 
 
-def observe(stamp: str) -> None:
+def observe(stamps: list[str]) -> None:
     """The head office's clock follows the tills' stamps, but not one from a clock more than a day ahead
-    (such an op is kept; it just cannot drag the head office's edits into the future)."""
-    if int(stamp[:13]) <= time.time() * 1000 + _OBSERVE_AHEAD_MS:
-        HQ_CLOCK.observe(stamp)
+    (such an op is kept; it just cannot drag the head office's edits into the future). Following the
+    latest of a push's stamps is following each of them."""
+    limit = f"{int(time.time() * 1000) + min(_OBSERVE_AHEAD_MS, hlc.MAX_AHEAD_MS):013d}"
+    latest = max((s for s in stamps if s[:13] <= limit), default=None)  # fixed widths: text order = clock order
+    if latest is not None:
+        HQ_CLOCK.observe(latest)
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # one encoder, not one per row
 
 
 # --- push -------------------------------------------------------------------------------------------------
@@ -86,7 +89,7 @@ def parse_op(raw: dict) -> Op:
     payload = raw.get("payload")
     if not isinstance(payload, dict):
         raise InvalidRow("the payload is not a row")
-    row = normalise_row(spec, payload)
+    row, refused = rowcheck.parse_row(spec, payload)
     if row["id"] != raw.get("row_id"):
         raise InvalidRow("row_id does not match the payload's id")
     stamp = raw.get("hlc")
@@ -98,7 +101,7 @@ def parse_op(raw: dict) -> Op:
     if not spec.columns.keys() >= set(fields):
         unknown = sorted(str(f) for f in set(fields) - spec.columns.keys())
         raise InvalidRow(f"{table} has no column(s) {', '.join(unknown)}")
-    return Op(raw["op_id"], table, row["id"], stamp, fields, row)
+    return Op(raw["op_id"], table, row["id"], stamp, fields, row, refused)
 
 
 @dataclass
@@ -136,13 +139,15 @@ def _lock_shop(conn, shop_id: str) -> int:
 
 
 def _load_rows(conn, batch: _Batch, pairs: list[tuple[str, str]]) -> None:
-    by_table: dict[str, list[str]] = {}
-    for tbl, row_id in pairs:
-        by_table.setdefault(tbl, []).append(row_id)
-    for tbl, ids in by_table.items():
-        cur = conn.execute("SELECT id, version, origin, stamps, data FROM sync_row "
-                           "WHERE shop_id = %s AND tbl = %s AND id = ANY(%s)", (batch.shop_id, tbl, ids))
-        for row_id, version, origin, stamps, data in cur:
+    """The stored rows of ``pairs`` (table, id), in one statement for every table."""
+    wanted = set(pairs)
+    if not wanted:
+        return
+    cur = conn.execute("SELECT tbl, id, version, origin, stamps, data FROM sync_row "
+                       "WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s)",
+                       (batch.shop_id, list({t for t, _ in wanted}), list({i for _, i in wanted})))
+    for tbl, row_id, version, origin, stamps, data in cur:
+        if (tbl, row_id) in wanted:  # the same id in another table is not one of the pairs
             batch.rows[(tbl, row_id)] = Current(data, stamps, version, origin)
             batch.stored.add((tbl, row_id))
 
@@ -279,7 +284,6 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
             invalid[raw["op_id"]] = str(exc)
     batch = _Batch(shop_id, _lock_shop(conn, shop_id))
     validate.screen(conn, batch, till_id, parsed, invalid)  # roles, meaning, references (central/validate.py)
-    conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s", (shop_id, till_id))
     stored = {op_id: (result, reason) for op_id, result, reason in conn.execute(
         "SELECT op_id, result, reason FROM sync_op WHERE shop_id = %s AND op_id = ANY(%s)",
         (shop_id, [raw["op_id"] for raw in raw_ops]))}
@@ -313,8 +317,8 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
     customer_rules.preload(conn, batch, todo, _load_rows)
     aliases.preload(conn, batch, todo)
 
+    observe([op.hlc for op in todo])
     for op in todo:
-        observe(op.hlc)
         try:
             answer = _apply_op(batch, op, till_id)
         except Exception:  # a bug must not quarantine a sale: the till keeps it and tries again later

@@ -144,6 +144,8 @@ _TEXTUAL = {"text", "fk", "json", "time"}
 def unique_values(spec: TableSpec, data: dict) -> list[tuple[str, str]]:
     """(key name, value) for each unique column group of the row whose values are all set."""
     out = []
+    if not spec.unique:
+        return out
     for group in spec.unique:
         values = [data.get(c) for c in group]
         if any(v is None for v in values):
