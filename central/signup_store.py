@@ -18,7 +18,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from central import store
+from central import batch, store
 from central.signup_rules import DEFAULT_REGION, Signup
 from central.tables import CONFLICT_TABLE
 from central.wire import json_text as _json_text
@@ -120,7 +120,7 @@ def _audit_op(customer_id: str, action: str, detail: dict, stamp: str) -> dict:
 def record(conn, page: Page, signup: Signup) -> str:
     """Write one sign-up in this transaction. Returns "created", "consent" (existing customer, consent
     switched on) or "existing" (nothing changed but the audit entry)."""
-    store._lock_shop(conn, page.shop_id)  # the phone check and the write see the same shop
+    batch.lock_shop(conn, page.shop_id)  # the phone check and the write see the same shop
     now = now_text()
     notice_sha = hashlib.sha256(page.notice.encode()).hexdigest()
     consent = {"source": SOURCE, "marketing_consent": signup.marketing_consent,

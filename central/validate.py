@@ -245,11 +245,11 @@ def _check_references(conn, batch, ops: list, invalid: dict[str, str], refused_r
 def _send_back(conn, batch, refused_rows: set[tuple[str, str]]) -> None:
     """The store's rows the till changed and was refused: versioned again, so the till's next pull puts
     its copy back (a refused new row the store never held is dropped by the till itself)."""
-    from central.store import _load_rows
+    from central.batch import load_rows
 
     pairs = [p for p in refused_rows if TABLES[p[0]].policy != APPEND and p not in batch.rows]
     if pairs:
-        _load_rows(conn, batch, pairs)
+        load_rows(conn, batch, pairs)
     for pair in refused_rows:
         current = batch.rows.get(pair)
         if current is not None and TABLES[pair[0]].policy != APPEND and pair not in batch.dirty:
