@@ -140,9 +140,14 @@ def test_ui_writes_only_through_operations():
 # --- central/ stands apart from the till's app/ and ui/ -------------------------------------------------------
 
 
+# The only till modules the central may import: the hybrid clock's stamp format and UUIDv7 ids, two small pure
+# modules (no database, no model). Tables come from the wire schema (central/wire_schema.py, central/wire.py).
+CENTRAL_MAY_IMPORT_FROM_DB = {"db", "db.hlc", "db.ids"}
+
+
 def test_central_does_not_import_the_tills_app_or_ui_at_import_time():
     """Importing every central module pulls in no module of app/ or ui/ (the server is installed without the
-    till's rules and widgets). It still reads the table specs from db.models (see central/tables.py)."""
+    till's rules and widgets), and of db/ only the clock and ids: no models, fields or migrations, no peewee."""
     import subprocess
     import sys
 
@@ -150,9 +155,12 @@ def test_central_does_not_import_the_tills_app_or_ui_at_import_time():
     code = ("import importlib, sys\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module(name)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('app', 'ui')))\n")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('app', 'ui', 'peewee', 'playhouse')))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'db'))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    till_side, db_modules = out.stdout.strip().splitlines()
+    assert till_side == "[]"
+    assert set(eval(db_modules)) <= CENTRAL_MAY_IMPORT_FROM_DB
 
 
 def test_central_has_no_top_level_import_of_app_or_ui():
@@ -165,5 +173,20 @@ def test_central_has_no_top_level_import_of_app_or_ui():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             if any(n.split(".")[0] in ("app", "ui") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_central_reads_no_till_model_at_all():
+    """Not even lazily: central/ imports from db/ only the clock and ids (the tables are the wire schema's)."""
+    offenders = []
+    for path in (ROOT / "central").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] if node.module != "db" else [f"db.{a.name}" for a in node.names]
+            if any(n.split(".")[0] == "db" and n not in CENTRAL_MAY_IMPORT_FROM_DB for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
