@@ -32,6 +32,8 @@ from app.money import format_money
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
 from db.models import Bill, BillLine, LoyaltyEntry, Payment, User, database
+from db.synced_writer import Batch
+from db.synced_writer import dumps as _dumps
 
 ORIGINAL, CASH = "original", "cash"
 _UTC = UTCDateTimeField()
@@ -318,7 +320,7 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
     writing the return bill, its lines, refund payments, loyalty entries, the customer's figures and the
     outbox rows. ``return_id`` (fixed when the return was started) makes a retry or a double press collide
     instead of refunding twice. Raises NeedsApproval above the shop's limit without a manager."""
-    from app.billing import _Batch, _dumps, _till_code  # the sale writer's prepared INSERTs
+    from app.billing import _till_code
 
     if cashier is None:
         raise PermissionDenied("Sign in before refunding.")
@@ -348,44 +350,44 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
                 f"{format_money(approval_limit(shop), original.currency)}: a manager approves it.",
                 f"refund {money} on {original.receipt_no}")
         receipt_no = settings.next_receipt_no()
-        batch = _Batch(now_text)
-        header = {f.name: f.db_value(original.__data__.get(f.name)) for f in Bill._meta.sorted_fields}
+        batch = Batch(now_text)
+        header = {f.column_name: f.db_value(original.__data__.get(f.name)) for f in Bill._meta.sorted_fields}
         gross = sum(e[2] for e in refund_plan.lines)
         header.update({
-            "id": return_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier": cashier.id,
-            "status": "completed", "kind": "return", "voids": None, "returns": bill_id, "opened_at": now_text,
+            "id": return_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier_id": cashier.id,
+            "status": "completed", "kind": "return", "voids_id": None, "returns_id": bill_id, "opened_at": now_text,
             "completed_at": now_text, "subtotal": -gross, "discount_total": -sum(e[3] for e in refund_plan.lines),
             "tax_total": -sum(e[4] for e in refund_plan.lines), "rounding": -refund_plan.rounding,
             "total": -refund_plan.refund, "bill_discount_bp": 0, "bill_discount_amount": 0,
             "preferences_applied": _dumps({}), "instructions": reason, "points_earned": -refund_plan.points_taken,
             "points_redeemed": -refund_plan.points_back, "deleted_at": None, "server_version": None,
         })
-        batch.add(Bill, [header])
+        batch.insert(Bill, [header])
         source = {ln.line_no: ln for ln in BillLine.select().where(
             (BillLine.bill == bill_id) & BillLine.deleted_at.is_null())}
         lines = []
         for line_no, quantity, _gross, discount, tax, total in refund_plan.lines:
-            row = {f.name: f.db_value(source[line_no].__data__.get(f.name)) for f in BillLine._meta.sorted_fields}
-            row.update({"id": new_id(), "bill": return_id, "quantity": -quantity, "discount": -discount,
+            row = {f.column_name: f.db_value(source[line_no].__data__.get(f.name)) for f in BillLine._meta.sorted_fields}
+            row.update({"id": new_id(), "bill_id": return_id, "quantity": -quantity, "discount": -discount,
                         "tax": -tax, "total": -total, "deleted_at": None, "server_version": None,
                         "allergens_confirmed": _dumps([])})
             lines.append(row)
-        batch.add(BillLine, lines)
+        batch.insert(BillLine, lines)
         reference = f"refund of {original.receipt_no}"
-        batch.add(Payment, [
-            {"id": new_id(), "bill": return_id, "method": m, "amount": -amount, "tendered": 0, "change": 0,
+        batch.insert(Payment, [
+            {"id": new_id(), "bill_id": return_id, "method": m, "amount": -amount, "tendered": 0, "change": 0,
              "reference": f"{refund_plan.points_back} points back" if m == "loyalty" else reference}
             for m, amount in refund_plan.payments])
         ledger = []
         if original.customer_id and refund_plan.points_taken:
-            ledger.append({"id": loyalty.entry_id(return_id, "earn"), "customer": original.customer_id,
-                           "bill": return_id, "kind": "adjust", "points": -refund_plan.points_taken,
+            ledger.append({"id": loyalty.entry_id(return_id, "earn"), "customer_id": original.customer_id,
+                           "bill_id": return_id, "kind": "adjust", "points": -refund_plan.points_taken,
                            "at": now_text, "note": f"return of {original.receipt_no}"})
         if original.customer_id and refund_plan.points_back:
-            ledger.append({"id": loyalty.entry_id(return_id, "redeem"), "customer": original.customer_id,
-                           "bill": return_id, "kind": "adjust", "points": refund_plan.points_back,
+            ledger.append({"id": loyalty.entry_id(return_id, "redeem"), "customer_id": original.customer_id,
+                           "bill_id": return_id, "kind": "adjust", "points": refund_plan.points_back,
                            "at": now_text, "note": f"return of {original.receipt_no}"})
-        batch.add(LoyaltyEntry, ledger)
+        batch.insert(LoyaltyEntry, ledger)
         batch.write()
         points_delta = refund_plan.points_back - refund_plan.points_taken
         if original.customer_id:

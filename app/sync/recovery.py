@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 
 from app import settings
-from db import hlc
+from db import synced_writer
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
-from db.models import SYNCED_MODELS, Outbox, database
-from db.outbox import row_to_wire
+from db.models import SYNCED_MODELS, database
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +54,10 @@ def requeue(since: int | None) -> int:
             condition = model.server_version.is_null()
             if since is not None:
                 condition |= model.server_version > since
-            columns = [f.column_name for f in model._meta.sorted_fields]
             for row in model.select().where(condition).order_by(model.id):
                 if (table, row.id) in pending:
                     continue
-                Outbox.create(op_id=new_id(), table_name=table, row_id=row.id, hlc=row.updated_at or hlc.clock.now(),
-                              fields=columns, payload=row_to_wire(row))
+                synced_writer.queue_again(row)
                 count += 1
     return count
 
