@@ -25,6 +25,7 @@ from app.cart import Cart, CustomerInactive
 from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
+from app.payment_methods import PaymentMethod
 from db.connection import friendly_errors
 from db.fields import UTCDateTimeField
 from db.ids import derived_id, new_id, utcnow
@@ -32,9 +33,8 @@ from db.models import Bill, BillLine, HeldBill, LoyaltyEntry, Payment, User, dat
 from db.synced_writer import Batch
 from db.synced_writer import dumps as _dumps
 
-METHODS = ("cash", "card", "other", "loyalty")
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 _UTC = UTCDateTimeField()
+_METHODS = {m.value for m in PaymentMethod}
 
 
 class SaleAlreadyCompleted(TillError):
@@ -76,28 +76,28 @@ class SaleResult:
 
 
 def uses_cash(tenders) -> bool:
-    return any(t.method == "cash" for t in tenders)
+    return any(t.method == PaymentMethod.CASH for t in tenders)
 
 
 def plan_payments(total: int, tenders: list[Tender], shop: dict, points_available: int | None = None
                   ) -> tuple[list[PlannedPayment], int]:
     """Check the tenders against the total; return the payments and the change due. Raises
     ValidationError with what is wrong (nothing is written here)."""
-    currency = shop.get("currency", "USD")
+    currency = shop.currency
     if not tenders:
         raise ValidationError("Choose how the customer pays.")
     remaining, change, planned = total, 0, []
     for tender in tenders:
-        if tender.method not in METHODS:
+        if tender.method not in _METHODS:
             raise ValidationError(f"Unknown payment method '{tender.method}'.")
         if tender.amount <= 0:
             raise ValidationError("A payment must be more than zero.", "tendered")
         if remaining <= 0:
             raise ValidationError("The bill is already paid: remove the extra payment.", "tendered")
-        label = METHOD_LABELS[tender.method]
-        if tender.method == "cash":
+        label = PaymentMethod(tender.method).label
+        if tender.method == PaymentMethod.CASH:
             applied = min(tender.amount, remaining)
-            planned.append(PlannedPayment("cash", applied, tender.amount, tender.amount - applied, tender.reference))
+            planned.append(PlannedPayment(PaymentMethod.CASH, applied, tender.amount, tender.amount - applied, tender.reference))
             change += tender.amount - applied
         else:
             if tender.amount > remaining:
@@ -105,7 +105,7 @@ def plan_payments(total: int, tenders: list[Tender], shop: dict, points_availabl
                     f"A {label.lower()} payment cannot be more than the {format_money(remaining, currency)} "
                     "still due (only cash gives change).", "tendered")
             points = 0
-            if tender.method == "loyalty":
+            if tender.method == PaymentMethod.LOYALTY:
                 points = loyalty.points_for_amount(tender.amount, shop)
                 if points_available is None:
                     raise ValidationError("Points can only pay when a customer is on the bill.", "tendered")
@@ -145,7 +145,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
     shop = cart.settings
     priced = cart.price(cash=uses_cash(tenders))
     customer = cart.customer
-    redeeming = any(t.method == "loyalty" for t in tenders)
+    redeeming = any(t.method == PaymentMethod.LOYALTY for t in tenders)
     now = now or utcnow()
     now_text = _UTC.db_value(now)
     bill_id = cart.bill_id
@@ -166,7 +166,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
         else:
             planned, change = plan_payments(priced.total, tenders, shop, balance_before if redeeming else None)
         redeemed = sum(p.points for p in planned)
-        paid_with_money = priced.total - sum(p.amount for p in planned if p.method == "loyalty")
+        paid_with_money = priced.total - sum(p.amount for p in planned if p.method == PaymentMethod.LOYALTY)
         earned = loyalty.points_earned(paid_with_money, customer.loyalty, shop) if customer is not None else 0
         earned += cart.promotion_points()  # bonus points of a promotion (app/promotions.py)
         applied = cart.applied_with_promotions()
@@ -180,7 +180,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
             "id": bill_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier_id": cashier.id,
             "customer_id": customer.id if customer else None, "profile_id": profile.id if profile else None,
             "status": "completed", "kind": "sale", "voids_id": None, "opened_at": _UTC.db_value(cart.opened_at),
-            "completed_at": now_text, "currency": shop.get("currency", "USD"), "subtotal": priced.subtotal,
+            "completed_at": now_text, "currency": shop.currency, "subtotal": priced.subtotal,
             "discount_total": priced.discount_total, "tax_total": priced.tax_total, "rounding": priced.rounding,
             "total": priced.total, "bill_discount_bp": cart.bill_discount_bp,
             "bill_discount_amount": priced.bill_discount_amount,
@@ -201,7 +201,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
         payment_rows = [
             {"id": new_id(), "bill_id": bill_id, "method": p.method, "amount": p.amount,
              "tendered": p.tendered, "change": p.change, "reference": p.reference or (
-                 f"{p.points} points" if p.method == "loyalty" else "")}
+                 f"{p.points} points" if p.method == PaymentMethod.LOYALTY else "")}
             for p in planned
         ]
         batch.insert(Payment, payment_rows)

@@ -233,7 +233,7 @@ def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: boo
     check_header(table.header, mapping)
     result = ImportResult(dry_run=dry_run,
                           ignored_columns=[h for i, h in enumerate(table.header) if i not in mapping.values() and h])
-    region = settings.get("phone_region")
+    region = settings.shop().phone_region
     today = dt.date.today()
     width = len(table.header)
     accepted: list[tuple[int, dict]] = []

@@ -25,17 +25,18 @@ import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from app import audit, auth, loyalty, settings, stats
+from app import audit, auth, loyalty, payment_methods, settings, stats
 from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
+from app.payment_methods import PaymentMethod
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
 from db.models import Bill, BillLine, LoyaltyEntry, Payment, User, database
 from db.synced_writer import Batch
 from db.synced_writer import dumps as _dumps
 
-ORIGINAL, CASH = "original", "cash"
+ORIGINAL, CASH = "original", PaymentMethod.CASH.value
 _UTC = UTCDateTimeField()
 _SCAN_PREFIX = re.compile(r"^(?:RECEIPT|RCPT|R)[:#]", re.IGNORECASE)
 
@@ -106,7 +107,7 @@ class ReturnPlan:
     def describe(self) -> str:
         money = lambda v: format_money(v, self.bill.currency)  # noqa: E731
         parts = [f"Refund {money(self.refund)}"]
-        ways = [f"{METHOD_LABELS.get(m, m)} {money(a)}" for m, a in self.payments if m != "loyalty"]
+        ways = [f"{payment_methods.label(m)} {money(a)}" for m, a in self.payments if m != PaymentMethod.LOYALTY]
         if ways:
             parts.append("as " + " + ".join(ways))
         if self.points_back:
@@ -127,9 +128,6 @@ class ReturnResult:
     points_taken: int
     points_balance: int | None
     approved_by: str | None
-
-
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 
 
 # --- finding the sale ------------------------------------------------------------------------------------------
@@ -240,7 +238,7 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
     that is not returnable (a line cannot be returned twice)."""
     if method not in (ORIGINAL, CASH):
         raise ValidationError("Refund by the original payment method or in cash.")
-    shop = shop or settings.all_settings()
+    shop = settings.ShopSettings.of(shop) if shop is not None else settings.shop()
     chosen = {int(no): int(q) for no, q in quantities.items() if int(q) != 0}
     if not chosen:
         raise ValidationError("Choose the lines and quantities to return.")
@@ -277,13 +275,13 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
     money = refund - loyalty_amount
     payments: list[tuple[str, int]] = []
     if loyalty_amount:
-        payments.append(("loyalty", loyalty_amount))
+        payments.append((PaymentMethod.LOYALTY, loyalty_amount))
     if money and method == CASH:
-        payments.append(("cash", money))
+        payments.append((PaymentMethod.CASH, money))
     elif money:
         refunded = _refunded_by_method(bill.id)
         for paid_method, amount in bill.paid_by:
-            if paid_method == "loyalty" or money <= 0:
+            if paid_method == PaymentMethod.LOYALTY or money <= 0:
                 continue
             room = amount - refunded.get(paid_method, 0)
             refunded[paid_method] = refunded.get(paid_method, 0) + max(min(room, money), 0)
@@ -292,7 +290,7 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
                 payments.append((paid_method, part))
                 money -= part
         if money > 0:  # nothing left to refund the way it was paid (rounding): cash
-            payments.append(("cash", money))
+            payments.append((PaymentMethod.CASH, money))
     merged: dict[str, int] = {}
     for paid_method, amount in payments:
         merged[paid_method] = merged.get(paid_method, 0) + amount
@@ -301,8 +299,7 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
 
 
 def approval_limit(shop: dict | None = None) -> int:
-    shop = shop or settings.all_settings()
-    return int(shop.get("return_approval_limit", settings.DEFAULTS.get("return_approval_limit", 0)))
+    return (settings.ShopSettings.of(shop) if shop is not None else settings.shop()).return_approval_limit
 
 
 def needs_approval(refund: int, user: User | None, shop: dict | None = None) -> bool:
@@ -326,7 +323,7 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
         raise PermissionDenied("Sign in before refunding.")
     if approver is not None and not auth.is_manager(approver):
         raise PermissionDenied("Only a manager can approve a refund above the limit.")
-    shop = settings.all_settings()
+    shop = settings.shop()
     now = now or utcnow()
     now_text = _UTC.db_value(now)
     return_id = return_id or new_id()
@@ -376,7 +373,7 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
         reference = f"refund of {original.receipt_no}"
         batch.insert(Payment, [
             {"id": new_id(), "bill_id": return_id, "method": m, "amount": -amount, "tendered": 0, "change": 0,
-             "reference": f"{refund_plan.points_back} points back" if m == "loyalty" else reference}
+             "reference": f"{refund_plan.points_back} points back" if m == PaymentMethod.LOYALTY else reference}
             for m, amount in refund_plan.payments])
         ledger = []
         if original.customer_id and refund_plan.points_taken:

@@ -283,7 +283,7 @@ class SetupWizard(QDialog):
 
     def _set_up(self, manager) -> None:
         self.busy = False
-        self._done(f"{settings.get('shop_name')} is ready. {manager.name}, sign in with your PIN.")
+        self._done(f"{settings.shop().shop_name} is ready. {manager.name}, sign in with your PIN.")
 
     # --- joining a shop --------------------------------------------------------------------------------------
 
@@ -373,11 +373,11 @@ class SetupWizard(QDialog):
             self._set_busy(False)
             self.progress_bar.setVisible(False)
             self.show_new_shop()
-            self.shop_name_edit.setText(str(settings.get("shop_name")))
+            self.shop_name_edit.setText(str(settings.shop().shop_name))
             self.message.bad("Joined, but the shop has no staff yet: set up its first manager here.")
             self.manager_name_edit.setFocus()
             return
-        self._done(f"Joined {settings.get('shop_name')}: {report.bootstrapped + report.pulled:,} records fetched. "
+        self._done(f"Joined {settings.shop().shop_name}: {report.bootstrapped + report.pulled:,} records fetched. "
                    "Sign in with your PIN.")
 
     # --- both ------------------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ class SyncWorker:
             self._client = self._client_for = None
 
     def _next_wait(self) -> float:
-        interval = float(settings.get("sync_interval_s") or 60)
+        interval = float(settings.shop().sync_interval_s or 60)
         if self._failures == 0:
             return interval
         # exponential backoff with jitter while the store cannot be reached, capped by the interval
