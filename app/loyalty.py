@@ -98,16 +98,13 @@ CONFIRMED_WITHIN = dt.timedelta(minutes=15)
 def redeem_warning(now: dt.datetime | None = None) -> str | None:
     """A line for the cashier when this till's balances may be stale (None when they are confirmed, or the
     till is not linked to a central store)."""
-    from app import settings
+    from app.sync import state
 
-    if not settings.local("central_url"):
+    known = state.load()
+    if not known.central_url:
         return None
     now = now or dt.datetime.now(dt.UTC)
-    last = settings.local("last_sync_at")
-    try:
-        when = dt.datetime.fromisoformat(last) if last else None
-    except (TypeError, ValueError):
-        when = None
+    when = known.last_sync_at
     if when is not None and now - when <= CONFIRMED_WITHIN:
         return None
     since = "never" if when is None else f"{int((now - when).total_seconds() // 60)} min ago"

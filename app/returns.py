@@ -30,6 +30,7 @@ from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
 from app.payment_methods import PaymentMethod
+from app.sync import state
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
 from db.models import Bill, BillLine, LoyaltyEntry, Payment, User, database
@@ -140,7 +141,7 @@ def scan_value(text: str) -> str:
     value = "".join(ch for ch in (text or "") if ch.isprintable()).strip()
     value = _SCAN_PREFIX.sub("", value).strip().upper()
     if value.isdigit():
-        value = f"{settings.local('till_code')}-{int(value)}"
+        value = f"{state.load().till_code}-{int(value)}"
     return value
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import plurals, preference_defaults, settings, settings_save
 from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
+from app.sync import state as sync_state
 from ui import ops
 from ui.form_helpers import (
     InlineMessage,
@@ -185,7 +186,7 @@ class SettingsDialog(QDialog):
         _, box = self._tab("This till")
         group = QGroupBox("This till")
         form = QFormLayout(group)
-        self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
+        self.till_code_edit = named(QLineEdit(sync_state.load().till_code), "tillCodeEdit", "Till code")
         self.till_code_edit.setMaxLength(8)
         self.till_code_edit.textChanged.connect(self._upper_till_code)
         self._field(form, "Till code", self.till_code_edit, "till_code",
@@ -193,7 +194,7 @@ class SettingsDialog(QDialog):
         box.addWidget(group)
         sync = QGroupBox("Central store")
         form = QFormLayout(sync)
-        self.central_url_edit = named(QLineEdit(str(settings.local("central_url") or "")), "centralUrlEdit",
+        self.central_url_edit = named(QLineEdit(sync_state.load().central_url), "centralUrlEdit",
                                       "Central store URL")
         self.central_url_edit.setPlaceholderText("https://hq.example.com:8700")
         self._field(form, "Central store URL", self.central_url_edit, "central_url",

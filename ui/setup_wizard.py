@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import currencies, settings, shop_setup
 from app.errors import TillError
+from app.sync import state as sync_state
 from ui.form_helpers import (
     InlineMessage,
     fit_to_screen,
@@ -301,7 +302,7 @@ class SetupWizard(QDialog):
         form.setHorizontalSpacing(12)
         self.central_url_edit = _line("centralUrlEdit", "Central store URL", "https://hq.example.com:8700",
                                       length=300)
-        self.central_url_edit.setText(str(settings.local("central_url") or ""))
+        self.central_url_edit.setText(sync_state.load().central_url)
         self.till_token_edit = _line("tillTokenEdit", "Till token", "the token printed for this till",
                                      password=True, length=400)
         form.addRow("Central store URL", self.central_url_edit)

@@ -68,3 +68,26 @@ def test_a_stored_value_of_the_wrong_type_reads_as_its_default(demo_db):
     assert settings.ShopSettings.of({"tier_basis": 3}).tier_basis == "lifetime"
     changed = shop.replace({"currency": "GBP", "till_code": "T9"})  # local keys in a change list are ignored
     assert (changed.currency, shop.currency) == ("GBP", "USD")
+
+
+def test_sync_state_is_typed_and_kept_under_the_same_keys(fresh_db):
+    import datetime as dt
+
+    from app.sync import state
+
+    known = state.load()
+    assert (known.linked, known.till_code, known.cursor, known.last_sync_at, known.office) == (
+        False, "T1", 0, None, None)
+    when = dt.datetime(2026, 11, 3, 14, 5, tzinfo=dt.UTC)
+    state.save(central_url="https://hq.example.com", till_id="till-2", office=False, cursor=42, last_sync_at=when)
+    known = state.load()
+    assert known.linked and known.counter_till and known.cursor == 42 and known.last_sync_at == when
+    # the storage is what it was: local_config rows under the old keys
+    assert (settings.local("sync_cursor"), settings.local("till_office"), settings.local("last_sync_at")) == (
+        42, False, when.isoformat())
+    state.save(cursor=None)
+    assert state.load().cursor == 0
+    with pytest.raises(KeyError):
+        state.save(cursr=1)  # a misspelt field is an error, not a new key
+    settings.set_local("sync_cursor", "not a number")
+    assert state.load().cursor == 0
