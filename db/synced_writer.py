@@ -158,6 +158,7 @@ class Batch:
         table, stamp, queued = _table(model), hlc.clock.now, self._queued
         groups: dict[tuple, list[tuple]] = {}
         for row, changed in changes:
+            table.take(row)  # KeyError unless the row is whole: the payload carries every column
             row["updated_at"] = now = stamp()
             columns = tuple(sorted({*changed, "updated_at"}))
             groups.setdefault(columns, []).append((*(row[c] for c in columns), row["id"]))

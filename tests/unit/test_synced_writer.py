@@ -68,3 +68,14 @@ def test_save_and_batch_queue_the_same_entry(fresh_db):
     strip = {"id", "code", "updated_at"}
     assert {k: v for k, v in saved.payload.items() if k not in strip} == {
         k: v for k, v in batched.payload.items() if k not in strip}
+
+
+def test_an_update_needs_the_whole_row(fresh_db):
+    """The payload is the whole row: a partial row is refused before anything is queued."""
+    item = Item.create(code="D1", name="Donut", name_norm="donut", price=150)
+    row = {f.column_name: f.db_value(item.__data__.get(f.name)) for f in Item._meta.sorted_fields}
+    row = {("colour" if k == "department" else k): v for k, v in row.items()}  # as many keys, one not a column
+    batch = synced_writer.Batch()
+    with pytest.raises(KeyError):
+        batch.update(Item, [(dict(row, price=160), ["price"])])
+    assert len(batch) == 0
