@@ -160,8 +160,10 @@ def _plain(value):
 
 
 @writes("audit_log")
-def record_view(customer: Customer, by: User | None, what: str = "view") -> None:
-    """Log that someone looked at (or exported) this customer's data."""
+def record_view(customer: Customer | str, by: User | None, what: str = "view") -> None:
+    """Log that someone looked at (or exported) this customer's data (NotFound if it is gone)."""
+    if isinstance(customer, str):
+        customer = get(customer)
     audit.record(by, f"customer.{what}", "customer", customer.id)
 
 

@@ -58,16 +58,10 @@ ALLOWED_UI_WRITES: dict[str, str] = {
         "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
     "ui/catalogue_dialogs.py: app.loyalty_rules.update_rules":
         "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/customer_view.py: app.customers.record_view":
-        "the access is audited before the customer's data is read and shown (one small insert)",
-    "ui/customer_view.py: app.stats.recompute":
-        "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
     "ui/duplicates_dialog.py: app.stats.recompute":
         "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
     "ui/held_bills_dialog.py: app.billing.drop_held":
         "moves with the sale page's hold and recall (issue 16 part 2)",
-    "ui/manager_approval.py: app.audit.record":
-        "not moved yet: the approval is audited before the approved action runs, which callers expect at once",
     "ui/sale_checkout.py: app.audit.record":
         "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
     "ui/sale_checkout.py: app.billing.hold":
