@@ -2,7 +2,7 @@
 items, payment methods, loyalty ledger, preferences against the shop's defaults, addresses, notes and the
 audit trail of who looked at or changed the record. Opening it is itself audited.
 
-The dialog opens at once with "Loading…"; then, off the UI thread: the look is audited (a write op), the
+Off the UI thread, before the dialog shows (``open_when_loaded``): the look is audited (a write op), the
 customer's card is read (``app.customer_card``, a read op) and, for a customer with no cached figures yet,
 ``stats.recompute`` fills them (a write op) before the card is shown. ``loaded`` says when it is built.
 
@@ -51,6 +51,7 @@ class CustomerView(QDialog):
         self.manager = manager
         self.customer_id = customer_id
         self.card = None
+        self.pending = False  # opened by open_when_loaded, not shown yet
         self.bill_ids: list[str] = []
         self.currency = settings.get("currency")
         self.region = settings.get("phone_region")
@@ -92,11 +93,22 @@ class CustomerView(QDialog):
         if focus is None or not self.isAncestorOf(focus):  # the keyboard starts on the order history
             self.orders_table.setFocus()
         self.loaded.emit()
+        if self.pending:
+            self.pending = False
+            self.open()
+
+    def open_when_loaded(self) -> None:
+        """Open once the card is built: the dialog appears with its figures and tabs, never half empty."""
+        self.pending = True
 
     def _not_shown(self, exc) -> None:
         self._clear()
-        self._say(getattr(exc, "message", None) or self.tr("The customer could not be shown: {error}").format(
-            error=exc))
+        text = getattr(exc, "message", None) or self.tr("The customer could not be shown: {error}").format(error=exc)
+        self._say(text)
+        if self.pending:  # never shown: say why over the window that asked, and go
+            self.pending = False
+            show_message(self.parentWidget(), self.tr("Customer"), text)
+            self.deleteLater()
 
     def _say(self, text: str) -> None:
         label = QLabel(text)

@@ -366,11 +366,14 @@ class CustomersWindow(QWidget):
         if not customer_id:
             return None
         for open_view in self.findChildren(CustomerView):  # one window per customer: raise it
-            if open_view.isVisible() and open_view.customer_id == customer_id:
+            if (open_view.isVisible() or open_view.pending) and open_view.customer_id == customer_id:
                 open_view.raise_()
                 open_view.activateWindow()
                 return open_view
-        return self._open(CustomerView(self, self.window_, self.manager, customer_id))
+        view = CustomerView(self, self.window_, self.manager, customer_id)
+        self.window_.keep_open(view)
+        view.open_when_loaded()  # it opens when audited and read
+        return view
 
     def delete_customer(self):
         customer_id = self.current_id()

@@ -60,18 +60,6 @@ ALLOWED_UI_WRITES: dict[str, str] = {
         "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
     "ui/duplicates_dialog.py: app.stats.recompute":
         "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
-    "ui/held_bills_dialog.py: app.billing.drop_held":
-        "moves with the sale page's hold and recall (issue 16 part 2)",
-    "ui/sale_checkout.py: app.audit.record":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_checkout.py: app.billing.hold":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_checkout.py: app.discount_limit.approve_at_payment":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_controller.py: app.audit.record":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_prompts.py: app.billing.drop_held":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
 }
 
 
