@@ -36,12 +36,6 @@ SAVE_RECEIVERS = {"self", "painter", "image"}
 # writes still made on the UI thread, each with why it is not an operation yet; an entry that no longer
 # occurs fails the test, so the list only shrinks
 ALLOWED_UI_WRITES: dict[str, str] = {
-    "ui/preference_audit_window.py: app.preference_audit.change":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
-    "ui/preference_audit_window.py: app.preference_audit.confirm":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
-    "ui/preference_audit_window.py: app.preference_audit.remove":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
     "ui/promotions_window.py: promotions.save":
         "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
     "ui/catalogue_dialogs.py: app.categories.save_category":
