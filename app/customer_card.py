@@ -172,3 +172,16 @@ def bill_detail(bill_id: str) -> BillDetail:
         [(ln.code, ln.name, ln.quantity, ln.unit_price, ln.discount, ln.total) for ln in lines],
         bill.subtotal, bill.discount_total, bill.tax_total, bill.rounding, bill.total,
         [(p.method, p.amount) for p in Payment.select().where(Payment.bill == bill)])
+
+
+@dataclass
+class Brief:
+    """One side of the duplicates comparison."""
+    customer: Customer
+    figures: Figures | None  # None: no cached figures yet
+    points: int
+
+
+def brief(customer_id: str) -> Brief:
+    customer = customers.get(customer_id)
+    return Brief(customer, figures_of(customer_id), merge.points_of(customer_id))
