@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from app import categories, customers, dates, loyalty_rules, preferences, profiles, settings
 from app.contact import format_phone
 from app.errors import ValidationError
-from db.models import Customer, CustomerPreference
 from ui import ops
 from ui.form_helpers import (
     InlineMessage,
@@ -64,7 +63,7 @@ class CustomerForm(QDialog):
         super().__init__(parent)
         self.manager = manager
         self.on_saved = on_saved
-        self.customer: Customer | None = customers.get(customer_id) if customer_id else None
+        self.customer = customers.get(customer_id) if customer_id else None
         self.region = settings.get("phone_region")
         self.photo: bytes | None = bytes(self.customer.photo) if self.customer and self.customer.photo else None
         self.errors: dict[str, str] = {}
@@ -288,10 +287,7 @@ class CustomerForm(QDialog):
             style_class(head, "column-head")
             grid.addWidget(head, 0, col)
         self.pref_editors: dict[str, QWidget] = {}
-        self.overrides = {}
-        if self.customer:
-            self.overrides = {p.key: p.value for p in CustomerPreference.live().where(
-                CustomerPreference.customer == self.customer)}
+        self.overrides = preferences.overrides_of(self.customer)
         row = 1
         category = None
         for definition in preferences.definitions():
@@ -400,7 +396,7 @@ class CustomerForm(QDialog):
         value = self.values()[key]
         error = ""
         try:
-            customers.clean({key: value}, region=self.region, current=self.customer or Customer())
+            customers.clean_field(key, value, region=self.region, current=self.customer)
         except ValidationError as exc:
             error = exc.message
         self.errors[key] = error

@@ -2,9 +2,10 @@
 items, payment methods, loyalty ledger, preferences against the shop's defaults, addresses, notes and the
 audit trail of who looked at or changed the record. Opening it is itself audited.
 
-Off the UI thread, before the dialog shows (``open_when_loaded``): the look is audited (a write op), the
-customer's card is read (``app.customer_card``, a read op) and, for a customer with no cached figures yet,
-``stats.recompute`` fills them (a write op) before the card is shown. ``loaded`` says when it is built.
+The look is recorded by a write op, and the dialog shows once it is written (``open_when_audited``); it is
+built meanwhile from ``app.customer_card`` (plain values). A customer with no cached figures yet shows "…"
+until ``stats.recompute`` (a write op) has filled them. Changes announced later reload it by a read op;
+``loaded`` says when it is built.
 
 Privacy actions live here too: export everything held about the customer, and erase them."""
 
@@ -51,7 +52,8 @@ class CustomerView(QDialog):
         self.manager = manager
         self.customer_id = customer_id
         self.card = None
-        self.pending = False  # opened by open_when_loaded, not shown yet
+        self.audited = False  # the look is recorded
+        self.pending = False  # open_when_audited was asked before the look was recorded
         self.bill_ids: list[str] = []
         self.currency = settings.get("currency")
         self.region = settings.get("phone_region")
@@ -59,32 +61,25 @@ class CustomerView(QDialog):
         self.setAccessibleName("Customer")
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
-        self.setWindowTitle(self.tr("Customer"))
         self.resize(1040, 760)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(20, 16, 20, 16)
-        self._say(self.tr("Loading…"))
-        # the look is audited before the customer's data is read and shown
-        ops.write(window, customers.record_view, customer_id, manager, owner=self).success(
-            lambda _: self.reload()).failure(self._not_shown).run()
+        # the look is recorded (on the write worker) before the dialog shows; it is built meanwhile
+        ops.write(window, customers.record_view, customer_id, manager, owner=self).success(self._audited).failure(
+            self._not_shown).run()
+        self._show(customer_card.card(customer_id))  # NotFound when the customer is gone, as before
         window.changed.connect(self._changed)  # an edit here or on another till shows at once
 
     def _changed(self, changes) -> None:
-        if self.card is not None and (
-                changes.touches("customer", self.customer_id)
+        if (changes.touches("customer", self.customer_id)
                 or changes.any_of("customer_address", "customer_preference", "customer_item_price", "bill")):
             self.reload()
 
     def reload(self) -> None:
-        ops.read(self.window_, customer_card.card, self.customer_id, owner=self).success(self._read).failure(
+        ops.read(self.window_, customer_card.card, self.customer_id, owner=self).success(self._show).failure(
             self._not_shown).run()
 
-    def _read(self, card) -> None:
-        if card.figures is None:  # no cached figures yet: fill the cache, then read the card again
-            # (silent: the cache now holds what the bills already said, no open view needs to reload)
-            ops.write(self.window_, stats.recompute, self.customer_id, owner=self, changes=NONE).success(
-                lambda _: self.reload()).failure(self._not_shown).run()
-            return
+    def _show(self, card) -> None:
         self._clear()
         self.card = card
         self.setWindowTitle(card.customer.name)
@@ -92,29 +87,30 @@ class CustomerView(QDialog):
         focus = QApplication.focusWidget()
         if focus is None or not self.isAncestorOf(focus):  # the keyboard starts on the order history
             self.orders_table.setFocus()
+        if card.figures is None:  # no cached figures yet: fill the cache, then show them
+            # (silent: the cache now holds what the bills already said, no other view needs to reload)
+            ops.write(self.window_, stats.recompute, self.customer_id, owner=self, changes=NONE).success(
+                lambda _: self.reload()).run()
         self.loaded.emit()
+
+    def open_when_audited(self) -> None:
+        """Open once the look is recorded (the dialog is already built)."""
+        if self.audited:
+            self.open()
+        else:
+            self.pending = True
+
+    def _audited(self, _) -> None:
+        self.audited = True
         if self.pending:
             self.pending = False
             self.open()
 
-    def open_when_loaded(self) -> None:
-        """Open once the card is built: the dialog appears with its figures and tabs, never half empty."""
-        self.pending = True
-
     def _not_shown(self, exc) -> None:
-        self._clear()
         text = getattr(exc, "message", None) or self.tr("The customer could not be shown: {error}").format(error=exc)
-        self._say(text)
-        if self.pending:  # never shown: say why over the window that asked, and go
-            self.pending = False
-            show_message(self.parentWidget(), self.tr("Customer"), text)
-            self.deleteLater()
-
-    def _say(self, text: str) -> None:
-        label = QLabel(text)
-        label.setTextFormat(Qt.PlainText)
-        set_role(label, "hint")
-        self.layout_.addWidget(label)
+        show_message(self.parentWidget(), self.tr("Customer"), text)
+        self.pending = False
+        self.close()
 
     def _clear(self) -> None:
         while self.layout_.count():
@@ -183,14 +179,17 @@ class CustomerView(QDialog):
             set_role(note, "hint")
             layout.addWidget(note)
 
-        figures = card.figures
+        figures = card.figures or customer_card.Figures()
         average = figures.spent // figures.orders if figures.orders else 0
+        known = card.figures is not None  # else "…" until stats.recompute has filled the cache
         self.cards = {
-            "orders": StatCard(self.tr("Total orders"), f"{figures.orders:,}", "totalOrdersLabel"),
-            "spent": StatCard(self.tr("Total spent"), format_money(figures.spent, self.currency), "totalSpentLabel"),
+            "orders": StatCard(self.tr("Total orders"), f"{figures.orders:,}" if known else "…", "totalOrdersLabel"),
+            "spent": StatCard(self.tr("Total spent"), format_money(figures.spent, self.currency) if known else "…",
+                              "totalSpentLabel"),
             "last": StatCard(self.tr("Last order"), dates.day(figures.last_visit) if figures.last_visit
-                             else self.tr("Never"), "lastOrderLabel"),
-            "average": StatCard(self.tr("Average bill"), format_money(average, self.currency), "averageBillLabel"),
+                             else self.tr("Never") if known else "…", "lastOrderLabel"),
+            "average": StatCard(self.tr("Average bill"), format_money(average, self.currency) if known else "…",
+                                "averageBillLabel"),
             "points": StatCard(self.tr("Points balance"), f"{card.points:,}", "pointsBalanceLabel"),
         }
         layout.addLayout(hbox(*self.cards.values()))

@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import customer_list, customers, dates, export, plurals, segments, settings
+from app import customer_list, customers, dates, export, plurals, profiles, segments, settings
 from app.changes import Changes
 from app.contact import format_phone
-from db.fields import parse_utc
 from ui import ops
 from ui.form_helpers import (
     PageHeader,
@@ -156,7 +155,7 @@ class CustomerListModel(QAbstractTableModel):
         if column == STATUS:
             return row.badge
         if column == CREATED:
-            return dates.day(parse_utc(row.created_at)) if row.created_at else ""
+            return dates.day(dates.stored(row.created_at)) if row.created_at else ""
         return None
 
     def row_of_id(self, customer_id: str) -> int:
@@ -280,13 +279,11 @@ class CustomersWindow(QWidget):
         return self.profile_filter_combo.currentData()
 
     def _fill_profiles(self) -> None:
-        from db.models import CustomerProfile
-
         chosen = self.profile_filter_combo.currentData()
         self.profile_filter_combo.blockSignals(True)
         self.profile_filter_combo.clear()
         self.profile_filter_combo.addItem("All profiles", None)
-        for profile in CustomerProfile.live().order_by(CustomerProfile.name):
+        for profile in sorted(profiles.all_profiles(), key=lambda p: p.name):
             self.profile_filter_combo.addItem(profile.name, profile.id)
         found = self.profile_filter_combo.findData(chosen)
         self.profile_filter_combo.setCurrentIndex(max(found, 0))
@@ -372,7 +369,7 @@ class CustomersWindow(QWidget):
                 return open_view
         view = CustomerView(self, self.window_, self.manager, customer_id)
         self.window_.keep_open(view)
-        view.open_when_loaded()  # it opens when audited and read
+        view.open_when_audited()  # built at once, shown once the look is recorded
         return view
 
     def delete_customer(self):

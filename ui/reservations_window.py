@@ -289,9 +289,9 @@ class ReservationsWindow(QWidget):
         return dialog
 
     def _picked(self, customer_id: str) -> None:
-        from db.models import Customer
+        from app import customers
 
-        customer = Customer.get_by_id(customer_id)
+        customer = customers.get(customer_id)
         self._set_customer(customer.id, customer.name)
         self._fill_seating(reservations.preferred_seating(customer.id))  # the seating preference, applied
         self.activateWindow()  # back from the picker: the host types the time next

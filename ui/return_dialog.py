@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from app import dates, returns, settings
 from app.errors import TillError
 from app.money import format_money
-from db.ids import new_id
 from ui.style import style_class
 
 COL_RETURN, COL_ITEM, COL_SOLD, COL_RETURNED, COL_LEFT, COL_REFUND = range(6)
@@ -147,7 +146,7 @@ class ReturnDialog(QDialog):
     def __init__(self, window):
         super().__init__(window)
         self.window_ = window
-        self.return_id = new_id()  # fixed per return: a double press or a retry cannot refund twice
+        self.return_id = returns.new_return_id()  # fixed per return: a double press or a retry cannot refund twice
         self.plan: returns.ReturnPlan | None = None
         self.busy = False
         self.setObjectName("returnDialog")
@@ -379,7 +378,7 @@ class ReturnDialog(QDialog):
 
     def _done(self, result: returns.ReturnResult) -> None:
         currency = self.model.bill.currency
-        self.return_id = new_id()
+        self.return_id = returns.new_return_id()
         ways = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, currency)}" for m, a in result.payments
                          if m != "loyalty")
         parts = [f"✔ Return {result.receipt_no} of {result.original_receipt_no}: refunded "

@@ -25,6 +25,30 @@ def test_core_does_not_import_qt_widgets():
     assert offenders == []
 
 
+# --- ui/ reads and writes through app/, never db/ ---------------------------------------------------------------
+
+
+def test_ui_does_not_import_db():
+    """No ui/ module imports db/ (models, fields, ids, outbox, integrity, errors), at the top or inside a
+    function. What a screen shows comes from app/ read services as plain values or rows they return (e.g.
+    app.customer_card for the customer view); what it writes goes through app/ write services run by ui.ops.
+    The few db/ things the UI honestly needs are offered by app/: ``app.errors.TillDatabaseError`` (opening
+    the till raises it), ``Till.pending_changes`` / ``Till.check_integrity`` / ``Till.damaged_message``,
+    ``returns.new_return_id``, ``dates.stored``. Model instances an app/ service returns may be read (their
+    attributes), not imported, queried or written."""
+    offenders = []
+    for path in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            if any(n == "db" or n.startswith("db.") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
 # --- ui/ writes only through operations (ui/ops.py) ------------------------------------------------------------
 
 # calls that open a transaction or write rows whatever they are called on
