@@ -92,8 +92,6 @@ def main(argv=None) -> int:
         def open_view():
             view = CustomerView(window, window, manager, customer.id)
             view.show()
-            while view.card is None:  # audited and read on the workers
-                app.processEvents()
             app.processEvents()
             view.grab()  # the first painted frame
             view.close()
