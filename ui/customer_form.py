@@ -87,10 +87,10 @@ class CustomerForm(QDialog):
         self._build_addresses()
         self._build_preferences()
         self.message = InlineMessage("customerFormMessageLabel")
-        self.save_button = primary(named(QPushButton("Save customer"), "saveCustomerButton", "Save customer"))
+        self.save_button = primary(named(QPushButton(self.tr("Save customer")), "saveCustomerButton", "Save customer"))
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
+        cancel = QPushButton(self.tr("Cancel"))
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         layout.addLayout(hbox(self.message, None, cancel, self.save_button))
@@ -125,8 +125,8 @@ class CustomerForm(QDialog):
         line("personal_email", "Personal email", "Optional", 4, 0)
 
         self.status_combo = named(QComboBox(), "customer_statusCombo", "Status")
-        self.status_combo.addItem("Active", "active")
-        self.status_combo.addItem("Inactive", "inactive")
+        self.status_combo.addItem(self.tr("Active"), "active")
+        self.status_combo.addItem(self.tr("Inactive"), "inactive")
         self._place(grid, "status", "Status", self.status_combo, 4, 1)
         self.gender_combo = named(QComboBox(), "customer_genderCombo", "Gender")
         for value in customers.GENDERS:
@@ -134,7 +134,7 @@ class CustomerForm(QDialog):
         self._place(grid, "gender", "Gender", self.gender_combo, 6, 0)
 
         born = QWidget()
-        self.dob_known = named(QCheckBox("Known"), "customer_dobKnownCheck", "Date of birth known")
+        self.dob_known = named(QCheckBox(self.tr("Known")), "customer_dobKnownCheck", "Date of birth known")
         self.dob_edit = named(QDateEdit(), "customer_date_of_birthEdit", "Date of birth")
         self.dob_edit.setCalendarPopup(True)
         self.dob_edit.setDisplayFormat("yyyy-MM-dd")
@@ -151,23 +151,23 @@ class CustomerForm(QDialog):
         self._place(grid, "date_of_birth", "Date of birth", born, 6, 1, register=False)
 
         self.profile_combo = named(QComboBox(), "customer_default_profileCombo", "Default profile")
-        self.profile_combo.addItem("None (shelf prices)", None)
+        self.profile_combo.addItem(self.tr("None (shelf prices)"), None)
         for p in profiles.all_profiles():
             self.profile_combo.addItem(p.name if p.active else f"{p.name} (inactive)", p.id)
         self._place(grid, "default_profile", "Default profile", self.profile_combo, 8, 0)
         self.category_combo = named(QComboBox(), "customer_categoryCombo", "Category")
-        self.category_combo.addItem("None", None)
+        self.category_combo.addItem(self.tr("None"), None)
         for c in categories.all_categories():
             discount = f" · {c.discount_bp / 100:g}% off" if c.discount_bp else ""
             self.category_combo.addItem(f"{c.name}{discount}" + ("" if c.active else " (inactive)"), c.id)
         self._place(grid, "category", "Category", self.category_combo, 8, 1)
         self.tier_combo = named(QComboBox(), "customer_loyalty_tierCombo", "Loyalty tier")
-        self.tier_combo.addItem("None", None)
+        self.tier_combo.addItem(self.tr("None"), None)
         for t in loyalty_rules.all_tiers():
             self.tier_combo.addItem(t.name, t.id)
         self._place(grid, "loyalty_tier", "Loyalty tier", self.tier_combo, 10, 0)
 
-        self.consent_check = named(QCheckBox("Agrees to marketing messages"), "customer_marketing_consentCheck",
+        self.consent_check = named(QCheckBox(self.tr("Agrees to marketing messages")), "customer_marketing_consentCheck",
                                    "Marketing consent")
         self.consent_since = QLabel("")
         set_role(self.consent_since, "hint")
@@ -177,17 +177,17 @@ class CustomerForm(QDialog):
         self._place(grid, "marketing_consent", "Marketing", consent, 10, 1, register=False)
 
         self.notes_edit = named(QPlainTextEdit(), "customer_notesEdit", "Notes")
-        self.notes_edit.setPlaceholderText("Anything the team should know (never a card number)")
+        self.notes_edit.setPlaceholderText(self.tr("Anything the team should know (never a card number)"))
         self.notes_edit.setFixedHeight(80)
         self.notes_edit.textChanged.connect(lambda: self.validate_field("notes"))
         self._place(grid, "notes", "Notes", self.notes_edit, 12, 0, span=2)
 
         photo_buttons = QWidget()
-        self.photo_button = named(QPushButton("Choose photo…"), "customerPhotoButton", "Choose photo")
+        self.photo_button = named(QPushButton(self.tr("Choose photo…")), "customerPhotoButton", "Choose photo")
         self.photo_button.setAutoDefault(False)
         self.photo_button.clicked.connect(
-            lambda: choose_open_path(self, "Customer photo", "Images (*.png *.jpg *.jpeg *.bmp)", self.set_photo_file))
-        self.remove_photo_button = danger(named(QPushButton("Remove photo"), "removePhotoButton", "Remove photo"))
+            lambda: choose_open_path(self, self.tr("Customer photo"), "Images (*.png *.jpg *.jpeg *.bmp)", self.set_photo_file))
+        self.remove_photo_button = danger(named(QPushButton(self.tr("Remove photo")), "removePhotoButton", "Remove photo"))
         self.remove_photo_button.setAutoDefault(False)
         self.remove_photo_button.clicked.connect(lambda: self.set_photo(None))
         photo_buttons.setLayout(hbox(self.photo_button, self.remove_photo_button, None))
@@ -197,7 +197,7 @@ class CustomerForm(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
-        self.tabs.addTab(scroll, "Details")
+        self.tabs.addTab(scroll, self.tr("Details"))
 
     def _place(self, grid, key, label, widget, row, col, span=1, register=True):
         """A field in the details grid: its caption, the widget, and the reason it is wrong under it."""
@@ -230,14 +230,14 @@ class CustomerForm(QDialog):
         self.address_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.address_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         box.addWidget(self.address_table, 1)
-        add = named(QPushButton("+ Add address"), "addAddressButton", "Add address")
-        remove = danger(named(QPushButton("Remove selected"), "removeAddressButton", "Remove address"))
+        add = named(QPushButton(self.tr("+ Add address")), "addAddressButton", "Add address")
+        remove = danger(named(QPushButton(self.tr("Remove selected")), "removeAddressButton", "Remove address"))
         add.setAutoDefault(False)
         remove.setAutoDefault(False)
         add.clicked.connect(lambda: self.add_address_row({}))
         remove.clicked.connect(self._remove_address)
         box.addLayout(hbox(add, remove, None))
-        self.tabs.addTab(page, "Addresses")
+        self.tabs.addTab(page, self.tr("Addresses"))
         self._field_tab["addresses"] = 1
 
     def add_address_row(self, values: dict) -> int:
@@ -301,7 +301,7 @@ class CustomerForm(QDialog):
             name = "pref_" + definition.key.replace(".", "_")
             if definition.value_type == "text":
                 editor = named(QLineEdit(), name, definition.label)
-                editor.setPlaceholderText("Empty: use the shop default")
+                editor.setPlaceholderText(self.tr("Empty: use the shop default"))
                 if definition.key in self.overrides:
                     editor.setText(self.overrides[definition.key] or "")
             else:
@@ -328,7 +328,7 @@ class CustomerForm(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
-        self.tabs.addTab(scroll, "Preferences")
+        self.tabs.addTab(scroll, self.tr("Preferences"))
 
     def preference_changes(self) -> dict:
         changes = {}
@@ -409,7 +409,7 @@ class CustomerForm(QDialog):
             mark_invalid(self.edits[key], bool(error))
         self.save_button.setEnabled(not any(self.errors.values()))
         if any(self.errors.values()):
-            self.message.bad("Correct the fields marked in red to save.")
+            self.message.bad(self.tr("Correct the fields marked in red to save."))
         else:
             self.message.clear_message()
         return error
@@ -419,7 +419,7 @@ class CustomerForm(QDialog):
     def set_photo_file(self, path: str) -> None:
         image = QImage(path)
         if image.isNull():
-            self.message.bad("That file is not a picture the Till can read.")
+            self.message.bad(self.tr("That file is not a picture the Till can read."))
             return
         self.set_photo(_to_jpeg(image))
 

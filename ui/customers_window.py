@@ -179,32 +179,32 @@ class CustomersWindow(QWidget):
         self._select_after_load: str | None = None
         self.setObjectName("customersWindow")
         self.setAccessibleName("Customers")
-        self.setWindowTitle("Customers")
+        self.setWindowTitle(self.tr("Customers"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Customers", "")
-        self.new_button = primary(named(QPushButton("+ New customer"), "newCustomerButton", "New customer"))
+        self.header = PageHeader(self.tr("Customers"), "")
+        self.new_button = primary(named(QPushButton(self.tr("+ New customer")), "newCustomerButton", "New customer"))
         self.new_button.clicked.connect(self.add_customer)
         layout.addLayout(hbox(self.header, None, self.new_button))
 
         self.search_edit = named(QLineEdit(), "customerListSearchEdit", "Search customers")
-        self.search_edit.setPlaceholderText("Search by name, email or phone…")
+        self.search_edit.setPlaceholderText(self.tr("Search by name, email or phone…"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(360)
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self.reload)
-        self.view_button = named(QPushButton("View"), "viewCustomerButton", "View customer")
-        self.edit_button = named(QPushButton("Edit"), "editCustomerButton", "Edit customer")
-        self.delete_button = danger(named(QPushButton("Delete"), "deleteCustomerButton", "Delete customer"))
-        self.duplicates_button = named(QPushButton("Duplicates…"), "duplicatesButton", "Find duplicates")
-        self.pricing_button = named(QPushButton("Categories, prices && loyalty…"), "pricingButton",
+        self.view_button = named(QPushButton(self.tr("View")), "viewCustomerButton", "View customer")
+        self.edit_button = named(QPushButton(self.tr("Edit")), "editCustomerButton", "Edit customer")
+        self.delete_button = danger(named(QPushButton(self.tr("Delete")), "deleteCustomerButton", "Delete customer"))
+        self.duplicates_button = named(QPushButton(self.tr("Duplicates…")), "duplicatesButton", "Find duplicates")
+        self.pricing_button = named(QPushButton(self.tr("Categories, prices && loyalty…")), "pricingButton",
                                     "Categories, prices and loyalty")
-        self.import_button = named(QPushButton("Import…"), "importCustomersButton", "Import customers")
-        self.export_button = named(QPushButton("Export…"), "exportCustomersButton", "Export customers")
+        self.import_button = named(QPushButton(self.tr("Import…")), "importCustomersButton", "Import customers")
+        self.export_button = named(QPushButton(self.tr("Export…")), "exportCustomersButton", "Export customers")
         self.view_button.clicked.connect(self.view_customer)
         self.edit_button.clicked.connect(self.edit_customer)
         self.delete_button.clicked.connect(self.delete_customer)
@@ -222,7 +222,7 @@ class CustomersWindow(QWidget):
         self.count_label = named(QLabel(""), "customerCountLabel", "Customers shown")
         self.count_label.setProperty("role", "hint")
         self.segment_combo = named(QComboBox(), "customerSegmentCombo", "Customer segment")
-        self.segment_combo.addItem("All segments", None)
+        self.segment_combo.addItem(self.tr("All segments"), None)
         for segment in segments.SEGMENTS:
             self.segment_combo.addItem(segments.LABELS[segment], segment)
         self.profile_filter_combo = named(QComboBox(), "customerProfileFilterCombo", "Customer profile filter")
@@ -282,7 +282,7 @@ class CustomersWindow(QWidget):
         chosen = self.profile_filter_combo.currentData()
         self.profile_filter_combo.blockSignals(True)
         self.profile_filter_combo.clear()
-        self.profile_filter_combo.addItem("All profiles", None)
+        self.profile_filter_combo.addItem(self.tr("All profiles"), None)
         for profile in sorted(profiles.all_profiles(), key=lambda p: p.name):
             self.profile_filter_combo.addItem(profile.name, profile.id)
         found = self.profile_filter_combo.findData(chosen)
@@ -290,7 +290,7 @@ class CustomersWindow(QWidget):
         self.profile_filter_combo.blockSignals(False)
 
     def reload(self) -> None:
-        self.count_label.setText("Loading…")
+        self.count_label.setText(self.tr("Loading…"))
         self.model.reload(self.status(), self.search_edit.text(), self.segment(), self.profile_filter())
 
     def _loaded(self, count: int) -> None:
@@ -390,7 +390,7 @@ class CustomersWindow(QWidget):
     def _delete(self, customer_id: str) -> None:
         ops.write(self.window_, customers.delete, customer_id, self.manager, owner=self,
                   changes=Changes.of("customer", customer_id)).failure(
-            lambda exc: show_message(self, "Customer not deleted", getattr(exc, "message", str(exc)))).run()
+            lambda exc: show_message(self, self.tr("Customer not deleted"), getattr(exc, "message", str(exc)))).run()
 
     def open_duplicates(self):
         from ui.duplicates_dialog import DuplicatesDialog
@@ -412,14 +412,14 @@ class CustomersWindow(QWidget):
         is given)."""
         if path is None:
             suggested = f"customers-{dt.date.today().isoformat()}.csv"
-            return choose_save_path(self, "Export customers", suggested, "CSV files (*.csv)", self.export_csv)
+            return choose_save_path(self, self.tr("Export customers"), suggested, "CSV files (*.csv)", self.export_csv)
         status = self.status()
-        self.count_label.setText("Exporting…")
+        self.count_label.setText(self.tr("Exporting…"))
 
         def done(count):
             self.count_label.setText(f"Exported {count:,} customers to {path}")
 
         self.window_.reads.submit(export.export_customers, path, status, self.manager, segment=self.segment(),
                                   profile_id=self.profile_filter(), owner=self, on_done=done,
-                                  on_error=lambda exc: show_message(self, "Export failed", str(exc)))
+                                  on_error=lambda exc: show_message(self, self.tr("Export failed"), str(exc)))
         return None

@@ -58,7 +58,7 @@ class ImportDialog(QDialog):
         self.busy = False
         self.setObjectName("importDialog")
         self.setAccessibleName("Import customers")
-        self.setWindowTitle("Import customers")
+        self.setWindowTitle(self.tr("Import customers"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1000, 720)
@@ -69,10 +69,10 @@ class ImportDialog(QDialog):
             "A CSV file (UTF-8) whose first row names the columns. Name and phone are required; a phone that "
             "is already a customer's updates that customer."))
 
-        self.choose_button = named(QPushButton("Choose CSV file…"), "chooseImportFileButton", "Choose file")
+        self.choose_button = named(QPushButton(self.tr("Choose CSV file…")), "chooseImportFileButton", "Choose file")
         self.choose_button.clicked.connect(
-            lambda: choose_open_path(self, "Customers to import", "CSV files (*.csv *.txt)", self.load_file))
-        self.file_label = named(QLabel("No file chosen"), "importFileLabel", "File")
+            lambda: choose_open_path(self, self.tr("Customers to import"), "CSV files (*.csv *.txt)", self.load_file))
+        self.file_label = named(QLabel(self.tr("No file chosen")), "importFileLabel", "File")
         set_role(self.file_label, "hint")
         self.file_label.setTextFormat(Qt.PlainText)  # the file name and its column names are not markup
         layout.addLayout(hbox(self.choose_button, self.file_label, None))
@@ -83,7 +83,7 @@ class ImportDialog(QDialog):
         mapping = QFrame()
         mapping.setObjectName("sidePanel")
         grid = QGridLayout(mapping)
-        grid.addWidget(QLabel("<b>Columns</b>: which column of the file fills each field"), 0, 0, 1, 6)
+        grid.addWidget(QLabel(self.tr("<b>Columns</b>: which column of the file fills each field")), 0, 0, 1, 6)
         self.mapping_combos: dict[str, QComboBox] = {}
         for n, field in enumerate(FIELDS):
             combo = named(QComboBox(), f"map_{field}Combo", f"Column for {FIELD_LABELS[field]}")
@@ -94,21 +94,21 @@ class ImportDialog(QDialog):
             grid.addWidget(combo, 1 + n // 3, (n % 3) * 2 + 1)
         layout.addWidget(mapping)
 
-        self.overwrite_names_check = named(QCheckBox("Overwrite the names of existing customers"),
+        self.overwrite_names_check = named(QCheckBox(self.tr("Overwrite the names of existing customers")),
                                            "overwriteNamesCheck", "Overwrite names")
         self.overwrite_names_check.setToolTip("A row whose phone is an existing customer's may rename that "
                                               "customer. Check the changes below first.")
         layout.addWidget(self.overwrite_names_check)
         self.summary = InlineMessage("importSummaryLabel")
-        self.check_button = named(QPushButton("Check file"), "checkImportButton", "Check file")
-        self.import_button = primary(named(QPushButton("Import"), "runImportButton", "Import"))
+        self.check_button = named(QPushButton(self.tr("Check file")), "checkImportButton", "Check file")
+        self.import_button = primary(named(QPushButton(self.tr("Import")), "runImportButton", "Import"))
         self.check_button.clicked.connect(lambda: self.run(dry_run=True))
         self.import_button.clicked.connect(lambda: self.run(dry_run=False))
         for button in (self.choose_button, self.check_button, self.import_button):
             button.setAutoDefault(False)
         layout.addLayout(hbox(self.summary, None, self.check_button, self.import_button))
 
-        self.changes_title = QLabel("<b>Changes to existing customers</b>")
+        self.changes_title = QLabel(self.tr("<b>Changes to existing customers</b>"))
         layout.addWidget(self.changes_title)
         self.changes = _table("importChangesView")  # per customer: which field, from what, to what
         self.changes.setColumnCount(5)
@@ -117,7 +117,7 @@ class ImportDialog(QDialog):
         self.changes.horizontalHeader().setStretchLastSection(True)
         self.changes.verticalHeader().hide()
         layout.addWidget(self.changes, 2)
-        self.rejected_title = QLabel("<b>Rejected rows</b>")
+        self.rejected_title = QLabel(self.tr("<b>Rejected rows</b>"))
         layout.addWidget(self.rejected_title)
         self.rejected = _table("importRejectedView")
         self.rejected.setColumnCount(2)
@@ -125,7 +125,7 @@ class ImportDialog(QDialog):
         self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.rejected.verticalHeader().hide()
         layout.addWidget(self.rejected, 1)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
@@ -168,7 +168,7 @@ class ImportDialog(QDialog):
         for field, combo in self.mapping_combos.items():
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem("(not imported)", None)
+            combo.addItem(self.tr("(not imported)"), None)
             for index, name in enumerate(table.header):
                 combo.addItem(name or f"Column {index + 1}", index)
             combo.setCurrentIndex(max(0, combo.findData(guessed.get(field))))

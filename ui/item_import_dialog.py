@@ -37,7 +37,7 @@ class ItemImportDialog(QDialog):
         self.result: item_import.ItemImportResult | None = None
         self.setObjectName("itemImportDialog")
         self.setAccessibleName("Import items")
-        self.setWindowTitle("Import items")
+        self.setWindowTitle(self.tr("Import items"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 820, 560)
@@ -48,27 +48,27 @@ class ItemImportDialog(QDialog):
             "A CSV file (UTF-8) whose first row names the columns: code, name and price are required; barcode, "
             "tax_rate (%), allergens, tags, active and department are optional. A code already in the catalogue "
             "updates that item."))
-        self.choose_button = named(QPushButton("Choose CSV file…"), "chooseItemFileButton", "Choose file")
+        self.choose_button = named(QPushButton(self.tr("Choose CSV file…")), "chooseItemFileButton", "Choose file")
         self.choose_button.clicked.connect(
-            lambda: choose_open_path(self, "Items to import", "CSV files (*.csv *.txt)", self.load_file))
-        self.file_label = named(QLabel("No file chosen"), "itemImportFileLabel", "File")
+            lambda: choose_open_path(self, self.tr("Items to import"), "CSV files (*.csv *.txt)", self.load_file))
+        self.file_label = named(QLabel(self.tr("No file chosen")), "itemImportFileLabel", "File")
         self.file_label.setTextFormat(Qt.PlainText)
         set_role(self.file_label, "hint")
         layout.addLayout(hbox(self.choose_button, self.file_label, None))
         self.summary = InlineMessage("itemImportSummaryLabel")
         self.summary.setTextFormat(Qt.PlainText)
-        self.check_button = named(QPushButton("Check file"), "checkItemImportButton", "Check file")
-        self.import_button = primary(named(QPushButton("Import"), "runItemImportButton", "Import"))
+        self.check_button = named(QPushButton(self.tr("Check file")), "checkItemImportButton", "Check file")
+        self.import_button = primary(named(QPushButton(self.tr("Import")), "runItemImportButton", "Import"))
         self.check_button.clicked.connect(lambda: self.run(dry_run=True))
         self.import_button.clicked.connect(lambda: self.run(dry_run=False))
         layout.addLayout(hbox(self.summary, None, self.check_button, self.import_button))
-        self.rejected_title = QLabel("<b>Rejected rows</b>")
+        self.rejected_title = QLabel(self.tr("<b>Rejected rows</b>"))
         layout.addWidget(self.rejected_title)
-        self.rejected = list_table("itemImportRejectedView", ["Line", "Why it was not imported"], row_height=28,
+        self.rejected = list_table("itemImportRejectedView", [self.tr("Line"), self.tr("Why it was not imported")], row_height=28,
                                    stretch=1)
         self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         layout.addWidget(self.rejected, 1)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
         no_auto_default(self)

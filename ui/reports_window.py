@@ -87,16 +87,16 @@ class ReportsWindow(QWidget):
         self.loading = False
         self.setObjectName("reportsWindow")
         self.setAccessibleName("Reports")
-        self.setWindowTitle("Sales reports")
+        self.setWindowTitle(self.tr("Sales reports"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 1200, 820, over=window)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Sales reports", "")
-        self.export_csv_button = named(QPushButton("Export CSV…"), "exportReportCsvButton", "Export CSV")
-        self.export_pdf_button = named(QPushButton("Export PDF…"), "exportReportPdfButton", "Export PDF")
-        self.export_sales_button = named(QPushButton("Export bills…"), "exportSalesButton", "Export bills as CSV")
+        self.header = PageHeader(self.tr("Sales reports"), "")
+        self.export_csv_button = named(QPushButton(self.tr("Export CSV…")), "exportReportCsvButton", "Export CSV")
+        self.export_pdf_button = named(QPushButton(self.tr("Export PDF…")), "exportReportPdfButton", "Export PDF")
+        self.export_sales_button = named(QPushButton(self.tr("Export bills…")), "exportSalesButton", "Export bills as CSV")
         self.export_csv_button.clicked.connect(lambda: self.export_csv())
         self.export_pdf_button.clicked.connect(lambda: self.export_pdf())
         self.export_sales_button.clicked.connect(lambda: self.export_sales())
@@ -116,14 +116,14 @@ class ReportsWindow(QWidget):
         self._fill_profiles()
         self.profile_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.range_combo.currentTextChanged.connect(self._range_chosen)
-        self.refresh_button = primary(named(QPushButton("Refresh"), "refreshReportButton", "Refresh"))
+        self.refresh_button = primary(named(QPushButton(self.tr("Refresh")), "refreshReportButton", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.status = named(QLabel(""), "reportStatusLabel", "Report status")
         set_role(self.status, "hint")
         filters = QWidget()  # wraps onto a second row on a narrow screen
         flow = FlowLayout(filters, spacing=10)
-        for part in (pair(QLabel("Period"), self.range_combo), pair(QLabel("From"), self.from_edit, QLabel("to"),
-                     self.to_edit), pair(QLabel("Customer profile"), self.profile_combo), self.refresh_button,
+        for part in (pair(QLabel(self.tr("Period")), self.range_combo), pair(QLabel(self.tr("From")), self.from_edit, QLabel(self.tr("to")),
+                     self.to_edit), pair(QLabel(self.tr("Customer profile")), self.profile_combo), self.refresh_button,
                      self.status):
             flow.addWidget(part)
         layout.addWidget(filters)
@@ -167,7 +167,7 @@ class ReportsWindow(QWidget):
         from ui.service_report import ServiceReport
 
         self.service_tab = ServiceReport(window)  # checkout time and preferences applied (issue 14)
-        self.tabs.addTab(self.service_tab, "Service")
+        self.tabs.addTab(self.service_tab, self.tr("Service"))
         body = hbox(self.chart_view, self.tabs)
         body.setStretch(0, 3)
         body.setStretch(1, 2)
@@ -232,7 +232,7 @@ class ReportsWindow(QWidget):
         self._generation += 1
         generation = self._generation
         self.loading = True
-        self.status.setText("Updating…")
+        self.status.setText(self.tr("Updating…"))
         self.service_tab.refresh(start, end, profile)
         self.window_.reads.submit(reports.sales_report, start, end, profile,
                                   owner=self, on_done=lambda r: self._show(generation, r),
@@ -326,7 +326,7 @@ class ReportsWindow(QWidget):
         if self.report is None:
             return None
         if path is None:
-            return choose_save_path(self, "Export report as CSV", self._suggested("csv"), "CSV files (*.csv)",
+            return choose_save_path(self, self.tr("Export report as CSV"), self._suggested("csv"), "CSV files (*.csv)",
                                     self.export_csv)
         export.export_report(self.report, path, self.profile_combo.currentText())
         self.status.setText(f"Saved {path}")
@@ -335,10 +335,10 @@ class ReportsWindow(QWidget):
     def export_sales(self, path: str | None = None):
         """Every bill of the period (and profile) as CSV, written on a worker."""
         if path is None:
-            return choose_save_path(self, "Export bills as CSV", self._suggested("csv").replace("sales-", "bills-"),
+            return choose_save_path(self, self.tr("Export bills as CSV"), self._suggested("csv").replace("sales-", "bills-"),
                                     "CSV files (*.csv)", self.export_sales)
         start, end = self.dates()
-        self.status.setText("Exporting bills…")
+        self.status.setText(self.tr("Exporting bills…"))
         self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
                                   self.manager,
                                   owner=self, on_done=lambda n: self.status.setText(f"Saved {n:,} bills to {path}"),
@@ -349,7 +349,7 @@ class ReportsWindow(QWidget):
         if self.report is None:
             return None
         if path is None:
-            return choose_save_path(self, "Export report as PDF", self._suggested("pdf"), "PDF files (*.pdf)",
+            return choose_save_path(self, self.tr("Export report as PDF"), self._suggested("pdf"), "PDF files (*.pdf)",
                                     self.export_pdf)
         open_private(path, "wb").close()  # created 0600: Qt writes into it and keeps the mode
         writer = QPdfWriter(path)

@@ -24,14 +24,14 @@ class ReservationsReportTab(QWidget):
         box = QVBoxLayout(self)
         self.total_label = named(QLabel(""), "reportCoversLabel", "Covers and no-show rate")
         box.addWidget(self.total_label)
-        self.by_day = list_table("reportCoversByDayView", ["Day", *self.HEADERS], row_height=28, stretch=0)
-        self.by_profile = list_table("reportCoversByProfileView", ["Profile", *self.HEADERS], row_height=28,
+        self.by_day = list_table("reportCoversByDayView", [self.tr("Day"), *self.HEADERS], row_height=28, stretch=0)
+        self.by_profile = list_table("reportCoversByProfileView", [self.tr("Profile"), *self.HEADERS], row_height=28,
                                      stretch=0)
-        box.addWidget(QLabel("By day"))
+        box.addWidget(QLabel(self.tr("By day")))
         box.addWidget(self.by_day, 1)
-        box.addWidget(QLabel("By profile"))
+        box.addWidget(QLabel(self.tr("By profile")))
         box.addWidget(self.by_profile, 1)
-        reports_window.tabs.addTab(self, "Reservations")
+        reports_window.tabs.addTab(self, self.tr("Reservations"))
         reports_window.report_ready.connect(lambda _report: self.refresh())
 
     def refresh(self) -> None:

@@ -63,22 +63,22 @@ class ReservationsWindow(QWidget):
         self.customer_id: str | None = None
         self.setObjectName("reservationsWindow")
         self.setAccessibleName("Reservations")
-        self.setWindowTitle("Reservations")
+        self.setWindowTitle(self.tr("Reservations"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 700)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Reservations", "")
-        self.prev_button = named(QPushButton("◀  PgUp"), "reservationsPrevDayButton", "Day before")
-        self.today_button = named(QPushButton("Today"), "reservationsTodayButton", "Today")
-        self.next_button = named(QPushButton("PgDn  ▶"), "reservationsNextDayButton", "Day after")
+        self.header = PageHeader(self.tr("Reservations"), "")
+        self.prev_button = named(QPushButton(self.tr("◀  PgUp")), "reservationsPrevDayButton", "Day before")
+        self.today_button = named(QPushButton(self.tr("Today")), "reservationsTodayButton", "Today")
+        self.next_button = named(QPushButton(self.tr("PgDn  ▶")), "reservationsNextDayButton", "Day after")
         self.date_edit = named(QDateEdit(), "reservationsDateEdit", "Day")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat(dates.qt_format("yMMMEd"))
         self.date_edit.setDate(_qdate(dt.date.today()))
         self.date_edit.dateChanged.connect(lambda *_: self.load())
-        self.prev_button.setToolTip("The day before (PgUp)")
-        self.next_button.setToolTip("The day after (PgDn)")
+        self.prev_button.setToolTip(self.tr("The day before (PgUp)"))
+        self.next_button.setToolTip(self.tr("The day after (PgDn)"))
         self.prev_button.clicked.connect(lambda: self.shift_day(-1))
         self.next_button.clicked.connect(lambda: self.shift_day(1))
         self.today_button.clicked.connect(lambda: self.date_edit.setDate(_qdate(dt.date.today())))
@@ -90,18 +90,18 @@ class ReservationsWindow(QWidget):
         self.view.setItemDelegateForColumn(COL_STATUS, StatusBadgeDelegate(self.view))
         self.view.itemSelectionChanged.connect(self._row_chosen)
         self.view.installEventFilter(self)
-        self.new_button = primary(named(QPushButton("New  Ctrl+N"), "newReservationButton",
+        self.new_button = primary(named(QPushButton(self.tr("New  Ctrl+N")), "newReservationButton",
                                         "New reservation"))
         self.new_button.clicked.connect(self.new)
-        self.seat_button = named(QPushButton("Seat  F5"), "seatReservationButton", "Seat")
-        self.complete_button = named(QPushButton("Completed  F6"), "completeReservationButton", "Completed")
-        self.no_show_button = named(QPushButton("No-show  F7"), "noShowReservationButton", "No-show")
-        self.cancel_button = named(QPushButton("Cancel  F8"), "cancelReservationButton", "Cancel booking")
+        self.seat_button = named(QPushButton(self.tr("Seat  F5")), "seatReservationButton", "Seat")
+        self.complete_button = named(QPushButton(self.tr("Completed  F6")), "completeReservationButton", "Completed")
+        self.no_show_button = named(QPushButton(self.tr("No-show  F7")), "noShowReservationButton", "No-show")
+        self.cancel_button = named(QPushButton(self.tr("Cancel  F8")), "cancelReservationButton", "Cancel booking")
         self.cancel_button.setProperty("danger", True)
         for key, button in zip(STATUS_KEYS, (self.seat_button, self.complete_button, self.no_show_button,
                                              self.cancel_button), strict=True):
             button.clicked.connect(lambda _=False, status=STATUS_KEYS[key]: self.change_status(status))
-        self.open_bill_check = named(QCheckBox("Seating opens a bill for the customer"), "reservationOpenBillCheck",
+        self.open_bill_check = named(QCheckBox(self.tr("Seating opens a bill for the customer")), "reservationOpenBillCheck",
                                      "Seating opens a bill")
         self.open_bill_check.setChecked(True)
         self.summary = named(QLabel(""), "reservationsSummaryLabel", "Summary")
@@ -134,11 +134,11 @@ class ReservationsWindow(QWidget):
         panel.setObjectName("sidePanel")
         box = QVBoxLayout(panel)
         box.setContentsMargins(16, 14, 16, 14)
-        self.form_title = named(QLabel("New reservation"), "reservationFormTitle", "Form")
+        self.form_title = named(QLabel(self.tr("New reservation")), "reservationFormTitle", "Form")
         style_class(self.form_title, "form-title")
         box.addWidget(self.form_title)
         form = QFormLayout()
-        self.customer_button = named(QPushButton("Choose the customer…  F2"), "reservationCustomerButton",
+        self.customer_button = named(QPushButton(self.tr("Choose the customer…  F2")), "reservationCustomerButton",
                                      "Customer")
         self.customer_button.clicked.connect(self.pick_customer)
         self.customer_button.installEventFilter(self)
@@ -146,14 +146,14 @@ class ReservationsWindow(QWidget):
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat(dates.qt_format("yMMMEd"))
         self.time_edit = named(TimeField(), "reservationTimeEdit", "Time")
-        self.time_edit.setPlaceholderText("HH:MM, e.g. 19:30")
+        self.time_edit.setPlaceholderText(self.tr("HH:MM, e.g. 19:30"))
         self.time_edit.setMaxLength(5)
         self.party_spin = named(QSpinBox(), "reservationPartySizeSpin", "Party size")
         self.party_spin.setRange(1, reservations.MAX_PARTY)
         self.party_spin.setValue(2)
         self.seating_combo = named(QComboBox(), "reservationSeatingCombo", "Seating")
         self.notes_edit = named(NotesField(), "reservationNotesEdit", "Notes")
-        self.notes_edit.setPlaceholderText("Birthday, high chair, allergies…")
+        self.notes_edit.setPlaceholderText(self.tr("Birthday, high chair, allergies…"))
         self.notes_edit.setMaxLength(500)
         for label, widget in [("Customer", self.customer_button), ("Date", self.day_edit), ("Time", self.time_edit),
                               ("Party", self.party_spin), ("Seating", self.seating_combo), ("Notes", self.notes_edit)]:
@@ -163,7 +163,7 @@ class ReservationsWindow(QWidget):
         self.party_spin.installEventFilter(self)
         self.seating_combo.installEventFilter(self)
         box.addLayout(form)
-        self.save_button = primary(named(QPushButton("Save  Enter"), "saveReservationButton", "Save reservation"))
+        self.save_button = primary(named(QPushButton(self.tr("Save  Enter")), "saveReservationButton", "Save reservation"))
         self.save_button.clicked.connect(self.save)
         box.addLayout(hbox(None, self.save_button))
         box.addStretch(1)
@@ -241,7 +241,7 @@ class ReservationsWindow(QWidget):
 
     def _fill_seating(self, value: str) -> None:
         self.seating_combo.clear()
-        self.seating_combo.addItem("No preference", "")
+        self.seating_combo.addItem(self.tr("No preference"), "")
         for choice in reservations.seating_choices():
             self.seating_combo.addItem(choice, choice)
         if value and self.seating_combo.findData(value) < 0:
@@ -251,14 +251,14 @@ class ReservationsWindow(QWidget):
     def new(self, focus: bool = True) -> None:
         self.editing = None
         self.view.clearSelection()
-        self.form_title.setText("New reservation")
+        self.form_title.setText(self.tr("New reservation"))
         self._set_customer(None)
         self.day_edit.setDate(self.date_edit.date())
         self.time_edit.clear()
         self.party_spin.setValue(2)
         self._fill_seating("")
         self.notes_edit.clear()
-        self.save_button.setText("Book  Enter")
+        self.save_button.setText(self.tr("Book  Enter"))
         if focus:
             self.customer_button.setFocus()
 
@@ -272,7 +272,7 @@ class ReservationsWindow(QWidget):
         self.party_spin.setValue(b.party_size)
         self._fill_seating(b.seating)
         self.notes_edit.setText(b.notes)
-        self.save_button.setText("Save  Enter")
+        self.save_button.setText(self.tr("Save  Enter"))
 
     def _set_customer(self, customer_id: str | None, name: str = "") -> None:
         self.customer_id = customer_id

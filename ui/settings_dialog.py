@@ -55,14 +55,14 @@ class SettingsDialog(QDialog):
         self.manager = manager
         self.setObjectName("settingsDialog")
         self.setAccessibleName("Settings")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(760, 620)
         current = settings.all_settings()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(PageHeader("Settings", "How this shop sells, charges and looks after its customers"))
+        layout.addWidget(PageHeader(self.tr("Settings"), self.tr("How this shop sells, charges and looks after its customers")))
         self.tabs = named(QTabWidget(), "settingsTabs", "Settings sections")
         layout.addWidget(self.tabs, 1)
         self._fields: dict[str, tuple[QWidget, int]] = {}  # field -> (widget, tab index) for error display
@@ -73,15 +73,15 @@ class SettingsDialog(QDialog):
         from ui.printer_settings import PrinterSettingsTab
 
         self.printer_tab = PrinterSettingsTab(window)
-        self.tabs.addTab(self.printer_tab, "Receipt printer")
+        self.tabs.addTab(self.printer_tab, self.tr("Receipt printer"))
         self._fields["receipt_printer"] = (self.printer_tab.kind_combo, self.tabs.count() - 1)
 
         self.message = InlineMessage("settingsMessageLabel")
-        self.update_button = primary(QPushButton("Update (F4)"))
+        self.update_button = primary(QPushButton(self.tr("Update (F4)")))
         named(self.update_button, "updateButton", "Update")
         self.update_button.setAutoDefault(False)
         self.update_button.clicked.connect(self.save)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.setAutoDefault(False)
         close.clicked.connect(self.close)
         layout.addLayout(hbox(self.message, None, close, self.update_button))
@@ -108,23 +108,23 @@ class SettingsDialog(QDialog):
 
     def _build_business(self, current: dict) -> None:
         _, box = self._tab("Business")
-        group = QGroupBox("Business Configuration")
+        group = QGroupBox(self.tr("Business Configuration"))
         inner = QVBoxLayout(group)
-        self.show_profile_check = named(QCheckBox("Show Customer Profile"), "showCustomerProfileCheck",
+        self.show_profile_check = named(QCheckBox(self.tr("Show Customer Profile")), "showCustomerProfileCheck",
                                         "Show Customer Profile")
         self.show_profile_check.setChecked(bool(current["show_customer_profile"]))
         inner.addWidget(self.show_profile_check)
-        hint = QLabel("On: each bill has a Customer Profile (Retail, Wholesale, Staff…) that sets its prices; it "
+        hint = QLabel(self.tr("On: each bill has a Customer Profile (Retail, Wholesale, Staff…) that sets its prices; it "
                       "starts at the chosen customer's default profile and the cashier can change it. Off: no bill "
                       "has a profile and the dropdown is hidden: items sell at shelf prices (a customer's own item "
                       "prices and category or tier discount still apply). Switching it during a sale re-prices "
-                      "the open bill and says so on it.")
+                      "the open bill and says so on it."))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         inner.addWidget(hint)
         box.addWidget(group)
 
-        receipts = QGroupBox("On receipts")
+        receipts = QGroupBox(self.tr("On receipts"))
         form = QFormLayout(receipts)
         self.shop_name_edit = named(QLineEdit(current["shop_name"]), "shopNameEdit", "Shop name")
         self.shop_name_edit.setMaxLength(80)
@@ -146,7 +146,7 @@ class SettingsDialog(QDialog):
 
     def _build_money(self, current: dict) -> None:
         _, box = self._tab("Money and tax")
-        group = QGroupBox("Prices and payments")
+        group = QGroupBox(self.tr("Prices and payments"))
         form = QFormLayout(group)
         self.currency_combo = named(QComboBox(), "currencyCombo", "Currency")
         currencies = CURRENCIES if current["currency"] in CURRENCIES else CURRENCIES + [current["currency"]]
@@ -162,7 +162,7 @@ class SettingsDialog(QDialog):
         self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current["cash_rounding"]))
         self._field(form, "Cash rounding", self.rounding_combo, "cash_rounding",
                     "Cash totals are rounded this way; card payments are never rounded.")
-        self.tax_inclusive_check = named(QCheckBox("Shelf prices include tax"), "pricesIncludeTaxCheck",
+        self.tax_inclusive_check = named(QCheckBox(self.tr("Shelf prices include tax")), "pricesIncludeTaxCheck",
                                          "Prices include tax")
         self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
         self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
@@ -183,7 +183,7 @@ class SettingsDialog(QDialog):
 
     def _build_till(self, current: dict) -> None:
         _, box = self._tab("This till")
-        group = QGroupBox("This till")
+        group = QGroupBox(self.tr("This till"))
         form = QFormLayout(group)
         self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
         self.till_code_edit.setMaxLength(8)
@@ -191,16 +191,16 @@ class SettingsDialog(QDialog):
         self._field(form, "Till code", self.till_code_edit, "till_code",
                     "Receipts are numbered CODE-1, CODE-2… Use a different code on each till of the shop.")
         box.addWidget(group)
-        sync = QGroupBox("Central store")
+        sync = QGroupBox(self.tr("Central store"))
         form = QFormLayout(sync)
         self.central_url_edit = named(QLineEdit(str(settings.local("central_url") or "")), "centralUrlEdit",
                                       "Central store URL")
-        self.central_url_edit.setPlaceholderText("https://hq.example.com:8700")
+        self.central_url_edit.setPlaceholderText(self.tr("https://hq.example.com:8700"))
         self._field(form, "Central store URL", self.central_url_edit, "central_url",
                     "Empty: this till works on its own. Link it with 'pos-till enroll' to sync.")
         self.sync_interval_spin = named(QSpinBox(), "syncIntervalSpin", "Sync interval")
         self.sync_interval_spin.setRange(10, 3600)
-        self.sync_interval_spin.setSuffix(" s")
+        self.sync_interval_spin.setSuffix(self.tr(" s"))
         self.sync_interval_spin.setValue(int(current["sync_interval_s"]))
         self._field(form, "Sync every", self.sync_interval_spin, "sync_interval_s",
                     "How often every till of the shop sends and fetches changes when online.")
@@ -209,14 +209,14 @@ class SettingsDialog(QDialog):
 
     def _build_customers(self, current: dict) -> None:
         _, box = self._tab("Customer defaults")
-        group = QGroupBox("At the till")
+        group = QGroupBox(self.tr("At the till"))
         inner = QVBoxLayout(group)
-        self.ask_allergies_check = named(QCheckBox("Ask for allergies when a customer is chosen"),
+        self.ask_allergies_check = named(QCheckBox(self.tr("Ask for allergies when a customer is chosen")),
                                          "askForAllergiesCheck", "Ask for allergies")
         self.ask_allergies_check.setChecked(bool(current["ask_for_allergies"]))
         inner.addWidget(self.ask_allergies_check)
         box.addWidget(group)
-        defaults = QGroupBox("Default preferences (a customer's own choice overrides these)")
+        defaults = QGroupBox(self.tr("Default preferences (a customer's own choice overrides these)"))
         form = QFormLayout(defaults)
         self.preference_editors: dict[str, QWidget] = {}
         for definition in preference_defaults.definitions():
@@ -230,7 +230,7 @@ class SettingsDialog(QDialog):
     def _preference_editor(self, definition) -> QWidget:
         name = "pref_" + re.sub(r"\W", "_", definition.key)
         if definition.value_type == "bool":
-            editor = named(QCheckBox("On"), name, definition.label)
+            editor = named(QCheckBox(self.tr("On")), name, definition.label)
             editor.setChecked(bool(definition.default))
         elif definition.value_type == "choice":
             editor = named(QComboBox(), name, definition.label)
@@ -332,5 +332,5 @@ class SettingsDialog(QDialog):
             self.message.ok(f"Saved {plurals.count(len(changed), 'change')}. "
                             f"Prices show as {format_money(123456, currency)}.")
         else:
-            self.message.ok("Nothing to save: the settings are as shown.")
+            self.message.ok(self.tr("Nothing to save: the settings are as shown."))
         self.window_.notify_settings_changed(changed)
