@@ -79,7 +79,7 @@ class CustomerForm(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         self.photo_label = QLabel()
         self.photo_label.setFixedSize(72, 72)
-        layout.addLayout(hbox(self.photo_label, PageHeader(title, "Fields marked * are required"), None))
+        layout.addLayout(hbox(self.photo_label, PageHeader(title, self.tr("Fields marked * are required")), None))
         self.tabs = named(QTabWidget(), "customerFormTabs", "Customer sections")
         layout.addWidget(self.tabs, 1)
         self._field_tab: dict[str, int] = {}
@@ -130,7 +130,7 @@ class CustomerForm(QDialog):
         self._place(grid, "status", "Status", self.status_combo, 4, 1)
         self.gender_combo = named(QComboBox(), "customer_genderCombo", "Gender")
         for value in customers.GENDERS:
-            self.gender_combo.addItem(value.capitalize() if value else "Not given", value)
+            self.gender_combo.addItem(value.capitalize() if value else self.tr("Not given"), value)
         self._place(grid, "gender", "Gender", self.gender_combo, 6, 0)
 
         born = QWidget()
@@ -153,7 +153,7 @@ class CustomerForm(QDialog):
         self.profile_combo = named(QComboBox(), "customer_default_profileCombo", "Default profile")
         self.profile_combo.addItem(self.tr("None (shelf prices)"), None)
         for p in profiles.all_profiles():
-            self.profile_combo.addItem(p.name if p.active else f"{p.name} (inactive)", p.id)
+            self.profile_combo.addItem(p.name if p.active else self.tr("{name} (inactive)").format(name=p.name), p.id)
         self._place(grid, "default_profile", "Default profile", self.profile_combo, 8, 0)
         self.category_combo = named(QComboBox(), "customer_categoryCombo", "Category")
         self.category_combo.addItem(self.tr("None"), None)
@@ -306,7 +306,7 @@ class CustomerForm(QDialog):
                     editor.setText(self.overrides[definition.key] or "")
             else:
                 editor = named(QComboBox(), name, definition.label)
-                editor.addItem(f"Shop default ({_yes_no(definition.default)})", USE_DEFAULT)
+                editor.addItem(self.tr("Shop default ({v0})").format(v0=_yes_no(definition.default)), USE_DEFAULT)
                 options = [True, False] if definition.value_type == "bool" else list(definition.choices)
                 for option in options:
                     editor.addItem(_yes_no(option), option)
@@ -367,7 +367,7 @@ class CustomerForm(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.consent_check.setChecked(bool(c.marketing_consent))
         if c.marketing_consent_at:
-            self.consent_since.setText(f"since {dates.day(c.marketing_consent_at)}")
+            self.consent_since.setText(self.tr("since {v0}").format(v0=dates.day(c.marketing_consent_at)))
         self.notes_edit.setPlainText(c.notes or "")
         for address in customers.addresses(c.id):
             self.add_address_row({k: getattr(address, k) for k in ADDRESS_COLUMNS} | {"id": address.id})

@@ -233,7 +233,7 @@ class CustomersWindow(QWidget):
 
         self.model = CustomerListModel(window.reads)
         self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(lambda message: self.count_label.setText(f"Could not load: {message}"))
+        self.model.failed.connect(lambda message: self.count_label.setText(self.tr("Could not load: {message}").format(message=message)))
         self.view = named(QTableView(), "customerListView", "Customers")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -302,7 +302,7 @@ class CustomersWindow(QWidget):
         if self.search_edit.text().strip():
             what += f" matching “{self.search_edit.text().strip()}”"
         self.count_label.setText(what)
-        self.header.set_subtitle("Everyone who has shopped with you: find, add, edit and look after them")
+        self.header.set_subtitle(self.tr("Everyone who has shopped with you: find, add, edit and look after them"))
         if self._select_after_load:
             self.select_customer(self._select_after_load)
             self._select_after_load = None
@@ -384,7 +384,7 @@ class CustomersWindow(QWidget):
         else:
             text = f"Delete {customer.name}? They have no sales; the record is removed from every till."
             yes = "Delete"
-        return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes,
+        return confirm(self, self.tr("{yes} customer").format(yes=yes), text, lambda: self._delete(customer_id), yes_text=yes,
                        destructive=True)
 
     def _delete(self, customer_id: str) -> None:
@@ -417,7 +417,7 @@ class CustomersWindow(QWidget):
         self.count_label.setText(self.tr("Exporting…"))
 
         def done(count):
-            self.count_label.setText(f"Exported {count:,} customers to {path}")
+            self.count_label.setText(self.tr("Exported {count:,} customers to {path}").format(count=count, path=path))
 
         self.window_.reads.submit(export.export_customers, path, status, self.manager, segment=self.segment(),
                                   profile_id=self.profile_filter(), owner=self, on_done=done,

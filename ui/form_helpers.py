@@ -208,7 +208,7 @@ class MoneyEdit(QLineEdit):
         self.setText("" if value is None else str(to_decimal(value, self.currency)))
 
 
-STATUS_ROLE = Qt.UserRole + 1  # a cell's status key ("active", "voided"...) when its text is translated
+STATUS_ROLE = Qt.UserRole + 20  # a cell's status key ("active", "voided"...) when its text is translated
 
 
 class StatusBadgeDelegate(QStyledItemDelegate):

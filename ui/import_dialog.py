@@ -65,9 +65,9 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(PageHeader(
-            "Import customers",
-            "A CSV file (UTF-8) whose first row names the columns. Name and phone are required; a phone that "
-            "is already a customer's updates that customer."))
+            self.tr("Import customers"),
+            self.tr("A CSV file (UTF-8) whose first row names the columns. Name and phone are required; a phone that "
+            "is already a customer's updates that customer.")))
 
         self.choose_button = named(QPushButton(self.tr("Choose CSV file…")), "chooseImportFileButton", "Choose file")
         self.choose_button.clicked.connect(
@@ -96,8 +96,8 @@ class ImportDialog(QDialog):
 
         self.overwrite_names_check = named(QCheckBox(self.tr("Overwrite the names of existing customers")),
                                            "overwriteNamesCheck", "Overwrite names")
-        self.overwrite_names_check.setToolTip("A row whose phone is an existing customer's may rename that "
-                                              "customer. Check the changes below first.")
+        self.overwrite_names_check.setToolTip(self.tr("A row whose phone is an existing customer's may rename that "
+                                              "customer. Check the changes below first."))
         layout.addWidget(self.overwrite_names_check)
         self.summary = InlineMessage("importSummaryLabel")
         self.check_button = named(QPushButton(self.tr("Check file")), "checkImportButton", "Check file")
@@ -137,7 +137,7 @@ class ImportDialog(QDialog):
     def load_file(self, path: str) -> None:
         """Read the file on a worker, then show the preview and the guessed column mapping."""
         self.path = Path(path)
-        self.file_label.setText(f"Reading {self.path.name}…")
+        self.file_label.setText(self.tr("Reading {name}…").format(name=self.path.name))
         self.busy = True
         self._update_buttons()
         self.window_.reads.submit(customer_import.read_table, self.path, owner=self, on_done=self._loaded,
@@ -147,13 +147,13 @@ class ImportDialog(QDialog):
         self.busy = False
         self.table = None
         self.summary.bad(getattr(exc, "message", str(exc)))
-        self.file_label.setText(self.path.name if self.path else "No file chosen")
+        self.file_label.setText(self.path.name if self.path else self.tr("No file chosen"))
         self._update_buttons()
 
     def _loaded(self, table: customer_import.Table) -> None:
         self.busy = False
         self.table = table
-        self.file_label.setText(f"{self.path.name} · {len(table.rows):,} rows · columns: {', '.join(table.header)}")
+        self.file_label.setText(self.tr("{name} · {v1:,} rows · columns: {v2}").format(name=self.path.name, v1=len(table.rows), v2=', '.join(table.header)))
         self.preview.clear()
         self.preview.setColumnCount(len(table.header))
         self.preview.setHorizontalHeaderLabels(table.header)
@@ -183,7 +183,7 @@ class ImportDialog(QDialog):
     def _mapping_changed(self) -> None:
         missing = [FIELD_LABELS[f] for f in REQUIRED if f not in self.mapping()]
         if self.table is not None and missing:
-            self.summary.bad(f"Choose the column for {' and '.join(missing)}.")
+            self.summary.bad(self.tr("Choose the column for {v0}.").format(v0=' and '.join(missing)))
         elif self.table is not None:
             self.summary.clear_message()
         self._update_buttons()
@@ -201,7 +201,7 @@ class ImportDialog(QDialog):
             return
         self.busy = True
         self._update_buttons()
-        self.summary.ok("Checking…" if dry_run else "Importing…")
+        self.summary.ok(self.tr("Checking…") if dry_run else self.tr("Importing…"))
         runner = self.window_.reads if dry_run else self.window_.writes
         runner.submit(customer_import.import_table, self.table, self.mapping(), self.manager, dry_run=dry_run,
                       source=self.path.name if self.path else "",
@@ -211,7 +211,7 @@ class ImportDialog(QDialog):
     def _show_changes(self, result: customer_import.ImportResult) -> None:
         rows = [(c, f, old, new) for c in result.changes for f, (old, new) in c.fields.items()]
         more = " (the first ones)" if len(result.changes) >= customer_import.MAX_CHANGES_SHOWN else ""
-        self.changes_title.setText(f"<b>Changes to existing customers</b> ({len(result.changes):,}{more})")
+        self.changes_title.setText(self.tr("<b>Changes to existing customers</b> ({v0:,}{more})").format(v0=len(result.changes), more=more))
         self.changes.setRowCount(len(rows))
         for r, (change, field, old, new) in enumerate(rows):
             after = str(new or "") + ("   (not without “Overwrite names”)" if change.needs_tick and field == "name"
@@ -228,7 +228,7 @@ class ImportDialog(QDialog):
             text = "Check only, nothing written: " + text
         (self.summary.bad if result.rejected else self.summary.ok)(text)
         self._show_changes(result)
-        self.rejected_title.setText(f"<b>Rejected rows</b> ({len(result.rejected):,})")
+        self.rejected_title.setText(self.tr("<b>Rejected rows</b> ({v0:,})").format(v0=len(result.rejected)))
         self.rejected.setRowCount(len(result.rejected))
         for r, rejected in enumerate(result.rejected):
             line = QTableWidgetItem(str(rejected.line))

@@ -44,10 +44,10 @@ class ItemImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(PageHeader(
-            "Import items",
-            "A CSV file (UTF-8) whose first row names the columns: code, name and price are required; barcode, "
+            self.tr("Import items"),
+            self.tr("A CSV file (UTF-8) whose first row names the columns: code, name and price are required; barcode, "
             "tax_rate (%), allergens, tags, active and department are optional. A code already in the catalogue "
-            "updates that item."))
+            "updates that item.")))
         self.choose_button = named(QPushButton(self.tr("Choose CSV file…")), "chooseItemFileButton", "Choose file")
         self.choose_button.clicked.connect(
             lambda: choose_open_path(self, self.tr("Items to import"), "CSV files (*.csv *.txt)", self.load_file))
@@ -76,7 +76,7 @@ class ItemImportDialog(QDialog):
 
     def load_file(self, path: str) -> None:
         self.path = Path(path)
-        self.file_label.setText(f"Reading {self.path.name}…")
+        self.file_label.setText(self.tr("Reading {name}…").format(name=self.path.name))
         self.busy = True
         self._update_buttons()
         self.window_.reads.submit(read_table, self.path, owner=self, on_done=self._loaded, on_error=self._failed)
@@ -84,7 +84,7 @@ class ItemImportDialog(QDialog):
     def _loaded(self, table) -> None:
         self.busy = False
         self.table = table
-        self.file_label.setText(f"{self.path.name} · {len(table.rows):,} rows · columns: {', '.join(table.header)}")
+        self.file_label.setText(self.tr("{name} · {v1:,} rows · columns: {v2}").format(name=self.path.name, v1=len(table.rows), v2=', '.join(table.header)))
         self.summary.clear_message()
         self.rejected.setRowCount(0)
         self._update_buttons()
@@ -107,7 +107,7 @@ class ItemImportDialog(QDialog):
             return
         self.busy = True
         self._update_buttons()
-        self.summary.ok("Checking…" if dry_run else "Importing…")
+        self.summary.ok(self.tr("Checking…") if dry_run else self.tr("Importing…"))
         self.window_.writes.submit(item_import.import_table, self.table, None, self.manager, dry_run=dry_run,
                                    source=self.path.name if self.path else "", owner=self, on_done=self._finished,
                                    on_error=self._failed)
@@ -119,7 +119,7 @@ class ItemImportDialog(QDialog):
         if result.dry_run:
             text = "Check only, nothing written: " + text
         (self.summary.bad if result.rejected else self.summary.ok)(text)
-        self.rejected_title.setText(f"<b>Rejected rows</b> ({len(result.rejected):,})")
+        self.rejected_title.setText(self.tr("<b>Rejected rows</b> ({v0:,})").format(v0=len(result.rejected)))
         self.rejected.setRowCount(len(result.rejected))
         for r, rejected in enumerate(result.rejected):
             line = QTableWidgetItem(str(rejected.line))

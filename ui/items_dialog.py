@@ -49,7 +49,9 @@ CACHE_LIMIT = 4000
 
 
 class ItemListModel(QAbstractTableModel):
-    HEADERS = ("Code", "Name", "Price", "Tax", "Allergens", "Tags", "Status")
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Code"), self.tr("Name"), self.tr("Price"), self.tr("Tax"), self.tr("Allergens"),
+                self.tr("Tags"), self.tr("Status"))
     loaded = Signal(int)
 
     def __init__(self, runner, currency: str):
@@ -92,11 +94,11 @@ class ItemListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rowids)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else 7
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
+            return self.headers()[section]
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -115,7 +117,7 @@ class ItemListModel(QAbstractTableModel):
         if role == Qt.ForegroundRole:
             return Qt.gray if not row.active else None
         return (row.code, row.name, format_money(row.price, self.currency), f"{format_percent(row.tax_rate_bp)} %",
-                row.allergens, row.tags, "Active" if row.active else "Inactive")[column]
+                row.allergens, row.tags, self.tr("Active") if row.active else self.tr("Inactive"))[column]
 
     def row_of(self, item_id: str) -> int:
         rowid = items.rowid_of(item_id)
@@ -258,9 +260,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
     def _loaded(self, count: int) -> None:
         total = plurals.count(count, "item")
         more = "+" if count >= items.SEARCH_LIMIT else ""
-        self.header.set_subtitle(f"{count:,}{more} found{' · type more to narrow' if more else ''}"
-                                 if self.search_edit.text().strip() else
-                                 f"{total} · search by name, code or barcode")
+        self.header.set_subtitle(self.tr("{count:,}{more} found{v2}").format(count=count, more=more, v2=' · type more to narrow' if more else '') if self.search_edit.text().strip() else self.tr("{total} · search by name, code or barcode").format(total=total))
         if self._select_after_load:
             row = self.model.row_of(self._select_after_load)
             self._select_after_load = None
@@ -314,7 +314,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
 
     def edit_item(self, record: items.ItemRecord) -> None:
         self.editing = record.id
-        self.form_title.setText(f"Edit item · {record.code}")
+        self.form_title.setText(self.tr("Edit item · {code}").format(code=record.code))
         form = record.form(self.currency)
         for edit, value in zip(self._edits(), (form.code, form.name, form.price, form.barcodes, form.tax_rate,
                                                form.allergens, form.tags), strict=True):
@@ -345,8 +345,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
         created = self.editing is None
         self.edit_item(record)
         sold = "sells now" if record.active else "is inactive (not sold)"
-        self.message.ok(f"{'Added' if created else 'Saved'} {record.code} {record.name} at "
-                        f"{format_money(record.price, self.currency)}: it {sold}.")
+        self.message.ok(self.tr("{v0} {code} {name} at {v3}: it {sold}.").format(v0='Added' if created else 'Saved', code=record.code, name=record.name, v3=format_money(record.price, self.currency), sold=sold))
         self._select_after_load = record.id
         self.reload()
         self.window_.data_changed.emit("item")

@@ -103,7 +103,7 @@ class PrinterSettingsTab(QWidget):
         self.kind_combo = named(QComboBox(), "receiptPrinterKindCombo", "Receipt printer connection")
         for value, label in KINDS:
             self.kind_combo.addItem(label, value)
-        form.addRow(_label("Connection"), self.kind_combo)
+        form.addRow(_label(self.tr("Connection")), self.kind_combo)
         self.pages = QStackedWidget()
         none = QWidget()
         _form(none).addRow(_label(""), QLabel(self.tr("Receipts open in the print dialog (Ctrl+P) or are saved as PDF.")))
@@ -115,8 +115,8 @@ class PrinterSettingsTab(QWidget):
         self.vendor_edit.setPlaceholderText(self.tr("e.g. 0x04b8 (Epson)"))
         self.product_edit = named(QLineEdit(current["product"]), "printerUsbProductEdit", "USB product id")
         self.product_edit.setPlaceholderText(self.tr("e.g. 0x0202"))
-        usb_form.addRow(_label("Vendor id"), self.vendor_edit)
-        usb_form.addRow(_label("Product id"), self.product_edit)
+        usb_form.addRow(_label(self.tr("Vendor id")), self.vendor_edit)
+        usb_form.addRow(_label(self.tr("Product id")), self.product_edit)
         usb_form.addRow(_label(""), self._hint("lsusb shows them as VENDOR:PRODUCT."))
         self.pages.addWidget(usb)
 
@@ -127,22 +127,22 @@ class PrinterSettingsTab(QWidget):
         self.port_spin = named(QSpinBox(), "printerPortSpin", "Printer port")
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(current["port"])
-        net_form.addRow(_label("Address"), self.host_edit)
-        net_form.addRow(_label("Port"), self.port_spin)
+        net_form.addRow(_label(self.tr("Address")), self.host_edit)
+        net_form.addRow(_label(self.tr("Port")), self.port_spin)
         self.pages.addWidget(network)
 
         serial = QWidget()
         serial_form = _form(serial)
         self.serial_edit = named(QLineEdit(current["device"]), "printerSerialEdit", "Serial port")
         self.serial_edit.setPlaceholderText(self.tr("e.g. /dev/ttyUSB0 or COM3"))
-        serial_form.addRow(_label("Port"), self.serial_edit)
+        serial_form.addRow(_label(self.tr("Port")), self.serial_edit)
         self.pages.addWidget(serial)
 
         device = QWidget()
         file_form = _form(device)
         self.file_edit = named(QLineEdit(current["path"]), "printerFileEdit", "Printer device file")
         self.file_edit.setPlaceholderText(self.tr("e.g. /dev/usb/lp0"))
-        file_form.addRow(_label("Device file"), self.file_edit)
+        file_form.addRow(_label(self.tr("Device file")), self.file_edit)
         self.pages.addWidget(device)
 
         form.addRow(self.pages)
@@ -226,4 +226,4 @@ class PrinterSettingsTab(QWidget):
         if exc is None:
             self.test_message.ok(self.tr("Test page sent: check the printer."))
         else:
-            self.test_message.bad(f"The printer did not print: {getattr(exc, 'message', None) or exc}")
+            self.test_message.bad(self.tr("The printer did not print: {v0}").format(v0=getattr(exc, 'message', None) or exc))

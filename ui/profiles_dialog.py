@@ -29,6 +29,7 @@ from app.errors import TillError, ValidationError
 from app.profiles import RULES, ProfileValues
 from ui import ops
 from ui.form_helpers import (
+    STATUS_ROLE,
     InlineMessage,
     PageHeader,
     PercentEdit,
@@ -46,7 +47,8 @@ ID_ROLE = Qt.UserRole + 1
 
 
 class ProfilesModel(QAbstractTableModel):
-    HEADERS = ("Profile", "Price rule", "Status")
+    def headers(self) -> tuple[str, ...]:
+        return self.tr("Profile"), self.tr("Price rule"), self.tr("Status")
 
     def __init__(self):
         super().__init__()
@@ -62,11 +64,11 @@ class ProfilesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else 3
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
+            return self.headers()[section]
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -80,7 +82,9 @@ class ProfilesModel(QAbstractTableModel):
                 return profile.name
             if index.column() == RULE:
                 return profiles.describe_rule(profile)
-            return "Active" if profile.active else "Inactive"
+            return self.tr("Active") if profile.active else self.tr("Inactive")
+        if role == STATUS_ROLE and index.column() == STATUS:
+            return "active" if profile.active else "inactive"
         if role == Qt.ToolTipRole and index.column() == NAME:
             return profile.description or None
         return None
@@ -105,8 +109,8 @@ class ProfilesDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
         outer.addWidget(PageHeader(self.tr("Customer profiles"),
-                                   "The price rule a bill is rung up under. Deactivate a profile to stop "
-                                   "offering it; old bills keep it."))
+                                   self.tr("The price rule a bill is rung up under. Deactivate a profile to stop "
+                                   "offering it; old bills keep it.")))
         body = QHBoxLayout()
         outer.addLayout(body, 1)
 
@@ -251,7 +255,7 @@ class ProfilesDialog(QDialog):
         self.price_list_combo.setCurrentIndex(max(0, self.price_list_combo.findData(profile.price_list_id)))
         self.description_edit.setPlainText(profile.description)
         used = profiles.bills_using(profile.id)
-        self.usage_label.setText(f"Used on {plurals.count(used, 'bill')}." if used else "Not used on any bill yet.")
+        self.usage_label.setText(self.tr("Used on {v0}.").format(v0=plurals.count(used, 'bill')) if used else self.tr("Not used on any bill yet."))
         self.message.clear_message()
         self._rule_changed()
 

@@ -128,16 +128,16 @@ class ReportsWindow(QWidget):
             flow.addWidget(part)
         layout.addWidget(filters)
 
-        self.total_card = StatCard("Total sales", format_money(0, self.currency), "reportTotalLabel")
+        self.total_card = StatCard(self.tr("Total sales"), format_money(0, self.currency), "reportTotalLabel")
         self.total_label = self.total_card.value
-        self.bills_card = StatCard("Bills", "0", "reportBillsLabel")
-        self.average_card = StatCard("Average bill", format_money(0, self.currency), "reportAverageLabel")
-        self.tax_card = StatCard("Tax", format_money(0, self.currency), "reportTaxLabel")
-        self.discount_card = StatCard("Discounts given", format_money(0, self.currency), "reportDiscountLabel")
+        self.bills_card = StatCard(self.tr("Bills"), "0", "reportBillsLabel")
+        self.average_card = StatCard(self.tr("Average bill"), format_money(0, self.currency), "reportAverageLabel")
+        self.tax_card = StatCard(self.tr("Tax"), format_money(0, self.currency), "reportTaxLabel")
+        self.discount_card = StatCard(self.tr("Discounts given"), format_money(0, self.currency), "reportDiscountLabel")
         layout.addLayout(hbox(self.total_card, self.bills_card, self.average_card, self.tax_card, self.discount_card))
 
         self.chart = QChart()
-        self.chart.setTitle("Sales by profile over time")
+        self.chart.setTitle(self.tr("Sales by profile over time"))
         self.chart.legend().setAlignment(Qt.AlignBottom)
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart.setBackgroundRoundness(8)
@@ -241,7 +241,7 @@ class ReportsWindow(QWidget):
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
             self.loading = False
-            self.status.setText(f"Could not run the report: {getattr(exc, 'message', exc)}")
+            self.status.setText(self.tr("Could not run the report: {v0}").format(v0=getattr(exc, 'message', exc)))
 
     def _show(self, generation: int, report: reports.SalesReport) -> None:
         if generation != self._generation:
@@ -270,7 +270,7 @@ class ReportsWindow(QWidget):
         self._draw_chart(report)
         self.header.set_subtitle(f"{dates.day(report.start)} – {dates.day(report.end)} · "
                                  f"{self.profile_combo.currentText()}")
-        self.status.setText(f"Updated {dates.time(dt.datetime.now(), seconds=True)}")
+        self.status.setText(self.tr("Updated {v0}").format(v0=dates.time(dt.datetime.now(), seconds=True)))
         self.loading = False
         self.report_ready.emit(report)
 
@@ -329,7 +329,7 @@ class ReportsWindow(QWidget):
             return choose_save_path(self, self.tr("Export report as CSV"), self._suggested("csv"), "CSV files (*.csv)",
                                     self.export_csv)
         export.export_report(self.report, path, self.profile_combo.currentText())
-        self.status.setText(f"Saved {path}")
+        self.status.setText(self.tr("Saved {path}").format(path=path))
         return path
 
     def export_sales(self, path: str | None = None):
@@ -341,8 +341,8 @@ class ReportsWindow(QWidget):
         self.status.setText(self.tr("Exporting bills…"))
         self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
                                   self.manager,
-                                  owner=self, on_done=lambda n: self.status.setText(f"Saved {n:,} bills to {path}"),
-                                  on_error=lambda exc: self.status.setText(f"Export failed: {exc}"))
+                                  owner=self, on_done=lambda n: self.status.setText(self.tr("Saved {n:,} bills to {path}").format(n=n, path=path)),
+                                  on_error=lambda exc: self.status.setText(self.tr("Export failed: {exc}").format(exc=exc)))
         return None
 
     def export_pdf(self, path: str | None = None):
@@ -356,14 +356,14 @@ class ReportsWindow(QWidget):
         writer.setPageSize(QPageSize(QPageSize.A4))
         writer.setPageOrientation(QPageLayout.Portrait)
         writer.setResolution(150)
-        writer.setTitle("Sales report")
+        writer.setTitle(self.tr("Sales report"))
         document = QTextDocument()
         chart_image = self.chart_view.grab().toImage()
         document.addResource(QTextDocument.ImageResource, "chart.png", chart_image)
         document.setHtml(self.report_html(chart_width=min(900, chart_image.width())))
         document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
         document.print_(writer)
-        self.status.setText(f"Saved {path}")
+        self.status.setText(self.tr("Saved {path}").format(path=path))
         return path
 
     def report_html(self, chart_width: int = 900) -> str:

@@ -196,8 +196,7 @@ class ReservationsWindow(QWidget):
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
         self.header.set_subtitle(dates.long_day(self.day()))
-        self.summary.setText(f"{len(waiting)} to come ({sum(b.party_size for b in waiting)} guests) · {covers} covers "
-                             f"seated · {plurals.count(no_shows, 'no-show')}")
+        self.summary.setText(self.tr("{v0} to come ({v1} guests) · {covers} covers seated · {v3}").format(v0=len(waiting), v1=sum(b.party_size for b in waiting), covers=covers, v3=plurals.count(no_shows, 'no-show')))
         self._enable_actions()
 
     def current_id(self) -> str | None:
@@ -265,7 +264,7 @@ class ReservationsWindow(QWidget):
     def edit(self, reservation_id: str) -> None:
         b = reservations.booking(reservation_id)
         self.editing = b.id
-        self.form_title.setText(f"Edit reservation · {b.status_label}")
+        self.form_title.setText(self.tr("Edit reservation · {status_label}").format(status_label=b.status_label))
         self._set_customer(b.customer_id, b.customer_name)
         self.day_edit.setDate(_qdate(dt.date.fromisoformat(b.day)))
         self.time_edit.setText(b.time)
@@ -276,7 +275,7 @@ class ReservationsWindow(QWidget):
 
     def _set_customer(self, customer_id: str | None, name: str = "") -> None:
         self.customer_id = customer_id
-        self.customer_button.setText(f"{name}  F2" if customer_id else "Choose the customer…  F2")
+        self.customer_button.setText(f"{name}  F2" if customer_id else self.tr("Choose the customer…  F2"))
 
     def pick_customer(self):
         from ui.customer_picker import CustomerPickerDialog
@@ -310,8 +309,7 @@ class ReservationsWindow(QWidget):
             job = (reservations.update, editing, values, user)
 
         def done(row):
-            self.say(f"Booked {row.time} for {self.customer_button.text().removesuffix('  F2')}, party of "
-                     f"{row.party_size}" if editing is None else "Saved", "info")
+            self.say(self.tr("Booked {time} for {v1}, party of {party_size}").format(time=row.time, v1=self.customer_button.text().removesuffix('  F2'), party_size=row.party_size) if editing is None else self.tr("Saved"), "info")
             if _qdate(dt.date.fromisoformat(row.day)) != self.date_edit.date():
                 self.date_edit.setDate(_qdate(dt.date.fromisoformat(row.day)))
             self.window_.data_changed.emit("reservation")
@@ -322,17 +320,17 @@ class ReservationsWindow(QWidget):
         self.writes.submit(*job, owner=self, on_done=done, on_error=self._failed)
 
     def _failed(self, exc) -> None:
-        self.say(exc.message if isinstance(exc, TillError) else f"Not saved: {exc}")
+        self.say(exc.message if isinstance(exc, TillError) else self.tr("Not saved: {exc}").format(exc=exc))
 
     def change_status(self, status: str) -> None:
         reservation_id = self.current_id()
         if reservation_id is None:
-            self.say("Choose a reservation in the list first (↑↓).")
+            self.say(self.tr("Choose a reservation in the list first (↑↓)."))
             return
         booking = next(b for b in self.bookings if b.id == reservation_id)
 
         def done(row):
-            self.say(f"{booking.customer_name} at {row.time}: {reservations.LABELS[row.status]}", "info")
+            self.say(self.tr("{customer_name} at {time}: {v2}").format(customer_name=booking.customer_name, time=row.time, v2=reservations.LABELS[row.status]), "info")
             self.window_.data_changed.emit("reservation")
             self.edit(row.id)
             self.window_.sync_status.refresh()
@@ -352,7 +350,7 @@ class ReservationsWindow(QWidget):
             seating = f", {booking.seating}" if booking.seating else ""
             page.cart.note = f"Table for {booking.party_size}{seating}" + (f": {booking.notes}" if booking.notes else "")
             page.refresh()
-            self.say(f"{booking.customer_name} is seated; their bill is open on the till.", "info")
+            self.say(self.tr("{customer_name} is seated; their bill is open on the till.").format(customer_name=booking.customer_name), "info")
 
     # --- keys ------------------------------------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ class SettingsDialog(QDialog):
         return widget
 
     def _build_business(self, current: dict) -> None:
-        _, box = self._tab("Business")
+        _, box = self._tab(self.tr("Business"))
         group = QGroupBox(self.tr("Business Configuration"))
         inner = QVBoxLayout(group)
         self.show_profile_check = named(QCheckBox(self.tr("Show Customer Profile")), "showCustomerProfileCheck",
@@ -145,7 +145,7 @@ class SettingsDialog(QDialog):
         box.addStretch(1)
 
     def _build_money(self, current: dict) -> None:
-        _, box = self._tab("Money and tax")
+        _, box = self._tab(self.tr("Money and tax"))
         group = QGroupBox(self.tr("Prices and payments"))
         form = QFormLayout(group)
         self.currency_combo = named(QComboBox(), "currencyCombo", "Currency")
@@ -182,7 +182,7 @@ class SettingsDialog(QDialog):
         box.addStretch(1)
 
     def _build_till(self, current: dict) -> None:
-        _, box = self._tab("This till")
+        _, box = self._tab(self.tr("This till"))
         group = QGroupBox(self.tr("This till"))
         form = QFormLayout(group)
         self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
@@ -208,7 +208,7 @@ class SettingsDialog(QDialog):
         box.addStretch(1)
 
     def _build_customers(self, current: dict) -> None:
-        _, box = self._tab("Customer defaults")
+        _, box = self._tab(self.tr("Customer defaults"))
         group = QGroupBox(self.tr("At the till"))
         inner = QVBoxLayout(group)
         self.ask_allergies_check = named(QCheckBox(self.tr("Ask for allergies when a customer is chosen")),
@@ -296,11 +296,11 @@ class SettingsDialog(QDialog):
 
     def _validate(self, values: dict, local: dict) -> None:
         if not values["shop_name"]:
-            raise ValidationError("The shop needs a name for its receipts.", "shop_name")
+            raise ValidationError(self.tr("The shop needs a name for its receipts."), "shop_name")
         if not TILL_CODE.match(local["till_code"]):
-            raise ValidationError("The till code is 1 to 8 letters or digits, e.g. T1.", "till_code")
+            raise ValidationError(self.tr("The till code is 1 to 8 letters or digits, e.g. T1."), "till_code")
         if local["central_url"] and not URL.match(local["central_url"]):
-            raise ValidationError("The central store URL starts with http:// or https:// and names a server.",
+            raise ValidationError(self.tr("The central store URL starts with http:// or https:// and names a server."),
                                   "central_url")
 
     def save(self) -> None:
@@ -329,8 +329,7 @@ class SettingsDialog(QDialog):
 
     def _saved(self, changed: dict, currency: str) -> None:
         if changed:
-            self.message.ok(f"Saved {plurals.count(len(changed), 'change')}. "
-                            f"Prices show as {format_money(123456, currency)}.")
+            self.message.ok(self.tr("Saved {v0}. Prices show as {v1}.").format(v0=plurals.count(len(changed), 'change'), v1=format_money(123456, currency)))
         else:
             self.message.ok(self.tr("Nothing to save: the settings are as shown."))
         self.window_.notify_settings_changed(changed)

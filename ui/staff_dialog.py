@@ -132,7 +132,7 @@ class StaffDialog(EnterSavesForm, QDialog):
             name.setData(ID_ROLE, person.id)
             self.view.setItem(r, 0, name)
             self.view.setItem(r, 1, QTableWidgetItem(person.role_label))
-            status = QTableWidgetItem("Active" if person.active else "Inactive")
+            status = QTableWidgetItem(self.tr("Active") if person.active else self.tr("Inactive"))
             if not person.active:
                 status.setForeground(Qt.gray)
             self.view.setItem(r, 2, status)
