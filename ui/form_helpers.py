@@ -394,17 +394,3 @@ def list_table(name: str, headers: list[str], *, row_height: int, stretch: int |
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
     return table
-
-
-def fit_to_screen(widget, width: int, height: int) -> None:
-    """Resize to ``width`` x ``height``, or less on a small screen (a 1024x768 counter screen keeps the
-    dialog's buttons on screen). The wanted size is kept for when the screen is larger."""
-    from PySide6.QtCore import QSize
-    from PySide6.QtWidgets import QApplication
-
-    widget.setProperty("wantedSize", QSize(width, height))
-    screen = widget.screen() or QApplication.primaryScreen()
-    if screen is not None:
-        available = screen.availableGeometry()
-        width, height = min(width, available.width() - 32), min(height, available.height() - 64)
-    widget.resize(width, height)

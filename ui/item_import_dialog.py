@@ -14,7 +14,6 @@ from ui.form_helpers import (
     InlineMessage,
     PageHeader,
     choose_open_path,
-    fit_to_screen,
     hbox,
     list_table,
     named,
@@ -22,6 +21,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.screen_fit import fit_to_screen
 
 
 class ItemImportDialog(QDialog):

@@ -33,13 +33,13 @@ from ui.form_helpers import (
     EnterSavesForm,
     InlineMessage,
     PageHeader,
-    fit_to_screen,
     hbox,
     mark_invalid,
     named,
     no_auto_default,
     primary,
 )
+from ui.screen_fit import fit_to_screen
 from ui.style import style_class
 
 CODE, NAME, PRICE, TAX, ALLERGENS, TAGS, STATUS = range(7)

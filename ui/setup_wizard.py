@@ -29,13 +29,13 @@ from app import currencies, settings, shop_setup
 from app.errors import TillError
 from ui.form_helpers import (
     InlineMessage,
-    fit_to_screen,
     hbox,
     mark_invalid,
     named,
     no_auto_default,
     primary,
 )
+from ui.screen_fit import fit_to_screen
 
 
 class _Relay(QObject):

@@ -28,7 +28,6 @@ from ui.form_helpers import (
     EnterSavesForm,
     InlineMessage,
     PageHeader,
-    fit_to_screen,
     hbox,
     list_table,
     mark_invalid,
@@ -36,6 +35,7 @@ from ui.form_helpers import (
     no_auto_default,
     primary,
 )
+from ui.screen_fit import fit_to_screen
 
 ID_ROLE = Qt.UserRole + 1
 
