@@ -7,29 +7,26 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import categories, customers, dates, loyalty_rules, preferences, profiles, settings
+from app import categories, customers, dates, loyalty_rules, profiles, settings
 from app.contact import format_phone
 from app.errors import ValidationError
 from ui import ops
+from ui.customer_form_sections import ADDRESS_COLUMNS, AddressesAndPreferences
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -44,21 +41,10 @@ from ui.form_helpers import (
 )
 from ui.style import style_class
 
-ADDRESS_COLUMNS = ["kind", "line1", "line2", "city", "region", "postcode", "country", "is_default"]
-ADDRESS_HEADERS = ["Kind", "Address line 1", "Line 2", "City", "Region", "Postcode", "Country", "Default"]
 PHOTO_MAX = 256
-USE_DEFAULT = "__default__"
 
 
-def _yes_no(value) -> str:
-    if value is None or value == "":
-        return "not set"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
-
-
-class CustomerForm(QDialog):
+class CustomerForm(AddressesAndPreferences, QDialog):
     def __init__(self, parent, manager, customer_id: str | None, on_saved=None):
         super().__init__(parent)
         self.manager = manager
@@ -219,131 +205,6 @@ class CustomerForm(QDialog):
         return widget
 
     # --- addresses ---------------------------------------------------------------------------------------------
-
-    def _build_addresses(self) -> None:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(16, 16, 16, 16)
-        self.address_table = named(QTableWidget(0, len(ADDRESS_COLUMNS)), "addressTable", "Addresses")
-        self.address_table.setHorizontalHeaderLabels(ADDRESS_HEADERS)
-        self.address_table.verticalHeader().hide()
-        self.address_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.address_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        box.addWidget(self.address_table, 1)
-        add = named(QPushButton(self.tr("+ Add address")), "addAddressButton", "Add address")
-        remove = danger(named(QPushButton(self.tr("Remove selected")), "removeAddressButton", "Remove address"))
-        add.setAutoDefault(False)
-        remove.setAutoDefault(False)
-        add.clicked.connect(lambda: self.add_address_row({}))
-        remove.clicked.connect(self._remove_address)
-        box.addLayout(hbox(add, remove, None))
-        self.tabs.addTab(page, self.tr("Addresses"))
-        self._field_tab["addresses"] = 1
-
-    def add_address_row(self, values: dict) -> int:
-        row = self.address_table.rowCount()
-        self.address_table.insertRow(row)
-        kind = QComboBox()
-        for k in customers.ADDRESS_KINDS:
-            kind.addItem(k.capitalize(), k)
-        kind.setCurrentIndex(max(0, kind.findData(values.get("kind", "home"))))
-        self.address_table.setCellWidget(row, 0, kind)
-        for column, key in enumerate(ADDRESS_COLUMNS[1:-1], start=1):
-            item = QTableWidgetItem(values.get(key, "") or "")
-            if column == 1:
-                item.setData(Qt.UserRole, values.get("id"))
-            self.address_table.setItem(row, column, item)
-        default = QCheckBox()
-        default.setChecked(bool(values.get("is_default")))
-        self.address_table.setCellWidget(row, len(ADDRESS_COLUMNS) - 1, default)
-        return row
-
-    def _remove_address(self) -> None:
-        for row in sorted({i.row() for i in self.address_table.selectedIndexes()}, reverse=True):
-            self.address_table.removeRow(row)
-
-    def address_rows(self) -> list[dict]:
-        rows = []
-        for row in range(self.address_table.rowCount()):
-            first = self.address_table.item(row, 1)
-            values = {"id": first.data(Qt.UserRole) if first else None,
-                      "kind": self.address_table.cellWidget(row, 0).currentData(),
-                      "is_default": self.address_table.cellWidget(row, len(ADDRESS_COLUMNS) - 1).isChecked()}
-            for column, key in enumerate(ADDRESS_COLUMNS[1:-1], start=1):
-                item = self.address_table.item(row, column)
-                values[key] = item.text() if item else ""
-            rows.append(values)
-        return rows
-
-    # --- preferences -------------------------------------------------------------------------------------------
-
-    def _build_preferences(self) -> None:
-        page = QWidget()
-        grid = QGridLayout(page)
-        grid.setContentsMargins(16, 16, 16, 16)
-        grid.setVerticalSpacing(6)
-        for col, text in enumerate(["Preference", "This customer", "Shop default"]):
-            head = QLabel(text)
-            style_class(head, "column-head")
-            grid.addWidget(head, 0, col)
-        self.pref_editors: dict[str, QWidget] = {}
-        self.overrides = preferences.overrides_of(self.customer)
-        row = 1
-        category = None
-        for definition in preferences.definitions():
-            if definition.category != category:
-                category = definition.category
-                section = QLabel(category.capitalize())
-                style_class(section, "section")
-                grid.addWidget(section, row, 0, 1, 3)
-                row += 1
-            grid.addWidget(QLabel(definition.label), row, 0)
-            name = "pref_" + definition.key.replace(".", "_")
-            if definition.value_type == "text":
-                editor = named(QLineEdit(), name, definition.label)
-                editor.setPlaceholderText(self.tr("Empty: use the shop default"))
-                if definition.key in self.overrides:
-                    editor.setText(self.overrides[definition.key] or "")
-            else:
-                editor = named(QComboBox(), name, definition.label)
-                editor.addItem(self.tr("Shop default ({v0})").format(v0=_yes_no(definition.default)), USE_DEFAULT)
-                options = [True, False] if definition.value_type == "bool" else list(definition.choices)
-                for option in options:
-                    editor.addItem(_yes_no(option), option)
-                if definition.key in self.overrides:
-                    value = self.overrides[definition.key]
-                    index = next((i for i in range(1, editor.count()) if editor.itemData(i) == value
-                                  and type(editor.itemData(i)) is type(value)), 0)
-                    editor.setCurrentIndex(index)
-            self.pref_editors[definition.key] = editor
-            grid.addWidget(editor, row, 1)
-            default = QLabel(_yes_no(definition.default))
-            set_role(default, "hint")
-            grid.addWidget(default, row, 2)
-            row += 1
-        for label in page.findChildren(QLabel):  # preference names and values are shop data, never markup
-            label.setTextFormat(Qt.PlainText)
-        grid.setRowStretch(row, 1)
-        grid.setColumnStretch(1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(page)
-        self.tabs.addTab(scroll, self.tr("Preferences"))
-
-    def preference_changes(self) -> dict:
-        changes = {}
-        for key, editor in self.pref_editors.items():
-            if isinstance(editor, QLineEdit):
-                text = editor.text().strip()
-                chosen = text if text else USE_DEFAULT
-            else:
-                chosen = editor.currentData()
-            if chosen == USE_DEFAULT:
-                if key in self.overrides:
-                    changes[key] = customers.DEFAULT
-            elif key not in self.overrides or self.overrides[key] != chosen:
-                changes[key] = chosen
-        return changes
 
     # --- values and validation ----------------------------------------------------------------------------
 
