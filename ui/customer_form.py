@@ -98,26 +98,26 @@ class CustomerForm(AddressesAndPreferences, QDialog):
         self.edits: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
 
-        def line(key, label, placeholder="", row=0, col=0, required=False):
-            edit = named(QLineEdit(), f"customer_{key}Edit", label)
+        def line(key, accessible, label, placeholder="", row=0, col=0, required=False):
+            edit = named(QLineEdit(), f"customer_{key}Edit", accessible)  # the accessible name stays English
             edit.setPlaceholderText(placeholder)
             edit.textChanged.connect(lambda _=None, k=key: self.validate_field(k))
             return self._place(grid, key, label + (" *" if required else ""), edit, row, col)
 
-        line("name", "Name", "First and last name", 0, 0, True)
-        line("phone", "Phone", "Working phone, e.g. (555) 010-0001", 0, 1, True)
-        line("email", "Email", "name@example.com", 2, 0)
-        line("personal_phone", "Personal phone", "Optional", 2, 1)
-        line("personal_email", "Personal email", "Optional", 4, 0)
+        line("name", "Name", self.tr("Name"), self.tr("First and last name"), 0, 0, True)
+        line("phone", "Phone", self.tr("Phone"), self.tr("Working phone, e.g. (555) 010-0001"), 0, 1, True)
+        line("email", "Email", self.tr("Email"), self.tr("name@example.com"), 2, 0)
+        line("personal_phone", "Personal phone", self.tr("Personal phone"), self.tr("Optional"), 2, 1)
+        line("personal_email", "Personal email", self.tr("Personal email"), self.tr("Optional"), 4, 0)
 
         self.status_combo = named(QComboBox(), "customer_statusCombo", "Status")
         self.status_combo.addItem(self.tr("Active"), "active")
         self.status_combo.addItem(self.tr("Inactive"), "inactive")
-        self._place(grid, "status", "Status", self.status_combo, 4, 1)
+        self._place(grid, "status", self.tr("Status"), self.status_combo, 4, 1)
         self.gender_combo = named(QComboBox(), "customer_genderCombo", "Gender")
         for value in customers.GENDERS:
             self.gender_combo.addItem(value.capitalize() if value else self.tr("Not given"), value)
-        self._place(grid, "gender", "Gender", self.gender_combo, 6, 0)
+        self._place(grid, "gender", self.tr("Gender"), self.gender_combo, 6, 0)
 
         born = QWidget()
         self.dob_known = named(QCheckBox(self.tr("Known")), "customer_dobKnownCheck", "Date of birth known")
@@ -134,24 +134,24 @@ class CustomerForm(AddressesAndPreferences, QDialog):
         born.setLayout(hbox(self.dob_known, self.dob_edit, None))
         born.layout().setContentsMargins(0, 0, 0, 0)
         self.edits["date_of_birth"] = self.dob_edit
-        self._place(grid, "date_of_birth", "Date of birth", born, 6, 1, register=False)
+        self._place(grid, "date_of_birth", self.tr("Date of birth"), born, 6, 1, register=False)
 
         self.profile_combo = named(QComboBox(), "customer_default_profileCombo", "Default profile")
         self.profile_combo.addItem(self.tr("None (shelf prices)"), None)
         for p in profiles.all_profiles():
             self.profile_combo.addItem(p.name if p.active else self.tr("{name} (inactive)").format(name=p.name), p.id)
-        self._place(grid, "default_profile", "Default profile", self.profile_combo, 8, 0)
+        self._place(grid, "default_profile", self.tr("Default profile"), self.profile_combo, 8, 0)
         self.category_combo = named(QComboBox(), "customer_categoryCombo", "Category")
         self.category_combo.addItem(self.tr("None"), None)
         for c in categories.all_categories():
             discount = f" · {c.discount_bp / 100:g}% off" if c.discount_bp else ""
             self.category_combo.addItem(f"{c.name}{discount}" + ("" if c.active else " (inactive)"), c.id)
-        self._place(grid, "category", "Category", self.category_combo, 8, 1)
+        self._place(grid, "category", self.tr("Category"), self.category_combo, 8, 1)
         self.tier_combo = named(QComboBox(), "customer_loyalty_tierCombo", "Loyalty tier")
         self.tier_combo.addItem(self.tr("None"), None)
         for t in loyalty_rules.all_tiers():
             self.tier_combo.addItem(t.name, t.id)
-        self._place(grid, "loyalty_tier", "Loyalty tier", self.tier_combo, 10, 0)
+        self._place(grid, "loyalty_tier", self.tr("Loyalty tier"), self.tier_combo, 10, 0)
 
         self.consent_check = named(QCheckBox(self.tr("Agrees to marketing messages")), "customer_marketing_consentCheck",
                                    "Marketing consent")
@@ -160,13 +160,13 @@ class CustomerForm(AddressesAndPreferences, QDialog):
         consent = QWidget()
         consent.setLayout(hbox(self.consent_check, self.consent_since, None))
         consent.layout().setContentsMargins(0, 0, 0, 0)
-        self._place(grid, "marketing_consent", "Marketing", consent, 10, 1, register=False)
+        self._place(grid, "marketing_consent", self.tr("Marketing"), consent, 10, 1, register=False)
 
         self.notes_edit = named(QPlainTextEdit(), "customer_notesEdit", "Notes")
         self.notes_edit.setPlaceholderText(self.tr("Anything the team should know (never a card number)"))
         self.notes_edit.setFixedHeight(80)
         self.notes_edit.textChanged.connect(lambda: self.validate_field("notes"))
-        self._place(grid, "notes", "Notes", self.notes_edit, 12, 0, span=2)
+        self._place(grid, "notes", self.tr("Notes"), self.notes_edit, 12, 0, span=2)
 
         photo_buttons = QWidget()
         self.photo_button = named(QPushButton(self.tr("Choose photo…")), "customerPhotoButton", "Choose photo")
@@ -178,7 +178,7 @@ class CustomerForm(AddressesAndPreferences, QDialog):
         self.remove_photo_button.clicked.connect(lambda: self.set_photo(None))
         photo_buttons.setLayout(hbox(self.photo_button, self.remove_photo_button, None))
         photo_buttons.layout().setContentsMargins(0, 0, 0, 0)
-        self._place(grid, "photo", "Photo", photo_buttons, 14, 0, register=False)
+        self._place(grid, "photo", self.tr("Photo"), photo_buttons, 14, 0, register=False)
         grid.setRowStretch(24, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,8 +40,13 @@ from ui.form_helpers import (
 )
 
 CURRENCIES = sorted(SYMBOLS) + ["CHF", "NZD", "SGD", "ZAR"]
-ROUNDINGS = [(0, "No rounding"), (1, "To the nearest 0.01"), (5, "To the nearest 0.05"), (10, "To the nearest 0.10"),
-             (25, "To the nearest 0.25"), (50, "To the nearest 0.50"), (100, "To the nearest 1.00")]
+ROUNDINGS = [(0, QT_TRANSLATE_NOOP("SettingsDialog", "No rounding")),  # translated where shown (self.tr)
+             (1, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.01")),
+             (5, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.05")),
+             (10, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.10")),
+             (25, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.25")),
+             (50, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.50")),
+             (100, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 1.00"))]
 REGIONS = ["US", "CA", "GB", "IE", "AU", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "JP", "SG", "ZA"]
 TILL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
 URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/\S*)?$")
@@ -128,19 +133,19 @@ class SettingsDialog(QDialog):
         form = QFormLayout(receipts)
         self.shop_name_edit = named(QLineEdit(current["shop_name"]), "shopNameEdit", "Shop name")
         self.shop_name_edit.setMaxLength(80)
-        self._field(form, "Shop name", self.shop_name_edit, "shop_name")
+        self._field(form, self.tr("Shop name"), self.shop_name_edit, "shop_name")
         self.shop_address_edit = named(QPlainTextEdit(current["shop_address"]), "shopAddressEdit", "Shop address")
         self.shop_address_edit.setFixedHeight(72)
-        self._field(form, "Address", self.shop_address_edit, "shop_address")
+        self._field(form, self.tr("Address"), self.shop_address_edit, "shop_address")
         self.tax_number_edit = named(QLineEdit(current["shop_tax_number"]), "shopTaxNumberEdit", "Tax number")
         self.tax_number_edit.setMaxLength(40)
-        self._field(form, "Tax number", self.tax_number_edit, "shop_tax_number")
+        self._field(form, self.tr("Tax number"), self.tax_number_edit, "shop_tax_number")
         self.region_combo = named(QComboBox(), "phoneRegionCombo", "Phone region")
         regions = REGIONS if current["phone_region"] in REGIONS else REGIONS + [current["phone_region"]]
         self.region_combo.addItems(regions)
         self.region_combo.setCurrentText(current["phone_region"])
-        self._field(form, "Phone numbers from", self.region_combo, "phone_region",
-                    "Numbers typed without a country code are read as numbers of this country.")
+        self._field(form, self.tr("Phone numbers from"), self.region_combo, "phone_region",
+                    self.tr("Numbers typed without a country code are read as numbers of this country."))
         box.addWidget(receipts)
         box.addStretch(1)
 
@@ -153,31 +158,31 @@ class SettingsDialog(QDialog):
         for code in currencies:
             self.currency_combo.addItem(f"{code}  {SYMBOLS.get(code, '')}".strip(), code)
         self.currency_combo.setCurrentIndex(currencies.index(current["currency"]))
-        self._field(form, "Currency", self.currency_combo, "currency")
+        self._field(form, self.tr("Currency"), self.currency_combo, "currency")
         self.rounding_combo = named(QComboBox(), "cashRoundingCombo", "Cash rounding")
         options = ROUNDINGS if any(v == current["cash_rounding"] for v, _ in ROUNDINGS) else ROUNDINGS + [
-            (current["cash_rounding"], f"To {current['cash_rounding']} minor units")]
+            (current["cash_rounding"], self.tr("To {units} minor units").format(units=current["cash_rounding"]))]
         for value, label in options:
-            self.rounding_combo.addItem(label, value)
+            self.rounding_combo.addItem(self.tr(label), value)
         self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current["cash_rounding"]))
-        self._field(form, "Cash rounding", self.rounding_combo, "cash_rounding",
-                    "Cash totals are rounded this way; card payments are never rounded.")
+        self._field(form, self.tr("Cash rounding"), self.rounding_combo, "cash_rounding",
+                    self.tr("Cash totals are rounded this way; card payments are never rounded."))
         self.tax_inclusive_check = named(QCheckBox(self.tr("Shelf prices include tax")), "pricesIncludeTaxCheck",
                                          "Prices include tax")
         self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
-        self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
+        self._field(form, self.tr("Tax"), self.tax_inclusive_check, "prices_include_tax")
         self.default_tax_edit = PercentEdit("defaultTaxRateEdit", "Default tax rate")
         self.default_tax_edit.set_bp(current["default_tax_rate_bp"])
-        self._field(form, "Default tax rate", self.default_tax_edit, "default_tax_rate_bp",
-                    "New items start with this tax rate.")
+        self._field(form, self.tr("Default tax rate"), self.default_tax_edit, "default_tax_rate_bp",
+                    self.tr("New items start with this tax rate."))
         self.line_discount_edit = PercentEdit("lineDiscountLimitEdit", "Line discount limit")
         self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
-        self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
-                    "A cashier needs a manager's PIN to give more than this off one line.")
+        self._field(form, self.tr("Line discount limit"), self.line_discount_edit, "line_discount_limit_bp",
+                    self.tr("A cashier needs a manager's PIN to give more than this off one line."))
         self.return_limit_edit = MoneyEdit("returnApprovalLimitEdit", "Refund limit", current["currency"])
         self.return_limit_edit.set_minor(current["return_approval_limit"])
-        self._field(form, "Refund limit", self.return_limit_edit, "return_approval_limit",
-                    "A cashier needs a manager's PIN to refund more than this on a return.")
+        self._field(form, self.tr("Refund limit"), self.return_limit_edit, "return_approval_limit",
+                    self.tr("A cashier needs a manager's PIN to refund more than this on a return."))
         box.addWidget(group)
         box.addStretch(1)
 
@@ -188,22 +193,22 @@ class SettingsDialog(QDialog):
         self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
         self.till_code_edit.setMaxLength(8)
         self.till_code_edit.textChanged.connect(self._upper_till_code)
-        self._field(form, "Till code", self.till_code_edit, "till_code",
-                    "Receipts are numbered CODE-1, CODE-2… Use a different code on each till of the shop.")
+        self._field(form, self.tr("Till code"), self.till_code_edit, "till_code",
+                    self.tr("Receipts are numbered CODE-1, CODE-2… Use a different code on each till of the shop."))
         box.addWidget(group)
         sync = QGroupBox(self.tr("Central store"))
         form = QFormLayout(sync)
         self.central_url_edit = named(QLineEdit(str(settings.local("central_url") or "")), "centralUrlEdit",
                                       "Central store URL")
         self.central_url_edit.setPlaceholderText(self.tr("https://hq.example.com:8700"))
-        self._field(form, "Central store URL", self.central_url_edit, "central_url",
-                    "Empty: this till works on its own. Link it with 'pos-till enroll' to sync.")
+        self._field(form, self.tr("Central store URL"), self.central_url_edit, "central_url",
+                    self.tr("Empty: this till works on its own. Link it with 'pos-till enroll' to sync."))
         self.sync_interval_spin = named(QSpinBox(), "syncIntervalSpin", "Sync interval")
         self.sync_interval_spin.setRange(10, 3600)
         self.sync_interval_spin.setSuffix(self.tr(" s"))
         self.sync_interval_spin.setValue(int(current["sync_interval_s"]))
-        self._field(form, "Sync every", self.sync_interval_spin, "sync_interval_s",
-                    "How often every till of the shop sends and fetches changes when online.")
+        self._field(form, self.tr("Sync every"), self.sync_interval_spin, "sync_interval_s",
+                    self.tr("How often every till of the shop sends and fetches changes when online."))
         box.addWidget(sync)
         box.addStretch(1)
 
