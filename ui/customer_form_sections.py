@@ -46,20 +46,20 @@ class AddressesAndPreferences:
         box.setContentsMargins(16, 16, 16, 16)
         self.address_table = named(QTableWidget(0, len(ADDRESS_COLUMNS)), "addressTable", "Addresses")
         self.address_table.setHorizontalHeaderLabels([
-            self.tr("Kind"), self.tr("Address line 1"), self.tr("Line 2"), self.tr("City"), self.tr("Region"),
-            self.tr("Postcode"), self.tr("Country"), self.tr("Default")])
+            translate("AddressesAndPreferences", "Kind"), translate("AddressesAndPreferences", "Address line 1"), translate("AddressesAndPreferences", "Line 2"), translate("AddressesAndPreferences", "City"), translate("AddressesAndPreferences", "Region"),
+            translate("AddressesAndPreferences", "Postcode"), translate("AddressesAndPreferences", "Country"), translate("AddressesAndPreferences", "Default")])
         self.address_table.verticalHeader().hide()
         self.address_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.address_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         box.addWidget(self.address_table, 1)
-        add = named(QPushButton(self.tr("+ Add address")), "addAddressButton", "Add address")
-        remove = danger(named(QPushButton(self.tr("Remove selected")), "removeAddressButton", "Remove address"))
+        add = named(QPushButton(translate("AddressesAndPreferences", "+ Add address")), "addAddressButton", "Add address")
+        remove = danger(named(QPushButton(translate("AddressesAndPreferences", "Remove selected")), "removeAddressButton", "Remove address"))
         add.setAutoDefault(False)
         remove.setAutoDefault(False)
         add.clicked.connect(lambda: self.add_address_row({}))
         remove.clicked.connect(self._remove_address)
         box.addLayout(hbox(add, remove, None))
-        self.tabs.addTab(page, self.tr("Addresses"))
+        self.tabs.addTab(page, translate("AddressesAndPreferences", "Addresses"))
         self._field_tab["addresses"] = 1
 
     def add_address_row(self, values: dict) -> int:
@@ -104,7 +104,7 @@ class AddressesAndPreferences:
         grid = QGridLayout(page)
         grid.setContentsMargins(16, 16, 16, 16)
         grid.setVerticalSpacing(6)
-        for col, text in enumerate([self.tr("Preference"), self.tr("This customer"), self.tr("Shop default")]):
+        for col, text in enumerate([translate("AddressesAndPreferences", "Preference"), translate("AddressesAndPreferences", "This customer"), translate("AddressesAndPreferences", "Shop default")]):
             head = QLabel(text)
             style_class(head, "column-head")
             grid.addWidget(head, 0, col)
@@ -123,12 +123,12 @@ class AddressesAndPreferences:
             name = "pref_" + definition.key.replace(".", "_")
             if definition.value_type == "text":
                 editor = named(QLineEdit(), name, definition.label)
-                editor.setPlaceholderText(self.tr("Empty: use the shop default"))
+                editor.setPlaceholderText(translate("AddressesAndPreferences", "Empty: use the shop default"))
                 if definition.key in self.overrides:
                     editor.setText(self.overrides[definition.key] or "")
             else:
                 editor = named(QComboBox(), name, definition.label)
-                editor.addItem(self.tr("Shop default ({v0})").format(v0=_yes_no(definition.default)), USE_DEFAULT)
+                editor.addItem(translate("AddressesAndPreferences", "Shop default ({v0})").format(v0=_yes_no(definition.default)), USE_DEFAULT)
                 options = [True, False] if definition.value_type == "bool" else list(definition.choices)
                 for option in options:
                     editor.addItem(_yes_no(option), option)
@@ -150,7 +150,7 @@ class AddressesAndPreferences:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
-        self.tabs.addTab(scroll, self.tr("Preferences"))
+        self.tabs.addTab(scroll, translate("AddressesAndPreferences", "Preferences"))
 
     def preference_changes(self) -> dict:
         changes = {}

@@ -10,6 +10,7 @@ from app import customers, export
 from app.changes import Changes
 from ui import ops
 from ui.form_helpers import choose_save_path, confirm, show_message
+from ui.i18n import translate
 
 
 class CustomerActions:
@@ -64,13 +65,13 @@ class CustomerActions:
         else:
             text = f"Delete {customer.name}? They have no sales; the record is removed from every till."
             yes = "Delete"
-        return confirm(self, self.tr("{yes} customer").format(yes=yes), text, lambda: self._delete(customer_id), yes_text=yes,
+        return confirm(self, translate("CustomerActions", "{yes} customer").format(yes=yes), text, lambda: self._delete(customer_id), yes_text=yes,
                        destructive=True)
 
     def _delete(self, customer_id: str) -> None:
         ops.write(self.window_, customers.delete, customer_id, self.manager, owner=self,
                   changes=Changes.of("customer", customer_id)).failure(
-            lambda exc: show_message(self, self.tr("Customer not deleted"), getattr(exc, "message", str(exc)))).run()
+            lambda exc: show_message(self, translate("CustomerActions", "Customer not deleted"), getattr(exc, "message", str(exc)))).run()
 
     def open_duplicates(self):
         from ui.duplicates_dialog import DuplicatesDialog
@@ -92,14 +93,14 @@ class CustomerActions:
         is given)."""
         if path is None:
             suggested = f"customers-{dt.date.today().isoformat()}.csv"
-            return choose_save_path(self, self.tr("Export customers"), suggested, "CSV files (*.csv)", self.export_csv)
+            return choose_save_path(self, translate("CustomerActions", "Export customers"), suggested, "CSV files (*.csv)", self.export_csv)
         status = self.status()
-        self.count_label.setText(self.tr("Exporting…"))
+        self.count_label.setText(translate("CustomerActions", "Exporting…"))
 
         def done(count):
-            self.count_label.setText(self.tr("Exported {count:,} customers to {path}").format(count=count, path=path))
+            self.count_label.setText(translate("CustomerActions", "Exported {count:,} customers to {path}").format(count=count, path=path))
 
         self.window_.reads.submit(export.export_customers, path, status, self.manager, segment=self.segment(),
                                   profile_id=self.profile_filter(), owner=self, on_done=done,
-                                  on_error=lambda exc: show_message(self, self.tr("Export failed"), str(exc)))
+                                  on_error=lambda exc: show_message(self, translate("CustomerActions", "Export failed"), str(exc)))
         return None

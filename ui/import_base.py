@@ -22,6 +22,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.i18n import translate
 
 
 class CsvImportDialog(QDialog):
@@ -44,29 +45,29 @@ class CsvImportDialog(QDialog):
         self.layout_ = layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(PageHeader(title, help_text))
-        self.choose_button = named(QPushButton(self.tr("Choose CSV file…")), names["choose"], "Choose file")
+        self.choose_button = named(QPushButton(translate("CsvImportDialog", "Choose CSV file…")), names["choose"], "Choose file")
         self.choose_button.clicked.connect(
-            lambda: choose_open_path(self, file_title, self.tr("CSV files (*.csv *.txt)"), self.load_file))
-        self.file_label = named(QLabel(self.tr("No file chosen")), names["file"], "File")
+            lambda: choose_open_path(self, file_title, translate("CsvImportDialog", "CSV files (*.csv *.txt)"), self.load_file))
+        self.file_label = named(QLabel(translate("CsvImportDialog", "No file chosen")), names["file"], "File")
         set_role(self.file_label, "hint")
         self.file_label.setTextFormat(Qt.PlainText)  # the file name and its column names are not markup
         layout.addLayout(hbox(self.choose_button, self.file_label, None))
         self.add_sections(layout)
         self.summary = InlineMessage(names["summary"])
         self.summary.setTextFormat(Qt.PlainText)
-        self.check_button = named(QPushButton(self.tr("Check file")), names["check"], "Check file")
-        self.import_button = primary(named(QPushButton(self.tr("Import")), names["run"], "Import"))
+        self.check_button = named(QPushButton(translate("CsvImportDialog", "Check file")), names["check"], "Check file")
+        self.import_button = primary(named(QPushButton(translate("CsvImportDialog", "Import")), names["run"], "Import"))
         self.check_button.clicked.connect(lambda: self.run(dry_run=True))
         self.import_button.clicked.connect(lambda: self.run(dry_run=False))
         layout.addLayout(hbox(self.summary, None, self.check_button, self.import_button))
         self.add_results(layout)
-        self.rejected_title = QLabel("<b>{}</b>".format(self.tr("Rejected rows")))
+        self.rejected_title = QLabel("<b>{}</b>".format(translate("CsvImportDialog", "Rejected rows")))
         layout.addWidget(self.rejected_title)
-        self.rejected = list_table(names["rejected"], [self.tr("Line"), self.tr("Why it was not imported")],
+        self.rejected = list_table(names["rejected"], [translate("CsvImportDialog", "Line"), translate("CsvImportDialog", "Why it was not imported")],
                                    row_height=28, stretch=1)
         self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         layout.addWidget(self.rejected, 1)
-        close = QPushButton(self.tr("Close"))
+        close = QPushButton(translate("CsvImportDialog", "Close"))
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
         no_auto_default(self)
@@ -101,7 +102,7 @@ class CsvImportDialog(QDialog):
 
         self.path = Path(path)
         self.table = None  # a new file: the old one is no longer what an import would read
-        self.file_label.setText(self.tr("Reading {name}…").format(name=self.path.name))
+        self.file_label.setText(translate("CsvImportDialog", "Reading {name}…").format(name=self.path.name))
         self.busy = True
         self._update_buttons()
         ops.read(self.window_, read_table, self.path, owner=self).success(self._loaded).failure(self._failed).run()
@@ -109,7 +110,7 @@ class CsvImportDialog(QDialog):
     def _loaded(self, table) -> None:
         self.busy = False
         self.table = table
-        self.file_label.setText(self.tr("{name} · {rows} rows · columns: {columns}").format(
+        self.file_label.setText(translate("CsvImportDialog", "{name} · {rows} rows · columns: {columns}").format(
             name=self.path.name, rows=f"{len(table.rows):,}", columns=", ".join(table.header)))
         self.summary.clear_message()
         self.rejected.setRowCount(0)
@@ -120,7 +121,7 @@ class CsvImportDialog(QDialog):
         self.busy = False
         self.summary.bad(getattr(exc, "message", str(exc)))
         if self.table is None:
-            self.file_label.setText(self.path.name if self.path else self.tr("No file chosen"))
+            self.file_label.setText(self.path.name if self.path else translate("CsvImportDialog", "No file chosen"))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -134,7 +135,7 @@ class CsvImportDialog(QDialog):
             return
         self.busy = True
         self._update_buttons()
-        self.summary.ok(self.tr("Checking…") if dry_run else self.tr("Importing…"))
+        self.summary.ok(translate("CsvImportDialog", "Checking…") if dry_run else translate("CsvImportDialog", "Importing…"))
         self.job(dry_run).success(self._finished).failure(self._failed).run()
 
     def _finished(self, result) -> None:
@@ -142,9 +143,9 @@ class CsvImportDialog(QDialog):
         self.result = result
         text = result.summary()
         if result.dry_run:
-            text = self.tr("Check only, nothing written: {summary}").format(summary=text)
+            text = translate("CsvImportDialog", "Check only, nothing written: {summary}").format(summary=text)
         (self.summary.bad if result.rejected else self.summary.ok)(text)
-        self.rejected_title.setText("<b>{}</b> ({:,})".format(self.tr("Rejected rows"), len(result.rejected)))
+        self.rejected_title.setText("<b>{}</b> ({:,})".format(translate("CsvImportDialog", "Rejected rows"), len(result.rejected)))
         self.rejected.setRowCount(len(result.rejected))
         for r, rejected in enumerate(result.rejected):
             line = QTableWidgetItem(str(rejected.line))
