@@ -186,11 +186,11 @@
     </message>
     <message>
         <source>Check file</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei prüfen</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Importieren</translation>
     </message>
     <message>
         <source>Rejected rows</source>
@@ -498,7 +498,7 @@
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>Bearbeiten</translation>
     </message>
     <message>
         <source>Export data…</source>
@@ -514,7 +514,7 @@
     </message>
     <message>
         <source>Total orders</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestellungen</translation>
     </message>
     <message>
         <source>Total spent</source>
@@ -538,7 +538,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>Export this customer&apos;s data to…</source>
@@ -579,7 +579,7 @@
     <name>CustomersWindow</name>
     <message>
         <source>Customers</source>
-        <translation type="unfinished"></translation>
+        <translation>Kunden</translation>
     </message>
     <message>
         <source>+ New customer</source>
@@ -619,19 +619,19 @@
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation>Inaktiv</translation>
     </message>
     <message>
         <source>All segments</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Segmente</translation>
     </message>
     <message>
         <source>Could not load: {message}</source>
@@ -639,7 +639,7 @@
     </message>
     <message>
         <source>All profiles</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Profile</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -654,7 +654,7 @@
     <name>DuplicatesDialog</name>
     <message>
         <source>Duplicate customers</source>
-        <translation type="unfinished"></translation>
+        <translation>Doppelte Kunden</translation>
     </message>
     <message>
         <source>Records that look like the same person. Merging keeps one record and moves bills, points, preferences and addresses to it; it can be undone.</source>
@@ -757,7 +757,7 @@
     <name>HeldBillsDialog</name>
     <message>
         <source>Held bills</source>
-        <translation type="unfinished"></translation>
+        <translation>Geparkte Bons</translation>
     </message>
     <message>
         <source>Held at</source>
@@ -932,7 +932,7 @@
     <name>ItemsDialog</name>
     <message>
         <source>Items</source>
-        <translation type="unfinished"></translation>
+        <translation>Artikel</translation>
     </message>
     <message>
         <source>Import CSV…</source>
@@ -1152,7 +1152,7 @@
     </message>
     <message>
         <source>Preference audit</source>
-        <translation type="unfinished"></translation>
+        <translation>Präferenzprüfung</translation>
     </message>
     <message>
         <source>Saved preferences that look outdated or wrong</source>
@@ -1223,7 +1223,7 @@
     <name>PricingDialog</name>
     <message>
         <source>Categories, prices and loyalty</source>
-        <translation type="unfinished"></translation>
+        <translation>Kategorien, Preise und Treue</translation>
     </message>
     <message>
         <source>Who gets which discount, special prices, and how customers earn points</source>
@@ -1485,7 +1485,7 @@
     <name>ProfilesDialog</name>
     <message>
         <source>Customer profiles</source>
-        <translation type="unfinished"></translation>
+        <translation>Kundenprofile</translation>
     </message>
     <message>
         <source>The price rule a bill is rung up under. Deactivate a profile to stop offering it; old bills keep it.</source>
@@ -1591,7 +1591,7 @@
     </message>
     <message>
         <source>Promotions</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktionen</translation>
     </message>
     <message>
         <source>Targeted offers applied at checkout, only with consent</source>
@@ -1863,7 +1863,7 @@
     <name>ReportsWindow</name>
     <message>
         <source>Sales reports</source>
-        <translation type="unfinished"></translation>
+        <translation>Umsatzberichte</translation>
     </message>
     <message>
         <source>Export CSV…</source>
@@ -2040,7 +2040,7 @@
     <name>ReservationsWindow</name>
     <message>
         <source>Reservations</source>
-        <translation type="unfinished"></translation>
+        <translation>Reservierungen</translation>
     </message>
     <message>
         <source>◀  PgUp</source>
@@ -2206,7 +2206,7 @@
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>How this shop sells, charges and looks after its customers</source>
@@ -2416,7 +2416,7 @@
     <name>StaffDialog</name>
     <message>
         <source>Staff</source>
-        <translation type="unfinished"></translation>
+        <translation>Personal</translation>
     </message>
     <message>
         <source>+ New person  (Ctrl+N)</source>
