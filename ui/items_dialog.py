@@ -3,7 +3,7 @@
 The list model holds only the ordered rowids of the current search (fetched off the UI thread, like the
 customers list) and reads the rows it shows a page at a time, so 200,000 items scroll and search at once.
 Saving runs on the write worker; a saved item sells at once on the open bill (the bill looks items up on
-every scan) and the window's ``data_changed("item")`` tells the open views.
+every scan) and the save (an op) announces the changed items to the open views.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import items, plurals, settings, shop_setup
+from app.changes import Changes
 from app.errors import TillError
 from app.money import format_money
 from app.shop_setup import format_percent
+from ui import ops
 from ui.form_helpers import (
     EnterSavesForm,
     InlineMessage,
@@ -336,8 +338,8 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.save_button.setEnabled(False)
         for edit in self._edits():
             mark_invalid(edit, False)
-        self.window_.writes.submit(items.save_item, self.editing, self.form(), self.manager, owner=self,
-                                   on_done=self._saved, on_error=self._refused)
+        ops.write(self.window_, items.save_item, self.editing, self.form(), self.manager, owner=self,
+                  changes=Changes.tables(["item"])).success(self._saved).failure(self._refused).run()
 
     def _saved(self, record: items.ItemRecord) -> None:
         self.busy = False
@@ -348,7 +350,6 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.message.ok(self.tr("{v0} {code} {name} at {v3}: it {sold}.").format(v0='Added' if created else 'Saved', code=record.code, name=record.name, v3=format_money(record.price, self.currency), sold=sold))
         self._select_after_load = record.id
         self.reload()
-        self.window_.data_changed.emit("item")
 
     def _refused(self, exc: Exception) -> None:
         self.busy = False

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import dates, plurals, reservations
 from app.errors import TillError
+from ui import ops
 from ui.form_helpers import (
     PageHeader,
     StatusBadgeDelegate,
@@ -312,12 +313,12 @@ class ReservationsWindow(QWidget):
             self.say(self.tr("Booked {time} for {v1}, party of {party_size}").format(time=row.time, v1=self.customer_button.text().removesuffix('  F2'), party_size=row.party_size) if editing is None else self.tr("Saved"), "info")
             if _qdate(dt.date.fromisoformat(row.day)) != self.date_edit.date():
                 self.date_edit.setDate(_qdate(dt.date.fromisoformat(row.day)))
-            self.window_.data_changed.emit("reservation")
+            self.load()  # the list holds the new row before it is chosen (the announced change reloads it too)
             self.window_.sync_status.refresh()
             self.select(row.id)
             self.view.setFocus()
 
-        self.writes.submit(*job, owner=self, on_done=done, on_error=self._failed)
+        ops.write(self.window_, *job, owner=self).success(done).failure(self._failed).run()
 
     def _failed(self, exc) -> None:
         self.say(exc.message if isinstance(exc, TillError) else self.tr("Not saved: {exc}").format(exc=exc))
@@ -331,14 +332,14 @@ class ReservationsWindow(QWidget):
 
         def done(row):
             self.say(self.tr("{customer_name} at {time}: {v2}").format(customer_name=booking.customer_name, time=row.time, v2=reservations.LABELS[row.status]), "info")
-            self.window_.data_changed.emit("reservation")
+            self.load()
             self.edit(row.id)
             self.window_.sync_status.refresh()
             if status == reservations.SEATED and self.open_bill_check.isChecked():
                 self.open_bill(booking)
 
-        self.writes.submit(reservations.set_status, reservation_id, status, self.till.user, owner=self,
-                           on_done=done, on_error=self._failed)
+        ops.write(self.window_, reservations.set_status, reservation_id, status, self.till.user, owner=self).success(
+            done).failure(self._failed).run()
 
     def open_bill(self, booking: reservations.Booking) -> None:
         """The seated customer on the bill (their profile and preferences follow); an open bill is held."""

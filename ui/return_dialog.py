@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app import dates, returns, settings
 from app.errors import TillError
 from app.money import format_money
+from ui import ops
 from ui.style import style_class
 
 COL_RETURN, COL_ITEM, COL_SOLD, COL_RETURNED, COL_LEFT, COL_REFUND = range(6)
@@ -373,8 +374,8 @@ class ReturnDialog(QDialog):
                 return
             self.say(exc.message if isinstance(exc, TillError) else f"The return was not saved: {exc}")
 
-        self.window_.writes.submit(returns.make_return, bill.id, quantities, user, method=method, approver=approver,
-                                   return_id=self.return_id, owner=self, on_done=done, on_error=failed)
+        ops.write(self.window_, returns.make_return, bill.id, quantities, user, method=method, approver=approver,
+                  return_id=self.return_id, owner=self).success(done).failure(failed).run()
 
     def _done(self, result: returns.ReturnResult) -> None:
         currency = self.model.bill.currency
@@ -390,7 +391,6 @@ class ReturnDialog(QDialog):
         if result.approved_by:
             parts.append(f"approved by {result.approved_by}")
         parts.append("F10 on the bill prints its receipt")
-        self.window_.data_changed.emit("bill")
         self.window_.sync_status.refresh()
         spec = settings.local("receipt_printer")
         if spec:

@@ -76,8 +76,8 @@ class SaleCheckout:
             message = exc.message if isinstance(exc, TillError) else f"The sale was not saved: {exc}"
             dialog.failed(message)
 
-        window.writes.submit(billing.complete_sale, bill, tenders, user, owner=self.page, on_done=done,
-                             on_error=failed)
+        ops.write(window, billing.complete_sale, bill, tenders, user, owner=self.page).success(done).failure(
+            failed).run()
 
     def _sale_done(self, cart: Cart, result: billing.SaleResult) -> None:
         page, window = self.page, self.page.window_
@@ -92,7 +92,6 @@ class SaleCheckout:
                                      cart.customer.email if cart.customer else None)
         page.start_new_cart()
         page.say("")
-        window.data_changed.emit("bill")
         window.sync_status.refresh()
         spec = settings.local("receipt_printer")
         if spec:
@@ -188,11 +187,10 @@ class SaleCheckout:
         def approved(manager):
             def done(result):
                 page.say(f"{bill.receipt_no} is void (void receipt {result.receipt_no}).", "info")
-                window.data_changed.emit("bill")
                 window.sync_status.refresh()
 
-            window.writes.submit(billing.void_sale, bill.id, manager, "voided at the till", owner=page, on_done=done,
-                                 on_error=lambda exc: page.say(getattr(exc, "message", str(exc))))
+            ops.write(window, billing.void_sale, bill.id, manager, "voided at the till", owner=page).success(
+                done).failure(lambda exc: page.say(getattr(exc, "message", str(exc)))).run()
 
         window.run_as_manager(f"void sale {bill.receipt_no} ({format_money(bill.total, self.cart.currency)})",
                               approved)
@@ -213,9 +211,9 @@ class SaleCheckout:
     def show_receipt(self, bill_id: str):
         from ui.receipt_view import ReceiptDialog
 
+        window = self.page.window_
         reprint = bill_id in self._shown_receipts
         self._shown_receipts.add(bill_id)
-        if reprint:  # queued on the write worker, before anything written after it
-            ops.write(self.page.window_, audit.record, self.page.window_.till.user, "sale.reprint", "bill",
-                      bill_id).run()
-        return self._open(ReceiptDialog(self.page.window_, receipt.build(bill_id, reprint=reprint)), refocus=False)
+        if reprint:  # the reprint's audit is queued on the write worker; the receipt shows at once
+            ops.write(window, audit.record, window.till.user, "sale.reprint", "bill", bill_id).run()
+        return self._open(ReceiptDialog(window, receipt.build(bill_id, reprint=reprint)), refocus=False)

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import currencies, settings, shop_setup
+from app.changes import NONE, Changes
 from app.errors import TillError
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     hbox,
@@ -267,8 +269,9 @@ class SetupWizard(QDialog):
             return
         self._set_busy(True)
         self.message.ok("Setting up the shop…")
-        self.window_.writes.submit(shop_setup.set_up_shop, details, owner=self, on_done=self._set_up,
-                                   on_error=self._refused)
+        # what changed is announced once the shop is ready (shop_ready): every table a new shop fills
+        ops.write(self.window_, shop_setup.set_up_shop, details, owner=self, changes=NONE).success(
+            self._set_up).failure(self._refused).run()
 
     def _refused(self, exc: Exception) -> None:
         self._set_busy(False)
@@ -352,8 +355,8 @@ class SetupWizard(QDialog):
         self.progress_bar.setValue(0)
         self.progress_bar.setVisible(True)
         path = self.window_.till.path
-        self.window_.writes.submit(shop_setup.join_shop, path, url, token, self._relay.progress.emit,
-                                   owner=self, on_done=self._joined, on_error=self._join_failed)
+        ops.write(self.window_, shop_setup.join_shop, path, url, token, self._relay.progress.emit, owner=self,
+                  changes=NONE).success(self._joined).failure(self._join_failed).run()
 
     def _progress(self, percent: int, text: str) -> None:
         self.progress_bar.setValue(percent)
@@ -416,8 +419,7 @@ def shop_ready(window, text: str = "") -> None:
         title.setText(values["shop_name"])
     window.setWindowTitle(f"The Till: {values['shop_name']}")
     window.notify_settings_changed(values)
-    for table in ("setting", "user", "item", "customer", "customer_profile"):
-        window.data_changed.emit(table)
+    window.announce(Changes.tables(["setting", "user", "item", "customer", "customer_profile"]))
     window.sync_status.refresh()
     message = window.sign_in_page.findChild(QLabel, "signInMessageLabel")
     if message is not None and text:

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import auth, shop_setup, staff
+from app.changes import Changes
 from app.errors import TillError
+from ui import ops
 from ui.form_helpers import (
     EnterSavesForm,
     InlineMessage,
@@ -189,9 +191,9 @@ class StaffDialog(EnterSavesForm, QDialog):
         self.busy = True
         self.save_button.setEnabled(False)
         self._clear_marks()
-        self.window_.writes.submit(staff.save_staff, self.editing, self.name_edit.text(),
-                                   self.role_combo.currentData(), self.pin_edit.text(), self.active_check.isChecked(),
-                                   self.manager, owner=self, on_done=self._saved, on_error=self._refused)
+        ops.write(self.window_, staff.save_staff, self.editing, self.name_edit.text(), self.role_combo.currentData(),
+                  self.pin_edit.text(), self.active_check.isChecked(), self.manager, owner=self,
+                  changes=Changes.tables(["user"])).success(self._saved).failure(self._refused).run()
 
     def _saved(self, person: staff.StaffRow) -> None:
         self.busy = False
@@ -201,7 +203,6 @@ class StaffDialog(EnterSavesForm, QDialog):
         state = "" if person.active else " (inactive: cannot sign in)"
         self.message.ok(f"{'Added' if created else 'Saved'} {person.name}, {person.role_label}{state}.")
         self.load(select=person.id)
-        self.window_.data_changed.emit("user")
 
     def _refused(self, exc: Exception) -> None:
         self.busy = False

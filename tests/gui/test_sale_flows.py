@@ -192,7 +192,8 @@ def test_receipt_view_pdf_and_escpos(qtbot, till_window, tmp_path):
     qtbot.keyClick(recent, Qt.Key_Return)
     again = wait_dialog(qtbot, till_window, "receiptDialog")
     assert "REPRINT" in again.findChild(object, "receiptBrowser").toPlainText()
-    assert AuditLog.select().where((AuditLog.action == "sale.reprint") & (AuditLog.entity_id == sale.id)).count() == 1
+    qtbot.waitUntil(lambda: AuditLog.select().where(  # written on the write worker
+        (AuditLog.action == "sale.reprint") & (AuditLog.entity_id == sale.id)).count() == 1)
     again.close()
 
     # with a receipt printer configured, the next sale prints itself on it (ESC/POS)
