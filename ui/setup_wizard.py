@@ -8,13 +8,12 @@ the shop on a worker with a progress bar. Either way the wizard closes onto the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -38,66 +37,11 @@ from ui.form_helpers import (
     primary,
 )
 from ui.screen_fit import fit_to_screen
+from ui.setup_parts import _card, _hint, _label, _line, _locale_defaults, _section, region_name
 
 
 class _Relay(QObject):
     progress = Signal(int, str)  # emitted on the worker thread, delivered on the UI thread
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "section")
-    return label
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "hint")
-    label.setWordWrap(True)
-    return label
-
-
-def _label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setMinimumWidth(150)  # the same first column in both cards
-    label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-    return label
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("wizardCard")
-    box = QVBoxLayout(card)
-    box.setContentsMargins(18, 14, 18, 14)
-    box.setSpacing(8)
-    return card, box
-
-
-def _line(name: str, accessible: str, placeholder: str = "", password: bool = False, length: int = 80) -> QLineEdit:
-    edit = named(QLineEdit(), name, accessible)
-    edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(length)
-    if password:
-        edit.setEchoMode(QLineEdit.Password)
-    return edit
-
-
-def region_name(code: str) -> str:
-    """The region's English name from Qt's locale data (the frozen till leaves out phonenumbers' geodata)."""
-    territory = QLocale.codeToTerritory(code)
-    return QLocale.territoryToString(territory) if territory != QLocale.AnyTerritory else code
-
-
-def _locale_defaults() -> tuple[str, str]:
-    """(currency, region) of this computer's locale when they are known codes, else USD / US."""
-    system = QLocale.system()
-    currency = system.currencySymbol(QLocale.CurrencyIsoCode)
-    try:
-        region = QLocale.territoryToCode(system.territory())
-    except AttributeError:  # pragma: no cover - Qt < 6.2
-        region = ""
-    return (currency if currency in currencies.CURRENCIES else "USD",
-            region if region in shop_setup.region_codes() else "US")
 
 
 class SetupWizard(QDialog):
