@@ -99,8 +99,14 @@ def card(customer_id: str) -> Card:
         addresses=[(a.kind, a.is_default, ", ".join(x for x in [a.line1, a.line2, a.city, a.region, a.postcode,
                                                                  a.country] if x))
                    for a in customers.addresses(customer.id)],
-        audit=[(e.at, users.get(e.user_id), e.action, e.detail) for e in audit.trail("customer", customer.id)],
+        audit=audit_rows(customer.id, users),
     )
+
+
+def audit_rows(customer_id: str, users: dict[str, str] | None = None) -> list[tuple]:
+    """Who looked at or changed this customer, newest first: (at, who, action, detail)."""
+    users = users if users is not None else _users()
+    return [(e.at, users.get(e.user_id), e.action, e.detail) for e in audit.trail("customer", customer_id)]
 
 
 def figures_of(customer_id: str) -> Figures | None:

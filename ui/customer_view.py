@@ -12,7 +12,15 @@ Privacy actions live here too: export everything held about the customer, and er
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+)
 
 from app import customer_card, customers, dates, privacy, settings, stats
 from app.changes import NONE
@@ -21,8 +29,10 @@ from app.money import format_money
 from ui import ops
 from ui.customer_view_tabs import (
     addresses_tab,
+    audit_rows,
     audit_tab,
     favourites_tab,
+    fill,
     loyalty_tab,
     notes_tab,
     orders_tab,
@@ -101,6 +111,14 @@ class CustomerView(QDialog):
             self.pending = True
 
     def _audited(self, _) -> None:
+        """The look is written: the audit trail is read again (it now shows this look), then the dialog shows."""
+        ops.read(self.window_, customer_card.audit_rows, self.customer_id, owner=self).success(
+            self._show_audit).failure(self._not_shown).run()
+
+    def _show_audit(self, rows) -> None:
+        audit_view = self.findChild(QTableWidget, "customerAuditView")
+        if audit_view is not None:
+            fill(audit_view, audit_rows(rows))
         self.audited = True
         if self.pending:
             self.pending = False

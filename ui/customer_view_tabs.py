@@ -44,6 +44,11 @@ def method_name(method: str) -> str:
 def table(name: str, headers: list[str], rows: list[list], stretch: int = 1) -> QTableWidget:
     table = list_table(name, headers, row_height=32, stretch=stretch)
     table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # rows can be copied out together
+    fill(table, rows)
+    return table
+
+
+def fill(table: QTableWidget, rows: list[list]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -51,7 +56,6 @@ def table(name: str, headers: list[str], rows: list[list], stretch: int = 1) -> 
             if isinstance(value, int | float) or (isinstance(value, str) and value[:1] in "$€£¥₹-" and c > 0):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             table.setItem(r, c, item)
-    return table
 
 
 def orders_tab(view, card, currency: str) -> tuple[QWidget, str]:
@@ -133,13 +137,17 @@ def notes_tab(card) -> tuple[QWidget, str]:
     return notes, translate(CONTEXT, "Notes")
 
 
-def audit_tab(card) -> tuple[QWidget, str]:
-    rows = []
-    for at, who, action, detail in card.audit:
+def audit_rows(rows: list[tuple]) -> list[list]:
+    shown = []
+    for at, who, action, detail in rows:
         detail = detail or {}
         what = ", ".join(detail.get("fields", [])) if isinstance(detail, dict) and "fields" in detail else (
             ", ".join(f"{k}: {v}" for k, v in detail.items()) if isinstance(detail, dict) else str(detail))
-        rows.append([local(at), who or translate(CONTEXT, "System"), action.replace("customer.", ""), what[:200]])
+        shown.append([local(at), who or translate(CONTEXT, "System"), action.replace("customer.", ""), what[:200]])
+    return shown
+
+
+def audit_tab(card) -> tuple[QWidget, str]:
     return table("customerAuditView", [translate(CONTEXT, "When"), translate(CONTEXT, "Who"),
-                                       translate(CONTEXT, "What"), translate(CONTEXT, "Details")], rows, stretch=3), \
-        translate(CONTEXT, "Audit trail")
+                                       translate(CONTEXT, "What"), translate(CONTEXT, "Details")],
+                 audit_rows(card.audit), stretch=3), translate(CONTEXT, "Audit trail")
