@@ -228,7 +228,7 @@ class CustomerForm(AddressesAndPreferences, QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.consent_check.setChecked(bool(c.marketing_consent))
         if c.marketing_consent_at:
-            self.consent_since.setText(self.tr("since {v0}").format(v0=dates.day(c.marketing_consent_at)))
+            self.consent_since.setText(self.tr("since {day}").format(day=dates.day(c.marketing_consent_at)))
         self.notes_edit.setPlainText(c.notes or "")
         for address in customers.addresses(c.id):
             self.add_address_row({k: getattr(address, k) for k in ADDRESS_COLUMNS} | {"id": address.id})

@@ -46,14 +46,17 @@ class AddressesAndPreferences:
         box.setContentsMargins(16, 16, 16, 16)
         self.address_table = named(QTableWidget(0, len(ADDRESS_COLUMNS)), "addressTable", "Addresses")
         self.address_table.setHorizontalHeaderLabels([
-            translate("AddressesAndPreferences", "Kind"), translate("AddressesAndPreferences", "Address line 1"), translate("AddressesAndPreferences", "Line 2"), translate("AddressesAndPreferences", "City"), translate("AddressesAndPreferences", "Region"),
-            translate("AddressesAndPreferences", "Postcode"), translate("AddressesAndPreferences", "Country"), translate("AddressesAndPreferences", "Default")])
+            translate("AddressesAndPreferences", "Kind"), translate("AddressesAndPreferences", "Address line 1"),
+            translate("AddressesAndPreferences", "Line 2"), translate("AddressesAndPreferences", "City"),
+            translate("AddressesAndPreferences", "Region"), translate("AddressesAndPreferences", "Postcode"),
+            translate("AddressesAndPreferences", "Country"), translate("AddressesAndPreferences", "Default")])
         self.address_table.verticalHeader().hide()
         self.address_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.address_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         box.addWidget(self.address_table, 1)
         add = named(QPushButton(translate("AddressesAndPreferences", "+ Add address")), "addAddressButton", "Add address")
-        remove = danger(named(QPushButton(translate("AddressesAndPreferences", "Remove selected")), "removeAddressButton", "Remove address"))
+        remove = danger(named(QPushButton(translate("AddressesAndPreferences", "Remove selected")), "removeAddressButton",
+                              "Remove address"))
         add.setAutoDefault(False)
         remove.setAutoDefault(False)
         add.clicked.connect(lambda: self.add_address_row({}))
@@ -104,7 +107,9 @@ class AddressesAndPreferences:
         grid = QGridLayout(page)
         grid.setContentsMargins(16, 16, 16, 16)
         grid.setVerticalSpacing(6)
-        for col, text in enumerate([translate("AddressesAndPreferences", "Preference"), translate("AddressesAndPreferences", "This customer"), translate("AddressesAndPreferences", "Shop default")]):
+        heads = [translate("AddressesAndPreferences", "Preference"), translate("AddressesAndPreferences", "This customer"),
+                 translate("AddressesAndPreferences", "Shop default")]
+        for col, text in enumerate(heads):
             head = QLabel(text)
             style_class(head, "column-head")
             grid.addWidget(head, 0, col)
@@ -128,7 +133,8 @@ class AddressesAndPreferences:
                     editor.setText(self.overrides[definition.key] or "")
             else:
                 editor = named(QComboBox(), name, definition.label)
-                editor.addItem(translate("AddressesAndPreferences", "Shop default ({v0})").format(v0=_yes_no(definition.default)), USE_DEFAULT)
+                shop_default = translate("AddressesAndPreferences", "Shop default ({value})")
+                editor.addItem(shop_default.format(value=_yes_no(definition.default)), USE_DEFAULT)
                 options = [True, False] if definition.value_type == "bool" else list(definition.choices)
                 for option in options:
                     editor.addItem(_yes_no(option), option)

@@ -59,19 +59,20 @@ class CustomerActions:
             return None
         customer = customers.get(customer_id)
         if customers.has_sales(customer_id):
-            text = (f"{customer.name} has bought from you, so their record is kept for the books and "
-                    "marked inactive instead of deleted. Continue?")
-            yes = "Deactivate"
+            text = translate("CustomerActions", "{name} has bought from you, so their record is kept for the books and "
+                                  "marked inactive instead of deleted. Continue?").format(name=customer.name)
+            title, yes = translate("CustomerActions", "Deactivate customer"), translate("CustomerActions", "Deactivate")
         else:
-            text = f"Delete {customer.name}? They have no sales; the record is removed from every till."
-            yes = "Delete"
-        return confirm(self, translate("CustomerActions", "{yes} customer").format(yes=yes), text, lambda: self._delete(customer_id), yes_text=yes,
-                       destructive=True)
+            text = translate("CustomerActions", "Delete {name}? They have no sales; the record is removed from every till.").format(
+                name=customer.name)
+            title, yes = translate("CustomerActions", "Delete customer"), translate("CustomerActions", "Delete")
+        return confirm(self, title, text, lambda: self._delete(customer_id), yes_text=yes, destructive=True)
 
     def _delete(self, customer_id: str) -> None:
         ops.write(self.window_, customers.delete, customer_id, self.manager, owner=self,
                   changes=Changes.of("customer", customer_id)).failure(
-            lambda exc: show_message(self, translate("CustomerActions", "Customer not deleted"), getattr(exc, "message", str(exc)))).run()
+            lambda exc: show_message(self, translate("CustomerActions", "Customer not deleted"),
+                                     getattr(exc, "message", str(exc)))).run()
 
     def open_duplicates(self):
         from ui.duplicates_dialog import DuplicatesDialog
@@ -93,12 +94,14 @@ class CustomerActions:
         is given)."""
         if path is None:
             suggested = f"customers-{dt.date.today().isoformat()}.csv"
-            return choose_save_path(self, translate("CustomerActions", "Export customers"), suggested, "CSV files (*.csv)", self.export_csv)
+            return choose_save_path(self, translate("CustomerActions", "Export customers"), suggested,
+                                    translate("CustomerActions", "CSV files (*.csv)"), self.export_csv)
         status = self.status()
         self.count_label.setText(translate("CustomerActions", "Exporting…"))
 
         def done(count):
-            self.count_label.setText(translate("CustomerActions", "Exported {count:,} customers to {path}").format(count=count, path=path))
+            self.count_label.setText(translate("CustomerActions", "Exported {count:,} customers to {path}").format(
+                count=count, path=path))
 
         self.window_.reads.submit(export.export_customers, path, status, self.manager, segment=self.segment(),
                                   profile_id=self.profile_filter(), owner=self, on_done=done,

@@ -228,7 +228,8 @@ class CustomersWindow(CustomerActions, QWidget):
 
         self.model = CustomerListModel(window.reads)
         self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(lambda message: self.count_label.setText(self.tr("Could not load: {message}").format(message=message)))
+        self.model.failed.connect(
+            lambda message: self.count_label.setText(self.tr("Could not load: {message}").format(message=message)))
         self.view = named(QTableView(), "customerListView", "Customers")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)

@@ -45,9 +45,11 @@ class CsvImportDialog(QDialog):
         self.layout_ = layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(PageHeader(title, help_text))
-        self.choose_button = named(QPushButton(translate("CsvImportDialog", "Choose CSV file…")), names["choose"], "Choose file")
+        self.choose_button = named(QPushButton(translate("CsvImportDialog", "Choose CSV file…")), names["choose"],
+                                   "Choose file")
         self.choose_button.clicked.connect(
-            lambda: choose_open_path(self, file_title, translate("CsvImportDialog", "CSV files (*.csv *.txt)"), self.load_file))
+            lambda: choose_open_path(self, file_title, translate("CsvImportDialog", "CSV files (*.csv *.txt)"),
+                                     self.load_file))
         self.file_label = named(QLabel(translate("CsvImportDialog", "No file chosen")), names["file"], "File")
         set_role(self.file_label, "hint")
         self.file_label.setTextFormat(Qt.PlainText)  # the file name and its column names are not markup
@@ -63,7 +65,8 @@ class CsvImportDialog(QDialog):
         self.add_results(layout)
         self.rejected_title = QLabel("<b>{}</b>".format(translate("CsvImportDialog", "Rejected rows")))
         layout.addWidget(self.rejected_title)
-        self.rejected = list_table(names["rejected"], [translate("CsvImportDialog", "Line"), translate("CsvImportDialog", "Why it was not imported")],
+        self.rejected = list_table(names["rejected"],
+                                   [translate("CsvImportDialog", "Line"), translate("CsvImportDialog", "Why it was not imported")],
                                    row_height=28, stretch=1)
         self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         layout.addWidget(self.rejected, 1)
@@ -135,7 +138,8 @@ class CsvImportDialog(QDialog):
             return
         self.busy = True
         self._update_buttons()
-        self.summary.ok(translate("CsvImportDialog", "Checking…") if dry_run else translate("CsvImportDialog", "Importing…"))
+        self.summary.ok(translate("CsvImportDialog", "Checking…") if dry_run
+                        else translate("CsvImportDialog", "Importing…"))
         self.job(dry_run).success(self._finished).failure(self._failed).run()
 
     def _finished(self, result) -> None:
@@ -145,7 +149,8 @@ class CsvImportDialog(QDialog):
         if result.dry_run:
             text = translate("CsvImportDialog", "Check only, nothing written: {summary}").format(summary=text)
         (self.summary.bad if result.rejected else self.summary.ok)(text)
-        self.rejected_title.setText("<b>{}</b> ({:,})".format(translate("CsvImportDialog", "Rejected rows"), len(result.rejected)))
+        self.rejected_title.setText("<b>{}</b> ({:,})".format(translate("CsvImportDialog", "Rejected rows"),
+                                                             len(result.rejected)))
         self.rejected.setRowCount(len(result.rejected))
         for r, rejected in enumerate(result.rejected):
             line = QTableWidgetItem(str(rejected.line))

@@ -262,7 +262,13 @@ class ItemsDialog(EnterSavesForm, QDialog):
     def _loaded(self, count: int) -> None:
         total = plurals.count(count, "item")
         more = "+" if count >= items.SEARCH_LIMIT else ""
-        self.header.set_subtitle(self.tr("{count:,}{more} found{v2}").format(count=count, more=more, v2=' · type more to narrow' if more else '') if self.search_edit.text().strip() else self.tr("{total} · search by name, code or barcode").format(total=total))
+        if not self.search_edit.text().strip():
+            self.header.set_subtitle(self.tr("{total} · search by name, code or barcode").format(total=total))
+        elif more:
+            self.header.set_subtitle(self.tr("{count:,}{more} found · type more to narrow").format(count=count,
+                                                                                                more=more))
+        else:
+            self.header.set_subtitle(self.tr("{count:,} found").format(count=count))
         if self._select_after_load:
             row = self.model.row_of(self._select_after_load)
             self._select_after_load = None
@@ -346,8 +352,11 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.save_button.setEnabled(True)
         created = self.editing is None
         self.edit_item(record)
-        sold = "sells now" if record.active else "is inactive (not sold)"
-        self.message.ok(self.tr("{v0} {code} {name} at {v3}: it {sold}.").format(v0='Added' if created else 'Saved', code=record.code, name=record.name, v3=format_money(record.price, self.currency), sold=sold))
+        sold = self.tr("sells now") if record.active else self.tr("is inactive (not sold)")
+        text = self.tr("Added {code} {name} at {price}: it {sold}.") if created else \
+            self.tr("Saved {code} {name} at {price}: it {sold}.")
+        self.message.ok(text.format(code=record.code, name=record.name, price=format_money(record.price, self.currency),
+                                    sold=sold))
         self._select_after_load = record.id
         self.reload()
 

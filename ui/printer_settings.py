@@ -226,4 +226,5 @@ class PrinterSettingsTab(QWidget):
         if exc is None:
             self.test_message.ok(self.tr("Test page sent: check the printer."))
         else:
-            self.test_message.bad(self.tr("The printer did not print: {v0}").format(v0=getattr(exc, 'message', None) or exc))
+            self.test_message.bad(self.tr("The printer did not print: {error}").format(
+                error=getattr(exc, "message", None) or exc))

@@ -255,7 +255,8 @@ class ProfilesDialog(QDialog):
         self.price_list_combo.setCurrentIndex(max(0, self.price_list_combo.findData(profile.price_list_id)))
         self.description_edit.setPlainText(profile.description)
         used = profiles.bills_using(profile.id)
-        self.usage_label.setText(self.tr("Used on {v0}.").format(v0=plurals.count(used, 'bill')) if used else self.tr("Not used on any bill yet."))
+        self.usage_label.setText(self.tr("Used on {bills}.").format(bills=plurals.count(used, "bill")) if used
+                                 else self.tr("Not used on any bill yet."))
         self.message.clear_message()
         self._rule_changed()
 

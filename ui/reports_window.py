@@ -241,7 +241,7 @@ class ReportsWindow(QWidget):
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
             self.loading = False
-            self.status.setText(self.tr("Could not run the report: {v0}").format(v0=getattr(exc, 'message', exc)))
+            self.status.setText(self.tr("Could not run the report: {error}").format(error=getattr(exc, 'message', exc)))
 
     def _show(self, generation: int, report: reports.SalesReport) -> None:
         if generation != self._generation:
@@ -270,7 +270,7 @@ class ReportsWindow(QWidget):
         self._draw_chart(report)
         self.header.set_subtitle(f"{dates.day(report.start)} – {dates.day(report.end)} · "
                                  f"{self.profile_combo.currentText()}")
-        self.status.setText(self.tr("Updated {v0}").format(v0=dates.time(dt.datetime.now(), seconds=True)))
+        self.status.setText(self.tr("Updated {time}").format(time=dates.time(dt.datetime.now(), seconds=True)))
         self.loading = False
         self.report_ready.emit(report)
 
@@ -341,7 +341,8 @@ class ReportsWindow(QWidget):
         self.status.setText(self.tr("Exporting bills…"))
         self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
                                   self.manager,
-                                  owner=self, on_done=lambda n: self.status.setText(self.tr("Saved {n:,} bills to {path}").format(n=n, path=path)),
+                                  owner=self, on_done=lambda n: self.status.setText(
+                                      self.tr("Saved {n:,} bills to {path}").format(n=n, path=path)),
                                   on_error=lambda exc: self.status.setText(self.tr("Export failed: {exc}").format(exc=exc)))
         return None
 

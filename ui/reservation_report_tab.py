@@ -46,7 +46,9 @@ class ReservationsReportTab(QWidget):
         if generation != self._generation:
             return
         self.report = report
-        self.total_label.setText(self.tr("Covers {covers:,} · No-show rate {no_show_rate:.1%} ({no_shows} of {reservations} due)").format(covers=report.total.covers, no_show_rate=report.total.no_show_rate, no_shows=report.total.no_shows, reservations=report.total.reservations))
+        total = report.total
+        self.total_label.setText(self.tr("Covers {covers:,} · No-show rate {rate:.1%} ({no_shows} of {due} due)").format(
+            covers=total.covers, rate=total.no_show_rate, no_shows=total.no_shows, due=total.reservations))
         for table, rows, day in ((self.by_day, report.by_day, True), (self.by_profile, report.by_profile, False)):
             table.setRowCount(len(rows))
             for n, row in enumerate(rows):

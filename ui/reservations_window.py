@@ -197,7 +197,9 @@ class ReservationsWindow(QWidget):
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
         self.header.set_subtitle(dates.long_day(self.day()))
-        self.summary.setText(self.tr("{v0} to come ({v1} guests) · {covers} covers seated · {v3}").format(v0=len(waiting), v1=sum(b.party_size for b in waiting), covers=covers, v3=plurals.count(no_shows, 'no-show')))
+        self.summary.setText(self.tr("{waiting} to come ({guests} guests) · {covers} covers seated · {no_shows}").format(
+            waiting=len(waiting), guests=sum(b.party_size for b in waiting), covers=covers,
+            no_shows=plurals.count(no_shows, "no-show")))
         self._enable_actions()
 
     def current_id(self) -> str | None:
@@ -310,7 +312,9 @@ class ReservationsWindow(QWidget):
             job = (reservations.update, editing, values, user)
 
         def done(row):
-            self.say(self.tr("Booked {time} for {v1}, party of {party_size}").format(time=row.time, v1=self.customer_button.text().removesuffix('  F2'), party_size=row.party_size) if editing is None else self.tr("Saved"), "info")
+            who = self.customer_button.text().removesuffix("  F2")
+            self.say(self.tr("Booked {time} for {who}, party of {party}").format(time=row.time, who=who, party=row.party_size)
+                     if editing is None else self.tr("Saved"), "info")
             if _qdate(dt.date.fromisoformat(row.day)) != self.date_edit.date():
                 self.date_edit.setDate(_qdate(dt.date.fromisoformat(row.day)))
             self.load()  # the list holds the new row before it is chosen (the announced change reloads it too)
@@ -331,7 +335,8 @@ class ReservationsWindow(QWidget):
         booking = next(b for b in self.bookings if b.id == reservation_id)
 
         def done(row):
-            self.say(self.tr("{customer_name} at {time}: {v2}").format(customer_name=booking.customer_name, time=row.time, v2=reservations.LABELS[row.status]), "info")
+            self.say(self.tr("{name} at {time}: {status}").format(name=booking.customer_name, time=row.time,
+                                                                  status=reservations.LABELS[row.status]), "info")
             self.load()
             self.edit(row.id)
             self.window_.sync_status.refresh()
@@ -351,7 +356,8 @@ class ReservationsWindow(QWidget):
             seating = f", {booking.seating}" if booking.seating else ""
             page.cart.note = f"Table for {booking.party_size}{seating}" + (f": {booking.notes}" if booking.notes else "")
             page.refresh()
-            self.say(self.tr("{customer_name} is seated; their bill is open on the till.").format(customer_name=booking.customer_name), "info")
+            self.say(self.tr("{name} is seated; their bill is open on the till.").format(name=booking.customer_name),
+                     "info")
 
     # --- keys ------------------------------------------------------------------------------------------------------
 

@@ -334,7 +334,8 @@ class SettingsDialog(QDialog):
 
     def _saved(self, changed: dict, currency: str) -> None:
         if changed:
-            self.message.ok(self.tr("Saved {v0}. Prices show as {v1}.").format(v0=plurals.count(len(changed), 'change'), v1=format_money(123456, currency)))
+            self.message.ok(self.tr("Saved {changes}. Prices show as {example}.").format(
+                changes=plurals.count(len(changed), "change"), example=format_money(123456, currency)))
         else:
             self.message.ok(self.tr("Nothing to save: the settings are as shown."))
         self.window_.notify_settings_changed(changed)

@@ -64,7 +64,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Shop default ({v0})</source>
+        <source>Shop default ({value})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -167,7 +167,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
 </context>
 <context>
@@ -206,7 +206,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
     <message>
         <source>Reading {name}…</source>
@@ -232,7 +232,27 @@
 <context>
     <name>CustomerActions</name>
     <message>
-        <source>{yes} customer</source>
+        <source>{name} has bought from you, so their record is kept for the books and marked inactive instead of deleted. Continue?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deactivate customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete {name}? They have no sales; the record is removed from every till.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -241,6 +261,10 @@
     </message>
     <message>
         <source>Export customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -327,11 +351,11 @@
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Inaktiv</translation>
     </message>
     <message>
         <source>Status</source>
@@ -414,7 +438,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>since {v0}</source>
+        <source>since {day}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -490,11 +514,11 @@
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Inaktiv</translation>
     </message>
     <message>
         <source>Edit</source>
@@ -595,7 +619,7 @@
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Bearbeiten</translation>
     </message>
     <message>
         <source>Delete</source>
@@ -714,7 +738,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
     <message>
         <source>Could not look: {error}</source>
@@ -906,11 +930,11 @@
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Inaktiv</translation>
     </message>
 </context>
 <context>
@@ -948,7 +972,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
     <message>
         <source>New item</source>
@@ -967,7 +991,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{count:,}{more} found{v2}</source>
+        <source>sells now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is inactive (not sold)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added {code} {name} at {price}: it {sold}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {code} {name} at {price}: it {sold}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -975,11 +1011,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Edit item · {code}</source>
+        <source>{count:,}{more} found · type more to narrow</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{v0} {code} {name} at {v3}: it {sold}.</source>
+        <source>{count:,} found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit item · {code}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1231,7 +1271,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
     <message>
         <source>Loyalty</source>
@@ -1259,7 +1299,7 @@
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1287,7 +1327,7 @@
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Inaktiv</translation>
     </message>
     <message>
         <source>Category saved.</source>
@@ -1477,7 +1517,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The printer did not print: {v0}</source>
+        <source>The printer did not print: {error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1544,7 +1584,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Used on {v0}.</source>
+        <source>Used on {bills}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1568,11 +1608,11 @@
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Inaktiv</translation>
     </message>
 </context>
 <context>
@@ -1627,7 +1667,7 @@
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>+ New promotion</source>
@@ -1747,7 +1787,7 @@
     </message>
     <message>
         <source>All segments</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Alle Segmente</translation>
     </message>
     <message>
         <source>Export contact list…</source>
@@ -1930,11 +1970,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Could not run the report: {v0}</source>
+        <source>Could not run the report: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Updated {v0}</source>
+        <source>Updated {time}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1990,10 +2030,10 @@
     </message>
     <message>
         <source>Reservations</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Reservierungen</translation>
     </message>
     <message>
-        <source>Covers {covers:,} · No-show rate {no_show_rate:.1%} ({no_shows} of {reservations} due)</source>
+        <source>Covers {covers:,} · No-show rate {rate:.1%} ({no_shows} of {due} due)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2107,7 +2147,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{v0} to come ({v1} guests) · {covers} covers seated · {v3}</source>
+        <source>{waiting} to come ({guests} guests) · {covers} covers seated · {no_shows}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booked {time} for {who}, party of {party}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} at {time}: {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is seated; their bill is open on the till.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2123,10 +2175,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Booked {time} for {v1}, party of {party_size}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2136,14 +2184,6 @@
     </message>
     <message>
         <source>Choose a reservation in the list first (↑↓).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{customer_name} at {time}: {v2}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{customer_name} is seated; their bill is open on the till.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2222,7 +2262,7 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
     <message>
         <source>Business</source>
@@ -2393,7 +2433,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Saved {v0}. Prices show as {v1}.</source>
+        <source>Saved {changes}. Prices show as {example}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2464,15 +2504,15 @@
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Schließen</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Aktiv</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Inaktiv</translation>
     </message>
     <message>
         <source>4 to 8 digits</source>
