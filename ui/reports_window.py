@@ -42,36 +42,10 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.report_ranges import RANGE_TEXTS, RANGES, _bucket, range_for
 from ui.screen_fit import fit_to_screen, pair
 
 PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569", "#dc2626"]
-RANGES = ["Today", "Yesterday", "Last 7 days", "This month", "Last 30 days", "This year", "Last 365 days", "Custom"]
-
-
-def range_for(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    if name == "Today":
-        return today, today
-    if name == "Yesterday":
-        day = today - dt.timedelta(days=1)
-        return day, day
-    if name == "Last 7 days":
-        return today - dt.timedelta(days=6), today
-    if name == "This month":
-        return today.replace(day=1), today
-    if name == "Last 30 days":
-        return today - dt.timedelta(days=29), today
-    if name == "This year":
-        return today.replace(month=1, day=1), today
-    return today - dt.timedelta(days=364), today
-
-
-def _bucket(day: dt.date, days: int) -> dt.date:
-    """Chart buckets: days for up to two months, weeks up to about a year and a half, then months."""
-    if days <= 62:
-        return day
-    if days <= 550:
-        return day - dt.timedelta(days=day.weekday())
-    return day.replace(day=1)
 
 
 class ReportsWindow(QWidget):
@@ -104,7 +78,8 @@ class ReportsWindow(QWidget):
                               self.export_pdf_button))
 
         self.range_combo = named(QComboBox(), "reportRangeCombo", "Period")
-        self.range_combo.addItems(RANGES)
+        for name, text in zip(RANGES, RANGE_TEXTS, strict=True):
+            self.range_combo.addItem(self.tr(text), name)
         self.from_edit = named(QDateEdit(), "reportFromDateEdit", "From")
         self.to_edit = named(QDateEdit(), "reportToDateEdit", "To")
         for edit in (self.from_edit, self.to_edit):
@@ -115,7 +90,7 @@ class ReportsWindow(QWidget):
         self.profile_combo.setMinimumWidth(200)
         self._fill_profiles()
         self.profile_combo.currentIndexChanged.connect(lambda _: self.refresh())
-        self.range_combo.currentTextChanged.connect(self._range_chosen)
+        self.range_combo.currentIndexChanged.connect(lambda _: self._range_chosen(self.range_combo.currentData()))
         self.refresh_button = primary(named(QPushButton(self.tr("Refresh")), "refreshReportButton", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.status = named(QLabel(""), "reportStatusLabel", "Report status")
@@ -174,7 +149,7 @@ class ReportsWindow(QWidget):
         layout.addLayout(body, 1)
 
         window.changed.connect(self._data_changed)
-        self.range_combo.setCurrentText("Last 30 days")
+        self._choose_range("Last 30 days")
         self._range_chosen("Last 30 days")
 
     # --- filters ----------------------------------------------------------------------------------------
@@ -188,6 +163,9 @@ class ReportsWindow(QWidget):
         index = next((i for i in range(self.profile_combo.count()) if self.profile_combo.itemData(i) == current), 0)
         self.profile_combo.setCurrentIndex(index)
         self.profile_combo.blockSignals(False)
+
+    def _choose_range(self, name: str) -> None:
+        self.range_combo.setCurrentIndex(self.range_combo.findData(name))
 
     def _range_chosen(self, name: str) -> None:
         if name == "Custom":
@@ -203,7 +181,7 @@ class ReportsWindow(QWidget):
         if getattr(self, "_setting_dates", False):
             return
         self.range_combo.blockSignals(True)
-        self.range_combo.setCurrentText("Custom")
+        self._choose_range("Custom")
         self.range_combo.blockSignals(False)
         self.refresh()
 
