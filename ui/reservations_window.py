@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dates, plurals, reservations
+from app import customers, dates, plurals, reservations
 from app.errors import TillError
 from ui import ops
 from ui.form_helpers import (
@@ -58,7 +58,7 @@ class ReservationsWindow(QWidget):
         super().__init__(window, Qt.Window)
         self.window_ = window
         # what the customer picker uses of its parent window
-        self.reads, self.writes, self.till, self.data_changed = window.reads, window.writes, window.till, window.data_changed
+        self.reads, self.writes, self.till = window.reads, window.writes, window.till
         self.bookings: list[reservations.Booking] = []
         self.editing: str | None = None  # the reservation in the form (None: a new one)
         self.customer_id: str | None = None
@@ -198,8 +198,7 @@ class ReservationsWindow(QWidget):
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
         self.header.set_subtitle(dates.long_day(self.day()))
         self.summary.setText(self.tr("{waiting} to come ({guests} guests) · {covers} covers seated · {no_shows}").format(
-            waiting=len(waiting), guests=sum(b.party_size for b in waiting), covers=covers,
-            no_shows=plurals.count(no_shows, "no-show")))
+            waiting=len(waiting), guests=sum(b.party_size for b in waiting), covers=covers, no_shows=plurals.count(no_shows, "no-show")))
         self._enable_actions()
 
     def current_id(self) -> str | None:
@@ -291,8 +290,6 @@ class ReservationsWindow(QWidget):
         return dialog
 
     def _picked(self, customer_id: str) -> None:
-        from app import customers
-
         customer = customers.get(customer_id)
         self._set_customer(customer.id, customer.name)
         self._fill_seating(reservations.preferred_seating(customer.id))  # the seating preference, applied
@@ -313,8 +310,8 @@ class ReservationsWindow(QWidget):
 
         def done(row):
             who = self.customer_button.text().removesuffix("  F2")
-            self.say(self.tr("Booked {time} for {who}, party of {party}").format(time=row.time, who=who, party=row.party_size)
-                     if editing is None else self.tr("Saved"), "info")
+            booked = self.tr("Booked {time} for {who}, party of {party}").format(time=row.time, who=who, party=row.party_size)
+            self.say(booked if editing is None else self.tr("Saved"), "info")
             if _qdate(dt.date.fromisoformat(row.day)) != self.date_edit.date():
                 self.date_edit.setDate(_qdate(dt.date.fromisoformat(row.day)))
             self.load()  # the list holds the new row before it is chosen (the announced change reloads it too)
@@ -348,16 +345,10 @@ class ReservationsWindow(QWidget):
 
     def open_bill(self, booking: reservations.Booking) -> None:
         """The seated customer on the bill (their profile and preferences follow); an open bill is held."""
-        page = self.window_.sale_page
-        if not page.cart.is_empty() or (page.cart.customer is not None and page.cart.customer.id != booking.customer_id):
-            page.hold()
-        page.set_customer(booking.customer_id)
-        if page.cart.customer is not None and page.cart.customer.id == booking.customer_id:
-            seating = f", {booking.seating}" if booking.seating else ""
-            page.cart.note = f"Table for {booking.party_size}{seating}" + (f": {booking.notes}" if booking.notes else "")
-            page.refresh()
-            self.say(self.tr("{name} is seated; their bill is open on the till.").format(name=booking.customer_name),
-                     "info")
+        from ui.reservation_seating import seat_on_bill
+
+        if seat_on_bill(self.window_.sale_page, booking):
+            self.say(self.tr("{name} is seated; their bill is open on the till.").format(name=booking.customer_name), "info")
 
     # --- keys ------------------------------------------------------------------------------------------------------
 
