@@ -66,9 +66,3 @@ CREATE TRIGGER "customer_stats_listing_customer_update" AFTER UPDATE OF "status"
                                    WHEN NEW.erased_at IS NOT NULL THEN 'erased' ELSE NEW.status END)
          OR "profile_rowid" IS NOT (SELECT p.rowid FROM "customer_profile" AS p WHERE p.id = NEW.default_profile_id));
 END;
-
--- A profile that arrives after its customers (sync pulls tables in any order) gives them its rowid.
-CREATE TRIGGER "customer_stats_listing_profile_insert" AFTER INSERT ON "customer_profile" BEGIN
-  UPDATE "customer_stats" SET "profile_rowid" = NEW.rowid
-  WHERE customer_id IN (SELECT c.id FROM "customer" AS c WHERE c.default_profile_id = NEW.id);
-END;
