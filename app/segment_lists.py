@@ -171,12 +171,13 @@ def ids(segment: str | None = None, profile_id: str | None = None, status: str |
 
 def head(segment: str | None = None, profile_id: str | None = None, status: str | None = None, search: str = "",
          region: str = "US", now: dt.datetime | None = None, rule: Rules | None = None,
-         limit: int = HEAD) -> Head | None:
-    """The count and the first ``limit`` rowids of a list that can be long (the plain list, a profile, a
+         limit: int | None = None) -> Head | None:
+    """The count and the first ``limit`` (HEAD) rowids of a list that can be long (the plain list, a profile, a
     stats segment), each from one covering index; None for a list that ``ids`` reads at once anyway (a
     search, Birthday this week)."""
     if (search or "").strip() or segment == BIRTHDAY:
         return None
+    limit = limit or HEAD
     if segment is not None and segment not in SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}")
     if segment is None:
