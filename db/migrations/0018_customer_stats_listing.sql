@@ -49,8 +49,9 @@ CREATE TRIGGER "customer_stats_listing_new" AFTER INSERT ON "customer_stats" BEG
   WHERE customer_id = NEW.customer_id;
 END;
 
--- A customer written (a form, an import, a merge, an erasure, a pulled row) re-lists its figures row,
--- only when the listing changes (peewee's save names every column).
+-- A customer written (a form, an import, a merge, an erasure, a pulled row) re-lists its figures row when
+-- a column of the listing changed (peewee's save and sync's upsert name every column: the WHEN keeps the
+-- others at a few comparisons).
 CREATE TRIGGER "customer_stats_listing_customer_insert" AFTER INSERT ON "customer" BEGIN
   UPDATE "customer_stats" SET ("customer_rowid", "list_status", "profile_rowid") = (
     NEW.rowid,
@@ -60,13 +61,13 @@ CREATE TRIGGER "customer_stats_listing_customer_insert" AFTER INSERT ON "custome
   WHERE customer_id = NEW.id;
 END;
 
-CREATE TRIGGER "customer_stats_listing_customer_update" AFTER UPDATE OF "status", "default_profile_id", "deleted_at", "erased_at", "merged_into_id" ON "customer" BEGIN
+CREATE TRIGGER "customer_stats_listing_customer_update" AFTER UPDATE OF "status", "default_profile_id", "deleted_at", "erased_at", "merged_into_id" ON "customer"
+WHEN NEW.status IS NOT OLD.status OR NEW.default_profile_id IS NOT OLD.default_profile_id
+  OR NEW.deleted_at IS NOT OLD.deleted_at OR NEW.erased_at IS NOT OLD.erased_at
+  OR NEW.merged_into_id IS NOT OLD.merged_into_id BEGIN
   UPDATE "customer_stats" SET ("list_status", "profile_rowid") = (
     CASE WHEN NEW.deleted_at IS NOT NULL OR NEW.merged_into_id IS NOT NULL THEN NULL
          WHEN NEW.erased_at IS NOT NULL THEN 'erased' ELSE NEW.status END,
     (SELECT p.rowid FROM "customer_profile" AS p WHERE p.id = NEW.default_profile_id))
-  WHERE customer_id = NEW.id
-    AND ("list_status" IS NOT (CASE WHEN NEW.deleted_at IS NOT NULL OR NEW.merged_into_id IS NOT NULL THEN NULL
-                                   WHEN NEW.erased_at IS NOT NULL THEN 'erased' ELSE NEW.status END)
-         OR "profile_rowid" IS NOT (SELECT p.rowid FROM "customer_profile" AS p WHERE p.id = NEW.default_profile_id));
+  WHERE customer_id = NEW.id;
 END;
