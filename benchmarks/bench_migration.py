@@ -1,6 +1,6 @@
 """Time one till migration on a scratch copy of a big database (the source is only read).
 
-    python -m benchmarks.bench_migration SOURCE.db [--number 18] [--key-from KEYRING.json]
+    python -m benchmarks.bench_migration SOURCE.db [--number 18] [--key-of DATABASE.db]
 
 The copy is at the schema before the migration; each of the migration's statements is run in one
 transaction, as the app's migration runner does (db/migrations), timed one by one. The copy is deleted.
@@ -9,7 +9,6 @@ transaction, as the app's migration runner does (db/migrations), timed one by on
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("source", type=Path)
     p.add_argument("--number", type=int, default=18)
-    p.add_argument("--key-from", type=Path, help="a benchmark keyring file holding the source's key")
+    p.add_argument("--key-of", type=Path, help="the database whose key the source has (for a .bak copy)")
     args = p.parse_args(argv)
     use_bench_keyring()
     import keyring
@@ -31,10 +30,7 @@ def main(argv=None) -> int:
     from db.keystore import SERVICE, account_for
 
     source = args.source.resolve()
-    if args.key_from:
-        key = json.loads(args.key_from.read_text())[f"{SERVICE}:{account_for(source)}"]
-    else:
-        key = keyring.get_password(SERVICE, account_for(source))
+    key = keyring.get_password(SERVICE, account_for((args.key_of or source).resolve()))
     work = DATA / "bench-migration-scratch.db"
     for stale in work.parent.glob(work.name + "*"):
         stale.unlink()
@@ -46,7 +42,8 @@ def main(argv=None) -> int:
     conn = sqlcipher.connect(str(work), isolation_level=None)
     try:
         conn.execute(f"PRAGMA key = \"x'{key}'\"")
-        conn.execute("PRAGMA cache_size = -32000")
+        conn.execute("PRAGMA cache_size = -32000")  # the till's own (db/connection.py)
+        conn.execute("PRAGMA temp_store = 2")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         number, name, sql = next(m for m in migrations.MIGRATIONS if m[0] == args.number)
         if version >= number:

