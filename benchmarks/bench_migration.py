@@ -20,6 +20,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("source", type=Path)
     p.add_argument("--number", type=int, default=18)
+    p.add_argument("--sql", type=Path, help="time this text instead of the migration's file (to compare versions)")
     p.add_argument("--key-of", type=Path, help="the database whose key the source has (for a .bak copy)")
     args = p.parse_args(argv)
     use_bench_keyring()
@@ -46,6 +47,8 @@ def main(argv=None) -> int:
         conn.execute("PRAGMA temp_store = 2")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         number, name, sql = next(m for m in migrations.MIGRATIONS if m[0] == args.number)
+        if args.sql:
+            name, sql = args.sql.name, args.sql.read_text(encoding="utf-8")
         if version >= number:
             raise SystemExit(f"{source.name} is at schema {version}: migration {number} is applied already")
         rows = conn.execute("SELECT count(*) FROM customer_stats").fetchone()[0]
