@@ -129,6 +129,22 @@ def _plain_where(status: str | None) -> tuple[str, list]:
     return f"FROM customer c INDEXED BY customer_by_name WHERE {where}", params
 
 
+def _plain_count(status: str | None) -> int:
+    """Live customers (with ``status``): every row (with it) less the deleted ones (the partial index of
+    migration 18). SQLite counts a whole table a page at a time, and one status on its small index;
+    counting the live range of the name index stepped through a million entries (470 ms at 1M)."""
+    if status:
+        every = database.execute_sql("SELECT count(*) FROM customer INDEXED BY customer_status WHERE status = ?",
+                                     (status,)).fetchone()[0]
+        gone = database.execute_sql("SELECT count(*) FROM customer INDEXED BY customer_deleted "
+                                    "WHERE deleted_at IS NOT NULL AND status = ?", (status,)).fetchone()[0]
+    else:
+        every = database.execute_sql("SELECT count(*) FROM customer").fetchone()[0]
+        gone = database.execute_sql("SELECT count(*) FROM customer INDEXED BY customer_deleted "
+                                    "WHERE deleted_at IS NOT NULL").fetchone()[0]
+    return every - gone
+
+
 def _read(sql: str, params: list, out: array | None = None) -> array:
     out = array("q") if out is None else out
     cursor = database.execute_sql(sql, params)
@@ -182,7 +198,10 @@ def head(segment: str | None = None, profile_id: str | None = None, status: str 
         raise ValueError(f"unknown segment {segment!r}")
     if segment is None:
         source, params = _profile_where(profile_id, status) if profile_id is not None else _plain_where(status)
-        count = database.execute_sql(f"SELECT count(*) {source}", params).fetchone()[0]
+        if profile_id is None:
+            count = _plain_count(status)
+        else:
+            count = database.execute_sql(f"SELECT count(*) {source}", params).fetchone()[0]
         return Head(count, _read(f"SELECT c.rowid {source} ORDER BY c.name_norm LIMIT ?", [*params, limit]))
     now, rule = _now_rule(now, rule)
     query = _stats_where(segment, status, profile_id, now, rule)

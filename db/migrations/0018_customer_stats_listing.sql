@@ -48,6 +48,10 @@ CREATE INDEX "customer_stats_regular_since" ON "customer_stats" ("regular_since"
 
 CREATE INDEX "customer_stats_spent_rowid" ON "customer_stats" ("spent", "customer_rowid", "list_status", "profile_rowid");
 
+-- The deleted customers, so the plain list's count is every customer (SQLite counts a whole table a page
+-- at a time) less these, instead of a step through a million entries of the name index.
+CREATE INDEX "customer_deleted" ON "customer" ("status") WHERE "deleted_at" IS NOT NULL;
+
 -- A new figures row (a customer's first bill, made here or pulled) takes the customer's listing.
 CREATE TRIGGER "customer_stats_listing_new" AFTER INSERT ON "customer_stats" BEGIN
   UPDATE "customer_stats" SET ("customer_rowid", "list_status", "profile_rowid") = (

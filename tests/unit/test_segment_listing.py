@@ -151,8 +151,11 @@ def test_the_head_is_the_start_of_the_whole_list(shop):
     for n in range(6):
         _lapsed_customer(manager, cashier, f"Hal Head {n}", f"+1 555 888 01{n:02d}",
                          default_profile=staff.id if n % 2 else None)
+    for n in range(2):  # deleted customers (no sales) are in no list
+        customers.delete(customers.create({"name": f"Del Deleted {n}", "phone": f"+1 555 888 02{n:02d}",
+                                           "status": "active" if n else "inactive"}, manager).id, manager)
     for segment in (None, LAPSED, VIP, NEW):
-        for status in (None, "active"):
+        for status in (None, "active", "inactive"):
             for profile in (None, staff.id):
                 whole = segments.ids(segment, profile, status)
                 head = segment_lists.head(segment, profile, status, limit=3)
@@ -180,6 +183,7 @@ def test_migration_18_upgrades_the_schema_before_it(demo_db_path):
                          ("regular_since", "regular_since"), ("spent_rowid", "spent")):
         db.execute_sql(f'DROP INDEX "customer_stats_{name}"')
         db.execute_sql(f'CREATE INDEX "customer_stats_{name}" ON customer_stats ("{column}", "customer_rowid")')
+    db.execute_sql('DROP INDEX "customer_deleted"')
     db.execute_sql("UPDATE customer_stats SET customer_rowid = NULL WHERE rowid % 2 = 0")  # filled by id then
     db.execute_sql('ALTER TABLE customer_stats DROP COLUMN "list_status"')
     db.execute_sql('ALTER TABLE customer_stats DROP COLUMN "profile_rowid"')
