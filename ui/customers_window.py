@@ -63,6 +63,7 @@ class CustomerListModel(QAbstractTableModel):
         self.runner = runner
         self.rowids = array("q")
         self.total = 0  # rows in the list; more than len(rowids) while only its head is read
+        self._partial = False  # only the head of the list is shown (its rows just read)
         self._cache: dict[int, customer_list.ListRow] = {}
         self._generation = 0
         self.loading = False
@@ -94,6 +95,7 @@ class CustomerListModel(QAbstractTableModel):
             self.rowids, self.total = head.rowids, head.count
             self._cache.clear()
             self.endResetModel()
+            self._partial = True
             self.loaded.emit(head.count)
         self.runner.submit(segments.ids, *args, owner=self, on_done=lambda ids: self._loaded(generation, ids),
                            on_error=lambda exc: self._failed(generation, exc))
@@ -105,7 +107,7 @@ class CustomerListModel(QAbstractTableModel):
     def _loaded(self, generation: int, rowids: array) -> None:
         if generation != self._generation:
             return
-        if self.loading and len(rowids) == self.total and self.rowids == rowids[:len(self.rowids)]:
+        if self._partial and len(rowids) == self.total and self.rowids == rowids[:len(self.rowids)]:
             self.rowids = rowids  # the rest of the list its head began: rows on screen stay as they are
             if rowids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rowids) - 1, len(self.HEADERS) - 1))
@@ -114,6 +116,7 @@ class CustomerListModel(QAbstractTableModel):
             self.rowids, self.total = rowids, len(rowids)
             self._cache.clear()
             self.endResetModel()
+        self._partial = False
         self.loading = False
         self.loaded.emit(len(rowids))
 
