@@ -37,7 +37,7 @@ class DuplicatePhone(ValidationError):
 
     def __init__(self, existing: Customer, phone_text: str):
         super().__init__(
-            f"{format_phone(existing.phone, settings.get('phone_region'))} belongs to {existing.name}.", "phone"
+            f"{format_phone(existing.phone, settings.shop().phone_region)} belongs to {existing.name}.", "phone"
         )
         self.existing = existing
         self.phone_text = phone_text
@@ -45,7 +45,7 @@ class DuplicatePhone(ValidationError):
 
 def clean(values: dict, *, region: str | None = None, current: Customer | None = None) -> dict:
     """Validate and normalise form values. Raises ValidationError naming the first bad field."""
-    region = region or settings.get("phone_region")
+    region = region or settings.shop().phone_region
     out = {}
     for key, value in values.items():
         if key not in EDITABLE:

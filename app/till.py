@@ -68,7 +68,7 @@ def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
         log.info("database upgraded; backup of the previous version at %s", opened.backup_path)
     from app import money, settings
 
-    money.use_locale(settings.get("locale"))
+    money.use_locale(settings.shop().locale)
     return till
 
 

@@ -27,7 +27,7 @@ class AllergyQuestion:
 
     def needed(self, customer) -> bool:
         """On, a customer on the bill, and nothing recorded about their allergies."""
-        if customer is None or customer.allergies or not self.page.cart.settings.get("ask_for_allergies", True):
+        if customer is None or customer.allergies or not self.page.cart.settings.ask_for_allergies:
             return False
         if customer.id not in self._recorded:
             self._recorded[customer.id] = preferences.allergies_recorded(customer.id)

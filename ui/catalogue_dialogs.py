@@ -73,7 +73,7 @@ class PricingDialog(QDialog):
         super().__init__(parent)
         self.window_ = window
         self.manager = manager
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.setObjectName("pricingDialog")
         self.setAccessibleName("Categories, prices and loyalty")
         self.setWindowTitle("Categories, prices and loyalty")
@@ -315,7 +315,7 @@ class PricingDialog(QDialog):
         self.cp_discount.setEnabled(not self.cp_fixed.isChecked())
 
     def _find_customers(self, text: str) -> None:
-        hits = customer_search.search(text, limit=20, region=settings.get("phone_region")) if text.strip() else []
+        hits = customer_search.search(text, limit=20, region=settings.shop().phone_region) if text.strip() else []
         self.customer_combo.blockSignals(True)
         self.customer_combo.clear()
         for hit in hits:

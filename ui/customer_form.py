@@ -65,7 +65,7 @@ class CustomerForm(QDialog):
         self.manager = manager
         self.on_saved = on_saved
         self.customer: Customer | None = customers.get(customer_id) if customer_id else None
-        self.region = settings.get("phone_region")
+        self.region = settings.shop().phone_region
         self.photo: bytes | None = bytes(self.customer.photo) if self.customer and self.customer.photo else None
         self.errors: dict[str, str] = {}
         self.setObjectName("customerFormDialog")

@@ -52,9 +52,9 @@ from ui.form_helpers import (
     set_role,
     show_message,
 )
+from ui.i18n import payment_label
 
 ORDER_LIMIT = 500
-METHODS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 
 
 def _local(when) -> str:
@@ -80,8 +80,8 @@ class CustomerView(QDialog):
         self.window_ = window
         self.manager = manager
         self.customer_id = customer_id
-        self.currency = settings.get("currency")
-        self.region = settings.get("phone_region")
+        self.currency = settings.shop().currency
+        self.region = settings.shop().phone_region
         self.setObjectName("customerViewDialog")
         self.setAccessibleName("Customer")
         self.setWindowModality(Qt.WindowModal)
@@ -228,7 +228,7 @@ class CustomerView(QDialog):
         box.addWidget(QLabel("<b>Favourite items</b>"), 0, 0)
         box.addWidget(_table("favouriteItemsView", ["Code", "Item", "Bought"], rows), 1, 0)
         methods = Counter(figures.payment_counts or {}).most_common()
-        method_rows = [[METHODS.get(m, m.title()), n] for m, n in methods]
+        method_rows = [[payment_label(m), n] for m, n in methods]
         box.addWidget(QLabel("<b>Payment methods</b>"), 0, 1)
         box.addWidget(_table("paymentMethodsView", ["Method", "Times used"], method_rows, stretch=0), 1, 1)
         prices = CustomerItemPrice.live().where(CustomerItemPrice.customer == self.customer_id)
@@ -390,7 +390,7 @@ class BillDialog(QDialog):
         total_label.setAlignment(Qt.AlignRight)
         totals.addWidget(QLabel("<b>Total</b>"), 10, 0)
         totals.addWidget(total_label, 10, 1)
-        payments = ", ".join(f"{METHODS.get(p.method, p.method)} {money(p.amount)}"
+        payments = ", ".join(f"{payment_label(p.method)} {money(p.amount)}"
                              for p in Payment.select().where(Payment.bill == bill))
         paid = QLabel(f"Paid: {payments or '–'}")
         paid.setTextFormat(Qt.PlainText)

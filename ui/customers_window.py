@@ -67,7 +67,7 @@ class CustomerListModel(QAbstractTableModel):
         self._cache: dict[int, customer_list.ListRow] = {}
         self._generation = 0
         self.loading = False
-        self.region = settings.get("phone_region")
+        self.region = settings.shop().phone_region
 
     # --- loading -----------------------------------------------------------------------------------------
 

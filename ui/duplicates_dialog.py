@@ -58,11 +58,11 @@ class CustomerCard(QFrame):
     def show_customer(self, customer_id: str) -> None:
         c = Customer.get(Customer.id == customer_id)
         figures = CustomerStats.get_or_none(CustomerStats.customer == c.id) or stats.recompute(c.id)
-        currency = settings.get("currency")
+        currency = settings.shop().currency
         self.photo.setPixmap(avatar(c.name, c.photo, 56))
         since = dates.day(c.created_at)
         lines = [f"<b style='font-size:16px'>{escape(c.name)}</b>",  # shop data in markup: always escaped
-                 escape(format_phone(c.phone, settings.get("phone_region"))),
+                 escape(format_phone(c.phone, settings.shop().phone_region)),
                  escape(c.email) if c.email else "<i>no email</i>", f"Status: {c.status} · since {since}",
                  f"{figures.orders:,} orders · {format_money(figures.spent, currency)} · "
                  f"{merge.points_of(c.id):,} points"]

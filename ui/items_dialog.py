@@ -137,7 +137,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.busy = False
         self._select_after_load: str | None = None
         self._wanted: str | None = None  # the item whose record is being read for the form
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.setObjectName("itemsDialog")
         self.setAccessibleName("Items")
         self.setWindowTitle("Items")
@@ -306,7 +306,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
         for edit in self._edits():
             edit.clear()
             mark_invalid(edit, False)
-        self.tax_rate_field.setText(format_percent(int(settings.get("default_tax_rate_bp") or 0)))
+        self.tax_rate_field.setText(format_percent(int(settings.shop().default_tax_rate_bp or 0)))
         self.active_check.setChecked(True)
         if not self.read_only:
             self.message.clear_message()

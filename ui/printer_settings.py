@@ -218,7 +218,7 @@ class PrinterSettingsTab(QWidget):
             return
         self.test_button.setEnabled(False)
         self.test_message.ok("Printing a test page…")
-        self.window_.reads.submit(test_page, spec, str(settings.get("shop_name")), owner=self,
+        self.window_.reads.submit(test_page, spec, str(settings.shop().shop_name), owner=self,
                                   on_done=lambda _: self._tested(None), on_error=self._tested)
 
     def _tested(self, exc: Exception | None) -> None:

@@ -43,7 +43,7 @@ class PromotionsWindow(QWidget):
         super().__init__(window, Qt.Window)
         self.window_ = window
         self.manager = manager
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.editing: str | None = None
         self.rules: list[promotions.Rule] = []
         self.setObjectName("promotionsWindow")
@@ -245,7 +245,7 @@ class PromotionsWindow(QWidget):
     def _show_birthdays(self, rows) -> None:
         from app.contact import format_phone
 
-        region = settings.get("phone_region")
+        region = settings.shop().phone_region
         self.birthdays_view.setRowCount(len(rows))
         for n, (_id, name, phone, email, dob) in enumerate(rows):
             day = dates.weekday(dt.date(2000, int(dob[5:7]), int(dob[8:10])), year=False)

@@ -81,7 +81,7 @@ class ReportsWindow(QWidget):
         super().__init__(window, Qt.Window)
         self.window_ = window
         self.manager = manager
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.report: reports.SalesReport | None = None
         self._generation = 0
         self.loading = False
@@ -372,7 +372,7 @@ class ReportsWindow(QWidget):
         esc = html.escape
         parts = [
             "<html><body style='font-family: sans-serif; font-size: 10pt'>",
-            f"<h2>{esc(settings.get('shop_name'))}: sales report</h2>",
+            f"<h2>{esc(settings.shop().shop_name)}: sales report</h2>",
             f"<p>{dates.day(r.start)} – {dates.day(r.end)} · Profile: "
             f"{esc(self.profile_combo.currentText())}</p>",
             f"<p><b>Total {money(r.total)}</b> · {r.bills:,} bills · average {money(r.average_bill)} · "

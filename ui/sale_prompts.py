@@ -81,7 +81,7 @@ class SalePrompts:
         if line is None:
             return
         cart = self.cart
-        limit = int(cart.settings.get("line_discount_limit_bp", 1000)) / 100
+        limit = int(cart.settings.line_discount_limit_bp) / 100
         self._discount_prompt(
             "lineDiscountDialog", f"Discount on {line.item.name}",
             f"Type a percentage (10%) or an amount (1.50). Above {limit:g}% a manager approves. 0 removes the "

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import plurals, preference_defaults, settings, settings_save
 from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
+from app.sync import state as sync_state
 from ui import ops
 from ui.form_helpers import (
     InlineMessage,
@@ -59,7 +60,7 @@ class SettingsDialog(QDialog):
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(760, 620)
-        current = settings.all_settings()
+        current = settings.shop()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(PageHeader("Settings", "How this shop sells, charges and looks after its customers"))
@@ -112,7 +113,7 @@ class SettingsDialog(QDialog):
         inner = QVBoxLayout(group)
         self.show_profile_check = named(QCheckBox("Show Customer Profile"), "showCustomerProfileCheck",
                                         "Show Customer Profile")
-        self.show_profile_check.setChecked(bool(current["show_customer_profile"]))
+        self.show_profile_check.setChecked(bool(current.show_customer_profile))
         inner.addWidget(self.show_profile_check)
         hint = QLabel("On: each bill has a Customer Profile (Retail, Wholesale, Staff…) that sets its prices; it "
                       "starts at the chosen customer's default profile and the cashier can change it. Off: no bill "
@@ -126,19 +127,19 @@ class SettingsDialog(QDialog):
 
         receipts = QGroupBox("On receipts")
         form = QFormLayout(receipts)
-        self.shop_name_edit = named(QLineEdit(current["shop_name"]), "shopNameEdit", "Shop name")
+        self.shop_name_edit = named(QLineEdit(current.shop_name), "shopNameEdit", "Shop name")
         self.shop_name_edit.setMaxLength(80)
         self._field(form, "Shop name", self.shop_name_edit, "shop_name")
-        self.shop_address_edit = named(QPlainTextEdit(current["shop_address"]), "shopAddressEdit", "Shop address")
+        self.shop_address_edit = named(QPlainTextEdit(current.shop_address), "shopAddressEdit", "Shop address")
         self.shop_address_edit.setFixedHeight(72)
         self._field(form, "Address", self.shop_address_edit, "shop_address")
-        self.tax_number_edit = named(QLineEdit(current["shop_tax_number"]), "shopTaxNumberEdit", "Tax number")
+        self.tax_number_edit = named(QLineEdit(current.shop_tax_number), "shopTaxNumberEdit", "Tax number")
         self.tax_number_edit.setMaxLength(40)
         self._field(form, "Tax number", self.tax_number_edit, "shop_tax_number")
         self.region_combo = named(QComboBox(), "phoneRegionCombo", "Phone region")
-        regions = REGIONS if current["phone_region"] in REGIONS else REGIONS + [current["phone_region"]]
+        regions = REGIONS if current.phone_region in REGIONS else REGIONS + [current.phone_region]
         self.region_combo.addItems(regions)
-        self.region_combo.setCurrentText(current["phone_region"])
+        self.region_combo.setCurrentText(current.phone_region)
         self._field(form, "Phone numbers from", self.region_combo, "phone_region",
                     "Numbers typed without a country code are read as numbers of this country.")
         box.addWidget(receipts)
@@ -149,33 +150,33 @@ class SettingsDialog(QDialog):
         group = QGroupBox("Prices and payments")
         form = QFormLayout(group)
         self.currency_combo = named(QComboBox(), "currencyCombo", "Currency")
-        currencies = CURRENCIES if current["currency"] in CURRENCIES else CURRENCIES + [current["currency"]]
+        currencies = CURRENCIES if current.currency in CURRENCIES else CURRENCIES + [current.currency]
         for code in currencies:
             self.currency_combo.addItem(f"{code}  {SYMBOLS.get(code, '')}".strip(), code)
-        self.currency_combo.setCurrentIndex(currencies.index(current["currency"]))
+        self.currency_combo.setCurrentIndex(currencies.index(current.currency))
         self._field(form, "Currency", self.currency_combo, "currency")
         self.rounding_combo = named(QComboBox(), "cashRoundingCombo", "Cash rounding")
-        options = ROUNDINGS if any(v == current["cash_rounding"] for v, _ in ROUNDINGS) else ROUNDINGS + [
-            (current["cash_rounding"], f"To {current['cash_rounding']} minor units")]
+        options = ROUNDINGS if any(v == current.cash_rounding for v, _ in ROUNDINGS) else ROUNDINGS + [
+            (current.cash_rounding, f"To {current.cash_rounding} minor units")]
         for value, label in options:
             self.rounding_combo.addItem(label, value)
-        self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current["cash_rounding"]))
+        self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current.cash_rounding))
         self._field(form, "Cash rounding", self.rounding_combo, "cash_rounding",
                     "Cash totals are rounded this way; card payments are never rounded.")
         self.tax_inclusive_check = named(QCheckBox("Shelf prices include tax"), "pricesIncludeTaxCheck",
                                          "Prices include tax")
-        self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
+        self.tax_inclusive_check.setChecked(bool(current.prices_include_tax))
         self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
         self.default_tax_edit = PercentEdit("defaultTaxRateEdit", "Default tax rate")
-        self.default_tax_edit.set_bp(current["default_tax_rate_bp"])
+        self.default_tax_edit.set_bp(current.default_tax_rate_bp)
         self._field(form, "Default tax rate", self.default_tax_edit, "default_tax_rate_bp",
                     "New items start with this tax rate.")
         self.line_discount_edit = PercentEdit("lineDiscountLimitEdit", "Line discount limit")
-        self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
+        self.line_discount_edit.set_bp(current.line_discount_limit_bp)
         self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
                     "A cashier needs a manager's PIN to give more than this off one line.")
-        self.return_limit_edit = MoneyEdit("returnApprovalLimitEdit", "Refund limit", current["currency"])
-        self.return_limit_edit.set_minor(current["return_approval_limit"])
+        self.return_limit_edit = MoneyEdit("returnApprovalLimitEdit", "Refund limit", current.currency)
+        self.return_limit_edit.set_minor(current.return_approval_limit)
         self._field(form, "Refund limit", self.return_limit_edit, "return_approval_limit",
                     "A cashier needs a manager's PIN to refund more than this on a return.")
         box.addWidget(group)
@@ -185,7 +186,7 @@ class SettingsDialog(QDialog):
         _, box = self._tab("This till")
         group = QGroupBox("This till")
         form = QFormLayout(group)
-        self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
+        self.till_code_edit = named(QLineEdit(sync_state.load().till_code), "tillCodeEdit", "Till code")
         self.till_code_edit.setMaxLength(8)
         self.till_code_edit.textChanged.connect(self._upper_till_code)
         self._field(form, "Till code", self.till_code_edit, "till_code",
@@ -193,7 +194,7 @@ class SettingsDialog(QDialog):
         box.addWidget(group)
         sync = QGroupBox("Central store")
         form = QFormLayout(sync)
-        self.central_url_edit = named(QLineEdit(str(settings.local("central_url") or "")), "centralUrlEdit",
+        self.central_url_edit = named(QLineEdit(sync_state.load().central_url), "centralUrlEdit",
                                       "Central store URL")
         self.central_url_edit.setPlaceholderText("https://hq.example.com:8700")
         self._field(form, "Central store URL", self.central_url_edit, "central_url",
@@ -201,7 +202,7 @@ class SettingsDialog(QDialog):
         self.sync_interval_spin = named(QSpinBox(), "syncIntervalSpin", "Sync interval")
         self.sync_interval_spin.setRange(10, 3600)
         self.sync_interval_spin.setSuffix(" s")
-        self.sync_interval_spin.setValue(int(current["sync_interval_s"]))
+        self.sync_interval_spin.setValue(int(current.sync_interval_s))
         self._field(form, "Sync every", self.sync_interval_spin, "sync_interval_s",
                     "How often every till of the shop sends and fetches changes when online.")
         box.addWidget(sync)
@@ -213,7 +214,7 @@ class SettingsDialog(QDialog):
         inner = QVBoxLayout(group)
         self.ask_allergies_check = named(QCheckBox("Ask for allergies when a customer is chosen"),
                                          "askForAllergiesCheck", "Ask for allergies")
-        self.ask_allergies_check.setChecked(bool(current["ask_for_allergies"]))
+        self.ask_allergies_check.setChecked(bool(current.ask_for_allergies))
         inner.addWidget(self.ask_allergies_check)
         box.addWidget(group)
         defaults = QGroupBox("Default preferences (a customer's own choice overrides these)")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import currencies, settings, shop_setup
 from app.errors import TillError
+from app.sync import state as sync_state
 from ui.form_helpers import (
     InlineMessage,
     fit_to_screen,
@@ -283,7 +284,7 @@ class SetupWizard(QDialog):
 
     def _set_up(self, manager) -> None:
         self.busy = False
-        self._done(f"{settings.get('shop_name')} is ready. {manager.name}, sign in with your PIN.")
+        self._done(f"{settings.shop().shop_name} is ready. {manager.name}, sign in with your PIN.")
 
     # --- joining a shop --------------------------------------------------------------------------------------
 
@@ -301,7 +302,7 @@ class SetupWizard(QDialog):
         form.setHorizontalSpacing(12)
         self.central_url_edit = _line("centralUrlEdit", "Central store URL", "https://hq.example.com:8700",
                                       length=300)
-        self.central_url_edit.setText(str(settings.local("central_url") or ""))
+        self.central_url_edit.setText(sync_state.load().central_url)
         self.till_token_edit = _line("tillTokenEdit", "Till token", "the token printed for this till",
                                      password=True, length=400)
         form.addRow("Central store URL", self.central_url_edit)
@@ -373,11 +374,11 @@ class SetupWizard(QDialog):
             self._set_busy(False)
             self.progress_bar.setVisible(False)
             self.show_new_shop()
-            self.shop_name_edit.setText(str(settings.get("shop_name")))
+            self.shop_name_edit.setText(str(settings.shop().shop_name))
             self.message.bad("Joined, but the shop has no staff yet: set up its first manager here.")
             self.manager_name_edit.setFocus()
             return
-        self._done(f"Joined {settings.get('shop_name')}: {report.bootstrapped + report.pulled:,} records fetched. "
+        self._done(f"Joined {settings.shop().shop_name}: {report.bootstrapped + report.pulled:,} records fetched. "
                    "Sign in with your PIN.")
 
     # --- both ------------------------------------------------------------------------------------------------

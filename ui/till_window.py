@@ -41,7 +41,7 @@ class SignInPage(QWidget):
         card.setObjectName("signInCard")
         card.setMaximumWidth(420)
         layout = QVBoxLayout(card)
-        title = QLabel(settings.get("shop_name"))
+        title = QLabel(settings.shop().shop_name)
         title.setTextFormat(Qt.PlainText)  # the shop's name and the users' names are shop data
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignCenter)
@@ -121,7 +121,7 @@ class TillWindow(QMainWindow):
         self.till = till
         self.setObjectName("tillWindow")
         self.setAccessibleName("Till")
-        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.get("shop_name")))
+        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.shop().shop_name))
         self.writes = TaskRunner(self, threads=1)
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []

@@ -89,6 +89,25 @@
     </message>
 </context>
 <context>
+    <name>PaymentMethod</name>
+    <message>
+        <source>Cash</source>
+        <translation>Bar</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Sonstige</translation>
+    </message>
+    <message>
+        <source>Loyalty points</source>
+        <translation>Treuepunkte</translation>
+    </message>
+</context>
+<context>
     <name>PromptDialog</name>
     <message>
         <source>Cancel  (Esc)</source>

@@ -13,7 +13,7 @@ import pytest
 from backoffice_steps import open_screen
 from conftest import focused, sign_in
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from sale_steps import closed, key, scan, total_text, wait_dialog
 
 from app import money, settings
@@ -72,6 +72,9 @@ def test_a_german_shop_in_euros(qtbot, shop):
     assert payment.windowTitle() == "Zahlung"
     assert payment.findChild(QPushButton, "completeSaleButton").text() == "Verkauf abschließen  (Enter)"
     assert payment.findChild(QLabel, "paymentDueLabel").text() == "6,90\xa0€"
+    methods = payment.findChild(QComboBox, "paymentMethodCombo")  # app/payment_methods labels, translated
+    assert [methods.itemText(i) for i in range(methods.count())] == ["Bar", "Karte", "Sonstige"]
+    assert [methods.itemData(i) for i in range(methods.count())] == ["cash", "card", "other"]  # stored values
     qtbot.keyClick(focused(qtbot, "tenderedEdit"), Qt.Key_Escape)
     qtbot.waitUntil(lambda: closed(payment))
     window.sign_out()

@@ -1,6 +1,7 @@
 """app/ and db/ never import Qt widgets: the same rules run in the till, the CLI and tests."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,9 +141,14 @@ def test_ui_writes_only_through_operations():
 # --- central/ stands apart from the till's app/ and ui/ -------------------------------------------------------
 
 
+# The only till modules the central may import: the hybrid clock's stamp format and UUIDv7 ids, two small pure
+# modules (no database, no model). Tables come from the wire schema (central/wire_schema.py, central/wire.py).
+CENTRAL_MAY_IMPORT_FROM_DB = {"db", "db.hlc", "db.ids"}
+
+
 def test_central_does_not_import_the_tills_app_or_ui_at_import_time():
     """Importing every central module pulls in no module of app/ or ui/ (the server is installed without the
-    till's rules and widgets). It still reads the table specs from db.models (see central/tables.py)."""
+    till's rules and widgets), and of db/ only the clock and ids: no models, fields or migrations, no peewee."""
     import subprocess
     import sys
 
@@ -150,9 +156,12 @@ def test_central_does_not_import_the_tills_app_or_ui_at_import_time():
     code = ("import importlib, sys\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module(name)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('app', 'ui')))\n")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('app', 'ui', 'peewee', 'playhouse')))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'db'))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    till_side, db_modules = out.stdout.strip().splitlines()
+    assert till_side == "[]"
+    assert set(eval(db_modules)) <= CENTRAL_MAY_IMPORT_FROM_DB
 
 
 def test_central_has_no_top_level_import_of_app_or_ui():
@@ -167,3 +176,98 @@ def test_central_has_no_top_level_import_of_app_or_ui():
             if any(n.split(".")[0] in ("app", "ui") for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_central_reads_no_till_model_at_all():
+    """Not even lazily: central/ imports from db/ only the clock and ids (the tables are the wire schema's)."""
+    offenders = []
+    for path in (ROOT / "central").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] if node.module != "db" else [f"db.{a.name}" for a in node.names]
+            if any(n.split(".")[0] == "db" and n not in CENTRAL_MAY_IMPORT_FROM_DB for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+# --- synced rows are written by one writer (db/synced_writer.py) -------------------------------------------------
+
+WRITER = "db/synced_writer.py"
+# SQL that writes a table (keywords in capitals, as this code writes them); ``?``: a table named at run time
+_SQL_WRITE = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|DELETE\s+FROM)\s+"?(\w+|\?)'
+                        r'|\bUPDATE\s+"?(\w+|\?)"?\s+SET\b')
+# modules that write synced tables without queuing the change, and why
+ALLOWED_UNQUEUED_WRITES: dict[str, str] = {
+    "app/sync/apply.py": "rows pulled from the central store are written as the store sent them: nothing to send back",
+    "app/sync/quarantine.py": "a pulled row SQLite refused is set aside; a row the store never held is withdrawn "
+                              "(tombstoned without an outbox entry, the store never had it)",
+    "app/privacy.py": "an erased customer's name is scrubbed from audit details in place (this till's copy); the "
+                      "queued copies are rewritten through synced_writer.rewrite_queued",
+}
+
+
+def _sql_text(node) -> str | None:
+    """A string literal, or an f-string with its holes as ``?`` (a table named at run time)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "?" for v in node.values)
+    return None
+
+
+def _synced_writes() -> tuple[set[str], set[str]]:
+    """(outbox writes, synced-table writes) outside the writer, as ``path: what``."""
+    from db.models import SYNCED_MODELS
+
+    tables = {m._meta.table_name for m in SYNCED_MODELS}
+    classes = {m.__name__ for m in SYNCED_MODELS}
+    outbox, synced = set(), set()
+    for package in ("app", "ui", "db"):
+        for path in (ROOT / package).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == WRITER:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                text = _sql_text(node)
+                for match in _SQL_WRITE.finditer(text or ""):
+                    verb, table = match.group(0).split()[0], (match.group(1) or match.group(2)).lower()
+                    if table == "outbox":  # taking answered changes out or marking them is the sync engine's
+                        if verb in ("INSERT", "REPLACE") or re.search(r"\bpayload\s*=", text, re.IGNORECASE):
+                            outbox.add(f"{rel}: {verb} outbox")
+                    elif table in tables or table == "?":
+                        synced.add(f"{rel}: {verb} {table}")
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
+                        node.func.value, ast.Name):
+                    receiver, attr = node.func.value.id, node.func.attr
+                    if receiver == "Outbox" and (attr in ("create", "insert", "insert_many", "replace", "replace_many")
+                                                 or attr == "update" and any(k.arg == "payload" for k in node.keywords)):
+                        outbox.add(f"{rel}: Outbox.{attr}")
+                    elif receiver in classes and attr in ("insert", "insert_many", "update", "delete", "replace",
+                                                          "replace_many", "bulk_create", "bulk_update"):
+                        synced.add(f"{rel}: {receiver}.{attr}")
+    return outbox, synced
+
+
+def test_synced_rows_are_written_by_the_one_writer():
+    """Only db/synced_writer.py puts changes in the outbox (SyncedModel.save and the batch form used by the
+    sale, void, return and the imports call it); outside it, a synced table is written without the outbox
+    only where ALLOWED_UNQUEUED_WRITES says why."""
+    outbox, synced = _synced_writes()
+    assert sorted(outbox) == []
+    offenders = sorted(w for w in synced if w.split(":")[0] not in ALLOWED_UNQUEUED_WRITES)
+    assert offenders == []
+    assert sorted(set(ALLOWED_UNQUEUED_WRITES) - {w.split(":")[0] for w in synced}) == []  # list only shrinks
+
+
+def test_the_writer_check_sees_an_outbox_insert():
+    """The check above is not blind: the code the sale used before the one writer is caught."""
+    before = ast.parse('cursor.executemany(\'INSERT INTO "outbox" ("op_id") VALUES (?)\', rows)\n'
+                       "Outbox.create(table_name='bill')\nBill.insert(id='x').execute()\n"
+                       "cursor.execute(f'UPDATE \"{table}\" SET a = 1')\n")
+    texts = [_sql_text(n) for n in ast.walk(before)]
+    assert any(t and _SQL_WRITE.search(t).group(1) == "outbox" for t in texts)
+    assert any(t and t.startswith("UPDATE") and _SQL_WRITE.search(t).group(2) == "?" for t in texts)
+    assert _SQL_WRITE.search("Update (F4) saves the printer") is None
