@@ -79,6 +79,7 @@ class CustomerListModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         self.loading = True
+        self._partial = False  # a head still on screen belongs to the list being replaced
         args = (segment, profile_id, status, search, self.region)
         self.runner.submit(segment_lists.head, *args, owner=self,
                            on_done=lambda head: self._head(generation, head, args),
