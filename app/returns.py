@@ -310,6 +310,12 @@ def needs_approval(refund: int, user: User | None, shop: dict | None = None) -> 
 # --- recording it ------------------------------------------------------------------------------------------
 
 
+def new_return_id() -> str:
+    """The id a return is given when it is started (``make_return(return_id=...)``): fixed per return, so a
+    double press or a retry cannot refund twice."""
+    return new_id()
+
+
 @writes("bill", "bill_line", "payment", "loyalty_entry")
 def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, *, method: str = ORIGINAL,
                 approver: User | None = None, return_id: str | None = None, reason: str = "",

@@ -29,7 +29,7 @@ from app import dates, returns, settings
 from app.errors import TillError
 from app.money import format_money
 from app.payment_methods import PaymentMethod
-from db.ids import new_id
+from ui import ops
 from ui.i18n import payment_label
 from ui.style import style_class
 
@@ -149,7 +149,7 @@ class ReturnDialog(QDialog):
     def __init__(self, window):
         super().__init__(window)
         self.window_ = window
-        self.return_id = new_id()  # fixed per return: a double press or a retry cannot refund twice
+        self.return_id = returns.new_return_id()  # fixed per return: a double press or a retry cannot refund twice
         self.plan: returns.ReturnPlan | None = None
         self.busy = False
         self.setObjectName("returnDialog")
@@ -376,12 +376,12 @@ class ReturnDialog(QDialog):
                 return
             self.say(exc.message if isinstance(exc, TillError) else f"The return was not saved: {exc}")
 
-        self.window_.writes.submit(returns.make_return, bill.id, quantities, user, method=method, approver=approver,
-                                   return_id=self.return_id, owner=self, on_done=done, on_error=failed)
+        ops.write(self.window_, returns.make_return, bill.id, quantities, user, method=method, approver=approver,
+                  return_id=self.return_id, owner=self).success(done).failure(failed).run()
 
     def _done(self, result: returns.ReturnResult) -> None:
         currency = self.model.bill.currency
-        self.return_id = new_id()
+        self.return_id = returns.new_return_id()
         ways = ", ".join(f"{payment_label(m)} {format_money(a, currency)}" for m, a in result.payments
                          if m != PaymentMethod.LOYALTY)
         parts = [f"✔ Return {result.receipt_no} of {result.original_receipt_no}: refunded "
@@ -393,7 +393,6 @@ class ReturnDialog(QDialog):
         if result.approved_by:
             parts.append(f"approved by {result.approved_by}")
         parts.append("F10 on the bill prints its receipt")
-        self.window_.data_changed.emit("bill")
         self.window_.sync_status.refresh()
         spec = settings.local("receipt_printer")
         if spec:

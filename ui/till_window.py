@@ -25,7 +25,6 @@ from app import auth, settings
 from app.changes import Changes
 from app.errors import TillError
 from app.till import Till
-from db import outbox
 from ui.manager_approval import ManagerApprovalDialog
 from ui.tasks import TaskRunner
 
@@ -327,7 +326,7 @@ class TillWindow(QMainWindow):
         return box
 
     def pending_changes(self) -> int:
-        return outbox.pending_count()
+        return self.till.pending_changes()
 
     def _settle_writes(self) -> None:
         """A sale being saved finishes and its result is delivered (its bill cleared), so it is not also

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from app import settings
+from app import plurals, settings
 from app.sync import state
 from db import synced_writer
 from db.fields import UTCDateTimeField
@@ -69,8 +69,8 @@ def store_restored(page: dict) -> int:
     with database.atomic("IMMEDIATE"):
         count = requeue(served)
         state.save(cursor=served)
-        _notice(f"The central store was restored from an older backup: this till sent again {count} record(s) "
-                f"it may have lost, and takes the shop's changes again from version {served}.")
+        _notice(f"The central store was restored from an older backup: this till sent again "
+                f"{plurals.count(count, 'record')} it may have lost, and takes the shop's changes again from version {served}.")
     return count
 
 
@@ -149,7 +149,7 @@ def reconcile(engine, report, receipt_high: int | None) -> None:
         new_bills = fetch_own(engine.client, applying, apply_groups)
         report.recovered += new_bills
         with database.atomic("IMMEDIATE"):
-            _notice(f"This till's database had lost {new_bills} of its own sale(s) (restored from a backup, or "
+            _notice(f"This till's database had lost {plurals.count(new_bills, 'sale')} of its own (restored from a backup, or "
                     f"its -wal file was damaged or deleted): they were recovered from the central store, and "
                     f"receipt numbers continue after {code}-{max(receipt_high, seq)}.")
     elif receipt_high < acknowledged_high():
@@ -157,6 +157,6 @@ def reconcile(engine, report, receipt_high: int | None) -> None:
         if count:
             with database.atomic("IMMEDIATE"):
                 _notice(f"The central store had lost sales this till had sent (restored from a backup?): "
-                        f"{count} record(s) were sent again.")
+                        f"{plurals.count(count, 'record')} {plurals.plural(count, 'was', 'were')} sent again.")
             report.resent += count
             engine.push(report)

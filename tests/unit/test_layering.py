@@ -26,6 +26,30 @@ def test_core_does_not_import_qt_widgets():
     assert offenders == []
 
 
+# --- ui/ reads and writes through app/, never db/ ---------------------------------------------------------------
+
+
+def test_ui_does_not_import_db():
+    """No ui/ module imports db/ (models, fields, ids, outbox, integrity, errors), at the top or inside a
+    function. What a screen shows comes from app/ read services as plain values or rows they return (e.g.
+    app.customer_card for the customer view); what it writes goes through app/ write services run by ui.ops.
+    The few db/ things the UI honestly needs are offered by app/: ``app.errors.TillDatabaseError`` (opening
+    the till raises it), ``Till.pending_changes`` / ``Till.check_integrity`` / ``Till.damaged_message``,
+    ``returns.new_return_id``, ``dates.stored``. Model instances an app/ service returns may be read (their
+    attributes), not imported, queried or written."""
+    offenders = []
+    for path in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            if any(n == "db" or n.startswith("db.") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
 # --- ui/ writes only through operations (ui/ops.py) ------------------------------------------------------------
 
 # calls that open a transaction or write rows whatever they are called on
@@ -35,51 +59,9 @@ WRITE_CALLS = {"atomic", "transaction", "delete_instance", "execute_sql", "inser
 # QPainter.save() (painter state) and QImage.save(buffer, ...) (encoding a photo before it is stored)
 SAVE_RECEIVERS = {"self", "painter", "image"}
 # writes still made on the UI thread, each with why it is not an operation yet; an entry that no longer
-# occurs fails the test, so the list only shrinks
-ALLOWED_UI_WRITES: dict[str, str] = {
-    "ui/preference_audit_window.py: app.preference_audit.change":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
-    "ui/preference_audit_window.py: app.preference_audit.confirm":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
-    "ui/preference_audit_window.py: app.preference_audit.remove":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
-    "ui/promotions_window.py: promotions.save":
-        "arrived from issue 14 (promotions, preference audit) while this work ran; next to move",
-    "ui/catalogue_dialogs.py: app.categories.save_category":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/catalogue_dialogs.py: app.categories.save_price_list":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/catalogue_dialogs.py: app.categories.set_customer_item_price":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/catalogue_dialogs.py: app.categories.set_list_price":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/catalogue_dialogs.py: app.loyalty_rules.expire_points":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/catalogue_dialogs.py: app.loyalty_rules.save_tier":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/catalogue_dialogs.py: app.loyalty_rules.update_rules":
-        "not moved yet: the pricing dialog's saves answer their callers at once through _report (next to move)",
-    "ui/customer_view.py: app.customers.record_view":
-        "the access is audited before the customer's data is read and shown (one small insert)",
-    "ui/customer_view.py: app.stats.recompute":
-        "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
-    "ui/duplicates_dialog.py: app.stats.recompute":
-        "brings a local, unsynced cache (customer_stats) up to date as the customer is shown",
-    "ui/held_bills_dialog.py: app.billing.drop_held":
-        "moves with the sale page's hold and recall (issue 16 part 2)",
-    "ui/manager_approval.py: app.audit.record":
-        "not moved yet: the approval is audited before the approved action runs, which callers expect at once",
-    "ui/sale_checkout.py: app.audit.record":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_checkout.py: app.billing.hold":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_checkout.py: app.discount_limit.approve_at_payment":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_controller.py: app.audit.record":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-    "ui/sale_prompts.py: app.billing.drop_held":
-        "not moved yet: the bill's hold, drop-held, approvals and their audit answer the cashier at once; they move to ops next (issue 16 part 2 split the page, not its writes)",
-}
+# occurs fails the test, so the list only shrinks. Empty since issue 16: every UI write is an operation
+# (a caller that needs the answer first continues in the op's success callback). Keep it empty.
+ALLOWED_UI_WRITES: dict[str, str] = {}
 
 
 def _write_services() -> set[str]:
@@ -114,6 +96,9 @@ def _ui_writes() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr == "submit" and isinstance(func.value, ast.Attribute)
+                    and func.value.attr == "writes" and rel != "ui/ops.py"):
+                found.add(f"{rel}: writes.submit")  # a job on the write worker without its Changes: use ops.write
             if isinstance(func, ast.Attribute):
                 receiver = func.value.id if isinstance(func.value, ast.Name) else None
                 target = f"{names.get(receiver, receiver)}.{func.attr}"
@@ -131,8 +116,9 @@ def _ui_writes() -> set[str]:
 
 def test_ui_writes_only_through_operations():
     """A ui/ module never opens a transaction, writes a model or calls a write service (a function marked
-    @writes in app/) itself: it hands the service to ``ui.ops.write``, which runs it on the write worker and
-    announces what changed. Passing ``customers.save_form`` to an op is not a call; calling it is."""
+    @writes in app/) itself, nor submits a job to the write worker directly: it hands the service to
+    ``ui.ops.write``, which runs it on the write worker and announces what changed. Passing
+    ``customers.save_form`` to an op is not a call; calling it is."""
     found = _ui_writes()
     assert sorted(found - set(ALLOWED_UI_WRITES)) == []
     assert sorted(set(ALLOWED_UI_WRITES) - found) == []  # moved to an op: take it off the list
