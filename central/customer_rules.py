@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from central import erased_audit
 from central.merge import Conflict, Op, Outcome
 
 # as app/privacy.erase leaves a customer
@@ -70,6 +71,7 @@ def preload(conn, batch, todo: list[Op], load_rows) -> None:
 
 def _preload_erasure(conn, batch, todo: list[Op], load_rows) -> None:
     parents = {op.payload.get("customer_id") for op in todo if op.table in CHILDREN}
+    parents |= {c for op in todo if op.table == "audit_log" for c in erased_audit.named(op.payload)}
     load_rows(conn, batch, [("customer", c) for c in parents if isinstance(c, str)])
     erasing = [op.row_id for op in todo if op.table == "customer" and op.payload.get("erased_at")]
     batch.erase_followers, batch.erase_conflicts = {}, {}
@@ -81,6 +83,13 @@ def _preload_erasure(conn, batch, todo: list[Op], load_rows) -> None:
         batch.erase_followers.setdefault(target, []).append(follower)
     people = erasing + [f for fs in batch.erase_followers.values() for f in fs]
     load_rows(conn, batch, [("customer", c) for c in people])
+    before = {c: batch.rows[("customer", c)].data for c in people
+              if batch.rows.get(("customer", c)) is not None and batch.rows[("customer", c)].data.get("erased_at") is None}
+    erased_audit.preload(conn, batch, people, before, load_rows)
+    batch.erase_children = [(tbl, row_id) for tbl, row_id in conn.execute(
+        "SELECT tbl, id FROM sync_row WHERE shop_id = %s AND tbl = ANY(%s) AND data->>'customer_id' = ANY(%s)",
+        (batch.shop_id, list(CHILDREN), people))]
+    load_rows(conn, batch, batch.erase_children)
     for conflict_id, row_id in conn.execute(
             "SELECT id, data->>'row_id' FROM sync_row WHERE shop_id = %s AND tbl = 'conflict_log' "
             "AND data->>'row_id' = ANY(%s)", (batch.shop_id, people)):
@@ -101,6 +110,13 @@ def _erase_everywhere(batch, customer_id: str, erased_at: str) -> None:
             row = batch.rows.get(("conflict_log", conflict_id))
             if row is not None and (row.data.get("winner"), row.data.get("loser")) != (None, None):
                 batch.write("conflict_log", conflict_id, dict(row.data, winner=None, loser=None), None, "server")
+    erased_audit.erase(batch, customer_id, people)
+    for key in getattr(batch, "erase_children", []):  # addresses and preferences other tills sent before
+        row = batch.rows.get(key)
+        if row is not None and row.data.get("customer_id") in people:
+            emptied = _emptied(key[0], row.data)
+            if emptied != row.data:
+                batch.write(key[0], key[1], emptied, row.stamps, "server")
 
 
 def settle_child(batch, op: Op, out: Outcome) -> Outcome:
@@ -108,13 +124,23 @@ def settle_child(batch, op: Op, out: Outcome) -> Outcome:
     parent = batch.rows.get(("customer", out.data.get("customer_id")))
     if parent is None or parent.data.get("erased_at") is None:
         return out
-    data = dict(out.data)
-    for column in CHILDREN[op.table]:
+    return Outcome(out.result, out.reason, _emptied(op.table, out.data), out.stamps, [], out.origin)
+
+
+def _emptied(table: str, data: dict) -> dict:
+    data = dict(data)
+    for column in CHILDREN[table]:
         data[column] = ""
-    if op.table == "customer_preference":
+    if table == "customer_preference":
         data["value"] = None
     data["deleted_at"] = data.get("deleted_at") or _now_text()
-    return Outcome(out.result, out.reason, data, out.stamps, [], out.origin)
+    return data
+
+
+def settle_audit(batch, out: Outcome) -> Outcome:
+    """An audit entry about an erased customer: stored without its details (central/erased_audit.py)."""
+    data = erased_audit.settle(batch, out.data)
+    return out if data is None else Outcome(out.result, out.reason, data, out.stamps, [], "server")
 
 
 def _merge_stamp(batch, customer_id: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from central import erased_audit
 from central.tables import APPEND, MERGE, OFFICE, SYSTEM_COLUMNS, TableSpec
 from db.hlc import parse_stamp
 
@@ -98,6 +99,9 @@ def _append(spec, current, op, till_id) -> Outcome:
     if spec.name == "loyalty_entry" and op.payload.get("kind") == "expire" == current.data.get("kind"):
         # the same earn entry expired on two tills: the first to arrive stands; the other till takes the
         # store's row when it pulls (app/loyalty_rules.expire_points)
+        return Outcome(DUPLICATE)
+    if spec.name == "audit_log" and erased_audit.same_entry_scrubbed(stored, incoming):
+        # sent again by a till that erased the customer since: the store scrubs its own copy
         return Outcome(DUPLICATE)
     if spec.name == "bill" and op.payload.get("kind") == "void":
         return Outcome(REJECTED, f"the sale was already voided (as {current.data.get('receipt_no')}): this second "

@@ -195,6 +195,8 @@ def _apply_op(batch: Batch, op: Op, till_id: str) -> dict:
         out = customer_rules.settle_customer(batch, op, out, batch.version + 1, current)
     elif out.result == OK and op.table in customer_rules.CHILDREN:
         out = customer_rules.settle_child(batch, op, out)
+    elif out.result == OK and op.table == "audit_log":
+        out = customer_rules.settle_audit(batch, out)
     if out.result == OK:
         clashes = clashes_of(batch, spec, op.row_id, out.data)
         if clashes:

@@ -9,7 +9,6 @@ pull. After that the shop's head-office data is the central store's, and only an
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 # Head-office data: catalogue, barcodes, prices and price lists, profiles, categories, loyalty tiers (the
@@ -27,7 +26,7 @@ REFUSAL_MARK = "is head-office data"
 class TillRole:
     office: bool
     seeding: bool
-    seen_version: int  # the highest version the till has pulled up to
+    served_version: int  # the highest version the store has sent the till (pull or snapshot page)
 
 
 def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[str]) -> TillRole:
@@ -35,12 +34,12 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
     is seen now, in the same statement). A new
     shop's first push that carries head-office rows makes its till the shop's seeding till."""
     row = conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
-                       "RETURNING office, seeding, seen_version", (shop_id, till_id)).fetchone()
-    office, seeding, seen = row if row else (False, False, 0)
+                       "RETURNING office, seeding, served_version", (shop_id, till_id)).fetchone()
+    office, seeding, served = row if row else (False, False, 0)
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
         seeding = True
-    return TillRole(bool(office), bool(seeding), int(seen))
+    return TillRole(bool(office), bool(seeding), int(served))
 
 
 def refusal(role: TillRole, table: str) -> str | None:
@@ -51,11 +50,7 @@ def refusal(role: TillRole, table: str) -> str | None:
 
 
 def pulled(conn, shop_id: str, till_id: str, page: bytes) -> None:
-    """A pull page was sent to a till: the store has sent it everything up to the page's cursor (the most
-    a ``server_version`` it claims can be), and a seeding till's seeding is over."""
-    cursor = int(re.match(rb'\{"cursor":(\d+)', page).group(1))
-    conn.execute(
-        "UPDATE till SET seen_version = GREATEST(seen_version, %s), seeding = false "
-        "WHERE shop_id = %s AND id = %s AND (seen_version < %s OR seeding) "
-        "AND %s <= (SELECT version FROM shop WHERE id = %s)",
-        (cursor, shop_id, till_id, cursor, cursor, shop_id))
+    """A pull page was sent to a till: a seeding till's seeding is over. (The version the page brings the
+    till up to, the most a ``server_version`` it claims can be, is ``till.served_version``, raised by
+    central/refill.note_served after every pull and snapshot page.)"""
+    conn.execute("UPDATE till SET seeding = false WHERE shop_id = %s AND id = %s AND seeding", (shop_id, till_id))

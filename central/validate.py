@@ -205,7 +205,7 @@ def screen(conn, batch, till_id: str, ops: dict, invalid: dict[str, str]) -> Non
             continue
         claimed = op.payload.get("server_version")
         if isinstance(claimed, int) and not isinstance(claimed, bool):
-            op.payload["server_version"] = max(0, min(claimed, role.seen_version))
+            op.payload["server_version"] = max(0, min(claimed, role.served_version))
         if spec.policy != APPEND:
             op.hlc = clamp_stamp(op.hlc, limit_ms)
             if op.payload.get("updated_at"):

@@ -397,6 +397,12 @@ class FaultProxy:
         with self._lock:
             self.rules.append(Rule(path, mode, times, delay, skip))
 
+    def arm_hold(self, path: str) -> None:
+        """Hold the answer to the next request to ``path`` (again after an earlier hold was released)."""
+        self.held.clear()
+        self._release.clear()
+        self.add(path, "hold")
+
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()

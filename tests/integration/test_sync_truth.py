@@ -327,6 +327,62 @@ def test_9_erasure_sticks_over_any_edit_everywhere(central_server, shop, first_t
             assert not [s for s in secrets if s in held], f"{path.name} keeps an erased value"
 
 
+@pytest.mark.parametrize("first", ["erase", "merge"])
+def test_9_erasure_reaches_the_audit_log_on_every_node(central_server, shop, first_till, tmp_path, first):
+    """The erasing till scrubs its audit log (app/privacy._scrub_audit); the store does the same to its
+    copy, and drops the details of entries about the person or naming them that arrive later (a merge made
+    offline on another till names her, with the email it filled in): every node holds the same log, and
+    no value of hers is in it."""
+    from sync_helpers import table_rows
+
+    from app import customers as rules
+    from app import merge, privacy
+
+    (t1, t2), customers, _ = _shop(central_server, shop, first_till, tmp_path)
+    with opened(t1):
+        eve = rules.create({"name": "Eve Rased", "phone": "+1 555 010 9999", "email": "eve@example.com"}, None).id
+        rules.update(eve, {"notes": "likes tea"}, None)
+    quiesce([t1, t2], rounds=1)
+    with opened(t2):  # offline: Eve merged into another customer; the merge's entry names her
+        merge.merge(customers[0], eve, _manager())
+    with opened(t1):
+        privacy.erase(eve, _manager())
+    for path in ((t1, t2) if first == "erase" else (t2, t1)):
+        sync(path)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2], tables=["customer", "audit_log"])
+    secrets = ["Eve Rased", "eve@example.com", "5550109999", "eve-rased"]
+    log = central["audit_log"]
+    assert any(r["action"] == "customer.merge" for r in log.values())
+    assert not [s for s in secrets if s in str(log)], "no erased value in the store's audit log"
+    assert all(r["detail"] in (None, '{"erased":true}') for r in log.values()
+               if r["entity"] == "customer" and r["entity_id"] == eve)
+    for path in (t1, t2):
+        with opened(path):
+            assert not [s for s in secrets if s in str(table_rows("audit_log"))], f"{path.name} keeps an erased value"
+
+
+def test_9_erasure_empties_an_address_the_erasing_till_never_saw(central_server, shop, first_till, tmp_path):
+    """Another till gave the customer an address and synced; the erasing till had not pulled it: the
+    store empties and deletes it when the erasure arrives, and every till takes that."""
+    from app import customers as rules
+    from app import privacy
+    from db.models import Customer
+
+    (t1, t2), customers, _ = _shop(central_server, shop, first_till, tmp_path)
+    who = customers[0]
+    with opened(t2):
+        rules.save_addresses(Customer.get_by_id(who), [{"line1": "1 Secret Lane", "city": "Hidden"}], None)
+    sync(t2)
+    with opened(t1):
+        privacy.erase(who, _manager())
+    sync(t1)
+    quiesce([t1, t2])
+    central = assert_converged(central_server, shop, [t1, t2], tables=["customer", "customer_address"])
+    (address,) = [a for a in central["customer_address"].values() if a["customer_id"] == who]
+    assert address["line1"] == address["city"] == "" and address["deleted_at"] is not None
+
+
 def test_8_over_redeeming_on_two_offline_tills_stands_and_is_repaid(central_server, shop, first_till, tmp_path):
     import datetime as dt
 
