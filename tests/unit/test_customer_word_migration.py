@@ -81,3 +81,13 @@ def test_word_scans_read_customer_word_in_order_and_never_customer(demo_db):
                 "EXPLAIN QUERY PLAN " + customer_search.word_sql(prefix, others), params))
             assert "customer_word USING PRIMARY KEY (word" in plan, plan
             assert "TEMP B-TREE" not in plan and " customer " not in f" {plan} ", plan
+
+
+def test_the_last_four_digits_are_matched_on_an_index_alone(demo_db):
+    """About a hundred customers share the last four digits at a million: they are tested and ranked from
+    the index (and their visit), and only the rows shown are read from customer."""
+    database.execute_sql("ANALYZE")
+    plan = " ".join(row[-1] for row in database.execute_sql(
+        "EXPLAIN QUERY PLAN " + customer_search._TAIL_SQL, ("0001", "%0100001", 20)))
+    assert "USING COVERING INDEX customer_phone_tail_live (<expr>=?)" in plan, plan
+    assert [h.name for h in customer_search.search("0100001")][:1] == ["Emily Roberts"]
