@@ -51,6 +51,7 @@ def test_a_schema_16_till_is_upgraded_and_finds_customers_by_any_word(tmp_path, 
     opened = open_database(path)
     try:
         assert opened.db.execute_sql("PRAGMA user_version").fetchone()[0] == migrations.LATEST >= 17
+        assert opened.db.execute_sql("PRAGMA secure_delete").fetchone()[0] == 1  # erasure zeroes pages again
         rows = database.execute_sql("SELECT word, customer_id, name FROM customer_word WHERE customer_id = 'a1' "
                                     "ORDER BY word").fetchall()
         assert rows == [(w, "a1", " mary ann smithers vogel") for w in ("ann", "mary", "smithers", "vogel")]
