@@ -22,7 +22,7 @@ from argon2.low_level import Type, hash_secret
 
 from app import audit
 from app.errors import PermissionDenied, ValidationError
-from db.models import LocalConfig, Setting, User
+from db.models import Setting, User
 
 CASHIER = "cashier"
 MANAGER = "manager"
@@ -163,9 +163,10 @@ def can_change_head_office_data() -> bool:
     """A till not linked to a central store, or an office till (enrolled with --office): its edits of
     head-office data (staff, catalogue, prices, settings ...) are the shop's; a counter till's are refused
     by the central store and put back (a screen may say so before the manager starts)."""
-    linked = LocalConfig.get_or_none(LocalConfig.key == "till_id")
-    office = LocalConfig.get_or_none(LocalConfig.key == "till_office")
-    return linked is None or not linked.value or bool(office and office.value)
+    from app.sync import state
+
+    known = state.load()
+    return not known.till_id or bool(known.office)
 
 
 def sign_in(pin: str) -> User:

@@ -5,8 +5,8 @@ tender), loyalty ledger entries, the customer's figures (app/stats.apply_bill) a
 ONE transaction committed with synchronous=FULL: after it returns, the sale survives a power cut; if it
 raises, nothing of it was written (not even the receipt number).
 
-Hot path: rows are written with prepared INSERTs (executemany), not the ORM; the outbox rows carry the
-same payload format as db/outbox.row_to_wire. Ids: the bill's id is fixed when the cart is opened and the
+Hot path: rows and their outbox entries are written by db/synced_writer.Batch (prepared INSERTs,
+executemany), not the ORM. Ids: the bill's id is fixed when the cart is opened and the
 loyalty entries' ids derive from it, so completing the same cart twice (a double press, a retry after a
 timeout) cannot write a second bill or earn twice.
 """
@@ -14,7 +14,6 @@ timeout) cannot write a second bill or earn twice.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -26,15 +25,16 @@ from app.cart import Cart, CustomerInactive
 from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
-from db import hlc
+from app.payment_methods import PaymentMethod
 from db.connection import friendly_errors
 from db.fields import UTCDateTimeField
 from db.ids import derived_id, new_id, utcnow
 from db.models import Bill, BillLine, HeldBill, LoyaltyEntry, Payment, User, database
+from db.synced_writer import Batch
+from db.synced_writer import dumps as _dumps
 
-METHODS = ("cash", "card", "other", "loyalty")
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 _UTC = UTCDateTimeField()
+_METHODS = {m.value for m in PaymentMethod}
 
 
 class SaleAlreadyCompleted(TillError):
@@ -76,28 +76,28 @@ class SaleResult:
 
 
 def uses_cash(tenders) -> bool:
-    return any(t.method == "cash" for t in tenders)
+    return any(t.method == PaymentMethod.CASH for t in tenders)
 
 
 def plan_payments(total: int, tenders: list[Tender], shop: dict, points_available: int | None = None
                   ) -> tuple[list[PlannedPayment], int]:
     """Check the tenders against the total; return the payments and the change due. Raises
     ValidationError with what is wrong (nothing is written here)."""
-    currency = shop.get("currency", "USD")
+    currency = shop.currency
     if not tenders:
         raise ValidationError("Choose how the customer pays.")
     remaining, change, planned = total, 0, []
     for tender in tenders:
-        if tender.method not in METHODS:
+        if tender.method not in _METHODS:
             raise ValidationError(f"Unknown payment method '{tender.method}'.")
         if tender.amount <= 0:
             raise ValidationError("A payment must be more than zero.", "tendered")
         if remaining <= 0:
             raise ValidationError("The bill is already paid: remove the extra payment.", "tendered")
-        label = METHOD_LABELS[tender.method]
-        if tender.method == "cash":
+        label = PaymentMethod(tender.method).label
+        if tender.method == PaymentMethod.CASH:
             applied = min(tender.amount, remaining)
-            planned.append(PlannedPayment("cash", applied, tender.amount, tender.amount - applied, tender.reference))
+            planned.append(PlannedPayment(PaymentMethod.CASH, applied, tender.amount, tender.amount - applied, tender.reference))
             change += tender.amount - applied
         else:
             if tender.amount > remaining:
@@ -105,7 +105,7 @@ def plan_payments(total: int, tenders: list[Tender], shop: dict, points_availabl
                     f"A {label.lower()} payment cannot be more than the {format_money(remaining, currency)} "
                     "still due (only cash gives change).", "tendered")
             points = 0
-            if tender.method == "loyalty":
+            if tender.method == PaymentMethod.LOYALTY:
                 points = loyalty.points_for_amount(tender.amount, shop)
                 if points_available is None:
                     raise ValidationError("Points can only pay when a customer is on the bill.", "tendered")
@@ -121,86 +121,6 @@ def plan_payments(total: int, tenders: list[Tender], shop: dict, points_availabl
             f"{format_money(paid, currency)} of {format_money(total, currency)} is paid: "
             f"{format_money(remaining, currency)} is still due.", "tendered")
     return planned, change
-
-
-# --- the prepared writer ------------------------------------------------------------------------------------
-
-
-class _Rows:
-    """Column order, INSERT statement and outbox field list of one synced model, computed once."""
-
-    def __init__(self, model):
-        self.model = model
-        self.fields = list(model._meta.sorted_fields)
-        self.columns = [f.column_name for f in self.fields]
-        marks = ", ".join("?" * len(self.columns))
-        cols = ", ".join(f'"{c}"' for c in self.columns)
-        self.sql = f'INSERT INTO "{model._meta.table_name}" ({cols}) VALUES ({marks})'
-        self.outbox_fields = json.dumps(
-            [model._meta.fields[n].column_name for n in sorted(model._meta.fields)], separators=(",", ":"))
-        self.table = model._meta.table_name
-
-    def values(self, row: dict) -> list:
-        """``row`` maps field name -> db value; missing fields take their default (None for nullable)."""
-        out = []
-        for f in self.fields:
-            if f.name in row:
-                out.append(row[f.name])
-            elif f.default is not None:
-                value = f.default() if callable(f.default) else f.default
-                out.append(f.db_value(value))
-            else:
-                out.append(None)
-        return out
-
-
-_WRITERS: dict = {}
-
-
-def _writer(model) -> _Rows:
-    if model not in _WRITERS:
-        _WRITERS[model] = _Rows(model)
-    return _WRITERS[model]
-
-
-_OUTBOX_SQL = ('INSERT INTO "outbox" ("op_id", "table_name", "row_id", "hlc", "fields", "payload", '
-               '"created_at", "attempts", "state", "error") VALUES (?, ?, ?, ?, ?, ?, ?, 0, \'pending\', NULL)')
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-class _Batch:
-    """Rows of several synced tables plus their outbox entries, written in the caller's transaction."""
-
-    def __init__(self, now_text: str):
-        self.now_text = now_text
-        self.tables: list[tuple[_Rows, list[list]]] = []
-        self.outbox: list[tuple] = []
-
-    def add(self, model, rows: list[dict]) -> None:
-        if not rows:
-            return
-        writer = _writer(model)
-        values = []
-        for row in rows:
-            row["updated_at"] = hlc.clock.now()
-            value_list = writer.values(row)
-            values.append(value_list)
-            payload = dict(zip(writer.columns, value_list, strict=True))
-            self.outbox.append((new_id(), writer.table, row["id"], row["updated_at"], writer.outbox_fields,
-                                _dumps(payload), self.now_text))
-        self.tables.append((writer, values))
-
-    def write(self) -> None:
-        cursor = database.cursor()
-        for writer, values in self.tables:
-            if len(values) == 1:
-                cursor.execute(writer.sql, values[0])
-            else:
-                cursor.executemany(writer.sql, values)
-        cursor.executemany(_OUTBOX_SQL, self.outbox)
 
 
 def _customer_status(customer_id: str) -> tuple[str, str] | None:
@@ -225,7 +145,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
     shop = cart.settings
     priced = cart.price(cash=uses_cash(tenders))
     customer = cart.customer
-    redeeming = any(t.method == "loyalty" for t in tenders)
+    redeeming = any(t.method == PaymentMethod.LOYALTY for t in tenders)
     now = now or utcnow()
     now_text = _UTC.db_value(now)
     bill_id = cart.bill_id
@@ -246,7 +166,7 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
         else:
             planned, change = plan_payments(priced.total, tenders, shop, balance_before if redeeming else None)
         redeemed = sum(p.points for p in planned)
-        paid_with_money = priced.total - sum(p.amount for p in planned if p.method == "loyalty")
+        paid_with_money = priced.total - sum(p.amount for p in planned if p.method == PaymentMethod.LOYALTY)
         earned = loyalty.points_earned(paid_with_money, customer.loyalty, shop) if customer is not None else 0
         earned += cart.promotion_points()  # bonus points of a promotion (app/promotions.py)
         applied = cart.applied_with_promotions()
@@ -254,45 +174,45 @@ def complete_sale(cart: Cart, tenders: list[Tender], cashier: User, *, now: dt.d
             applied["service"] = service
 
         receipt_no = settings.next_receipt_no()
-        batch = _Batch(now_text)
+        batch = Batch(now_text)
         profile = cart.profile
         bill_row = {
-            "id": bill_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier": cashier.id,
-            "customer": customer.id if customer else None, "profile": profile.id if profile else None,
-            "status": "completed", "kind": "sale", "voids": None, "opened_at": _UTC.db_value(cart.opened_at),
-            "completed_at": now_text, "currency": shop.get("currency", "USD"), "subtotal": priced.subtotal,
+            "id": bill_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier_id": cashier.id,
+            "customer_id": customer.id if customer else None, "profile_id": profile.id if profile else None,
+            "status": "completed", "kind": "sale", "voids_id": None, "opened_at": _UTC.db_value(cart.opened_at),
+            "completed_at": now_text, "currency": shop.currency, "subtotal": priced.subtotal,
             "discount_total": priced.discount_total, "tax_total": priced.tax_total, "rounding": priced.rounding,
             "total": priced.total, "bill_discount_bp": cart.bill_discount_bp,
             "bill_discount_amount": priced.bill_discount_amount,
             "preferences_applied": _dumps(applied), "instructions": cart.instructions(),
             "points_earned": earned, "points_redeemed": redeemed,
         }
-        batch.add(Bill, [bill_row])
+        batch.insert(Bill, [bill_row])
         line_rows = []
         for number, (line, price) in enumerate(zip(cart.lines, priced.lines, strict=True), start=1):
             line_rows.append({
-                "id": line.id, "bill": bill_id, "line_no": number, "item": line.item.id, "code": line.item.code,
+                "id": line.id, "bill_id": bill_id, "line_no": number, "item_id": line.item.id, "code": line.item.code,
                 "name": line.item.name, "quantity": line.quantity, "unit_price": price.unit_price,
                 "price_source": price.price_source, "base_price": price.base_price, "discount": price.discount,
                 "tax_rate_bp": price.tax_rate_bp, "tax": price.tax, "total": price.total,
                 "allergens_confirmed": _dumps(sorted(line.allergens_confirmed)),
             })
-        batch.add(BillLine, line_rows)
+        batch.insert(BillLine, line_rows)
         payment_rows = [
-            {"id": new_id(), "bill": bill_id, "method": p.method, "amount": p.amount,
+            {"id": new_id(), "bill_id": bill_id, "method": p.method, "amount": p.amount,
              "tendered": p.tendered, "change": p.change, "reference": p.reference or (
-                 f"{p.points} points" if p.method == "loyalty" else "")}
+                 f"{p.points} points" if p.method == PaymentMethod.LOYALTY else "")}
             for p in planned
         ]
-        batch.add(Payment, payment_rows)
+        batch.insert(Payment, payment_rows)
         ledger = []
         if customer is not None and earned:
-            ledger.append({"id": loyalty.entry_id(bill_id, "earn"), "customer": customer.id, "bill": bill_id,
+            ledger.append({"id": loyalty.entry_id(bill_id, "earn"), "customer_id": customer.id, "bill_id": bill_id,
                            "kind": "earn", "points": earned, "at": now_text, "note": receipt_no})
         if customer is not None and redeemed:
-            ledger.append({"id": loyalty.entry_id(bill_id, "redeem"), "customer": customer.id, "bill": bill_id,
+            ledger.append({"id": loyalty.entry_id(bill_id, "redeem"), "customer_id": customer.id, "bill_id": bill_id,
                            "kind": "redeem", "points": -redeemed, "at": now_text, "note": receipt_no})
-        batch.add(LoyaltyEntry, ledger)
+        batch.insert(LoyaltyEntry, ledger)
         try:
             batch.write()
         except (IntegrityError, sqlcipher.IntegrityError):
@@ -356,35 +276,35 @@ def void_sale(bill_id: str, manager: User, reason: str = "", *, now: dt.datetime
     entries = list(LoyaltyEntry.select().where((LoyaltyEntry.bill == bill_id) & LoyaltyEntry.deleted_at.is_null()))
     with friendly_errors(), database.atomic():
         receipt_no = settings.next_receipt_no()
-        batch = _Batch(now_text)
-        header = {f.name: f.db_value(original.__data__.get(f.name)) for f in Bill._meta.sorted_fields}
+        batch = Batch(now_text)
+        header = {f.column_name: f.db_value(original.__data__.get(f.name)) for f in Bill._meta.sorted_fields}
         header.update({
-            "id": void_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier": manager.id,
-            "status": "void", "kind": "void", "voids": bill_id, "opened_at": now_text, "completed_at": now_text,
+            "id": void_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier_id": manager.id,
+            "status": "void", "kind": "void", "voids_id": bill_id, "opened_at": now_text, "completed_at": now_text,
             "instructions": reason or original.instructions, "deleted_at": None, "server_version": None,
         })
-        batch.add(Bill, [header])
+        batch.insert(Bill, [header])
         copies = []
         for line in lines:
-            row = {f.name: f.db_value(line.__data__.get(f.name)) for f in BillLine._meta.sorted_fields}
-            row.update({"id": derived_id("bill_line", void_id, str(line.line_no)), "bill": void_id,
+            row = {f.column_name: f.db_value(line.__data__.get(f.name)) for f in BillLine._meta.sorted_fields}
+            row.update({"id": derived_id("bill_line", void_id, str(line.line_no)), "bill_id": void_id,
                         "server_version": None})
             copies.append(row)
-        batch.add(BillLine, copies)
+        batch.insert(BillLine, copies)
         refunds = [
             # ids derive from the void (and so from the sale): a second void of this sale made on another
             # till collides with the first at the central store and is refused whole, refunds included
-            {"id": derived_id("payment", void_id, p.id), "bill": void_id, "method": p.method, "amount": -p.amount,
+            {"id": derived_id("payment", void_id, p.id), "bill_id": void_id, "method": p.method, "amount": -p.amount,
              "tendered": 0, "change": 0, "reference": f"refund of {original.receipt_no}"}
             for p in payments
         ]
-        batch.add(Payment, refunds)
+        batch.insert(Payment, refunds)
         reversals = [
-            {"id": loyalty.entry_id(void_id, e.kind), "customer": e.customer_id, "bill": void_id, "kind": "adjust",
+            {"id": loyalty.entry_id(void_id, e.kind), "customer_id": e.customer_id, "bill_id": void_id, "kind": "adjust",
              "points": -e.points, "at": now_text, "note": f"void of {original.receipt_no}"}
             for e in entries
         ]
-        batch.add(LoyaltyEntry, reversals)
+        batch.insert(LoyaltyEntry, reversals)
         try:
             batch.write()
         except (IntegrityError, sqlcipher.IntegrityError):

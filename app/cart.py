@@ -38,7 +38,6 @@ from db.models import database
 
 MAX_UNIT_PRICE = 10_000_000  # 100,000.00 in a two-decimal currency: anything above is a typing slip
 MAX_LINES = 500
-PAYMENT_CHOICES = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 
 
 class NeedsApproval(TillError):
@@ -69,10 +68,11 @@ class AddResult:
 
 
 class Cart:
-    def __init__(self, settings: dict | None = None, promotion_rules: list | None = None):
+    def __init__(self, settings: shop_settings.ShopSettings | dict | None = None,
+                 promotion_rules: list | None = None):
         """``settings`` and ``promotion_rules`` (app/promotions.all_rules) are read here unless given: the
-        till reads them for the next bill on its write worker, right after a sale (ui/sale_checkout.py)."""
-        self.settings = dict(settings) if settings is not None else shop_settings.all_settings()
+        till reads them for the next bill on its write worker, right after a sale (app/next_bill.py)."""
+        self.settings = shop_settings.ShopSettings.of(settings) if settings is not None else shop_settings.shop()
         self.bill_id = new_id()
         self.opened_at = utcnow()
         self.lines: list[CartLine] = []
@@ -94,11 +94,11 @@ class Cart:
 
     @property
     def currency(self) -> str:
-        return self.settings.get("currency", "USD")
+        return self.settings.currency
 
     @property
     def profiles_enabled(self) -> bool:
-        return bool(self.settings.get("show_customer_profile"))
+        return self.settings.show_customer_profile
 
     def is_empty(self) -> bool:
         return not self.lines
@@ -131,15 +131,15 @@ class Cart:
         return "\n".join(parts)
 
     def price(self, cash: bool = False) -> pricing.BillPrice:
-        cash = bool(cash and self.settings.get("cash_rounding"))
+        cash = bool(cash and self.settings.cash_rounding)
         if cash not in self._priced:
             self._priced[cash] = pricing.price_bill(
                 [self._line_input(line) for line in self.lines],
                 self.customer.terms if self.customer else None,
                 self._profile_rule(),
                 pricing.PricingSettings(
-                    prices_include_tax=bool(self.settings.get("prices_include_tax", True)),
-                    cash_rounding=int(self.settings.get("cash_rounding", 0) or 0),
+                    prices_include_tax=self.settings.prices_include_tax,
+                    cash_rounding=self.settings.cash_rounding,
                 ),
                 bill_discount_bp=self.bill_discount_bp,
                 bill_discount_amount=self.bill_discount_amount,
@@ -287,7 +287,7 @@ class Cart:
         return line
 
     def _limit_bp(self) -> int:
-        return int(self.settings.get("line_discount_limit_bp", 1000))
+        return self.settings.line_discount_limit_bp
 
     def _require(self, approver, what: str, message: str) -> None:
         if approver is None:
@@ -386,7 +386,7 @@ class Cart:
         """The manager changed settings: prices and the profile rule follow at once. Returns what that did
         to this bill in words (None when nothing the cashier sees changed)."""
         before_profile, before_total = self.profile, self.price().total if self.lines else 0
-        self.settings.update(changed)
+        self.settings = self.settings.replace(changed)
         if "show_customer_profile" in changed:
             if not self.profiles_enabled:
                 self.profile = None
@@ -468,7 +468,6 @@ class Cart:
         """A copy of the bill as it stands, for the write worker: the cashier may change the live cart
         meanwhile. Its lines are copies and a tuple; changing it raises."""
         bill = copy.copy(self)
-        bill.settings = dict(self.settings)
         bill.lines = tuple(copy.copy(line) for line in self.lines)
         bill._priced = dict(self._priced)
         bill._price_list_cache = dict(self._price_list_cache)
@@ -500,7 +499,7 @@ def replace_discount(cart: Cart, bp: int, amount: int) -> pricing.BillPrice:
         [cart._line_input(line) for line in cart.lines],
         cart.customer.terms if cart.customer else None,
         cart._profile_rule(),
-        pricing.PricingSettings(prices_include_tax=bool(cart.settings.get("prices_include_tax", True))),
+        pricing.PricingSettings(prices_include_tax=cart.settings.prices_include_tax),
         bill_discount_bp=bp,
         bill_discount_amount=amount,
         promotions=cart._promotion_inputs(),

@@ -37,15 +37,21 @@ class DuplicatePhone(ValidationError):
 
     def __init__(self, existing: Customer, phone_text: str):
         super().__init__(
-            f"{format_phone(existing.phone, settings.get('phone_region'))} belongs to {existing.name}.", "phone"
+            f"{format_phone(existing.phone, settings.shop().phone_region)} belongs to {existing.name}.", "phone"
         )
         self.existing = existing
         self.phone_text = phone_text
 
 
+def clean_field(key: str, value, *, region: str | None = None, current: Customer | None = None) -> dict:
+    """Check one field as it is typed (ValidationError with why), for a new customer when ``current`` is None:
+    the other fields are not asked for yet."""
+    return clean({key: value}, region=region, current=current or Customer())
+
+
 def clean(values: dict, *, region: str | None = None, current: Customer | None = None) -> dict:
     """Validate and normalise form values. Raises ValidationError naming the first bad field."""
-    region = region or settings.get("phone_region")
+    region = region or settings.shop().phone_region
     out = {}
     for key, value in values.items():
         if key not in EDITABLE:
@@ -160,8 +166,10 @@ def _plain(value):
 
 
 @writes("audit_log")
-def record_view(customer: Customer, by: User | None, what: str = "view") -> None:
-    """Log that someone looked at (or exported) this customer's data."""
+def record_view(customer: Customer | str, by: User | None, what: str = "view") -> None:
+    """Log that someone looked at (or exported) this customer's data (NotFound if it is gone)."""
+    if isinstance(customer, str):
+        customer = get(customer)
     audit.record(by, f"customer.{what}", "customer", customer.id)
 
 

@@ -37,6 +37,13 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return local(value).date() if isinstance(value, dt.datetime) else value
 
 
+def stored(text: str | None) -> dt.datetime | None:
+    """A time as the database stores it (UTC text, read by raw SQL) as an aware datetime; None stays None."""
+    from db.fields import parse_utc
+
+    return parse_utc(text) if text else None
+
+
 def day(value: dt.date | dt.datetime) -> str:
     """The day with an abbreviated month: "Nov 3, 2026" / "3. Nov. 2026"."""
     return _skeleton("yMMMd", _as_date(value))

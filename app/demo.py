@@ -13,6 +13,7 @@ import datetime as dt
 import random
 
 from app import auth, customers, preferences, settings
+from app.payment_methods import MONEY_METHODS, PaymentMethod
 from app.text import normalise_name
 from db.ids import utcnow
 from db.models import (
@@ -37,7 +38,7 @@ PREFERENCES = [
     ("diet.vegetarian", "Vegetarian", "dietary", "bool", [], False),
     ("diet.vegan", "Vegan", "dietary", "bool", [], False),
     ("diet.halal", "Halal", "dietary", "bool", [], False),
-    ("payment.preferred", "Preferred payment", "payment", "choice", ["Cash", "Card", "Other"], None),
+    ("payment.preferred", "Preferred payment", "payment", "choice", [m.label for m in MONEY_METHODS], None),
     ("seating.preferred", "Preferred seating", "seating", "choice", ["Window", "Booth", "Bar", "Outside"], None),
     ("communication.channel", "Contact by", "communication", "choice", ["Email", "SMS", "Phone", "None"], "Email"),
     ("instructions.special", "Special instructions", "instructions", "text", [], ""),
@@ -164,7 +165,7 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
                                   "notes": "Regular: flat white most mornings."}, manager)
         _since(emily, 700)
         preferences.set_override(emily, "allergy.nuts", True, manager)
-        preferences.set_override(emily, "payment.preferred", "Card", manager)
+        preferences.set_override(emily, "payment.preferred", PaymentMethod.CARD.label, manager)
         michael = customers.create({"name": "Michael Chen", "phone": "+1 555 010 0002",
                                     "email": "michael.chen@example.com", "status": "inactive"}, manager)
         _since(michael, 400)
@@ -191,7 +192,7 @@ def seed(customer_count: int = 500, seed_value: int = 7) -> dict:
             if rng.random() < 0.2:
                 preferences.set_override(customer, rng.choice(["diet.vegetarian", "diet.vegan", "diet.halal"]), True, manager)
             if rng.random() < 0.4:
-                preferences.set_override(customer, "payment.preferred", rng.choice(["Cash", "Card"]), manager)
+                preferences.set_override(customer, "payment.preferred", rng.choice([PaymentMethod.CASH.label, PaymentMethod.CARD.label]), manager)
         from app.demo_sales import seed_sales  # late: demo_sales rings sales up through app.billing
 
         seed_sales(cashier, emily)

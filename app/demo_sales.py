@@ -14,6 +14,7 @@ import random
 from app import billing, catalogue, settings
 from app import cart as carts
 from app.errors import TillError
+from app.payment_methods import MONEY_METHODS, PaymentMethod
 from db.ids import utcnow
 from db.models import Customer, Item, User
 
@@ -32,9 +33,9 @@ def _when(rng: random.Random, today: dt.datetime, max_days: int) -> dt.datetime:
 
 def _method(customer: carts.CustomerOnBill | None, rng: random.Random) -> str:
     preferred = customer.preferred_payment if customer else None
-    if preferred in ("cash", "card", "other") and rng.random() < 0.85:
+    if preferred in MONEY_METHODS and rng.random() < 0.85:
         return preferred
-    return rng.choice(["cash", "card", "card"])
+    return rng.choice([PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CARD]).value
 
 
 def seed_sales(cashier: User, emily: Customer, *, customers: int = 40, walk_ins: int = 30,
@@ -42,8 +43,8 @@ def seed_sales(cashier: User, emily: Customer, *, customers: int = 40, walk_ins:
     """Ring up the past sales. Call inside the demo seed's transaction. Returns how many were made."""
     rng = random.Random(seed_value)
     today = utcnow()
-    shop = settings.all_settings()
-    shop["show_customer_profile"] = True  # past bills carry their customers' profiles, for the reports
+    # past bills carry their customers' profiles, for the reports
+    shop = settings.shop().replace({"show_customer_profile": True})
     items = list(Item.select(Item.id).where(Item.active == True).order_by(Item.code))  # noqa: E712
     menu = [catalogue.get(i.id) for i in items]
     by_name = {item.name: item for item in menu}
@@ -79,10 +80,10 @@ def seed_sales(cashier: User, emily: Customer, *, customers: int = 40, walk_ins:
                 cart.confirm_allergens(result.line.id)
         total = cart.price(cash=False).total
         method = _method(cart.customer, rng)
-        if method == "cash":
+        if method == PaymentMethod.CASH:
             cash_total = cart.price(cash=True).total
             tendered = -(-cash_total // 500) * 500 if rng.random() < 0.6 else cash_total
-            tenders = [billing.Tender("cash", tendered)]
+            tenders = [billing.Tender(PaymentMethod.CASH, tendered)]
         else:
             tenders = [billing.Tender(method, total)]
         try:

@@ -42,14 +42,14 @@ def given_away(cart) -> GivenAway:
          for line in cart.lines],
         cart.customer.terms if cart.customer else None,
         cart._profile_rule(),
-        pricing.PricingSettings(prices_include_tax=bool(cart.settings.get("prices_include_tax", True))),
+        pricing.PricingSettings(prices_include_tax=cart.settings.prices_include_tax),
         promotions=cart._promotion_inputs(),  # the shop's promotions are its rules, not the cashier's giving
     )
     return GivenAway(plain.unrounded_total, max(0, plain.unrounded_total - actual.unrounded_total))
 
 
 def limit_bp(cart) -> int:
-    return int(cart.settings.get("line_discount_limit_bp", 1000))
+    return cart.settings.line_discount_limit_bp
 
 
 def check(cart) -> None:

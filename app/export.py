@@ -98,7 +98,7 @@ def export_sales(path: Path, start: dt.date, end: dt.date, profile_id: str | Non
                  by=None) -> int:
     """One row per bill (sales, voids and returns; ``voids`` names the sale a void or a return refers to)
     completed in the local date range. Returns rows written."""
-    currency = settings.get("currency")
+    currency = settings.shop().currency
     lo, hi = reports.local_day_bounds_utc(start, end)
     where, params = reports._profile_clause(profile_id, "b.profile_id")
     cursor = database.execute_sql(
@@ -129,7 +129,7 @@ def export_report(report: reports.SalesReport, path: Path, profile_label: str = 
     currency = report.currency
     with open_private(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(safe_row(["Sales report", settings.get("shop_name")]))
+        writer.writerow(safe_row(["Sales report", settings.shop().shop_name]))
         writer.writerow(["From", report.start.isoformat(), "To", report.end.isoformat()])
         writer.writerow(safe_row(["Profile", profile_label]))
         writer.writerow(["Bills", report.bills, "Total", to_decimal(report.total, currency), "Tax",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.customer_import import _dumps, _new_ids
 from app.text import normalise_name
-from db import hlc
-from db.ids import utcnow
-from db.models import Barcode, Item, database
+from db.ids import new_ids
+from db.models import AuditLog, Barcode, Item, database
+from db.synced_writer import Batch, time_text
+from db.synced_writer import dumps as _dumps
 
 ITEM_COLUMNS = [f.column_name for f in Item._meta.sorted_fields]
 BARCODE_COLUMNS = [f.column_name for f in Barcode._meta.sorted_fields]
@@ -92,7 +92,6 @@ def check(values: dict, known: Catalogue, claimed: dict[str, str]) -> dict | Non
 
 def plan_row(values: dict, existing: dict | None, known: Catalogue, plan: Plan, new_id) -> tuple[str, str, str]:
     """Add the row's writes to the plan; returns (item id, audit action, added | updated | unchanged)."""
-    now_stamp = hlc.clock.now
     wanted = {"code": values["code"], "name": values["name"], "name_norm": normalise_name(values["name"]),
               "price": values["price"], "tax_rate_bp": values["tax_rate_bp"], "tags": _dumps(values["tags"]),
               "allergens": _dumps(values["allergens"]), "active": bool(values["active"])}
@@ -101,7 +100,6 @@ def plan_row(values: dict, existing: dict | None, known: Catalogue, plan: Plan, 
     if existing is None:
         row = dict.fromkeys(ITEM_COLUMNS)
         row.update(id=new_id(), department="", **wanted)
-        row["updated_at"] = now_stamp()
         plan.inserts.append(row)
         item_id, action = row["id"], "item.import"
         current: set[str] = set()
@@ -111,69 +109,40 @@ def plan_row(values: dict, existing: dict | None, known: Catalogue, plan: Plan, 
         item_id, action = existing["id"], "item.import_update"
         current = known.live_barcodes.get(item_id, set())
         if changed:
-            row = dict(before, **wanted, updated_at=now_stamp())
+            row = dict(before, **wanted)
             plan.updates.append((row, changed))
         elif set(values["barcodes"]) == current:
             return item_id, action, "unchanged"
     for code in sorted(current - set(values["barcodes"])):  # removed from the item: a tombstone
-        b = dict(known.barcodes[code], deleted_at=utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"), updated_at=now_stamp())
+        b = dict(known.barcodes[code], deleted_at=time_text())
         plan.barcode_updates.append((b, ["deleted_at"]))
     for code in values["barcodes"]:
         if code in current:
             continue
         old = known.barcodes.get(code)
         if old is not None:  # a tombstone keeps its unique code: revive it for this item
-            b = dict(old, item_id=item_id, deleted_at=None, updated_at=now_stamp())
+            b = dict(old, item_id=item_id, deleted_at=None)
             plan.barcode_updates.append((b, ["deleted_at", "item_id"]))
         else:
-            b = {"id": new_id(), "updated_at": now_stamp(), "deleted_at": None, "server_version": None,
+            b = {"id": new_id(), "updated_at": None, "deleted_at": None, "server_version": None,
                  "item_id": item_id, "code": code}
             plan.barcode_inserts.append(b)
     return item_id, action, "added" if existing is None else "updated"
 
 
-def write(plan: Plan, audits: list[tuple[str, str, dict]], by) -> None:
-    """Everything the plan holds, with outbox rows and audit entries, by executemany."""
-    now = utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def write(plan: Plan, audits: list[tuple[str, str | None, dict]], by) -> None:
+    """Everything the plan holds, with outbox rows and audit entries, by executemany (db/synced_writer)."""
+    now = time_text()
     user_id = getattr(by, "id", None)
-    ids = iter(_new_ids(2 * len(plan.inserts) + 2 * len(plan.updates) + len(plan.barcode_inserts)
-                        + len(plan.barcode_updates) + 2 * len(audits) + 1))
-    outbox: list[tuple] = []
-
-    def queue(table: str, row: dict, columns: list[str]) -> None:
-        payload = dict(row)
-        if "active" in payload:
-            payload["active"] = bool(payload["active"])
-        outbox.append((next(ids), table, row["id"], row["updated_at"], _dumps(sorted(columns)), _dumps(payload), now))
-
-    cursor = database.cursor()
-    names = ",".join(f'"{c}"' for c in ITEM_COLUMNS)
-    cursor.executemany(f"INSERT INTO item ({names}) VALUES ({','.join('?' * len(ITEM_COLUMNS))})",
-                       [tuple(r[c] for c in ITEM_COLUMNS) for r in plan.inserts])
-    for row in plan.inserts:
-        queue("item", row, ITEM_COLUMNS)
-    for row, changed in plan.updates:
-        sets = ", ".join(f'"{c}" = ?' for c in [*changed, "updated_at"])
-        cursor.execute(f"UPDATE item SET {sets} WHERE id = ?", (*[row[c] for c in changed], row["updated_at"], row["id"]))
-        queue("item", row, [*changed, "updated_at"])
-    cursor.executemany("INSERT INTO barcode (id, updated_at, deleted_at, server_version, item_id, code) "
-                       "VALUES (?,?,?,?,?,?)", [tuple(b[c] for c in BARCODE_COLUMNS) for b in plan.barcode_inserts])
-    for b in plan.barcode_inserts:
-        queue("barcode", b, BARCODE_COLUMNS)
-    cursor.executemany("UPDATE barcode SET item_id = ?, deleted_at = ?, updated_at = ? WHERE id = ?",
-                       [(b["item_id"], b["deleted_at"], b["updated_at"], b["id"]) for b, _ in plan.barcode_updates])
-    for b, columns in plan.barcode_updates:
-        queue("barcode", b, [*columns, "updated_at"])
-    audit_columns = ["action", "at", "deleted_at", "detail", "entity", "entity_id", "id", "server_version",
-                     "updated_at", "user_id"]
-    audit_rows = []
-    for action, entity_id, detail in audits:
-        entry = {"id": next(ids), "updated_at": hlc.clock.now(), "deleted_at": None, "server_version": None,
-                 "at": now, "user_id": user_id, "action": action, "entity": "import" if entity_id is None else "item",
-                 "entity_id": entity_id, "detail": _dumps(detail)}
-        audit_rows.append(tuple(entry.values()))
-        queue("audit_log", entry, audit_columns)
-    cursor.executemany('INSERT INTO audit_log (id, updated_at, deleted_at, server_version, "at", user_id, action, '
-                       'entity, entity_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)', audit_rows)
-    cursor.executemany("INSERT INTO outbox (op_id, table_name, row_id, hlc, fields, payload, created_at, attempts, "
-                       "state) VALUES (?,?,?,?,?,?,?,0,'pending')", outbox)
+    ids = iter(new_ids(len(audits)))
+    batch = Batch(now)
+    batch.insert(Item, plan.inserts)
+    batch.update(Item, plan.updates)
+    batch.insert(Barcode, plan.barcode_inserts)
+    batch.update(Barcode, plan.barcode_updates)
+    batch.insert(AuditLog, [
+        {"id": next(ids), "updated_at": None, "deleted_at": None, "server_version": None, "at": now,
+         "user_id": user_id, "action": action, "entity": "import" if entity_id is None else "item",
+         "entity_id": entity_id, "detail": _dumps(detail)}
+        for action, entity_id, detail in audits])
+    batch.write()

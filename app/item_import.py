@@ -80,8 +80,8 @@ def import_table(table: Table, mapping: dict[str, int] | None = None, by=None, *
                          f"{'are' if len(missing) > 1 else 'is'} missing from the header. Nothing was imported.")
     result = ItemImportResult(dry_run=dry_run, ignored_columns=[
         h for i, h in enumerate(table.header) if i not in mapping.values() and h])
-    currency = settings.get("currency")
-    default_rate = int(settings.get("default_tax_rate_bp") or 0)
+    shop = settings.shop()
+    currency, default_rate = shop.currency, shop.default_tax_rate_bp
     width = len(table.header)
     checked: list[tuple[int, dict]] = []
     for line, fields in table.rows:

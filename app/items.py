@@ -188,7 +188,8 @@ def save_item(item_id: str | None, form: ItemForm, by: User) -> ItemRecord:
     """Add (``item_id`` None) or edit an item (manager only), in one transaction."""
     auth.require_manager(by, "change the catalogue")
     require_head_office("items and prices")
-    values = clean(form, settings.get("currency"), int(settings.get("default_tax_rate_bp") or 0))
+    shop = settings.shop()
+    values = clean(form, shop.currency, shop.default_tax_rate_bp)
     with database.atomic():
         item = save_values(item_id, values, by)
     return get_record(item.id)

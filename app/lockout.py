@@ -15,8 +15,9 @@ import math
 import time
 from dataclasses import dataclass
 
-from app import audit, auth, plurals, settings
+from app import audit, auth, plurals
 from app.errors import PermissionDenied
+from app.sync import state as sync_state
 from db.models import AuditLog, LocalConfig, User, database
 
 FREE_TRIES = 5
@@ -82,7 +83,7 @@ class PinGuard:
                     self._save(_State())
                 return user
             state.failures += 1
-            till = settings.local("till_code")
+            till = sync_state.load().till_code
             audit.record(None, "pin.failed", "till", till, {"place": place, "failures": state.failures})
             if state.failures >= FREE_TRIES:
                 locked_for = min(MAX_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** state.lockouts)

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.errors import ValidationError
 from app.money import format_money, minor_digits
 from db.ids import derived_id
 from db.models import database
+
+if TYPE_CHECKING:
+    from app.settings import ShopSettings
 
 
 @dataclass(frozen=True)
@@ -58,28 +62,28 @@ def balance_at(customer_id: str, at_text: str) -> int:
     return int(row[0])
 
 
-def points_earned(paid: int, terms: LoyaltyTerms, settings: dict) -> int:
+def points_earned(paid: int, terms: LoyaltyTerms, settings: ShopSettings) -> int:
     """Points for ``paid`` minor units paid with money (not with points)."""
     if not terms.earns or paid <= 0:
         return 0
-    whole_units = paid // (10 ** minor_digits(settings.get("currency", "USD")))
-    per_unit = int(settings.get("loyalty_points_per_unit", 1))
+    whole_units = paid // (10 ** minor_digits(settings.currency))
+    per_unit = settings.loyalty_points_per_unit
     return whole_units * per_unit * max(terms.earn_multiplier_pct, 0) // 100
 
 
-def points_for_amount(amount: int, settings: dict) -> int:
+def points_for_amount(amount: int, settings: ShopSettings) -> int:
     """How many points pay ``amount`` minor units; the amount must be a whole number of points."""
-    value = int(settings.get("loyalty_point_value", 1))
+    value = settings.loyalty_point_value
     if value <= 0:
         raise ValidationError("This shop does not take loyalty points as payment.")
     if amount % value:
-        currency = settings.get("currency", "USD")
+        currency = settings.currency
         raise ValidationError(f"Points pay in steps of {format_money(value, currency)}.")
     return amount // value
 
 
-def value_of(points: int, settings: dict) -> int:
-    return points * int(settings.get("loyalty_point_value", 1))
+def value_of(points: int, settings: ShopSettings) -> int:
+    return points * settings.loyalty_point_value
 
 
 # --- over-redeeming (issue 17, item 8) --------------------------------------------------------------------
@@ -94,16 +98,13 @@ CONFIRMED_WITHIN = dt.timedelta(minutes=15)
 def redeem_warning(now: dt.datetime | None = None) -> str | None:
     """A line for the cashier when this till's balances may be stale (None when they are confirmed, or the
     till is not linked to a central store)."""
-    from app import settings
+    from app.sync import state
 
-    if not settings.local("central_url"):
+    known = state.load()
+    if not known.central_url:
         return None
     now = now or dt.datetime.now(dt.UTC)
-    last = settings.local("last_sync_at")
-    try:
-        when = dt.datetime.fromisoformat(last) if last else None
-    except (TypeError, ValueError):
-        when = None
+    when = known.last_sync_at
     if when is not None and now - when <= CONFIRMED_WITHIN:
         return None
     since = "never" if when is None else f"{int((now - when).total_seconds() // 60)} min ago"

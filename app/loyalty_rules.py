@@ -27,8 +27,8 @@ class Rules:
 
 
 def rules() -> Rules:
-    return Rules(int(settings.get("loyalty_points_per_unit")), int(settings.get("loyalty_point_value")),
-                 int(settings.get("loyalty_expiry_days")))
+    shop = settings.shop()
+    return Rules(shop.loyalty_points_per_unit, shop.loyalty_point_value, shop.loyalty_expiry_days)
 
 
 @writes("setting")

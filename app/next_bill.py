@@ -15,13 +15,13 @@ from app.changes import writes
 
 @dataclass(frozen=True)
 class NextBill:
-    settings: dict
+    settings: settings.ShopSettings
     promotion_rules: list
     receipt_printer: str
 
 
 def read() -> NextBill:
-    return NextBill(settings.all_settings(), promotions.all_rules(), settings.local("receipt_printer") or "")
+    return NextBill(settings.shop(), promotions.all_rules(), settings.local("receipt_printer") or "")
 
 
 @writes(*billing.complete_sale.writes)

@@ -25,7 +25,7 @@ from app.changes import writes
 from app.errors import NotFound
 from db.hlc import format_stamp
 from db.ids import derived_id, utcnow
-from db.models import Customer, CustomerPreference, PreferenceReview, User, database
+from db.models import Customer, CustomerPreference, PreferenceDefinition, PreferenceReview, User, database
 
 STALE_DAYS = 365
 LAST_BILLS = 5
@@ -167,6 +167,16 @@ def queue(limit: int = 200, now: dt.datetime | None = None, stale_days: int = ST
         out.append(Entry(customer_id, name, key, labels.get(key, key), json.loads(value) if value else None, STALE,
                          f"Last confirmed {dates.day(when)}", when))
     return out
+
+
+def value_choices(key: str) -> list:
+    """The values a preference can be changed to in the queue: yes/no, its choices, or none (free text)."""
+    definition = PreferenceDefinition.get_or_none(PreferenceDefinition.key == key)
+    if definition is not None and definition.value_type == "bool":
+        return [True, False]
+    if definition is not None and definition.value_type == "choice":
+        return list(definition.choices)
+    return []
 
 
 def _customer(customer_id: str) -> Customer:

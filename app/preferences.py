@@ -30,13 +30,15 @@ def definitions() -> list[PreferenceDefinition]:
     )
 
 
+def overrides_of(customer: Customer | None) -> dict[str, object]:
+    """The customer's own values (preference key -> value); the shop's defaults stand for the rest."""
+    if customer is None:
+        return {}
+    return {p.key: p.value for p in CustomerPreference.live().where(CustomerPreference.customer == customer)}
+
+
 def effective(customer: Customer | None) -> list[Effective]:
-    overrides = {}
-    if customer is not None:
-        overrides = {
-            p.key: p.value
-            for p in CustomerPreference.live().where(CustomerPreference.customer == customer)
-        }
+    overrides = overrides_of(customer)
     return [
         Effective(d.key, d.label, d.category, overrides.get(d.key, d.default), d.key in overrides)
         for d in definitions()

@@ -14,6 +14,7 @@ from app import audit, stats
 from app.changes import writes
 from app.errors import ValidationError
 from app.private_files import open_private, safe_row
+from db import synced_writer
 from db.ids import utcnow
 from db.models import (
     AuditLog,
@@ -26,7 +27,6 @@ from db.models import (
     CustomerPreference,
     CustomerStats,
     LoyaltyEntry,
-    Outbox,
     Payment,
     Reservation,
     User,
@@ -175,8 +175,7 @@ def _scrub_audit(customer: Customer) -> None:
     changed |= {r.id for r in AuditLog.select(AuditLog.id).where(
         (AuditLog.entity == "customer") & (AuditLog.entity_id == customer.id))}
     for row in AuditLog.select().where(AuditLog.id.in_(list(changed))):  # queued copies carry the scrubbed detail
-        Outbox.update(payload=row_to_wire(row)).where(
-            (Outbox.table_name == "audit_log") & (Outbox.row_id == row.id)).execute()
+        synced_writer.rewrite_queued(row)
 
 
 @writes("customer", "customer_address", "customer_preference")
@@ -221,8 +220,7 @@ def erase(customer_id: str, by: User | None) -> Customer:
         touched += [("reservation", row) for row in forget_customer(customer.id)]
         # older queued changes of these rows still hold the personal data: send only the erased state
         for table, row in touched:
-            Outbox.update(payload=row_to_wire(row)).where(
-                (Outbox.table_name == table) & (Outbox.row_id == row.id)).execute()
+            synced_writer.rewrite_queued(row)
             ConflictLog.delete().where((ConflictLog.table_name == table) & (ConflictLog.row_id == row.id)).execute()
         audit.record(by, "customer.erase", "customer", customer.id)
     return customer

@@ -8,12 +8,10 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from app import dates, loyalty, settings
+from app import dates, loyalty, payment_methods, settings
 from app.errors import NotFound
 from app.money import format_money
 from db.models import Bill, BillLine, Customer, CustomerProfile, Payment, User
-
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class ReceiptPayment:
 
     @property
     def label(self) -> str:
-        return METHOD_LABELS.get(self.method, self.method.title())
+        return payment_methods.label(self.method)
 
 
 @dataclass(frozen=True)
@@ -244,7 +242,7 @@ def build(bill_id: str, *, reprint: bool = False) -> Receipt:
     bill = Bill.get_or_none(Bill.id == bill_id)
     if bill is None:
         raise NotFound("That bill does not exist.")
-    shop = settings.all_settings()
+    shop = settings.shop()
     lines = list(BillLine.select().where((BillLine.bill == bill.id) & BillLine.deleted_at.is_null())
                  .order_by(BillLine.line_no))
     payments = list(Payment.select().where((Payment.bill == bill.id) & Payment.deleted_at.is_null())
@@ -264,7 +262,7 @@ def build(bill_id: str, *, reprint: bool = False) -> Receipt:
         completed = Bill.completed_at.db_value(bill.completed_at)
         balance = loyalty.balance_at(customer.id, completed)
     return Receipt(
-        shop_name=shop["shop_name"], shop_address=shop["shop_address"], shop_tax_number=shop["shop_tax_number"],
+        shop_name=shop.shop_name, shop_address=shop.shop_address, shop_tax_number=shop.shop_tax_number,
         receipt_no=bill.receipt_no, kind=bill.kind, voids_receipt_no=voids.receipt_no if voids else None,
         completed_at=bill.completed_at, cashier=cashier.name if cashier else "",
         customer=customer.name if customer else None, profile=profile.name if profile else None,

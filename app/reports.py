@@ -14,13 +14,12 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from app import settings
+from app import payment_methods, settings
 from db.models import Customer, CustomerCategory, CustomerProfile, User, database
 
 ALL_PROFILES = None  # the profile filter: None = every bill, "" = bills with no profile, else a profile id
 NO_PROFILE = ""
 
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ def _sorted_rows(totals: dict, labels: dict, fallback: str) -> list[Row]:
 def sales_report(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROFILES, top: int = 10) -> SalesReport:
     if end < start:
         start, end = end, start
-    report = SalesReport(start, end, profile_id, settings.get("currency"))
+    report = SalesReport(start, end, profile_id, settings.shop().currency)
     where, params = _profile_clause(profile_id)
     rows = database.execute_sql(
         'SELECT "day", "profile_id", "cashier_id", "category_id", sum("bills"), sum("total"), sum("tax"), '
@@ -141,7 +140,7 @@ def sales_report(start: dt.date, end: dt.date, profile_id: str | None = ALL_PROF
         + where + ' GROUP BY 1',
         [start.isoformat(), end.isoformat(), *params],
     ).fetchall()
-    labels = {m: METHOD_LABELS.get(m, m.title()) for m, _, _ in payments}
+    labels = {m: payment_methods.label(m) for m, _, _ in payments}
     report.by_payment = _sorted_rows({m: (n, a) for m, n, a in payments}, labels, "Other")
 
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]

@@ -25,15 +25,19 @@ import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from app import audit, auth, loyalty, settings, stats
+from app import audit, auth, loyalty, payment_methods, settings, stats
 from app.changes import writes
 from app.errors import NotFound, PermissionDenied, TillError, ValidationError
 from app.money import format_money
+from app.payment_methods import PaymentMethod
+from app.sync import state
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
 from db.models import Bill, BillLine, LoyaltyEntry, Payment, User, database
+from db.synced_writer import Batch
+from db.synced_writer import dumps as _dumps
 
-ORIGINAL, CASH = "original", "cash"
+ORIGINAL, CASH = "original", PaymentMethod.CASH.value
 _UTC = UTCDateTimeField()
 _SCAN_PREFIX = re.compile(r"^(?:RECEIPT|RCPT|R)[:#]", re.IGNORECASE)
 
@@ -104,7 +108,7 @@ class ReturnPlan:
     def describe(self) -> str:
         money = lambda v: format_money(v, self.bill.currency)  # noqa: E731
         parts = [f"Refund {money(self.refund)}"]
-        ways = [f"{METHOD_LABELS.get(m, m)} {money(a)}" for m, a in self.payments if m != "loyalty"]
+        ways = [f"{payment_methods.label(m)} {money(a)}" for m, a in self.payments if m != PaymentMethod.LOYALTY]
         if ways:
             parts.append("as " + " + ".join(ways))
         if self.points_back:
@@ -127,9 +131,6 @@ class ReturnResult:
     approved_by: str | None
 
 
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "other": "Other", "loyalty": "Loyalty points"}
-
-
 # --- finding the sale ------------------------------------------------------------------------------------------
 
 
@@ -140,7 +141,7 @@ def scan_value(text: str) -> str:
     value = "".join(ch for ch in (text or "") if ch.isprintable()).strip()
     value = _SCAN_PREFIX.sub("", value).strip().upper()
     if value.isdigit():
-        value = f"{settings.local('till_code')}-{int(value)}"
+        value = f"{state.load().till_code}-{int(value)}"
     return value
 
 
@@ -238,7 +239,7 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
     that is not returnable (a line cannot be returned twice)."""
     if method not in (ORIGINAL, CASH):
         raise ValidationError("Refund by the original payment method or in cash.")
-    shop = shop or settings.all_settings()
+    shop = settings.ShopSettings.of(shop) if shop is not None else settings.shop()
     chosen = {int(no): int(q) for no, q in quantities.items() if int(q) != 0}
     if not chosen:
         raise ValidationError("Choose the lines and quantities to return.")
@@ -275,13 +276,13 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
     money = refund - loyalty_amount
     payments: list[tuple[str, int]] = []
     if loyalty_amount:
-        payments.append(("loyalty", loyalty_amount))
+        payments.append((PaymentMethod.LOYALTY, loyalty_amount))
     if money and method == CASH:
-        payments.append(("cash", money))
+        payments.append((PaymentMethod.CASH, money))
     elif money:
         refunded = _refunded_by_method(bill.id)
         for paid_method, amount in bill.paid_by:
-            if paid_method == "loyalty" or money <= 0:
+            if paid_method == PaymentMethod.LOYALTY or money <= 0:
                 continue
             room = amount - refunded.get(paid_method, 0)
             refunded[paid_method] = refunded.get(paid_method, 0) + max(min(room, money), 0)
@@ -290,7 +291,7 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
                 payments.append((paid_method, part))
                 money -= part
         if money > 0:  # nothing left to refund the way it was paid (rounding): cash
-            payments.append(("cash", money))
+            payments.append((PaymentMethod.CASH, money))
     merged: dict[str, int] = {}
     for paid_method, amount in payments:
         merged[paid_method] = merged.get(paid_method, 0) + amount
@@ -299,8 +300,7 @@ def plan(bill: ReturnableBill, quantities: dict[int, int], method: str = ORIGINA
 
 
 def approval_limit(shop: dict | None = None) -> int:
-    shop = shop or settings.all_settings()
-    return int(shop.get("return_approval_limit", settings.DEFAULTS.get("return_approval_limit", 0)))
+    return (settings.ShopSettings.of(shop) if shop is not None else settings.shop()).return_approval_limit
 
 
 def needs_approval(refund: int, user: User | None, shop: dict | None = None) -> bool:
@@ -308,6 +308,12 @@ def needs_approval(refund: int, user: User | None, shop: dict | None = None) -> 
 
 
 # --- recording it ------------------------------------------------------------------------------------------
+
+
+def new_return_id() -> str:
+    """The id a return is given when it is started (``make_return(return_id=...)``): fixed per return, so a
+    double press or a retry cannot refund twice."""
+    return new_id()
 
 
 @writes("bill", "bill_line", "payment", "loyalty_entry")
@@ -318,13 +324,13 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
     writing the return bill, its lines, refund payments, loyalty entries, the customer's figures and the
     outbox rows. ``return_id`` (fixed when the return was started) makes a retry or a double press collide
     instead of refunding twice. Raises NeedsApproval above the shop's limit without a manager."""
-    from app.billing import _Batch, _dumps, _till_code  # the sale writer's prepared INSERTs
+    from app.billing import _till_code
 
     if cashier is None:
         raise PermissionDenied("Sign in before refunding.")
     if approver is not None and not auth.is_manager(approver):
         raise PermissionDenied("Only a manager can approve a refund above the limit.")
-    shop = settings.all_settings()
+    shop = settings.shop()
     now = now or utcnow()
     now_text = _UTC.db_value(now)
     return_id = return_id or new_id()
@@ -348,44 +354,44 @@ def make_return(bill_id: str, quantities: dict[int, int], cashier: User | None, 
                 f"{format_money(approval_limit(shop), original.currency)}: a manager approves it.",
                 f"refund {money} on {original.receipt_no}")
         receipt_no = settings.next_receipt_no()
-        batch = _Batch(now_text)
-        header = {f.name: f.db_value(original.__data__.get(f.name)) for f in Bill._meta.sorted_fields}
+        batch = Batch(now_text)
+        header = {f.column_name: f.db_value(original.__data__.get(f.name)) for f in Bill._meta.sorted_fields}
         gross = sum(e[2] for e in refund_plan.lines)
         header.update({
-            "id": return_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier": cashier.id,
-            "status": "completed", "kind": "return", "voids": None, "returns": bill_id, "opened_at": now_text,
+            "id": return_id, "receipt_no": receipt_no, "till_code": _till_code(receipt_no), "cashier_id": cashier.id,
+            "status": "completed", "kind": "return", "voids_id": None, "returns_id": bill_id, "opened_at": now_text,
             "completed_at": now_text, "subtotal": -gross, "discount_total": -sum(e[3] for e in refund_plan.lines),
             "tax_total": -sum(e[4] for e in refund_plan.lines), "rounding": -refund_plan.rounding,
             "total": -refund_plan.refund, "bill_discount_bp": 0, "bill_discount_amount": 0,
             "preferences_applied": _dumps({}), "instructions": reason, "points_earned": -refund_plan.points_taken,
             "points_redeemed": -refund_plan.points_back, "deleted_at": None, "server_version": None,
         })
-        batch.add(Bill, [header])
+        batch.insert(Bill, [header])
         source = {ln.line_no: ln for ln in BillLine.select().where(
             (BillLine.bill == bill_id) & BillLine.deleted_at.is_null())}
         lines = []
         for line_no, quantity, _gross, discount, tax, total in refund_plan.lines:
-            row = {f.name: f.db_value(source[line_no].__data__.get(f.name)) for f in BillLine._meta.sorted_fields}
-            row.update({"id": new_id(), "bill": return_id, "quantity": -quantity, "discount": -discount,
+            row = {f.column_name: f.db_value(source[line_no].__data__.get(f.name)) for f in BillLine._meta.sorted_fields}
+            row.update({"id": new_id(), "bill_id": return_id, "quantity": -quantity, "discount": -discount,
                         "tax": -tax, "total": -total, "deleted_at": None, "server_version": None,
                         "allergens_confirmed": _dumps([])})
             lines.append(row)
-        batch.add(BillLine, lines)
+        batch.insert(BillLine, lines)
         reference = f"refund of {original.receipt_no}"
-        batch.add(Payment, [
-            {"id": new_id(), "bill": return_id, "method": m, "amount": -amount, "tendered": 0, "change": 0,
-             "reference": f"{refund_plan.points_back} points back" if m == "loyalty" else reference}
+        batch.insert(Payment, [
+            {"id": new_id(), "bill_id": return_id, "method": m, "amount": -amount, "tendered": 0, "change": 0,
+             "reference": f"{refund_plan.points_back} points back" if m == PaymentMethod.LOYALTY else reference}
             for m, amount in refund_plan.payments])
         ledger = []
         if original.customer_id and refund_plan.points_taken:
-            ledger.append({"id": loyalty.entry_id(return_id, "earn"), "customer": original.customer_id,
-                           "bill": return_id, "kind": "adjust", "points": -refund_plan.points_taken,
+            ledger.append({"id": loyalty.entry_id(return_id, "earn"), "customer_id": original.customer_id,
+                           "bill_id": return_id, "kind": "adjust", "points": -refund_plan.points_taken,
                            "at": now_text, "note": f"return of {original.receipt_no}"})
         if original.customer_id and refund_plan.points_back:
-            ledger.append({"id": loyalty.entry_id(return_id, "redeem"), "customer": original.customer_id,
-                           "bill": return_id, "kind": "adjust", "points": refund_plan.points_back,
+            ledger.append({"id": loyalty.entry_id(return_id, "redeem"), "customer_id": original.customer_id,
+                           "bill_id": return_id, "kind": "adjust", "points": refund_plan.points_back,
                            "at": now_text, "note": f"return of {original.receipt_no}"})
-        batch.add(LoyaltyEntry, ledger)
+        batch.insert(LoyaltyEntry, ledger)
         batch.write()
         points_delta = refund_plan.points_back - refund_plan.points_taken
         if original.customer_id:

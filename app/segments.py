@@ -44,17 +44,14 @@ class Rules:
 
 def rules(values: dict | None = None) -> Rules:
     """The shop's rules (each clamped to something meaningful: K between 1 and MAX_RECENT)."""
-    values = values if values is not None else shop_settings.all_settings()
-    d = shop_settings.DEFAULTS
+    shop = shop_settings.ShopSettings.of(values) if values is not None else shop_settings.shop()
 
-    def number(key: str, low: int, high: int) -> int:
-        value = values.get(key, d[key])
-        value = d[key] if isinstance(value, bool) or not isinstance(value, int) else value
+    def clamp(value: int, low: int, high: int) -> int:
         return min(max(value, low), high)
 
-    return Rules(number("segment_new_days", 1, 3650), number("segment_regular_visits", 1, MAX_RECENT),
-                 number("segment_regular_days", 1, 3650), number("segment_lapsed_days", 1, 3650),
-                 number("segment_vip_top_pct", 0, 100))
+    return Rules(clamp(shop.segment_new_days, 1, 3650), clamp(shop.segment_regular_visits, 1, MAX_RECENT),
+                 clamp(shop.segment_regular_days, 1, 3650), clamp(shop.segment_lapsed_days, 1, 3650),
+                 clamp(shop.segment_vip_top_pct, 0, 100))
 
 
 # --- the rules, pure ------------------------------------------------------------------------------------

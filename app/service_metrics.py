@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.payment_methods import MONEY_METHODS, PaymentMethod
 from db.models import database
 
 NEW, RETURNING, WALK_IN = "new", "returning", "walk_in"
@@ -39,9 +40,9 @@ def record(cart, tenders, now: dt.datetime) -> dict:
         if (cart.profile.id if cart.profile else None) != customer.default_profile_id:
             overridden.append("profile")
     preferred = customer.preferred_payment
-    if preferred in ("cash", "card", "other"):
+    if preferred in MONEY_METHODS:
         applied.append("payment.preferred")
-        paid = [t.method for t in tenders if t.method != "loyalty"]
+        paid = [t.method for t in tenders if t.method != PaymentMethod.LOYALTY]
         if paid and preferred not in paid:
             overridden.append("payment.preferred")
     if customer.allergies:

@@ -2,48 +2,103 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from app import audit, money
 from app.auth import require_manager
 from app.changes import writes
 from app.errors import ValidationError
 from db.models import LocalConfig, Setting, User
 
-# key -> default. Types are checked on update against the default's type.
-DEFAULTS: dict[str, object] = {
-    "show_customer_profile": False,
-    "shop_name": "The Till",
-    "shop_address": "",
-    "shop_tax_number": "",
-    "currency": "USD",
-    "locale": "en_US",  # how money, numbers and dates are written and read (babel/CLDR)
-    "phone_region": "US",
-    "prices_include_tax": True,
-    "default_tax_rate_bp": 0,  # the tax rate a new item starts with (basis points)
-    "cash_rounding": 0,  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
-    "line_discount_limit_bp": 1000,  # a line discount above 10% needs a manager
-    "return_approval_limit": 5000,  # minor units: a refund above this needs a manager (app/returns.py)
-    "loyalty_points_per_unit": 1,  # points earned per whole currency unit spent
-    "loyalty_point_value": 1,  # minor units one point is worth when redeemed
-    "loyalty_expiry_days": 365,
-    "sync_interval_s": 60,
-    "ask_for_allergies": True,
-    "default_communication": "email",
-    "pin_hash_time_cost": 2,  # argon2id cost of PIN hashes (app/auth.py): passes over memory
-    "pin_hash_memory_kib": 19456,  # and memory in KiB; new and changed PINs use the shop's current cost
+
+@dataclass(frozen=True)
+class ShopSettings:
+    """The shop's business settings (synced; one ``setting`` row per field that differs from its default),
+    read once by ``shop()``. A value of the wrong type (from another till, or older data) reads as the
+    field's default, so callers need no defaults or casts of their own."""
+
+    show_customer_profile: bool = False
+    shop_name: str = "The Till"
+    shop_address: str = ""
+    shop_tax_number: str = ""
+    currency: str = "USD"
+    locale: str = "en_US"  # how money, numbers and dates are written and read (babel/CLDR)
+    phone_region: str = "US"
+    prices_include_tax: bool = True
+    default_tax_rate_bp: int = 0  # the tax rate a new item starts with (basis points)
+    cash_rounding: int = 0  # minor units to round cash totals to (0 = none, 5 = nearest 0.05)
+    line_discount_limit_bp: int = 1000  # a line discount above 10% needs a manager
+    return_approval_limit: int = 5000  # minor units: a refund above this needs a manager (app/returns.py)
+    loyalty_points_per_unit: int = 1  # points earned per whole currency unit spent
+    loyalty_point_value: int = 1  # minor units one point is worth when redeemed
+    loyalty_expiry_days: int = 365
+    sync_interval_s: int = 60
+    ask_for_allergies: bool = True
+    default_communication: str = "email"
+    pin_hash_time_cost: int = 2  # argon2id cost of PIN hashes (app/auth.py): passes over memory
+    pin_hash_memory_kib: int = 19456  # and memory in KiB; new and changed PINs use the shop's current cost
     # The customers' web sign-up page (central/signup.py); empty: the page's own wording.
-    "privacy_notice": "",
-    "marketing_consent_wording": "",
+    privacy_notice: str = ""
+    marketing_consent_wording: str = ""
     # Customer segments (app/segments.py): New, Regular, Lapsed, VIP
-    "segment_new_days": 30,  # New: first visit within the last N days
-    "segment_regular_visits": 3,  # Regular: at least K visits ...
-    "segment_regular_days": 60,  # ... in the last M days
-    "segment_lapsed_days": 90,  # Lapsed: had visits, none in the last L days
-    "segment_vip_top_pct": 5,  # VIP: category VIP, or among the top share (percent) of customers by spend
+    segment_new_days: int = 30  # New: first visit within the last N days
+    segment_regular_visits: int = 3  # Regular: at least K visits ...
+    segment_regular_days: int = 60  # ... in the last M days
+    segment_lapsed_days: int = 90  # Lapsed: had visits, none in the last L days
+    segment_vip_top_pct: int = 5  # VIP: category VIP, or among the top share (percent) of customers by spend
     # Loyalty tiers by spend (app/tiers.py): "lifetime" (tiers only rise, voids aside) or "rolling" (the
     # spend of the last tier_window_days: a customer drops a tier when it falls below the threshold)
-    "tier_basis": "lifetime",
-    "tier_window_days": 365,
-}
+    tier_basis: str = "lifetime"
+    tier_window_days: int = 365
+
+    @classmethod
+    def of(cls, values: Mapping | ShopSettings | None = None) -> ShopSettings:
+        """Settings from stored values by key (unknown keys ignored, missing ones at their default)."""
+        if isinstance(values, ShopSettings):
+            return values
+        return cls()._with(values or {})
+
+    def replace(self, changes: Mapping) -> ShopSettings:
+        """A copy with ``changes`` (key -> value) applied; keys that are not shop settings are ignored."""
+        return self._with(changes)
+
+    def _with(self, changes: Mapping) -> ShopSettings:
+        typed = {k: _typed(k, v) for k, v in changes.items() if k in DEFAULTS}
+        return dataclasses.replace(self, **typed) if typed else self
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    # Read by key, for code that still holds settings as a mapping (e.g. a form keyed by setting name).
+    def get(self, key: str, default=None):
+        return getattr(self, key) if key in DEFAULTS else default
+
+    def __getitem__(self, key: str):
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+
+# key -> default (the fields above). Types are checked on update against the default's type.
+DEFAULTS: dict[str, object] = {f.name: f.default for f in dataclasses.fields(ShopSettings)}
+
+
+def _typed(key: str, value):
+    """``value`` as the type of the setting's default; the default when it cannot be read as one."""
+    default = DEFAULTS[key]
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else bool(value) if isinstance(value, int) else default
+    if isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return default
+    return value if isinstance(value, str) else default
+
 
 LOCAL_DEFAULTS: dict[str, object] = {
     "till_code": "T1",
@@ -53,19 +108,27 @@ LOCAL_DEFAULTS: dict[str, object] = {
 }
 
 
+def shop() -> ShopSettings:
+    """The shop's settings, read from the ``setting`` table in one query (a cache may wrap this: every
+    change goes through ``update`` or a pulled ``setting`` row)."""
+    rows = Setting._meta.database.execute_sql("SELECT id, value FROM setting WHERE deleted_at IS NULL").fetchall()
+    values = {}
+    for key, text in rows:
+        try:
+            values[key] = Setting.value.python_value(text)
+        except ValueError:  # not JSON (a damaged row): the setting's default
+            continue
+    return ShopSettings.of(values)
+
+
 def get(key: str):
-    row = Setting.get_or_none(Setting.id == key)
-    if row is None or row.deleted_at is not None:
-        return DEFAULTS[key]
-    return row.value
+    """One setting by key, typed (prefer ``shop().<field>``)."""
+    return shop()[key]
 
 
 def all_settings() -> dict:
-    values = dict(DEFAULTS)
-    for row in Setting.live():
-        if row.id in DEFAULTS:
-            values[row.id] = row.value
-    return values
+    """Every setting by key (a form keyed by setting name; prefer ``shop()``)."""
+    return shop().as_dict()
 
 
 def _check_type(key: str, value):

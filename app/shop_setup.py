@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from app import audit, auth, currencies, settings
 from app.errors import PermissionDenied, TillError, ValidationError
+from app.sync import state
 from db.models import SYNCED_MODELS, User, database
 
 
@@ -24,7 +25,7 @@ def needs_setup() -> bool:
 def head_office_refusal(what: str) -> str | None:
     """Why this till may not change head-office data (staff, catalogue), or None. A counter till of a shop
     with a central store may not: the store would refuse the change and put the shop's version back."""
-    if settings.local("central_url") and settings.local("till_id") and settings.local("till_office") is False:
+    if state.load().counter_till:
         return (f"This is a counter till: {what} are changed on the shop's office till and reach this till at "
                 "its next sync.")
     return None

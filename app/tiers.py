@@ -46,10 +46,9 @@ class Rule:
 
 
 def rule(values: dict | None = None) -> Rule:
-    values = values if values is not None else shop_settings.all_settings()
-    basis = values.get("tier_basis", LIFETIME)
-    days = values.get("tier_window_days", 365)
-    days = days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else 365
+    shop = shop_settings.ShopSettings.of(values) if values is not None else shop_settings.shop()
+    basis, days = shop.tier_basis, shop.tier_window_days
+    days = days if days > 0 else 365
     return Rule(basis if basis in (LIFETIME, ROLLING) else LIFETIME, days)
 
 

@@ -48,6 +48,24 @@ class Till:
     def close(self) -> None:
         self.opened.close()
 
+    def pending_changes(self) -> int:
+        """Rows written here and not yet pushed to the central store."""
+        from db import outbox
+
+        return outbox.pending_count()
+
+    def check_integrity(self, on_result):
+        """Start the background integrity check of a large file (db/integrity); ``on_result(problem or None)``
+        runs on the check's thread. Returns the running check (``stop()`` ends it)."""
+        from db import integrity
+
+        return integrity.BackgroundCheck(self.opened.path, self.opened.key.pragma_value(), on_result).start()
+
+    def damaged_message(self, problem: str) -> str:
+        from db import integrity
+
+        return integrity.damaged_message(self.path, problem)
+
 
 def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
     """Open the database at ``path``; with ``demo_data`` a new database is seeded with the demo shop."""
@@ -68,7 +86,7 @@ def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
         log.info("database upgraded; backup of the previous version at %s", opened.backup_path)
     from app import money, settings
 
-    money.use_locale(settings.get("locale"))
+    money.use_locale(settings.shop().locale)
     return till
 
 

@@ -80,6 +80,21 @@ class Till:
         return _SLOT.sub(lambda m: values[m.group(1)], text).encode()
 
 
+class Interrupted(Exception):
+    """SIGTERM or SIGINT: unwinds through every ``finally`` (sampler, pos-central, PostgreSQL) and stops."""
+
+
+def _interrupt(signum, frame):
+    raise Interrupted(signum)
+
+
+def _on_signals() -> None:
+    """Outside the event loop a signal raises Interrupted where the main thread is (asyncio.run puts the
+    default handlers back when its loop closes, so this is called again after each rate)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _interrupt)
+
+
 _SLOT = re.compile(r"@@(\w+)@@")
 _CURSOR = re.compile(rb'\{"cursor":(\d+),')
 
@@ -105,6 +120,9 @@ async def run_rate(base: str, tills: list[Till], sales: list[list[dict]], shop_i
 
     templates = [sale_template(group, shop_ids) for group in sales]
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    # at most as many requests in flight as connections: the rest wait here, in O(1), not in httpcore's
+    # pool, whose bookkeeping walks every queued request (at 1,000 tills x 10 it starved the generator)
+    in_flight = asyncio.Semaphore(200)
     async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as client:
         end = time.monotonic() + seconds
 
@@ -120,7 +138,8 @@ async def run_rate(base: str, tills: list[Till], sales: list[list[dict]], shop_i
                 body = till.sale(template)
                 started = time.perf_counter()
                 try:
-                    r = await client.post("/v1/push", content=body, headers=headers)
+                    async with in_flight:
+                        r = await client.post("/v1/push", content=body, headers=headers)
                     r.raise_for_status()
                     if b'"rejected"' in r.content or b'"retry"' in r.content:
                         stats["errors"].append(f"push answered {r.content[:200]!r}")
@@ -135,7 +154,9 @@ async def run_rate(base: str, tills: list[Till], sales: list[list[dict]], shop_i
             while time.monotonic() < end:
                 started = time.perf_counter()
                 try:
-                    r = await client.get("/v1/pull", params={"cursor": till.cursor, "limit": 2000}, headers=headers)
+                    async with in_flight:
+                        r = await client.get("/v1/pull", params={"cursor": till.cursor, "limit": 2000},
+                                             headers=headers)
                     r.raise_for_status()
                     till.cursor = int(_CURSOR.match(r.content).group(1))
                     stats["pull"].append((time.perf_counter() - started) * 1000)
@@ -143,7 +164,16 @@ async def run_rate(base: str, tills: list[Till], sales: list[list[dict]], shop_i
                     stats["errors"].append(f"pull: {type(exc).__name__} {str(exc)[:80]}")
                 await asyncio.sleep(max(0.0, every - (time.perf_counter() - started)))
 
-        await asyncio.gather(*(seller(t) for t in tills), *(puller(t) for t in tills))
+        # inside the loop a signal cancels the tills' tasks (their requests stop, the client closes)
+        loop, main, caught = asyncio.get_running_loop(), asyncio.current_task(), []
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda s=sig: (caught.append(s), main.cancel()))
+        try:
+            await asyncio.gather(*(seller(t) for t in tills), *(puller(t) for t in tills))
+        except asyncio.CancelledError:
+            if caught:
+                raise Interrupted(caught[0]) from None
+            raise
 
 
 def sample_server(server_pid: int, url: str, stop, out: dict) -> None:
@@ -187,7 +217,7 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=1, help="pos-central serve --workers")
     args = p.parse_args(argv)
     use_bench_keyring()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    _on_signals()
     import threading
 
     import psutil
@@ -195,6 +225,7 @@ def main(argv=None) -> int:
     setup, sales = template_ops()
     table = Table(f"Load: {args.tills:,} tills in {args.shops:,} shops on one pos-central (loopback)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    interrupted = None
     try:
         with postgres(args.database_url) as url, serving(url, args=("--workers", str(args.workers))) as base:
             import httpx
@@ -218,19 +249,24 @@ def main(argv=None) -> int:
                 stats = {"push": [], "pull": [], "errors": [], "ops": 0}
                 usage: dict = {}
                 stop = threading.Event()
-                sampler = threading.Thread(target=sample_server, args=(server_pid, url, stop, usage))
+                sampler = threading.Thread(target=sample_server, args=(server_pid, url, stop, usage), daemon=True)
                 sampler.start()
-                time.sleep(0.6)
-                before = dict(usage)
-                me = psutil.Process()
-                client_cpu = sum(me.cpu_times()[:2])
-                started = time.monotonic()
-                asyncio.run(run_rate(base, tills, sales, shop_rows, args.seconds, every, stats))
-                elapsed = time.monotonic() - started
-                client_cpu = (sum(me.cpu_times()[:2]) - client_cpu) / elapsed
-                time.sleep(0.6)
-                stop.set()
-                sampler.join()
+                try:
+                    time.sleep(0.6)
+                    before = dict(usage)
+                    me = psutil.Process()
+                    client_cpu = sum(me.cpu_times()[:2])
+                    started = time.monotonic()
+                    try:
+                        asyncio.run(run_rate(base, tills, sales, shop_rows, args.seconds, every, stats))
+                    finally:
+                        _on_signals()
+                    elapsed = time.monotonic() - started
+                    client_cpu = (sum(me.cpu_times()[:2]) - client_cpu) / elapsed
+                    time.sleep(0.6)
+                finally:
+                    stop.set()
+                    sampler.join(5)
                 cpu_central = (usage["central_cpu"] - before.get("central_cpu", 0)) / elapsed
                 cpu_pg = (usage["pg_cpu"] - before.get("pg_cpu", 0)) / elapsed
                 label = f"{rate:g}x (a sale per till every {every:g} s)"
@@ -254,8 +290,14 @@ def main(argv=None) -> int:
                 for error in sorted(set(stats["errors"]))[:5]:
                     print(f"  error: {error}")
             store.conn.close()
+    except Interrupted as exc:
+        interrupted = exc.args[0]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if interrupted is not None:
+        print(f"\nstopped by signal {interrupted}: pos-central and PostgreSQL are stopped; figures so far:")
+        table.print()
+        return 128 + interrupted
     table.print()
     print("\nbaseline: a raw PostgreSQL COPY of one sale's operations (JSON documents) into a plain table.")
     return 0

@@ -27,10 +27,12 @@ def preload(conn, batch, todo: list[Op]) -> None:
                 wanted.setdefault(target, set()).add(value)
     batch.aliases = {}
     batch.new_aliases = []
-    for tbl, ids in wanted.items():
-        for row_id, kept in conn.execute("SELECT id, kept_id FROM sync_alias WHERE shop_id = %s AND tbl = %s "
-                                         "AND id = ANY(%s)", (batch.shop_id, tbl, sorted(ids))):
-            batch.aliases[(tbl, row_id)] = kept
+    if wanted:  # one statement for every table
+        for tbl, row_id, kept in conn.execute(
+                "SELECT tbl, id, kept_id FROM sync_alias WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s)",
+                (batch.shop_id, sorted(wanted), sorted(set().union(*wanted.values())))):
+            if row_id in wanted[tbl]:
+                batch.aliases[(tbl, row_id)] = kept
 
 
 def repoint(batch, op: Op) -> bool:

@@ -32,6 +32,7 @@ class Op:
     hlc: str
     fields: list[str]
     payload: dict  # the whole row, normalised (every column)
+    refused: str | None = None  # why the row's values mean nothing a till can keep (central/rowcheck.py)
 
     @property
     def base(self) -> int:

@@ -1,6 +1,6 @@
 """Versions both sides check: the sync protocol, and the newest till database schema this service knows."""
 
-from db.migrations import LATEST as TILL_SCHEMA
+from central.wire_schema import TILL_SCHEMA  # the till schema the wire schema was generated from
 
 PROTOCOL = 1
 

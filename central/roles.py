@@ -31,10 +31,11 @@ class TillRole:
 
 
 def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[str]) -> TillRole:
-    """This till's rights for one push (inside the push transaction, which holds the shop's lock). A new
+    """This till's rights for one push (inside the push transaction, which holds the shop's lock; the till
+    is seen now, in the same statement). A new
     shop's first push that carries head-office rows makes its till the shop's seeding till."""
-    row = conn.execute("SELECT office, seeding, seen_version FROM till WHERE shop_id = %s AND id = %s",
-                       (shop_id, till_id)).fetchone()
+    row = conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
+                       "RETURNING office, seeding, seen_version", (shop_id, till_id)).fetchone()
     office, seeding, seen = row if row else (False, False, 0)
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))

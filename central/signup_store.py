@@ -18,16 +18,15 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from central import store
+from central import batch, store
 from central.signup_rules import DEFAULT_REGION, Signup
 from central.tables import CONFLICT_TABLE
-from db.fields import JSONField, UTCDateTimeField
-from db.ids import new_id, utcnow
+from central.wire import json_text as _json_text
+from central.wire import now_text
+from db.ids import new_id
 
 SOURCE = "web sign-up"
 _SECRET_KEY = "signup_secret"
-_json_text = JSONField().db_value
-_time_text = UTCDateTimeField().db_value
 # Shop settings the page reads (names as in app/settings.DEFAULTS); empty texts mean the wording below.
 SETTINGS = ("shop_name", "phone_region", "privacy_notice", "marketing_consent_wording")
 DEFAULT_CONSENT = ("Yes, {shop} may send me news and offers by email or text message. I can say stop at any "
@@ -112,7 +111,7 @@ def _text(value) -> str:
 
 
 def _audit_op(customer_id: str, action: str, detail: dict, stamp: str) -> dict:
-    row = {"id": new_id(), "updated_at": stamp, "at": _time_text(utcnow()), "user_id": None, "action": action,
+    row = {"id": new_id(), "updated_at": stamp, "at": now_text(), "user_id": None, "action": action,
            "entity": "customer", "entity_id": customer_id, "detail": _json_text(detail)}
     return {"op_id": new_id(), "table": "audit_log", "row_id": row["id"], "hlc": stamp, "fields": list(row),
             "payload": row}
@@ -121,8 +120,8 @@ def _audit_op(customer_id: str, action: str, detail: dict, stamp: str) -> dict:
 def record(conn, page: Page, signup: Signup) -> str:
     """Write one sign-up in this transaction. Returns "created", "consent" (existing customer, consent
     switched on) or "existing" (nothing changed but the audit entry)."""
-    store._lock_shop(conn, page.shop_id)  # the phone check and the write see the same shop
-    now = _time_text(utcnow())
+    batch.lock_shop(conn, page.shop_id)  # the phone check and the write see the same shop
+    now = now_text()
     notice_sha = hashlib.sha256(page.notice.encode()).hexdigest()
     consent = {"source": SOURCE, "marketing_consent": signup.marketing_consent,
                "consent_wording": page.consent_wording, "privacy_notice_sha256": notice_sha}
@@ -173,7 +172,7 @@ def _notice(conn, shop_id: str, customer_id: str, name: str, outcome: str, signu
              f"{signup.date_of_birth or '-'}, marketing consent {'yes' if signup.marketing_consent else 'no'}")
     version = conn.execute("UPDATE shop SET version = version + 1 WHERE id = %s RETURNING version",
                            (shop_id,)).fetchone()[0]
-    row = {"id": new_id(), "at": _time_text(utcnow()), "table_name": "customer", "row_id": customer_id,
+    row = {"id": new_id(), "at": now_text(), "table_name": "customer", "row_id": customer_id,
            "field": SOURCE, "winner": _json_text(kept), "loser": _json_text(asked), "winner_stamp": "",
            "loser_stamp": "", "server_version": version}
     conn.execute("INSERT INTO sync_row (shop_id, tbl, id, version, origin, data) VALUES (%s, %s, %s, %s, %s, "

@@ -1,4 +1,5 @@
-"""What the central store knows about each synced table, derived from the till's own models.
+"""What the central store knows about each synced table, from the sync protocol's schema
+(central/wire_schema.py, generated from the till's models).
 
 The server keeps every synced row as a JSON document keyed by (shop, table, id); this module tells it, per
 table, how a change is decided (the policy), which columns exist with which defaults, and which columns a
@@ -18,11 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import BigIntegerField, BlobField, BooleanField, ForeignKeyField, IntegerField
-
-from db import models
-from db.fields import JSONField, UTCDateTimeField
-from db.ids import utcnow
+from central import wire, wire_schema
 
 APPEND, MERGE, OFFICE = "append", "merge", "office"
 
@@ -58,66 +55,25 @@ class TableSpec:
         return list(self.columns)
 
 
-def _kind(f) -> str:
-    if isinstance(f, ForeignKeyField):
-        return "fk"
-    if isinstance(f, BooleanField):
-        return "bool"
-    if isinstance(f, IntegerField | BigIntegerField):
-        return "int"
-    if isinstance(f, JSONField):
-        return "json"
-    if isinstance(f, UTCDateTimeField):
-        return "time"
-    if isinstance(f, BlobField):
-        return "blob"
-    return "text"
-
-
-def _default(f):
-    if f.default is None:
-        return None
-    value = f.default() if callable(f.default) else f.default
-    if isinstance(f, UTCDateTimeField):
-        return NOW  # resolved when the row is normalised
-    return f.db_value(value)
-
-
-def _spec(model) -> TableSpec:
-    meta = model._meta
-    name = meta.table_name
-    if getattr(model, "append_only", False):
+def _spec(name: str, table: dict) -> TableSpec:
+    if table["append_only"]:
         policy = APPEND
     elif name in OFFICE_TABLES:
         policy = OFFICE
     else:
         policy = MERGE
-    columns, references, unique = {}, {}, []
-    for f in meta.sorted_fields:
-        columns[f.column_name] = Column(f.column_name, _kind(f), bool(f.null), _default(f))
-        if isinstance(f, ForeignKeyField):
-            references[f.column_name] = f.rel_model._meta.table_name
-        if f.unique and not f.primary_key:
-            unique.append((f.column_name,))
-    for fields, is_unique in meta.indexes:
-        if is_unique:
-            unique.append(tuple(meta.fields[n].column_name for n in fields))
-    return TableSpec(name, policy, columns, unique, references)
+    columns = {c: Column(c, kind, nullable, NOW if default == "$now" else default)
+               for c, kind, nullable, default in table["columns"]}
+    return TableSpec(name, policy, columns, [tuple(u) for u in table["unique"]], dict(table["references"]))
 
 
-def _conflict_spec() -> TableSpec:
-    meta = models.ConflictLog._meta
-    columns = {f.column_name: Column(f.column_name, _kind(f), bool(f.null), None) for f in meta.sorted_fields}
-    return TableSpec(CONFLICT_TABLE, APPEND, columns)
-
-
-TABLES: dict[str, TableSpec] = {m._meta.table_name: _spec(m) for m in models.SYNCED_MODELS}
+TABLES: dict[str, TableSpec] = {name: _spec(name, t) for name, t in wire_schema.TABLES.items()}
 # Conflicts are decided on the server and flow down to every till like rows of an append-only table.
-TABLES[CONFLICT_TABLE] = _conflict_spec()
-# Dependency order (the models are declared parents first); snapshots go table by table in this order.
-TABLE_ORDER: list[str] = [m._meta.table_name for m in models.SYNCED_MODELS] + [CONFLICT_TABLE]
+TABLES[CONFLICT_TABLE] = _spec(CONFLICT_TABLE, wire_schema.CONFLICT_LOG)
+# Dependency order (parents first); snapshots go table by table in this order.
+TABLE_ORDER: list[str] = [*wire_schema.TABLES, CONFLICT_TABLE]
 APPEND_TABLES = [name for name, spec in TABLES.items() if spec.policy == APPEND]
-TILL_WRITABLE = {m._meta.table_name for m in models.SYNCED_MODELS}  # tills never push conflict rows
+TILL_WRITABLE = set(wire_schema.TABLES)  # tills never push conflict rows
 
 
 class InvalidRow(ValueError):
@@ -172,7 +128,7 @@ def normalise_row(spec: TableSpec, payload: dict, nul_possible: bool = True) -> 
                     check_value(spec, name, value, nul_possible)
             row[name] = value
         elif col.default is NOW:
-            row[name] = UTCDateTimeField().db_value(utcnow())
+            row[name] = wire.now_text()
         else:
             row[name] = col.default
     if not isinstance(row.get("id"), str) or not row["id"] or len(row["id"]) > 64:
@@ -188,6 +144,8 @@ _TEXTUAL = {"text", "fk", "json", "time"}
 def unique_values(spec: TableSpec, data: dict) -> list[tuple[str, str]]:
     """(key name, value) for each unique column group of the row whose values are all set."""
     out = []
+    if not spec.unique:
+        return out
     for group in spec.unique:
         values = [data.get(c) for c in group]
         if any(v is None for v in values):

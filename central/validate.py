@@ -24,7 +24,7 @@ import time
 
 from central import roles
 from central.tables import APPEND, TABLES, TableSpec
-from db.fields import parse_utc
+from central.wire import parse_utc
 from db.hlc import format_stamp
 
 # A stamp: 13-digit wall milliseconds, 5-digit counter, a node id (a till id, "hq").
@@ -195,7 +195,8 @@ def screen(conn, batch, till_id: str, ops: dict, invalid: dict[str, str]) -> Non
             try:
                 if not STAMP.fullmatch(op.hlc):
                     raise Refused(f"{op.hlc[:40]!r} is not a hybrid clock stamp")
-                check_row(spec, op.payload)
+                if op.refused is not None:  # found as the op was parsed (central/rowcheck.py)
+                    raise Refused(op.refused)
             except Refused as exc:
                 reason = str(exc)
         if reason is not None:
@@ -231,10 +232,10 @@ def _check_references(conn, batch, ops: list, invalid: dict[str, str], refused_r
             needs.append((op, column, target, ref))
             wanted.setdefault(target, set()).add(ref)
     found: set[tuple[str, str]] = set()
-    for target, ids in wanted.items():
-        found.update((target, r[0]) for r in conn.execute(
-            "SELECT id FROM sync_row WHERE shop_id = %s AND tbl = %s AND id = ANY(%s)",
-            (batch.shop_id, target, list(ids))))
+    if wanted:  # one statement for every table
+        found.update(conn.execute(
+            "SELECT tbl, id FROM sync_row WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s)",
+            (batch.shop_id, sorted(wanted), sorted(set().union(*wanted.values())))).fetchall())
     for op, column, target, ref in needs:
         if (target, ref) not in found and op.op_id not in invalid:
             invalid[op.op_id] = f"{op.table}.{column} {ref!r} names no {target.replace('_', ' ')} of this shop"
@@ -244,11 +245,11 @@ def _check_references(conn, batch, ops: list, invalid: dict[str, str], refused_r
 def _send_back(conn, batch, refused_rows: set[tuple[str, str]]) -> None:
     """The store's rows the till changed and was refused: versioned again, so the till's next pull puts
     its copy back (a refused new row the store never held is dropped by the till itself)."""
-    from central.store import _load_rows
+    from central.batch import load_rows
 
     pairs = [p for p in refused_rows if TABLES[p[0]].policy != APPEND and p not in batch.rows]
     if pairs:
-        _load_rows(conn, batch, pairs)
+        load_rows(conn, batch, pairs)
     for pair in refused_rows:
         current = batch.rows.get(pair)
         if current is not None and TABLES[pair[0]].policy != APPEND and pair not in batch.dirty:

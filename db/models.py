@@ -23,7 +23,6 @@ from peewee import (
     TextField,
 )
 
-from db import hlc
 from db.fields import JSONField, UTCDateTimeField
 from db.ids import new_id, utcnow
 
@@ -55,21 +54,9 @@ class SyncedModel(LocalModel):
     def save(self, force_insert=False, only=None, *, sync=True):
         """Insert or update, and (unless ``sync=False``, used when applying rows pulled from the central
         store) stamp the edit with the hybrid clock and queue it in the outbox in the same transaction."""
-        from db import outbox  # imported late: outbox imports this module
+        from db import synced_writer  # imported late: the writer imports this module
 
-        insert = force_insert or self._is_new_row
-        if not insert and self.append_only and sync:
-            raise ValueError(f"{type(self).__name__} rows are append-only; write a new document instead")
-        with self._meta.database.atomic():
-            changed = set(self._dirty) if not insert else set(self._meta.fields)
-            if sync:
-                self.updated_at = hlc.clock.now()
-                changed.add("updated_at")
-            rows = super().save(force_insert=insert, only=only)
-            self._is_new_row = False
-            if sync:
-                outbox.enqueue(self, sorted(changed))
-        return rows
+        return synced_writer.save(self, force_insert, only, sync)
 
     def delete_instance(self, *args, **kwargs):
         """Synced rows are never removed: they get a tombstone that syncs like any other edit."""

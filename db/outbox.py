@@ -1,4 +1,5 @@
-"""The outbox: every change to a synced row is queued here in the same transaction as the change."""
+"""The outbox's wire format: every change to a synced row is queued in the same transaction as the change
+(by db/synced_writer.py, the one writer of synced rows)."""
 
 from __future__ import annotations
 
@@ -30,17 +31,6 @@ def wire_to_columns(model: type[SyncedModel], data: dict) -> dict:
             value = base64.b64decode(value["$b64"])
         out[field.name] = field.python_value(value) if value is not None else None
     return out
-
-
-def enqueue(row: SyncedModel, changed_fields: list[str]) -> Outbox:
-    columns = [row._meta.fields[name].column_name for name in changed_fields if name in row._meta.fields]
-    return Outbox.create(
-        table_name=row._meta.table_name,
-        row_id=row.id,
-        hlc=row.updated_at,
-        fields=columns,
-        payload=row_to_wire(row),
-    )
 
 
 def pending_count() -> int:

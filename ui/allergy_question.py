@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButt
 
 from app import cart as carts
 from app import preferences
+from app.changes import Changes
+from ui import ops
 from ui.style import style_class
 
 
@@ -27,7 +29,7 @@ class AllergyQuestion:
 
     def needed(self, customer) -> bool:
         """On, a customer on the bill, and nothing recorded about their allergies."""
-        if customer is None or customer.allergies or not self.page.cart.settings.get("ask_for_allergies", True):
+        if customer is None or customer.allergies or not self.page.cart.settings.ask_for_allergies:
             return False
         if customer.id not in self._recorded:
             self._recorded[customer.id] = preferences.allergies_recorded(customer.id)
@@ -62,9 +64,9 @@ class AllergyQuestion:
             page.say(f"Allergies recorded: {', '.join(flagged)}" if flagged else "Recorded: no food allergies",
                      "info")
 
-        page.window_.writes.submit(preferences.record_allergies, customer_id, chosen, page.window_.till.user,
-                                   owner=page, on_done=done,
-                                   on_error=lambda exc: page.say(getattr(exc, "message", str(exc))))
+        ops.write(page.window_, preferences.record_allergies, customer_id, chosen, page.window_.till.user,
+                  owner=page, changes=Changes.of("customer_preference")).success(
+            done).failure(lambda exc: page.say(getattr(exc, "message", str(exc)))).run()
 
 
 class RecordAllergiesDialog(QDialog):

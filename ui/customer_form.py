@@ -7,30 +7,26 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import categories, customers, dates, loyalty_rules, preferences, profiles, settings
+from app import categories, customers, dates, loyalty_rules, profiles, settings
 from app.contact import format_phone
 from app.errors import ValidationError
-from db.models import Customer, CustomerPreference
 from ui import ops
+from ui.customer_form_sections import ADDRESS_COLUMNS, AddressesAndPreferences
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -45,27 +41,16 @@ from ui.form_helpers import (
 )
 from ui.style import style_class
 
-ADDRESS_COLUMNS = ["kind", "line1", "line2", "city", "region", "postcode", "country", "is_default"]
-ADDRESS_HEADERS = ["Kind", "Address line 1", "Line 2", "City", "Region", "Postcode", "Country", "Default"]
 PHOTO_MAX = 256
-USE_DEFAULT = "__default__"
 
 
-def _yes_no(value) -> str:
-    if value is None or value == "":
-        return "not set"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
-
-
-class CustomerForm(QDialog):
+class CustomerForm(AddressesAndPreferences, QDialog):
     def __init__(self, parent, manager, customer_id: str | None, on_saved=None):
         super().__init__(parent)
         self.manager = manager
         self.on_saved = on_saved
-        self.customer: Customer | None = customers.get(customer_id) if customer_id else None
-        self.region = settings.get("phone_region")
+        self.customer = customers.get(customer_id) if customer_id else None
+        self.region = settings.shop().phone_region
         self.photo: bytes | None = bytes(self.customer.photo) if self.customer and self.customer.photo else None
         self.errors: dict[str, str] = {}
         self.setObjectName("customerFormDialog")
@@ -80,7 +65,7 @@ class CustomerForm(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         self.photo_label = QLabel()
         self.photo_label.setFixedSize(72, 72)
-        layout.addLayout(hbox(self.photo_label, PageHeader(title, "Fields marked * are required"), None))
+        layout.addLayout(hbox(self.photo_label, PageHeader(title, self.tr("Fields marked * are required")), None))
         self.tabs = named(QTabWidget(), "customerFormTabs", "Customer sections")
         layout.addWidget(self.tabs, 1)
         self._field_tab: dict[str, int] = {}
@@ -88,10 +73,10 @@ class CustomerForm(QDialog):
         self._build_addresses()
         self._build_preferences()
         self.message = InlineMessage("customerFormMessageLabel")
-        self.save_button = primary(named(QPushButton("Save customer"), "saveCustomerButton", "Save customer"))
+        self.save_button = primary(named(QPushButton(self.tr("Save customer")), "saveCustomerButton", "Save customer"))
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
+        cancel = QPushButton(self.tr("Cancel"))
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         layout.addLayout(hbox(self.message, None, cancel, self.save_button))
@@ -113,29 +98,29 @@ class CustomerForm(QDialog):
         self.edits: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
 
-        def line(key, label, placeholder="", row=0, col=0, required=False):
-            edit = named(QLineEdit(), f"customer_{key}Edit", label)
+        def line(key, accessible, label, placeholder="", row=0, col=0, required=False):
+            edit = named(QLineEdit(), f"customer_{key}Edit", accessible)  # the accessible name stays English
             edit.setPlaceholderText(placeholder)
             edit.textChanged.connect(lambda _=None, k=key: self.validate_field(k))
             return self._place(grid, key, label + (" *" if required else ""), edit, row, col)
 
-        line("name", "Name", "First and last name", 0, 0, True)
-        line("phone", "Phone", "Working phone, e.g. (555) 010-0001", 0, 1, True)
-        line("email", "Email", "name@example.com", 2, 0)
-        line("personal_phone", "Personal phone", "Optional", 2, 1)
-        line("personal_email", "Personal email", "Optional", 4, 0)
+        line("name", "Name", self.tr("Name"), self.tr("First and last name"), 0, 0, True)
+        line("phone", "Phone", self.tr("Phone"), self.tr("Working phone, e.g. (555) 010-0001"), 0, 1, True)
+        line("email", "Email", self.tr("Email"), self.tr("name@example.com"), 2, 0)
+        line("personal_phone", "Personal phone", self.tr("Personal phone"), self.tr("Optional"), 2, 1)
+        line("personal_email", "Personal email", self.tr("Personal email"), self.tr("Optional"), 4, 0)
 
         self.status_combo = named(QComboBox(), "customer_statusCombo", "Status")
-        self.status_combo.addItem("Active", "active")
-        self.status_combo.addItem("Inactive", "inactive")
-        self._place(grid, "status", "Status", self.status_combo, 4, 1)
+        self.status_combo.addItem(self.tr("Active"), "active")
+        self.status_combo.addItem(self.tr("Inactive"), "inactive")
+        self._place(grid, "status", self.tr("Status"), self.status_combo, 4, 1)
         self.gender_combo = named(QComboBox(), "customer_genderCombo", "Gender")
         for value in customers.GENDERS:
-            self.gender_combo.addItem(value.capitalize() if value else "Not given", value)
-        self._place(grid, "gender", "Gender", self.gender_combo, 6, 0)
+            self.gender_combo.addItem(value.capitalize() if value else self.tr("Not given"), value)
+        self._place(grid, "gender", self.tr("Gender"), self.gender_combo, 6, 0)
 
         born = QWidget()
-        self.dob_known = named(QCheckBox("Known"), "customer_dobKnownCheck", "Date of birth known")
+        self.dob_known = named(QCheckBox(self.tr("Known")), "customer_dobKnownCheck", "Date of birth known")
         self.dob_edit = named(QDateEdit(), "customer_date_of_birthEdit", "Date of birth")
         self.dob_edit.setCalendarPopup(True)
         self.dob_edit.setDisplayFormat("yyyy-MM-dd")
@@ -149,56 +134,56 @@ class CustomerForm(QDialog):
         born.setLayout(hbox(self.dob_known, self.dob_edit, None))
         born.layout().setContentsMargins(0, 0, 0, 0)
         self.edits["date_of_birth"] = self.dob_edit
-        self._place(grid, "date_of_birth", "Date of birth", born, 6, 1, register=False)
+        self._place(grid, "date_of_birth", self.tr("Date of birth"), born, 6, 1, register=False)
 
         self.profile_combo = named(QComboBox(), "customer_default_profileCombo", "Default profile")
-        self.profile_combo.addItem("None (shelf prices)", None)
+        self.profile_combo.addItem(self.tr("None (shelf prices)"), None)
         for p in profiles.all_profiles():
-            self.profile_combo.addItem(p.name if p.active else f"{p.name} (inactive)", p.id)
-        self._place(grid, "default_profile", "Default profile", self.profile_combo, 8, 0)
+            self.profile_combo.addItem(p.name if p.active else self.tr("{name} (inactive)").format(name=p.name), p.id)
+        self._place(grid, "default_profile", self.tr("Default profile"), self.profile_combo, 8, 0)
         self.category_combo = named(QComboBox(), "customer_categoryCombo", "Category")
-        self.category_combo.addItem("None", None)
+        self.category_combo.addItem(self.tr("None"), None)
         for c in categories.all_categories():
             discount = f" · {c.discount_bp / 100:g}% off" if c.discount_bp else ""
             self.category_combo.addItem(f"{c.name}{discount}" + ("" if c.active else " (inactive)"), c.id)
-        self._place(grid, "category", "Category", self.category_combo, 8, 1)
+        self._place(grid, "category", self.tr("Category"), self.category_combo, 8, 1)
         self.tier_combo = named(QComboBox(), "customer_loyalty_tierCombo", "Loyalty tier")
-        self.tier_combo.addItem("None", None)
+        self.tier_combo.addItem(self.tr("None"), None)
         for t in loyalty_rules.all_tiers():
             self.tier_combo.addItem(t.name, t.id)
-        self._place(grid, "loyalty_tier", "Loyalty tier", self.tier_combo, 10, 0)
+        self._place(grid, "loyalty_tier", self.tr("Loyalty tier"), self.tier_combo, 10, 0)
 
-        self.consent_check = named(QCheckBox("Agrees to marketing messages"), "customer_marketing_consentCheck",
+        self.consent_check = named(QCheckBox(self.tr("Agrees to marketing messages")), "customer_marketing_consentCheck",
                                    "Marketing consent")
         self.consent_since = QLabel("")
         set_role(self.consent_since, "hint")
         consent = QWidget()
         consent.setLayout(hbox(self.consent_check, self.consent_since, None))
         consent.layout().setContentsMargins(0, 0, 0, 0)
-        self._place(grid, "marketing_consent", "Marketing", consent, 10, 1, register=False)
+        self._place(grid, "marketing_consent", self.tr("Marketing"), consent, 10, 1, register=False)
 
         self.notes_edit = named(QPlainTextEdit(), "customer_notesEdit", "Notes")
-        self.notes_edit.setPlaceholderText("Anything the team should know (never a card number)")
+        self.notes_edit.setPlaceholderText(self.tr("Anything the team should know (never a card number)"))
         self.notes_edit.setFixedHeight(80)
         self.notes_edit.textChanged.connect(lambda: self.validate_field("notes"))
-        self._place(grid, "notes", "Notes", self.notes_edit, 12, 0, span=2)
+        self._place(grid, "notes", self.tr("Notes"), self.notes_edit, 12, 0, span=2)
 
         photo_buttons = QWidget()
-        self.photo_button = named(QPushButton("Choose photo…"), "customerPhotoButton", "Choose photo")
+        self.photo_button = named(QPushButton(self.tr("Choose photo…")), "customerPhotoButton", "Choose photo")
         self.photo_button.setAutoDefault(False)
         self.photo_button.clicked.connect(
-            lambda: choose_open_path(self, "Customer photo", "Images (*.png *.jpg *.jpeg *.bmp)", self.set_photo_file))
-        self.remove_photo_button = danger(named(QPushButton("Remove photo"), "removePhotoButton", "Remove photo"))
+            lambda: choose_open_path(self, self.tr("Customer photo"), "Images (*.png *.jpg *.jpeg *.bmp)", self.set_photo_file))
+        self.remove_photo_button = danger(named(QPushButton(self.tr("Remove photo")), "removePhotoButton", "Remove photo"))
         self.remove_photo_button.setAutoDefault(False)
         self.remove_photo_button.clicked.connect(lambda: self.set_photo(None))
         photo_buttons.setLayout(hbox(self.photo_button, self.remove_photo_button, None))
         photo_buttons.layout().setContentsMargins(0, 0, 0, 0)
-        self._place(grid, "photo", "Photo", photo_buttons, 14, 0, register=False)
+        self._place(grid, "photo", self.tr("Photo"), photo_buttons, 14, 0, register=False)
         grid.setRowStretch(24, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
-        self.tabs.addTab(scroll, "Details")
+        self.tabs.addTab(scroll, self.tr("Details"))
 
     def _place(self, grid, key, label, widget, row, col, span=1, register=True):
         """A field in the details grid: its caption, the widget, and the reason it is wrong under it."""
@@ -220,134 +205,6 @@ class CustomerForm(QDialog):
         return widget
 
     # --- addresses ---------------------------------------------------------------------------------------------
-
-    def _build_addresses(self) -> None:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(16, 16, 16, 16)
-        self.address_table = named(QTableWidget(0, len(ADDRESS_COLUMNS)), "addressTable", "Addresses")
-        self.address_table.setHorizontalHeaderLabels(ADDRESS_HEADERS)
-        self.address_table.verticalHeader().hide()
-        self.address_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.address_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        box.addWidget(self.address_table, 1)
-        add = named(QPushButton("+ Add address"), "addAddressButton", "Add address")
-        remove = danger(named(QPushButton("Remove selected"), "removeAddressButton", "Remove address"))
-        add.setAutoDefault(False)
-        remove.setAutoDefault(False)
-        add.clicked.connect(lambda: self.add_address_row({}))
-        remove.clicked.connect(self._remove_address)
-        box.addLayout(hbox(add, remove, None))
-        self.tabs.addTab(page, "Addresses")
-        self._field_tab["addresses"] = 1
-
-    def add_address_row(self, values: dict) -> int:
-        row = self.address_table.rowCount()
-        self.address_table.insertRow(row)
-        kind = QComboBox()
-        for k in customers.ADDRESS_KINDS:
-            kind.addItem(k.capitalize(), k)
-        kind.setCurrentIndex(max(0, kind.findData(values.get("kind", "home"))))
-        self.address_table.setCellWidget(row, 0, kind)
-        for column, key in enumerate(ADDRESS_COLUMNS[1:-1], start=1):
-            item = QTableWidgetItem(values.get(key, "") or "")
-            if column == 1:
-                item.setData(Qt.UserRole, values.get("id"))
-            self.address_table.setItem(row, column, item)
-        default = QCheckBox()
-        default.setChecked(bool(values.get("is_default")))
-        self.address_table.setCellWidget(row, len(ADDRESS_COLUMNS) - 1, default)
-        return row
-
-    def _remove_address(self) -> None:
-        for row in sorted({i.row() for i in self.address_table.selectedIndexes()}, reverse=True):
-            self.address_table.removeRow(row)
-
-    def address_rows(self) -> list[dict]:
-        rows = []
-        for row in range(self.address_table.rowCount()):
-            first = self.address_table.item(row, 1)
-            values = {"id": first.data(Qt.UserRole) if first else None,
-                      "kind": self.address_table.cellWidget(row, 0).currentData(),
-                      "is_default": self.address_table.cellWidget(row, len(ADDRESS_COLUMNS) - 1).isChecked()}
-            for column, key in enumerate(ADDRESS_COLUMNS[1:-1], start=1):
-                item = self.address_table.item(row, column)
-                values[key] = item.text() if item else ""
-            rows.append(values)
-        return rows
-
-    # --- preferences -------------------------------------------------------------------------------------------
-
-    def _build_preferences(self) -> None:
-        page = QWidget()
-        grid = QGridLayout(page)
-        grid.setContentsMargins(16, 16, 16, 16)
-        grid.setVerticalSpacing(6)
-        for col, text in enumerate(["Preference", "This customer", "Shop default"]):
-            head = QLabel(text)
-            style_class(head, "column-head")
-            grid.addWidget(head, 0, col)
-        self.pref_editors: dict[str, QWidget] = {}
-        self.overrides = {}
-        if self.customer:
-            self.overrides = {p.key: p.value for p in CustomerPreference.live().where(
-                CustomerPreference.customer == self.customer)}
-        row = 1
-        category = None
-        for definition in preferences.definitions():
-            if definition.category != category:
-                category = definition.category
-                section = QLabel(category.capitalize())
-                style_class(section, "section")
-                grid.addWidget(section, row, 0, 1, 3)
-                row += 1
-            grid.addWidget(QLabel(definition.label), row, 0)
-            name = "pref_" + definition.key.replace(".", "_")
-            if definition.value_type == "text":
-                editor = named(QLineEdit(), name, definition.label)
-                editor.setPlaceholderText("Empty: use the shop default")
-                if definition.key in self.overrides:
-                    editor.setText(self.overrides[definition.key] or "")
-            else:
-                editor = named(QComboBox(), name, definition.label)
-                editor.addItem(f"Shop default ({_yes_no(definition.default)})", USE_DEFAULT)
-                options = [True, False] if definition.value_type == "bool" else list(definition.choices)
-                for option in options:
-                    editor.addItem(_yes_no(option), option)
-                if definition.key in self.overrides:
-                    value = self.overrides[definition.key]
-                    index = next((i for i in range(1, editor.count()) if editor.itemData(i) == value
-                                  and type(editor.itemData(i)) is type(value)), 0)
-                    editor.setCurrentIndex(index)
-            self.pref_editors[definition.key] = editor
-            grid.addWidget(editor, row, 1)
-            default = QLabel(_yes_no(definition.default))
-            set_role(default, "hint")
-            grid.addWidget(default, row, 2)
-            row += 1
-        for label in page.findChildren(QLabel):  # preference names and values are shop data, never markup
-            label.setTextFormat(Qt.PlainText)
-        grid.setRowStretch(row, 1)
-        grid.setColumnStretch(1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(page)
-        self.tabs.addTab(scroll, "Preferences")
-
-    def preference_changes(self) -> dict:
-        changes = {}
-        for key, editor in self.pref_editors.items():
-            if isinstance(editor, QLineEdit):
-                text = editor.text().strip()
-                chosen = text if text else USE_DEFAULT
-            else:
-                chosen = editor.currentData()
-            if chosen == USE_DEFAULT:
-                if key in self.overrides:
-                    changes[key] = customers.DEFAULT
-            elif key not in self.overrides or self.overrides[key] != chosen:
-                changes[key] = chosen
-        return changes
 
     # --- values and validation ----------------------------------------------------------------------------
 
@@ -371,7 +228,7 @@ class CustomerForm(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.consent_check.setChecked(bool(c.marketing_consent))
         if c.marketing_consent_at:
-            self.consent_since.setText(f"since {dates.day(c.marketing_consent_at)}")
+            self.consent_since.setText(self.tr("since {day}").format(day=dates.day(c.marketing_consent_at)))
         self.notes_edit.setPlainText(c.notes or "")
         for address in customers.addresses(c.id):
             self.add_address_row({k: getattr(address, k) for k in ADDRESS_COLUMNS} | {"id": address.id})
@@ -400,7 +257,7 @@ class CustomerForm(QDialog):
         value = self.values()[key]
         error = ""
         try:
-            customers.clean({key: value}, region=self.region, current=self.customer or Customer())
+            customers.clean_field(key, value, region=self.region, current=self.customer)
         except ValidationError as exc:
             error = exc.message
         self.errors[key] = error
@@ -413,7 +270,7 @@ class CustomerForm(QDialog):
             mark_invalid(self.edits[key], bool(error))
         self.save_button.setEnabled(not any(self.errors.values()))
         if any(self.errors.values()):
-            self.message.bad("Correct the fields marked in red to save.")
+            self.message.bad(self.tr("Correct the fields marked in red to save."))
         else:
             self.message.clear_message()
         return error
@@ -423,7 +280,7 @@ class CustomerForm(QDialog):
     def set_photo_file(self, path: str) -> None:
         image = QImage(path)
         if image.isNull():
-            self.message.bad("That file is not a picture the Till can read.")
+            self.message.bad(self.tr("That file is not a picture the Till can read."))
             return
         self.set_photo(_to_jpeg(image))
 

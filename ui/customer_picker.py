@@ -117,7 +117,7 @@ class CustomerPickerDialog(QDialog):
         self._shown_generation = 0
         self._pick_when_ready = False
         self._duplicate = None
-        self.region = settings.get("phone_region")
+        self.region = settings.shop().phone_region
 
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)

@@ -8,7 +8,6 @@ and reads the rows it shows a page at a time, keeping a bounded cache.
 
 from __future__ import annotations
 
-import datetime as dt
 from array import array
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
@@ -25,22 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import customer_list, customers, dates, export, plurals, segments, settings
-from app.changes import Changes
+from app import customer_list, dates, plurals, profiles, segments, settings
 from app.contact import format_phone
-from db.fields import parse_utc
-from ui import ops
+from ui.customers_actions import CustomerActions
 from ui.form_helpers import (
     PageHeader,
     StatusBadgeDelegate,
     avatar,
-    choose_save_path,
-    confirm,
     danger,
     hbox,
     named,
     primary,
-    show_message,
 )
 
 PHOTO, NAME, EMAIL, PHONE, STATUS, CREATED = range(6)
@@ -64,7 +58,7 @@ class CustomerListModel(QAbstractTableModel):
         self._cache: dict[int, customer_list.ListRow] = {}
         self._generation = 0
         self.loading = False
-        self.region = settings.get("phone_region")
+        self.region = settings.shop().phone_region
 
     # --- loading -----------------------------------------------------------------------------------------
 
@@ -156,7 +150,7 @@ class CustomerListModel(QAbstractTableModel):
         if column == STATUS:
             return row.badge
         if column == CREATED:
-            return dates.day(parse_utc(row.created_at)) if row.created_at else ""
+            return dates.day(dates.stored(row.created_at)) if row.created_at else ""
         return None
 
     def row_of_id(self, customer_id: str) -> int:
@@ -172,7 +166,7 @@ class CustomerListModel(QAbstractTableModel):
 TABS = [("All", None), ("Active", "active"), ("Inactive", "inactive")]
 
 
-class CustomersWindow(QWidget):
+class CustomersWindow(CustomerActions, QWidget):
     def __init__(self, window, manager):
         super().__init__(window, Qt.Window)
         self.window_ = window
@@ -180,32 +174,32 @@ class CustomersWindow(QWidget):
         self._select_after_load: str | None = None
         self.setObjectName("customersWindow")
         self.setAccessibleName("Customers")
-        self.setWindowTitle("Customers")
+        self.setWindowTitle(self.tr("Customers"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Customers", "")
-        self.new_button = primary(named(QPushButton("+ New customer"), "newCustomerButton", "New customer"))
+        self.header = PageHeader(self.tr("Customers"), "")
+        self.new_button = primary(named(QPushButton(self.tr("+ New customer")), "newCustomerButton", "New customer"))
         self.new_button.clicked.connect(self.add_customer)
         layout.addLayout(hbox(self.header, None, self.new_button))
 
         self.search_edit = named(QLineEdit(), "customerListSearchEdit", "Search customers")
-        self.search_edit.setPlaceholderText("Search by name, email or phone…")
+        self.search_edit.setPlaceholderText(self.tr("Search by name, email or phone…"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(360)
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self.reload)
-        self.view_button = named(QPushButton("View"), "viewCustomerButton", "View customer")
-        self.edit_button = named(QPushButton("Edit"), "editCustomerButton", "Edit customer")
-        self.delete_button = danger(named(QPushButton("Delete"), "deleteCustomerButton", "Delete customer"))
-        self.duplicates_button = named(QPushButton("Duplicates…"), "duplicatesButton", "Find duplicates")
-        self.pricing_button = named(QPushButton("Categories, prices && loyalty…"), "pricingButton",
+        self.view_button = named(QPushButton(self.tr("View")), "viewCustomerButton", "View customer")
+        self.edit_button = named(QPushButton(self.tr("Edit")), "editCustomerButton", "Edit customer")
+        self.delete_button = danger(named(QPushButton(self.tr("Delete")), "deleteCustomerButton", "Delete customer"))
+        self.duplicates_button = named(QPushButton(self.tr("Duplicates…")), "duplicatesButton", "Find duplicates")
+        self.pricing_button = named(QPushButton(self.tr("Categories, prices && loyalty…")), "pricingButton",
                                     "Categories, prices and loyalty")
-        self.import_button = named(QPushButton("Import…"), "importCustomersButton", "Import customers")
-        self.export_button = named(QPushButton("Export…"), "exportCustomersButton", "Export customers")
+        self.import_button = named(QPushButton(self.tr("Import…")), "importCustomersButton", "Import customers")
+        self.export_button = named(QPushButton(self.tr("Export…")), "exportCustomersButton", "Export customers")
         self.view_button.clicked.connect(self.view_customer)
         self.edit_button.clicked.connect(self.edit_customer)
         self.delete_button.clicked.connect(self.delete_customer)
@@ -216,14 +210,14 @@ class CustomersWindow(QWidget):
         layout.addLayout(hbox(self.search_edit, None, self.view_button, self.edit_button, self.delete_button))
 
         self.tabs = named(QTabBar(), "customerStatusTabs", "Customer status")
-        for label, _status in TABS:
+        for label in (self.tr("All"), self.tr("Active"), self.tr("Inactive")):  # in the order of TABS
             self.tabs.addTab(label)
         self.tabs.setExpanding(False)
         self.tabs.currentChanged.connect(lambda _: self.reload())
         self.count_label = named(QLabel(""), "customerCountLabel", "Customers shown")
         self.count_label.setProperty("role", "hint")
         self.segment_combo = named(QComboBox(), "customerSegmentCombo", "Customer segment")
-        self.segment_combo.addItem("All segments", None)
+        self.segment_combo.addItem(self.tr("All segments"), None)
         for segment in segments.SEGMENTS:
             self.segment_combo.addItem(segments.LABELS[segment], segment)
         self.profile_filter_combo = named(QComboBox(), "customerProfileFilterCombo", "Customer profile filter")
@@ -234,7 +228,8 @@ class CustomersWindow(QWidget):
 
         self.model = CustomerListModel(window.reads)
         self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(lambda message: self.count_label.setText(f"Could not load: {message}"))
+        self.model.failed.connect(
+            lambda message: self.count_label.setText(self.tr("Could not load: {message}").format(message=message)))
         self.view = named(QTableView(), "customerListView", "Customers")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -280,20 +275,18 @@ class CustomersWindow(QWidget):
         return self.profile_filter_combo.currentData()
 
     def _fill_profiles(self) -> None:
-        from db.models import CustomerProfile
-
         chosen = self.profile_filter_combo.currentData()
         self.profile_filter_combo.blockSignals(True)
         self.profile_filter_combo.clear()
-        self.profile_filter_combo.addItem("All profiles", None)
-        for profile in CustomerProfile.live().order_by(CustomerProfile.name):
+        self.profile_filter_combo.addItem(self.tr("All profiles"), None)
+        for profile in sorted(profiles.all_profiles(), key=lambda p: p.name):
             self.profile_filter_combo.addItem(profile.name, profile.id)
         found = self.profile_filter_combo.findData(chosen)
         self.profile_filter_combo.setCurrentIndex(max(found, 0))
         self.profile_filter_combo.blockSignals(False)
 
     def reload(self) -> None:
-        self.count_label.setText("Loading…")
+        self.count_label.setText(self.tr("Loading…"))
         self.model.reload(self.status(), self.search_edit.text(), self.segment(), self.profile_filter())
 
     def _loaded(self, count: int) -> None:
@@ -305,7 +298,7 @@ class CustomersWindow(QWidget):
         if self.search_edit.text().strip():
             what += f" matching “{self.search_edit.text().strip()}”"
         self.count_label.setText(what)
-        self.header.set_subtitle("Everyone who has shopped with you: find, add, edit and look after them")
+        self.header.set_subtitle(self.tr("Everyone who has shopped with you: find, add, edit and look after them"))
         if self._select_after_load:
             self.select_customer(self._select_after_load)
             self._select_after_load = None
@@ -338,88 +331,3 @@ class CustomersWindow(QWidget):
 
     def after_save(self, customer_id: str) -> None:
         self._select_after_load = customer_id  # the save's op announces the change: the list reloads
-
-    # --- actions -----------------------------------------------------------------------------------------------
-
-    def _open(self, dialog):
-        self.window_.keep_open(dialog)
-        dialog.open() if hasattr(dialog, "open") else dialog.show()
-        return dialog
-
-    def add_customer(self):
-        from ui.customer_form import CustomerForm
-
-        return self._open(CustomerForm(self, self.manager, None, on_saved=self.after_save))
-
-    def edit_customer(self, customer_id: str | None = None):
-        from ui.customer_form import CustomerForm
-
-        customer_id = customer_id or self.current_id()
-        if customer_id:
-            return self._open(CustomerForm(self, self.manager, customer_id, on_saved=self.after_save))
-        return None
-
-    def view_customer(self, customer_id: str | None = None):
-        from ui.customer_view import CustomerView
-
-        customer_id = customer_id or self.current_id()
-        if not customer_id:
-            return None
-        for open_view in self.findChildren(CustomerView):  # one window per customer: raise it
-            if open_view.isVisible() and open_view.customer_id == customer_id:
-                open_view.raise_()
-                open_view.activateWindow()
-                return open_view
-        return self._open(CustomerView(self, self.window_, self.manager, customer_id))
-
-    def delete_customer(self):
-        customer_id = self.current_id()
-        if not customer_id:
-            return None
-        customer = customers.get(customer_id)
-        if customers.has_sales(customer_id):
-            text = (f"{customer.name} has bought from you, so their record is kept for the books and "
-                    "marked inactive instead of deleted. Continue?")
-            yes = "Deactivate"
-        else:
-            text = f"Delete {customer.name}? They have no sales; the record is removed from every till."
-            yes = "Delete"
-        return confirm(self, f"{yes} customer", text, lambda: self._delete(customer_id), yes_text=yes,
-                       destructive=True)
-
-    def _delete(self, customer_id: str) -> None:
-        ops.write(self.window_, customers.delete, customer_id, self.manager, owner=self,
-                  changes=Changes.of("customer", customer_id)).failure(
-            lambda exc: show_message(self, "Customer not deleted", getattr(exc, "message", str(exc)))).run()
-
-    def open_duplicates(self):
-        from ui.duplicates_dialog import DuplicatesDialog
-
-        return self._open(DuplicatesDialog(self, self.window_, self.manager))
-
-    def open_pricing(self):
-        from ui.catalogue_dialogs import PricingDialog
-
-        return self._open(PricingDialog(self, self.window_, self.manager, customer_id=self.current_id()))
-
-    def open_import(self):
-        from ui.import_dialog import ImportDialog
-
-        return self._open(ImportDialog(self, self.window_, self.manager))
-
-    def export_csv(self, path: str | None = None):
-        """Export the customers of the current tab, segment and profile to CSV (asks where unless ``path``
-        is given)."""
-        if path is None:
-            suggested = f"customers-{dt.date.today().isoformat()}.csv"
-            return choose_save_path(self, "Export customers", suggested, "CSV files (*.csv)", self.export_csv)
-        status = self.status()
-        self.count_label.setText("Exporting…")
-
-        def done(count):
-            self.count_label.setText(f"Exported {count:,} customers to {path}")
-
-        self.window_.reads.submit(export.export_customers, path, status, self.manager, segment=self.segment(),
-                                  profile_id=self.profile_filter(), owner=self, on_done=done,
-                                  on_error=lambda exc: show_message(self, "Export failed", str(exc)))
-        return None

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app import dates, merge, plurals, settings, stats
-from app.changes import Changes
+from app import customer_card, dates, merge, plurals, settings, stats
+from app.changes import NONE, Changes
 from app.contact import format_phone
 from app.money import format_money
-from db.models import Customer, CustomerStats
 from ui import ops
 from ui.form_helpers import (
     InlineMessage,
@@ -41,8 +40,10 @@ from ui.form_helpers import (
 class CustomerCard(QFrame):
     """One side of the comparison."""
 
-    def __init__(self, title: str, name: str):
+    def __init__(self, window, title: str, name: str):
         super().__init__()
+        self.window_ = window
+        self.customer_id: str | None = None
         self.setObjectName("sidePanel")
         self.grid = QGridLayout(self)
         self.radio = named(QRadioButton(title), name, title)
@@ -56,16 +57,29 @@ class CustomerCard(QFrame):
         self.grid.setColumnStretch(1, 1)
 
     def show_customer(self, customer_id: str) -> None:
-        c = Customer.get(Customer.id == customer_id)
-        figures = CustomerStats.get_or_none(CustomerStats.customer == c.id) or stats.recompute(c.id)
-        currency = settings.get("currency")
+        self.customer_id = customer_id
+        ops.read(self.window_, customer_card.brief, customer_id, owner=self).success(self._show).run()
+
+    def _show(self, brief) -> None:
+        c = brief.customer
+        if c.id != self.customer_id:  # another pair was chosen meanwhile
+            return
+        figures = brief.figures
+        if figures is None:  # no cached figures yet: fill the cache (silently), then show them
+            ops.write(self.window_, stats.recompute, c.id, owner=self, changes=NONE).success(
+                lambda _: self.show_customer(c.id)).run()
+        currency = settings.shop().currency
         self.photo.setPixmap(avatar(c.name, c.photo, 56))
         since = dates.day(c.created_at)
+        if figures is not None:
+            count = self.tr("{orders} orders · {spent} · {points} points").format(
+                orders=f"{figures.orders:,}", spent=format_money(figures.spent, currency), points=f"{brief.points:,}")
+        else:
+            count = self.tr("{points} points").format(points=f"{brief.points:,}")
         lines = [f"<b style='font-size:16px'>{escape(c.name)}</b>",  # shop data in markup: always escaped
-                 escape(format_phone(c.phone, settings.get("phone_region"))),
-                 escape(c.email) if c.email else "<i>no email</i>", f"Status: {c.status} · since {since}",
-                 f"{figures.orders:,} orders · {format_money(figures.spent, currency)} · "
-                 f"{merge.points_of(c.id):,} points"]
+                 escape(format_phone(c.phone, settings.shop().phone_region)),
+                 escape(c.email) if c.email else "<i>{}</i>".format(self.tr("no email")),
+                 escape(self.tr("Status: {status} · since {since}").format(status=c.status, since=since)), count]
         self.text.setText("<br>".join(lines))
 
 
@@ -78,45 +92,47 @@ class DuplicatesDialog(QDialog):
         self.merges: list[merge.MergeRecord] = []
         self.setObjectName("duplicatesDialog")
         self.setAccessibleName("Duplicate customers")
-        self.setWindowTitle("Duplicate customers")
+        self.setWindowTitle(self.tr("Duplicate customers"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1000, 740)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(PageHeader("Duplicate customers",
-                                    "Records that look like the same person. Merging keeps one record and moves "
-                                    "bills, points, preferences and addresses to it; it can be undone."))
-        self.status_label = named(QLabel("Looking for duplicates…"), "duplicatesStatusLabel", "Status")
+        layout.addWidget(PageHeader(self.tr("Duplicate customers"),
+                                    self.tr("Records that look like the same person. Merging keeps one record and "
+                                            "moves bills, points, preferences and addresses to it; it can be undone.")))
+        self.status_label = named(QLabel(self.tr("Looking for duplicates…")), "duplicatesStatusLabel", "Status")
         set_role(self.status_label, "hint")
         layout.addWidget(self.status_label)
-        self.pairs_view = list_table("duplicatesView", ["Customer", "Possible duplicate", "Why"], row_height=32)
+        self.pairs_view = list_table("duplicatesView", [self.tr("Customer"), self.tr("Possible duplicate"),
+                                                        self.tr("Why")], row_height=32)
         self.pairs_view.currentCellChanged.connect(lambda row, *_: self._show_pair(row))
         layout.addWidget(self.pairs_view, 2)
 
-        self.first_card = CustomerCard("Keep this one", "keepFirstRadio")
-        self.second_card = CustomerCard("Keep this one", "keepSecondRadio")
+        self.first_card = CustomerCard(window, self.tr("Keep this one"), "keepFirstRadio")
+        self.second_card = CustomerCard(window, self.tr("Keep this one"), "keepSecondRadio")
         self.keep_group = QButtonGroup(self)
         self.keep_group.addButton(self.first_card.radio, 0)
         self.keep_group.addButton(self.second_card.radio, 1)
         self.first_card.radio.setChecked(True)
         layout.addLayout(hbox(self.first_card, self.second_card))
         self.message = InlineMessage("duplicatesMessageLabel")
-        self.merge_button = primary(named(QPushButton("Merge into the one kept"), "mergeButton", "Merge"))
+        self.merge_button = primary(named(QPushButton(self.tr("Merge into the one kept")), "mergeButton", "Merge"))
         self.merge_button.setAutoDefault(False)
         self.merge_button.clicked.connect(self.ask_merge)
         layout.addLayout(hbox(self.message, None, self.merge_button))
 
-        recent = QLabel("<b>Recent merges</b>")
+        recent = QLabel("<b>{}</b>".format(self.tr("Recent merges")))
         layout.addWidget(recent)
-        self.merges_view = list_table("recentMergesView", ["When", "Kept", "Merged", "By", "State"], row_height=32)
+        self.merges_view = list_table("recentMergesView", [self.tr("When"), self.tr("Kept"), self.tr("Merged"),
+                                                           self.tr("By"), self.tr("State")], row_height=32)
         self.merges_view.currentCellChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.merges_view, 1)
-        self.undo_button = named(QPushButton("Undo merge"), "undoMergeButton", "Undo merge")
+        self.undo_button = named(QPushButton(self.tr("Undo merge")), "undoMergeButton", "Undo merge")
         self.undo_button.setAutoDefault(False)
         self.undo_button.clicked.connect(self.undo_selected)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(self.undo_button, None, close))
@@ -129,9 +145,9 @@ class DuplicatesDialog(QDialog):
     def refresh(self) -> None:
         """Suggestions are found on a worker (a scan over all customers); merges are read at once."""
         self.loading = True
-        self.status_label.setText("Looking for duplicates…")
-        self.window_.reads.submit(merge.suggestions, owner=self, on_done=self._suggested,
-                                  on_error=lambda exc: self.status_label.setText(f"Could not look: {exc}"))
+        self.status_label.setText(self.tr("Looking for duplicates…"))
+        ops.read(self.window_, merge.suggestions, owner=self).success(self._suggested).failure(
+            lambda exc: self.status_label.setText(self.tr("Could not look: {error}").format(error=exc))).run()
         self._load_merges()
 
     def _suggested(self, pairs: list) -> None:
@@ -140,8 +156,8 @@ class DuplicatesDialog(QDialog):
         for row, pair in enumerate(pairs):
             for column, text in enumerate([pair.first_name, pair.second_name, pair.reason]):
                 self.pairs_view.setItem(row, column, QTableWidgetItem(text))
-        self.status_label.setText(f"{plurals.count(len(pairs), 'possible duplicate')} found."
-                                  if pairs else "No likely duplicates found.")
+        self.status_label.setText(self.tr("{count} found.").format(count=plurals.count(len(pairs), "possible duplicate"))
+                                  if pairs else self.tr("No likely duplicates found."))
         if pairs:
             self.pairs_view.setCurrentCell(0, 0)
         else:
@@ -153,7 +169,7 @@ class DuplicatesDialog(QDialog):
         self.merges_view.setRowCount(len(self.merges))
         for row, m in enumerate(self.merges):
             values = [dates.date_time(m.at), m.survivor_name, m.merged_name, m.by,
-                      "Undone" if m.undone else "Merged"]
+                      self.tr("Undone") if m.undone else self.tr("Merged")]
             for column, text in enumerate(values):
                 self.merges_view.setItem(row, column, QTableWidgetItem(text))
         self._update_buttons()
@@ -193,11 +209,16 @@ class DuplicatesDialog(QDialog):
         chosen = self.chosen()
         if chosen is None:
             return None
-        keep, gone = (Customer.get_by_id(i).name for i in chosen)
-        return confirm(self, "Merge customers",
-                       f"Keep {keep} and merge {gone} into it? {gone}'s bills, points, preferences and addresses "
-                       "move to the record kept. You can undo this below.", self.merge_chosen,
-                       name="mergeConfirmDialog", yes_text="Merge", destructive=True)
+        keep, gone = self._names(chosen)
+        return confirm(self, self.tr("Merge customers"),
+                       self.tr("Keep {keep} and merge {gone} into it? {gone}'s bills, points, preferences and "
+                               "addresses move to the record kept. You can undo this below.").format(keep=keep, gone=gone),
+                       self.merge_chosen, name="mergeConfirmDialog", yes_text=self.tr("Merge"), destructive=True)
+
+    def _names(self, chosen: tuple[str, str]) -> tuple[str, str]:
+        pair = self.pairs[self.pairs_view.currentRow()]
+        names = {pair.first_id: pair.first_name, pair.second_id: pair.second_name}
+        return names[chosen[0]], names[chosen[1]]
 
     def _refused(self, exc) -> None:
         self.message.bad(getattr(exc, "message", str(exc)))
@@ -207,9 +228,10 @@ class DuplicatesDialog(QDialog):
         if chosen is None:
             return False
 
+        keep, gone = self._names(chosen)
+
         def merged(_merge_id):
-            self.message.ok(f"Merged. {Customer.get_by_id(chosen[1]).name} now counts as "
-                            f"{Customer.get_by_id(chosen[0]).name}.")
+            self.message.ok(self.tr("Merged. {gone} now counts as {keep}.").format(gone=gone, keep=keep))
             self.refresh()
 
         return ops.write(self.window_, merge.merge, chosen[0], chosen[1], self.manager, owner=self,
@@ -222,7 +244,8 @@ class DuplicatesDialog(QDialog):
         record = self.merges[row]
 
         def undone(_):
-            self.message.ok(f"Merge undone: {record.merged_name} is a separate customer again.")
+            self.message.ok(self.tr("Merge undone: {name} is a separate customer again.").format(
+                name=record.merged_name))
             self.refresh()
 
         return ops.write(self.window_, merge.undo, record.id, self.manager, owner=self,

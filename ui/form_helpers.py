@@ -208,8 +208,12 @@ class MoneyEdit(QLineEdit):
         self.setText("" if value is None else str(to_decimal(value, self.currency)))
 
 
+STATUS_ROLE = Qt.UserRole + 20  # a cell's status key ("active", "voided"...) when its text is translated
+
+
 class StatusBadgeDelegate(QStyledItemDelegate):
-    """Paints the status column as a rounded badge (Active / Inactive / Merged / Erased)."""
+    """Paints the status column as a rounded badge (Active / Inactive / Merged / Erased), coloured by the
+    cell's ``STATUS_ROLE`` key, else by its text."""
 
     def paint(self, painter: QPainter, option, index):
         text = index.data(Qt.DisplayRole) or ""
@@ -221,7 +225,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         if style is not None:  # the row's selection background
             option.text = ""
             style.drawControl(style.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        fg, bg = STATUS_COLOURS.get(text.lower(), ("#334155", "#e2e8f0"))
+        fg, bg = STATUS_COLOURS.get(index.data(STATUS_ROLE) or text.lower(), ("#334155", "#e2e8f0"))
         font = QFont(option.font)
         font.setPointSizeF(max(7.5, font.pointSizeF() * 0.9))
         font.setBold(True)
@@ -390,17 +394,3 @@ def list_table(name: str, headers: list[str], *, row_height: int, stretch: int |
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
     return table
-
-
-def fit_to_screen(widget, width: int, height: int) -> None:
-    """Resize to ``width`` x ``height``, or less on a small screen (a 1024x768 counter screen keeps the
-    dialog's buttons on screen). The wanted size is kept for when the screen is larger."""
-    from PySide6.QtCore import QSize
-    from PySide6.QtWidgets import QApplication
-
-    widget.setProperty("wantedSize", QSize(width, height))
-    screen = widget.screen() or QApplication.primaryScreen()
-    if screen is not None:
-        available = screen.availableGeometry()
-        width, height = min(width, available.width() - 32), min(height, available.height() - 64)
-    widget.resize(width, height)

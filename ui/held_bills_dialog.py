@@ -18,17 +18,19 @@ from PySide6.QtWidgets import (
 
 from app import billing, dates
 from app.money import format_money
+from ui import ops
+from ui.i18n import translate
 from ui.style import style_class
 
 IdRole = Qt.UserRole + 1
 
 
 class _BillList(QDialog):
-    def __init__(self, window, name: str, title: str, headers: list[str]):
+    def __init__(self, window, name: str, accessible: str, title: str, headers: list[str]):
         super().__init__(window)
         self.window_ = window
         self.setObjectName(name)
-        self.setAccessibleName(title)
+        self.setAccessibleName(accessible)  # the contract's name, never translated
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModal)
         self.resize(680, 440)
@@ -84,29 +86,35 @@ class _BillList(QDialog):
         return item.data(IdRole) if item else None
 
 
+def held_rows() -> list[tuple]:
+    """The held bills as plain rows (id, held at, label, cashier), read on a worker."""
+    return [(h.id, h.held_at, h.label, h.cashier.name) for h in billing.held_bills()]
+
+
 class HeldBillsDialog(_BillList):
     """F6: bills parked with Hold (F5). Enter recalls; Del drops one for good."""
 
-    def __init__(self, window, exclude_id: str | None, on_recall):
-        super().__init__(window, "heldBillsDialog", "Held bills", ["Held at", "Bill", "Cashier"])
+    def __init__(self, window, exclude_id: str | None, on_recall, held: list[tuple]):
+        super().__init__(window, "heldBillsDialog", "Held bills", translate("HeldBillsDialog", "Held bills"),
+                         [translate("HeldBillsDialog", "Held at"), translate("HeldBillsDialog", "Bill"),
+                          translate("HeldBillsDialog", "Cashier")])
         self.table.setObjectName("heldBillsView")
         self.table.setAccessibleName("Held bills")
         self._on_recall = on_recall
         self._exclude = exclude_id
-        self.add_button("Drop  (Del)", "dropHeldBillButton", self.drop)
-        self.add_button("Close  (Esc)", "closeHeldBillsButton", self.reject)
-        self.recall_button = self.add_button("Recall  (Enter)", "recallHeldBillButton", self.recall)
-        self.reload()
+        self.add_button(self.tr("Drop  (Del)"), "dropHeldBillButton", self.drop)
+        self.add_button(self.tr("Close  (Esc)"), "closeHeldBillsButton", self.reject)
+        self.recall_button = self.add_button(self.tr("Recall  (Enter)"), "recallHeldBillButton", self.recall)
+        self.show_held(held)
+
+    def show_held(self, held: list[tuple]) -> None:
+        rows = [(held_id, [dates.time(at), label, cashier]) for held_id, at, label, cashier in held
+                if held_id != self._exclude]
+        self.set_rows(rows)
+        self.message.setText("" if rows else self.tr("No bills are on hold."))
 
     def reload(self) -> None:
-        rows = []
-        for held in billing.held_bills():
-            if held.id == self._exclude:
-                continue
-            rows.append((held.id, [dates.time(held.held_at), held.label, held.cashier.name]))
-        self.set_rows(rows)
-        if not rows:
-            self.message.setText(self.tr("No bills are on hold."))
+        ops.read_after_writes(self.window_, held_rows, owner=self).success(self.show_held).run()
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
@@ -126,9 +134,9 @@ class HeldBillsDialog(_BillList):
 
     def drop(self) -> None:
         held_id = self.current_id()
-        if held_id is not None:
-            billing.drop_held(held_id)
-            self.reload()
+        if held_id is not None:  # dropped on the write worker; the list shows what is left
+            ops.write(self.window_, billing.drop_held, held_id, owner=self).success(lambda _: self.reload()).failure(
+                lambda exc: self.message.setText(getattr(exc, "message", str(exc)))).run()
 
 
 class RecentBillsDialog(_BillList):
@@ -136,15 +144,19 @@ class RecentBillsDialog(_BillList):
 
     def __init__(self, window, on_void, on_receipt, purpose: str = "void"):
         title = "Void a sale" if purpose == "void" else "Print a receipt again"
-        super().__init__(window, "recentBillsDialog", title, ["Time", "Receipt", "Customer", "Total"])
+        super().__init__(window, "recentBillsDialog", title,
+                         translate("RecentBillsDialog", "Void a sale") if purpose == "void"
+                         else translate("RecentBillsDialog", "Print a receipt again"),
+                         [translate("RecentBillsDialog", "Time"), translate("RecentBillsDialog", "Receipt"),
+                          translate("RecentBillsDialog", "Customer"), translate("RecentBillsDialog", "Total")])
         self.table.setObjectName("recentBillsView")
         self.table.setAccessibleName("Recent bills")
         self._on_void = on_void
         self._on_receipt = on_receipt
         self.purpose = purpose
-        self.add_button("Close  (Esc)", "closeRecentBillsButton", self.reject)
-        self.receipt_button = self.add_button("Receipt  (F10)", "reprintReceiptButton", self.receipt)
-        self.void_button = self.add_button("Void sale  (F8)", "voidSaleButton", self.void)
+        self.add_button(self.tr("Close  (Esc)"), "closeRecentBillsButton", self.reject)
+        self.receipt_button = self.add_button(self.tr("Receipt  (F10)"), "reprintReceiptButton", self.receipt)
+        self.void_button = self.add_button(self.tr("Void sale  (F8)"), "voidSaleButton", self.void)
         self.void_button.setProperty("class", "destructive")
         self.reload()
 
@@ -156,7 +168,7 @@ class RecentBillsDialog(_BillList):
             receipt_no = bill.receipt_no + (" · VOID" if bill.kind == "void" else " · RETURN" if bill.kind == "return"
                                             else " · voided" if bill.voided else "")
             rows.append((bill.id, [dates.date_time(bill.completed_at, year=False), receipt_no,
-                                   bill.customer_name or "Walk-in", format_money(bill.total, currency)]))
+                                   bill.customer_name or self.tr("Walk-in"), format_money(bill.total, currency)]))
         self.set_rows(rows)
         if not rows:
             self.message.setText(self.tr("No sales yet."))
@@ -177,10 +189,11 @@ class RecentBillsDialog(_BillList):
             return
         bill = self.bills[bill_id]
         if bill.kind == "void" or bill.voided:
-            self.message.setText(f"{bill.receipt_no} is already void.")
+            self.message.setText(self.tr("{receipt} is already void.").format(receipt=bill.receipt_no))
             return
         if bill.kind == "return":
-            self.message.setText(f"{bill.receipt_no} is a return: a return is not voided.")
+            self.message.setText(self.tr("{receipt} is a return: a return is not voided.").format(
+                receipt=bill.receipt_no))
             return
         self._on_void(self, bill)
 

@@ -11,6 +11,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from app import payment_methods
 from app.resources import resource_dir
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ def translations_dir():
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+def payment_label(method: str) -> str:
+    """A payment method's label in the shop's language (app/payment_methods.py holds the English ones)."""
+    return translate("PaymentMethod", payment_methods.label(method))
 
 
 def install(app: QCoreApplication, locale_code: str) -> list[str]:

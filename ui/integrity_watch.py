@@ -7,7 +7,6 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
-from db import integrity
 from ui.style import style_class
 
 
@@ -17,14 +16,13 @@ class IntegrityWatch(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window_ = window
-        opened = window.till.opened
         self.label = QLabel("Checking the database file in the background…")
         self.label.setObjectName("integrityStatusLabel")
         self.label.setTextFormat(Qt.PlainText)
         window.statusBar().addWidget(self.label)
         self.problem: str | None = None
         self.finished.connect(self._show)
-        self.check = integrity.BackgroundCheck(opened.path, opened.key.pragma_value(), self._result).start()
+        self.check = window.till.check_integrity(self._result)
 
     def _result(self, problem: str | None) -> None:  # on the check's thread
         if shiboken6.isValid(self):
@@ -35,7 +33,7 @@ class IntegrityWatch(QObject):
         if not problem:
             self.label.setText("Database file checked: no damage found.")
             return
-        message = integrity.damaged_message(self.window_.till.path, problem)
+        message = self.window_.till.damaged_message(problem)
         self.label.setText("⚠ The database file is damaged: see the message.")
         style_class(self.label, "error")
         self.window_.show_error("Database damaged", message)

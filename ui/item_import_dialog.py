@@ -1,132 +1,42 @@
 """Import items from CSV (``itemImportDialog``): choose the file, check it (nothing written), import, and
-read each rejected row's line and reason. Reading and importing run off the UI thread (app/item_import.py)."""
+read each rejected row's line and reason. Reading and importing run off the UI thread (app/item_import.py);
+the frame is the one the customer import shares (ui/import_base.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout
+from PySide6.QtCore import Signal
 
 from app import item_import
-from app.customer_import import read_table
-from ui.form_helpers import (
-    InlineMessage,
-    PageHeader,
-    choose_open_path,
-    fit_to_screen,
-    hbox,
-    list_table,
-    named,
-    no_auto_default,
-    primary,
-    set_role,
-)
+from app.changes import Changes
+from ui import ops
+from ui.import_base import CsvImportDialog
+from ui.screen_fit import fit_to_screen
 
 
-class ItemImportDialog(QDialog):
+class ItemImportDialog(CsvImportDialog):
     imported = Signal()
 
     def __init__(self, parent, window, manager):
-        super().__init__(parent)
-        self.window_ = window
-        self.manager = manager
-        self.path: Path | None = None
-        self.table = None
-        self.busy = False
-        self.result: item_import.ItemImportResult | None = None
-        self.setObjectName("itemImportDialog")
-        self.setAccessibleName("Import items")
-        self.setWindowTitle("Import items")
-        self.setWindowModality(Qt.WindowModal)
-        self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
+        super().__init__(
+            parent, window, manager, name="itemImportDialog", accessible="Import items",
+            title=self.tr("Import items"),
+            help_text=self.tr("A CSV file (UTF-8) whose first row names the columns: code, name and price are "
+                              "required; barcode, tax_rate (%), allergens, tags, active and department are "
+                              "optional. A code already in the catalogue updates that item."),
+            file_title=self.tr("Items to import"),
+            names={"choose": "chooseItemFileButton", "file": "itemImportFileLabel",
+                   "summary": "itemImportSummaryLabel", "check": "checkItemImportButton",
+                   "run": "runItemImportButton", "rejected": "itemImportRejectedView"})
         fit_to_screen(self, 820, 560)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(PageHeader(
-            "Import items",
-            "A CSV file (UTF-8) whose first row names the columns: code, name and price are required; barcode, "
-            "tax_rate (%), allergens, tags, active and department are optional. A code already in the catalogue "
-            "updates that item."))
-        self.choose_button = named(QPushButton("Choose CSV file…"), "chooseItemFileButton", "Choose file")
-        self.choose_button.clicked.connect(
-            lambda: choose_open_path(self, "Items to import", "CSV files (*.csv *.txt)", self.load_file))
-        self.file_label = named(QLabel("No file chosen"), "itemImportFileLabel", "File")
-        self.file_label.setTextFormat(Qt.PlainText)
-        set_role(self.file_label, "hint")
-        layout.addLayout(hbox(self.choose_button, self.file_label, None))
-        self.summary = InlineMessage("itemImportSummaryLabel")
-        self.summary.setTextFormat(Qt.PlainText)
-        self.check_button = named(QPushButton("Check file"), "checkItemImportButton", "Check file")
-        self.import_button = primary(named(QPushButton("Import"), "runItemImportButton", "Import"))
-        self.check_button.clicked.connect(lambda: self.run(dry_run=True))
-        self.import_button.clicked.connect(lambda: self.run(dry_run=False))
-        layout.addLayout(hbox(self.summary, None, self.check_button, self.import_button))
-        self.rejected_title = QLabel("<b>Rejected rows</b>")
-        layout.addWidget(self.rejected_title)
-        self.rejected = list_table("itemImportRejectedView", ["Line", "Why it was not imported"], row_height=28,
-                                   stretch=1)
-        self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        layout.addWidget(self.rejected, 1)
-        close = QPushButton("Close")
-        close.clicked.connect(self.accept)
-        layout.addLayout(hbox(None, close))
-        no_auto_default(self)
-        self._update_buttons()
 
-    def load_file(self, path: str) -> None:
-        self.path = Path(path)
-        self.file_label.setText(f"Reading {self.path.name}…")
-        self.busy = True
-        self._update_buttons()
-        self.window_.reads.submit(read_table, self.path, owner=self, on_done=self._loaded, on_error=self._failed)
+    def job(self, dry_run: bool):
+        source = self.path.name if self.path else ""
+        if dry_run:
+            return ops.read(self.window_, item_import.import_table, self.table, None, self.manager, dry_run=True,
+                            source=source, owner=self)
+        return ops.write(self.window_, item_import.import_table, self.table, None, self.manager, dry_run=False,
+                         source=source, owner=self, changes=Changes.tables(["item"]))
 
-    def _loaded(self, table) -> None:
-        self.busy = False
-        self.table = table
-        self.file_label.setText(f"{self.path.name} · {len(table.rows):,} rows · columns: {', '.join(table.header)}")
-        self.summary.clear_message()
-        self.rejected.setRowCount(0)
-        self._update_buttons()
-
-    def _failed(self, exc: Exception) -> None:
-        self.busy = False
-        self.summary.bad(getattr(exc, "message", str(exc)))
-        if self.path and self.table is None:
-            self.file_label.setText(self.path.name)
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        ready = self.table is not None and not self.busy
-        self.check_button.setEnabled(ready)
-        self.import_button.setEnabled(ready)
-        self.choose_button.setEnabled(not self.busy)
-
-    def run(self, dry_run: bool) -> None:
-        if self.table is None or self.busy:
-            return
-        self.busy = True
-        self._update_buttons()
-        self.summary.ok("Checking…" if dry_run else "Importing…")
-        self.window_.writes.submit(item_import.import_table, self.table, None, self.manager, dry_run=dry_run,
-                                   source=self.path.name if self.path else "", owner=self, on_done=self._finished,
-                                   on_error=self._failed)
-
-    def _finished(self, result: item_import.ItemImportResult) -> None:
-        self.busy = False
-        self.result = result
-        text = result.summary()
-        if result.dry_run:
-            text = "Check only, nothing written: " + text
-        (self.summary.bad if result.rejected else self.summary.ok)(text)
-        self.rejected_title.setText(f"<b>Rejected rows</b> ({len(result.rejected):,})")
-        self.rejected.setRowCount(len(result.rejected))
-        for r, rejected in enumerate(result.rejected):
-            line = QTableWidgetItem(str(rejected.line))
-            line.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            self.rejected.setItem(r, 0, line)
-            self.rejected.setItem(r, 1, QTableWidgetItem(rejected.reason))
+    def finished(self, result: item_import.ItemImportResult) -> None:
         if not result.dry_run and (result.added or result.updated):
             self.imported.emit()
-            self.window_.data_changed.emit("item")
-        self._update_buttons()

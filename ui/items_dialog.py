@@ -3,7 +3,7 @@
 The list model holds only the ordered rowids of the current search (fetched off the UI thread, like the
 customers list) and reads the rows it shows a page at a time, so 200,000 items scroll and search at once.
 Saving runs on the write worker; a saved item sells at once on the open bill (the bill looks items up on
-every scan) and the window's ``data_changed("item")`` tells the open views.
+every scan) and the save (an op) announces the changed items to the open views.
 """
 
 from __future__ import annotations
@@ -26,20 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from app import items, plurals, settings, shop_setup
+from app.changes import Changes
 from app.errors import TillError
 from app.money import format_money
 from app.shop_setup import format_percent
+from ui import ops
 from ui.form_helpers import (
     EnterSavesForm,
     InlineMessage,
     PageHeader,
-    fit_to_screen,
     hbox,
     mark_invalid,
     named,
     no_auto_default,
     primary,
 )
+from ui.screen_fit import fit_to_screen
 from ui.style import style_class
 
 CODE, NAME, PRICE, TAX, ALLERGENS, TAGS, STATUS = range(7)
@@ -49,7 +51,9 @@ CACHE_LIMIT = 4000
 
 
 class ItemListModel(QAbstractTableModel):
-    HEADERS = ("Code", "Name", "Price", "Tax", "Allergens", "Tags", "Status")
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Code"), self.tr("Name"), self.tr("Price"), self.tr("Tax"), self.tr("Allergens"),
+                self.tr("Tags"), self.tr("Status"))
     loaded = Signal(int)
 
     def __init__(self, runner, currency: str):
@@ -92,11 +96,11 @@ class ItemListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rowids)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else 7
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
+            return self.headers()[section]
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -115,7 +119,7 @@ class ItemListModel(QAbstractTableModel):
         if role == Qt.ForegroundRole:
             return Qt.gray if not row.active else None
         return (row.code, row.name, format_money(row.price, self.currency), f"{format_percent(row.tax_rate_bp)} %",
-                row.allergens, row.tags, "Active" if row.active else "Inactive")[column]
+                row.allergens, row.tags, self.tr("Active") if row.active else self.tr("Inactive"))[column]
 
     def row_of(self, item_id: str) -> int:
         rowid = items.rowid_of(item_id)
@@ -137,25 +141,25 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.busy = False
         self._select_after_load: str | None = None
         self._wanted: str | None = None  # the item whose record is being read for the form
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.setObjectName("itemsDialog")
         self.setAccessibleName("Items")
-        self.setWindowTitle("Items")
+        self.setWindowTitle(self.tr("Items"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 1120, 680)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Items", "")
-        self.import_button = named(QPushButton("Import CSV…"), "importItemsButton", "Import items")
+        self.header = PageHeader(self.tr("Items"), "")
+        self.import_button = named(QPushButton(self.tr("Import CSV…")), "importItemsButton", "Import items")
         self.import_button.clicked.connect(self.open_import)
-        self.new_button = primary(named(QPushButton("+ New item  (Ctrl+N)"), "newItemButton", "New item"))
+        self.new_button = primary(named(QPushButton(self.tr("+ New item  (Ctrl+N)")), "newItemButton", "New item"))
         self.new_button.setShortcut("Ctrl+N")
         self.new_button.clicked.connect(self.new_item)
         layout.addLayout(hbox(self.header, None, self.import_button, self.new_button))
 
         self.search_edit = named(QLineEdit(), "itemSearchEdit", "Search items")
-        self.search_edit.setPlaceholderText("Search by name, code or barcode…  (↓ goes to the list)")
+        self.search_edit.setPlaceholderText(self.tr("Search by name, code or barcode…  (↓ goes to the list)"))
         self.search_edit.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=120)
         self._search_timer.timeout.connect(self.reload)
@@ -191,7 +195,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
         left.addWidget(self.view, 1)
         panel = self._build_form()
         layout.addLayout(hbox(left, panel), 1)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
         no_auto_default(self)
@@ -211,7 +215,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
         panel.setFixedWidth(330)
         side = QVBoxLayout(panel)
         side.setContentsMargins(16, 14, 16, 14)
-        self.form_title = QLabel("New item")
+        self.form_title = QLabel(self.tr("New item"))
         self.form_title.setTextFormat(Qt.PlainText)  # it shows the item's code
         style_class(self.form_title, "bold")
         side.addWidget(self.form_title)
@@ -234,10 +238,10 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.tax_rate_field = field("itemTaxRateField", "Tax rate in percent", "Tax rate %", "", 8)
         self.allergens_field = field("itemAllergensField", "Allergens", "Allergens", "e.g. nuts, gluten", 400)
         self.tags_field = field("itemTagsField", "Tags", "Tags", "e.g. vegetarian, vegan", 400)
-        self.active_check = named(QCheckBox("Active (sold at the till)"), "itemActiveCheck", "Active")
+        self.active_check = named(QCheckBox(self.tr("Active (sold at the till)")), "itemActiveCheck", "Active")
         form.addRow("", self.active_check)
         side.addLayout(form)
-        hint = QLabel("A cashier sells the item by its code or any of its barcodes as soon as it is saved.")
+        hint = QLabel(self.tr("A cashier sells the item by its code or any of its barcodes as soon as it is saved."))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         side.addWidget(hint)
@@ -245,7 +249,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.message.setTextFormat(Qt.PlainText)
         side.addWidget(self.message)
         side.addStretch(1)
-        self.save_button = primary(named(QPushButton("Save  (Enter)"), "saveItemButton", "Save item"))
+        self.save_button = primary(named(QPushButton(self.tr("Save  (Enter)")), "saveItemButton", "Save item"))
         self.save_button.clicked.connect(self.save)
         side.addLayout(hbox(None, self.save_button))
         return panel
@@ -258,9 +262,13 @@ class ItemsDialog(EnterSavesForm, QDialog):
     def _loaded(self, count: int) -> None:
         total = plurals.count(count, "item")
         more = "+" if count >= items.SEARCH_LIMIT else ""
-        self.header.set_subtitle(f"{count:,}{more} found{' · type more to narrow' if more else ''}"
-                                 if self.search_edit.text().strip() else
-                                 f"{total} · search by name, code or barcode")
+        if not self.search_edit.text().strip():
+            self.header.set_subtitle(self.tr("{total} · search by name, code or barcode").format(total=total))
+        elif more:
+            self.header.set_subtitle(self.tr("{count:,}{more} found · type more to narrow").format(count=count,
+                                                                                                more=more))
+        else:
+            self.header.set_subtitle(self.tr("{count:,} found").format(count=count))
         if self._select_after_load:
             row = self.model.row_of(self._select_after_load)
             self._select_after_load = None
@@ -302,11 +310,11 @@ class ItemsDialog(EnterSavesForm, QDialog):
 
     def new_item(self) -> None:
         self.editing = self._wanted = None
-        self.form_title.setText("New item")
+        self.form_title.setText(self.tr("New item"))
         for edit in self._edits():
             edit.clear()
             mark_invalid(edit, False)
-        self.tax_rate_field.setText(format_percent(int(settings.get("default_tax_rate_bp") or 0)))
+        self.tax_rate_field.setText(format_percent(int(settings.shop().default_tax_rate_bp or 0)))
         self.active_check.setChecked(True)
         if not self.read_only:
             self.message.clear_message()
@@ -314,7 +322,7 @@ class ItemsDialog(EnterSavesForm, QDialog):
 
     def edit_item(self, record: items.ItemRecord) -> None:
         self.editing = record.id
-        self.form_title.setText(f"Edit item · {record.code}")
+        self.form_title.setText(self.tr("Edit item · {code}").format(code=record.code))
         form = record.form(self.currency)
         for edit, value in zip(self._edits(), (form.code, form.name, form.price, form.barcodes, form.tax_rate,
                                                form.allergens, form.tags), strict=True):
@@ -336,20 +344,21 @@ class ItemsDialog(EnterSavesForm, QDialog):
         self.save_button.setEnabled(False)
         for edit in self._edits():
             mark_invalid(edit, False)
-        self.window_.writes.submit(items.save_item, self.editing, self.form(), self.manager, owner=self,
-                                   on_done=self._saved, on_error=self._refused)
+        ops.write(self.window_, items.save_item, self.editing, self.form(), self.manager, owner=self,
+                  changes=Changes.tables(["item"])).success(self._saved).failure(self._refused).run()
 
     def _saved(self, record: items.ItemRecord) -> None:
         self.busy = False
         self.save_button.setEnabled(True)
         created = self.editing is None
         self.edit_item(record)
-        sold = "sells now" if record.active else "is inactive (not sold)"
-        self.message.ok(f"{'Added' if created else 'Saved'} {record.code} {record.name} at "
-                        f"{format_money(record.price, self.currency)}: it {sold}.")
+        sold = self.tr("sells now") if record.active else self.tr("is inactive (not sold)")
+        text = self.tr("Added {code} {name} at {price}: it {sold}.") if created else \
+            self.tr("Saved {code} {name} at {price}: it {sold}.")
+        self.message.ok(text.format(code=record.code, name=record.name, price=format_money(record.price, self.currency),
+                                    sold=sold))
         self._select_after_load = record.id
         self.reload()
-        self.window_.data_changed.emit("item")
 
     def _refused(self, exc: Exception) -> None:
         self.busy = False

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from app import audit, lockout
 from app.errors import TillError
+from ui import ops
 
 
 def _plain(text: str) -> QLabel:
@@ -59,6 +60,19 @@ class ManagerApprovalDialog(QDialog):
         except TillError as exc:
             self.message.setText(exc.message)
             return
-        audit.record(user, "manager.approve", "action", None, {"what": self._what})
-        self.accept()
-        self._on_approved(user)
+        # the approval is audited before the approved action runs: the action is the write's continuation
+        self.pin_edit.setEnabled(False)
+
+        def audited(_):
+            if not self.isVisible():  # cancelled while the approval was being saved
+                return
+            self.accept()
+            self._on_approved(user)
+
+        def failed(exc):
+            self.pin_edit.setEnabled(True)
+            self.pin_edit.setFocus()
+            self.message.setText(getattr(exc, "message", None) or self.tr("The approval was not saved: %s") % exc)
+
+        ops.write(ops.till_window(self), audit.record, user, "manager.approve", "action", None,
+                  {"what": self._what}, owner=self).success(audited).failure(failed).run()

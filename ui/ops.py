@@ -8,7 +8,8 @@ A write runs ``fn`` on the window's single write worker (writes happen one at a 
 UI thread calls the ``success`` callback with the result and announces the ``Changes`` it made through
 ``TillWindow.changed``, which every open view listens to. The changes come from the service (it returns a
 ``Changes``, or is marked ``@writes(kind)`` and returns the row it wrote), or from ``changes=``.
-A read does the same on the read workers and announces nothing.
+A read does the same on the read workers and announces nothing; ``read_after_writes`` queues a read
+behind the writes already started, for a list that must show them.
 
 With an ``owner`` widget the callbacks run only while it is open (a dialog closed while its write ran is not
 touched), but the changes are announced whatever happened to the owner: the data was written. While an
@@ -97,6 +98,11 @@ class ReadOp(Op):
     pass
 
 
+class ReadAfterWritesOp(Op):
+    """A read queued behind the writes this till has started (it sees them all), and announcing nothing."""
+    _runner_name = "writes"
+
+
 def till_window(widget):
     """The till window a dialog was opened from (ops run on its workers and announce through it)."""
     while widget is not None:
@@ -115,3 +121,8 @@ def write(window, fn, *args, **kwargs) -> WriteOp:
 
 def read(window, fn, *args, **kwargs) -> ReadOp:
     return ReadOp(window, fn, *args, **kwargs)
+
+
+def read_after_writes(window, fn, *args, **kwargs) -> ReadAfterWritesOp:
+    """A read that must see what was just written (the held bills after F5 then F6)."""
+    return ReadAfterWritesOp(window, fn, *args, **kwargs)

@@ -26,10 +26,12 @@ from app import billing, loyalty
 from app.cart import Cart
 from app.errors import TillError, ValidationError
 from app.money import format_money, parse_money, to_decimal
+from app.payment_methods import PaymentMethod
+from ui.i18n import payment_label
 from ui.style import set_state, style_class
 
-METHODS = [("cash", "Cash"), ("card", "Card"), ("other", "Other"), ("loyalty", "Loyalty points")]
-METHOD_KEYS = {Qt.Key_F1: "cash", Qt.Key_F2: "card", Qt.Key_F3: "other", Qt.Key_F4: "loyalty"}
+METHOD_KEYS = {Qt.Key_F1: PaymentMethod.CASH, Qt.Key_F2: PaymentMethod.CARD, Qt.Key_F3: PaymentMethod.OTHER,
+               Qt.Key_F4: PaymentMethod.LOYALTY}
 NOTES = [1, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000]  # in major units; the currency's own
 # notes differ, but rounding up to these gives the amounts customers hand over
 
@@ -86,10 +88,10 @@ class PaymentDialog(QDialog):
         self.method_combo = QComboBox()
         self.method_combo.setObjectName("paymentMethodCombo")
         self.method_combo.setAccessibleName("Payment method")
-        for key, label in METHODS:
-            if key == "loyalty" and customer is None:
+        for method in PaymentMethod:
+            if method is PaymentMethod.LOYALTY and customer is None:
                 continue
-            self.method_combo.addItem(label, key)
+            self.method_combo.addItem(payment_label(method), method.value)
         preferred = customer.preferred_payment if customer else None
         index = self.method_combo.findData(preferred) if preferred else -1
         self.method_combo.setCurrentIndex(max(index, 0))
@@ -172,12 +174,12 @@ class PaymentDialog(QDialog):
         return self.method_combo.currentData()
 
     def set_method(self, method: str) -> None:
-        index = self.method_combo.findData(method)
+        index = self.method_combo.findData(str(method))
         if index >= 0:
             self.method_combo.setCurrentIndex(index)
 
     def total(self) -> int:
-        cash = self.method() == "cash" or billing.uses_cash(self.parts)
+        cash = self.method() == PaymentMethod.CASH or billing.uses_cash(self.parts)
         return self.cart.price(cash=cash).total
 
     def remaining(self) -> int:
@@ -185,7 +187,7 @@ class PaymentDialog(QDialog):
         return max(self.total() - paid, 0)
 
     def points_value_left(self) -> int:
-        used = sum(part.amount for part in self.parts if part.method == "loyalty")
+        used = sum(part.amount for part in self.parts if part.method == PaymentMethod.LOYALTY)
         return max(loyalty.value_of(self.points, self.cart.settings) - used, 0)
 
     def _plain(self, minor: int) -> str:
@@ -193,7 +195,7 @@ class PaymentDialog(QDialog):
 
     def _prefill(self) -> None:
         due = self.remaining()
-        if self.method() == "loyalty":
+        if self.method() == PaymentMethod.LOYALTY:
             due = min(due, self.points_value_left())
         self.tendered_edit.setText(self._plain(due))
         self.tendered_edit.selectAll()
@@ -211,7 +213,7 @@ class PaymentDialog(QDialog):
         else:
             self.due_caption.setText(self.tr("Total to pay"))
             self.due_label.setText(format_money(total, self.currency))
-        if self.method() == "loyalty":
+        if self.method() == PaymentMethod.LOYALTY:
             worth = format_money(loyalty.value_of(self.points, self.cart.settings), self.currency)
             text = f"{self.cart.customer.name} has {self.points} points (worth {worth})."
             warning = loyalty.redeem_warning()
@@ -220,7 +222,7 @@ class PaymentDialog(QDialog):
             self.points_label.setText("")
         self._update_change()
         self.points_label.setVisible(bool(self.points_label.text()))
-        amounts = quick_cash(remaining, self.currency) if self.method() == "cash" and remaining else []
+        amounts = quick_cash(remaining, self.currency) if self.method() == PaymentMethod.CASH and remaining else []
         for index, button in enumerate(self.quick_buttons):
             if index < len(amounts):
                 money = format_money(amounts[index], self.currency)
@@ -250,7 +252,7 @@ class PaymentDialog(QDialog):
         return amount
 
     def _update_change(self) -> None:
-        if self.method() != "cash":
+        if self.method() != PaymentMethod.CASH:
             self.change_label.setText("")
             self.change_label.setVisible(False)
             return
@@ -279,7 +281,7 @@ class PaymentDialog(QDialog):
             if tender.amount >= remaining:
                 self.complete()
                 return
-            if tender.method == "loyalty":
+            if tender.method == PaymentMethod.LOYALTY:
                 loyalty.points_for_amount(tender.amount, self.cart.settings)
                 if tender.amount > self.points_value_left():
                     raise ValidationError(f"{self.cart.customer.name} has only {self.points} points.", "tendered")
@@ -287,13 +289,13 @@ class PaymentDialog(QDialog):
             self.message.setText(exc.message)
             return
         self.parts.append(tender)
-        label = dict(METHODS)[tender.method]
+        label = payment_label(tender.method)
         self.parts_list.addItem(f"{label}: {format_money(tender.amount, self.currency)}")
         self.parts_list.setVisible(True)
         self.message.clear()
         # the next part is usually another method: cash after card, card after points
-        if tender.method != "cash":
-            self.set_method("cash" if tender.method != "cash" else "card")
+        if tender.method != PaymentMethod.CASH:
+            self.set_method(PaymentMethod.CASH if tender.method != PaymentMethod.CASH else PaymentMethod.CARD)
         self._prefill()
         self.tendered_edit.setFocus()
 

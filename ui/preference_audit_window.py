@@ -9,8 +9,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from app import dates, preference_audit
-from app.errors import TillError
-from db.models import PreferenceDefinition
+from app.changes import Changes
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -20,16 +20,21 @@ from ui.form_helpers import (
     named,
     primary,
 )
-
-HEADERS = ["Customer", "Preference", "Value", "Why", "Detail", "Since"]
+from ui.i18n import translate
 
 
 def _shown(value) -> str:
     if value is True:
-        return "Yes"
+        return translate("PreferenceAuditWindow", "Yes")
     if value is False:
-        return "No"
+        return translate("PreferenceAuditWindow", "No")
     return "" if value is None else str(value)
+
+
+def _reasons() -> dict[str, str]:
+    return {preference_audit.STALE: translate("PreferenceAuditWindow", "Not confirmed for a long time"),
+            preference_audit.CONTRADICTED: translate("PreferenceAuditWindow", "Contradicted by behaviour"),
+            preference_audit.OVERRIDDEN: translate("PreferenceAuditWindow", "Overridden at checkout")}
 
 
 class PreferenceAuditWindow(QWidget):
@@ -41,23 +46,25 @@ class PreferenceAuditWindow(QWidget):
         self.loading = False
         self.setObjectName("preferenceAuditWindow")
         self.setAccessibleName("Preference audit")
-        self.setWindowTitle("Preference audit")
+        self.setWindowTitle(self.tr("Preference audit"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Preference audit", "Saved preferences that look outdated or wrong")
+        self.header = PageHeader(self.tr("Preference audit"), self.tr("Saved preferences that look outdated or wrong"))
         self.count_label = named(QLabel(""), "preferenceAuditCountLabel", "Entries in the queue")
         layout.addLayout(hbox(self.header, None, self.count_label))
-        self.view = list_table("preferenceAuditView", HEADERS, row_height=32, stretch=4)
+        headers = [self.tr("Customer"), self.tr("Preference"), self.tr("Value"), self.tr("Why"), self.tr("Detail"),
+                   self.tr("Since")]
+        self.view = list_table("preferenceAuditView", headers, row_height=32, stretch=4)
         self.view.itemSelectionChanged.connect(self._chosen)
         layout.addWidget(self.view, 1)
         self.value_combo = named(QComboBox(), "preferenceValueCombo", "New value")
         self.value_combo.setMinimumWidth(160)
-        self.confirm_button = primary(named(QPushButton("Confirm  Enter"), "confirmPreferenceButton",
+        self.confirm_button = primary(named(QPushButton(self.tr("Confirm  Enter")), "confirmPreferenceButton",
                                             "Confirm preference"))
-        self.change_button = named(QPushButton("Change to"), "changePreferenceButton", "Change preference")
-        self.remove_button = danger(named(QPushButton("Remove  Del"), "removePreferenceButton", "Remove preference"))
+        self.change_button = named(QPushButton(self.tr("Change to")), "changePreferenceButton", "Change preference")
+        self.remove_button = danger(named(QPushButton(self.tr("Remove  Del")), "removePreferenceButton", "Remove preference"))
         self.confirm_button.clicked.connect(self.confirm)
         self.change_button.clicked.connect(self.change)
         self.remove_button.clicked.connect(self.remove)
@@ -71,19 +78,20 @@ class PreferenceAuditWindow(QWidget):
 
     def reload(self) -> None:
         self.loading = True
-        self.count_label.setText("Loading…")
-        self.window_.reads.submit(preference_audit.queue, owner=self, on_done=self._show,
-                                  on_error=lambda exc: self.count_label.setText(f"Could not load: {exc}"))
+        self.count_label.setText(self.tr("Loading…"))
+        ops.read(self.window_, preference_audit.queue, owner=self).success(self._show).failure(
+            lambda exc: self.count_label.setText(self.tr("Could not load: {error}").format(error=exc))).run()
 
     def _show(self, entries: list[preference_audit.Entry]) -> None:
         self.entries = entries
         self.view.setRowCount(len(entries))
+        reasons = _reasons()
         for n, e in enumerate(entries):
-            cells = [e.customer_name, e.label, _shown(e.value), preference_audit.REASONS[e.reason], e.detail,
+            cells = [e.customer_name, e.label, _shown(e.value), reasons.get(e.reason, e.reason), e.detail,
                      dates.day(e.since)]
             for c, text in enumerate(cells):
                 self.view.setItem(n, c, QTableWidgetItem(text))
-        self.count_label.setText(f"{len(entries):,} to review")
+        self.count_label.setText(self.tr("{count} to review").format(count=f"{len(entries):,}"))
         self.loading = False
         if entries:
             self.view.selectRow(0)
@@ -98,16 +106,9 @@ class PreferenceAuditWindow(QWidget):
         entry = self.current()
         self.value_combo.clear()
         if entry is not None:
-            definition = PreferenceDefinition.get_or_none(PreferenceDefinition.key == entry.key)
-            if definition is not None and definition.value_type == "bool":
-                choices = [("Yes", True), ("No", False)]
-            elif definition is not None and definition.value_type == "choice":
-                choices = [(c, c) for c in definition.choices]
-            else:
-                choices = []
-            for label, value in choices:
+            for value in preference_audit.value_choices(entry.key):
                 if value != entry.value:
-                    self.value_combo.addItem(label, value)
+                    self.value_combo.addItem(_shown(value), value)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -116,26 +117,26 @@ class PreferenceAuditWindow(QWidget):
         self.remove_button.setEnabled(chosen)
         self.change_button.setEnabled(chosen and self.value_combo.count() > 0)
 
-    def _act(self, fn, done: str) -> None:
+    def _act(self, service, done: str, *value) -> None:
+        """Run a review action on the write worker; the queue reloads and the focus stays on it."""
         entry = self.current()
         if entry is None:
             return
-        try:
-            fn(entry)
-        except TillError as exc:
-            self.message.bad(exc.message)
-            return
-        self.message.ok(f"{done}: {entry.label} of {entry.customer_name}")
-        self.window_.data_changed.emit("customer")
-        self.reload()
+
+        def finished(_):
+            self.message.ok(done.format(what=entry.label, name=entry.customer_name))
+            self.reload()
+
+        ops.write(self.window_, service, self.manager, entry.customer_id, entry.key, *value, owner=self,
+                  changes=Changes.of("customer_preference") | Changes.of("customer", entry.customer_id)).success(
+            finished).failure(lambda exc: self.message.bad(getattr(exc, "message", str(exc)))).run()
 
     def confirm(self) -> None:
-        self._act(lambda e: preference_audit.confirm(self.manager, e.customer_id, e.key), "Confirmed")
+        self._act(preference_audit.confirm, self.tr("Confirmed: {what} of {name}"))
 
     def change(self) -> None:
         if self.value_combo.currentIndex() >= 0:
-            value = self.value_combo.currentData()
-            self._act(lambda e: preference_audit.change(self.manager, e.customer_id, e.key, value), "Changed")
+            self._act(preference_audit.change, self.tr("Changed: {what} of {name}"), self.value_combo.currentData())
 
     def remove(self) -> None:
-        self._act(lambda e: preference_audit.remove(self.manager, e.customer_id, e.key), "Removed")
+        self._act(preference_audit.remove, self.tr("Removed: {what} of {name}"))

@@ -97,52 +97,52 @@ class PrinterSettingsTab(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 16, 16, 16)
         box.setSpacing(12)
-        group = QGroupBox("Receipt printer of this till (ESC/POS)")
+        group = QGroupBox(self.tr("Receipt printer of this till (ESC/POS)"))
         form = QFormLayout(group)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.kind_combo = named(QComboBox(), "receiptPrinterKindCombo", "Receipt printer connection")
         for value, label in KINDS:
             self.kind_combo.addItem(label, value)
-        form.addRow(_label("Connection"), self.kind_combo)
+        form.addRow(_label(self.tr("Connection")), self.kind_combo)
         self.pages = QStackedWidget()
         none = QWidget()
-        _form(none).addRow(_label(""), QLabel("Receipts open in the print dialog (Ctrl+P) or are saved as PDF."))
+        _form(none).addRow(_label(""), QLabel(self.tr("Receipts open in the print dialog (Ctrl+P) or are saved as PDF.")))
         self.pages.addWidget(none)
 
         usb = QWidget()
         usb_form = _form(usb)
         self.vendor_edit = named(QLineEdit(current["vendor"]), "printerUsbVendorEdit", "USB vendor id")
-        self.vendor_edit.setPlaceholderText("e.g. 0x04b8 (Epson)")
+        self.vendor_edit.setPlaceholderText(self.tr("e.g. 0x04b8 (Epson)"))
         self.product_edit = named(QLineEdit(current["product"]), "printerUsbProductEdit", "USB product id")
-        self.product_edit.setPlaceholderText("e.g. 0x0202")
-        usb_form.addRow(_label("Vendor id"), self.vendor_edit)
-        usb_form.addRow(_label("Product id"), self.product_edit)
+        self.product_edit.setPlaceholderText(self.tr("e.g. 0x0202"))
+        usb_form.addRow(_label(self.tr("Vendor id")), self.vendor_edit)
+        usb_form.addRow(_label(self.tr("Product id")), self.product_edit)
         usb_form.addRow(_label(""), self._hint("lsusb shows them as VENDOR:PRODUCT."))
         self.pages.addWidget(usb)
 
         network = QWidget()
         net_form = _form(network)
         self.host_edit = named(QLineEdit(current["host"]), "printerHostEdit", "Printer address")
-        self.host_edit.setPlaceholderText("e.g. 192.168.1.50")
+        self.host_edit.setPlaceholderText(self.tr("e.g. 192.168.1.50"))
         self.port_spin = named(QSpinBox(), "printerPortSpin", "Printer port")
         self.port_spin.setRange(1, 65535)
         self.port_spin.setValue(current["port"])
-        net_form.addRow(_label("Address"), self.host_edit)
-        net_form.addRow(_label("Port"), self.port_spin)
+        net_form.addRow(_label(self.tr("Address")), self.host_edit)
+        net_form.addRow(_label(self.tr("Port")), self.port_spin)
         self.pages.addWidget(network)
 
         serial = QWidget()
         serial_form = _form(serial)
         self.serial_edit = named(QLineEdit(current["device"]), "printerSerialEdit", "Serial port")
-        self.serial_edit.setPlaceholderText("e.g. /dev/ttyUSB0 or COM3")
-        serial_form.addRow(_label("Port"), self.serial_edit)
+        self.serial_edit.setPlaceholderText(self.tr("e.g. /dev/ttyUSB0 or COM3"))
+        serial_form.addRow(_label(self.tr("Port")), self.serial_edit)
         self.pages.addWidget(serial)
 
         device = QWidget()
         file_form = _form(device)
         self.file_edit = named(QLineEdit(current["path"]), "printerFileEdit", "Printer device file")
-        self.file_edit.setPlaceholderText("e.g. /dev/usb/lp0")
-        file_form.addRow(_label("Device file"), self.file_edit)
+        self.file_edit.setPlaceholderText(self.tr("e.g. /dev/usb/lp0"))
+        file_form.addRow(_label(self.tr("Device file")), self.file_edit)
         self.pages.addWidget(device)
 
         form.addRow(self.pages)
@@ -151,7 +151,7 @@ class PrinterSettingsTab(QWidget):
         self._show_page(self.kind_combo.currentIndex())
         box.addWidget(group)
 
-        self.test_button = named(QPushButton("Test print"), "testPrintButton", "Test print")
+        self.test_button = named(QPushButton(self.tr("Test print")), "testPrintButton", "Test print")
         self.test_button.setAutoDefault(False)
         self.test_button.clicked.connect(self.test_print)
         self.test_message = InlineMessage("testPrintMessageLabel")
@@ -214,16 +214,17 @@ class PrinterSettingsTab(QWidget):
             self.test_message.bad(exc.message)
             return
         if not spec:
-            self.test_message.bad("Choose how the printer is connected first.")
+            self.test_message.bad(self.tr("Choose how the printer is connected first."))
             return
         self.test_button.setEnabled(False)
-        self.test_message.ok("Printing a test page…")
-        self.window_.reads.submit(test_page, spec, str(settings.get("shop_name")), owner=self,
+        self.test_message.ok(self.tr("Printing a test page…"))
+        self.window_.reads.submit(test_page, spec, str(settings.shop().shop_name), owner=self,
                                   on_done=lambda _: self._tested(None), on_error=self._tested)
 
     def _tested(self, exc: Exception | None) -> None:
         self.test_button.setEnabled(True)
         if exc is None:
-            self.test_message.ok("Test page sent: check the printer.")
+            self.test_message.ok(self.tr("Test page sent: check the printer."))
         else:
-            self.test_message.bad(f"The printer did not print: {getattr(exc, 'message', None) or exc}")
+            self.test_message.bad(self.tr("The printer did not print: {error}").format(
+                error=getattr(exc, "message", None) or exc))

@@ -29,6 +29,7 @@ from app.errors import TillError, ValidationError
 from app.profiles import RULES, ProfileValues
 from ui import ops
 from ui.form_helpers import (
+    STATUS_ROLE,
     InlineMessage,
     PageHeader,
     PercentEdit,
@@ -46,7 +47,8 @@ ID_ROLE = Qt.UserRole + 1
 
 
 class ProfilesModel(QAbstractTableModel):
-    HEADERS = ("Profile", "Price rule", "Status")
+    def headers(self) -> tuple[str, ...]:
+        return self.tr("Profile"), self.tr("Price rule"), self.tr("Status")
 
     def __init__(self):
         super().__init__()
@@ -62,11 +64,11 @@ class ProfilesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else 3
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
+            return self.headers()[section]
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -80,7 +82,9 @@ class ProfilesModel(QAbstractTableModel):
                 return profile.name
             if index.column() == RULE:
                 return profiles.describe_rule(profile)
-            return "Active" if profile.active else "Inactive"
+            return self.tr("Active") if profile.active else self.tr("Inactive")
+        if role == STATUS_ROLE and index.column() == STATUS:
+            return "active" if profile.active else "inactive"
         if role == Qt.ToolTipRole and index.column() == NAME:
             return profile.description or None
         return None
@@ -97,16 +101,16 @@ class ProfilesDialog(QDialog):
         self.current_id: str | None = None
         self.setObjectName("customerProfilesDialog")
         self.setAccessibleName("Customer profiles")
-        self.setWindowTitle("Customer profiles")
+        self.setWindowTitle(self.tr("Customer profiles"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(920, 560)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
-        outer.addWidget(PageHeader("Customer profiles",
-                                   "The price rule a bill is rung up under. Deactivate a profile to stop "
-                                   "offering it; old bills keep it."))
+        outer.addWidget(PageHeader(self.tr("Customer profiles"),
+                                   self.tr("The price rule a bill is rung up under. Deactivate a profile to stop "
+                                   "offering it; old bills keep it.")))
         body = QHBoxLayout()
         outer.addLayout(body, 1)
 
@@ -129,11 +133,11 @@ class ProfilesDialog(QDialog):
         header.resizeSection(STATUS, 110)
         self.view.verticalHeader().setDefaultSectionSize(36)
         left.addWidget(self.view, 1)
-        self.show_inactive_check = named(QCheckBox("Show inactive profiles"), "showInactiveProfilesCheck",
+        self.show_inactive_check = named(QCheckBox(self.tr("Show inactive profiles")), "showInactiveProfilesCheck",
                                          "Show inactive profiles")
         self.show_inactive_check.setChecked(True)
         self.show_inactive_check.toggled.connect(self._toggle_inactive)
-        self.new_button = named(QPushButton("+ New profile"), "newProfileButton", "New profile")
+        self.new_button = named(QPushButton(self.tr("+ New profile")), "newProfileButton", "New profile")
         self.new_button.setAutoDefault(False)
         self.new_button.clicked.connect(self.start_new)
         left.addLayout(hbox(self.show_inactive_check, None, self.new_button))
@@ -143,37 +147,37 @@ class ProfilesDialog(QDialog):
         panel.setObjectName("sidePanel")
         form_box = QVBoxLayout(panel)
         form_box.setContentsMargins(16, 14, 16, 14)
-        self.form_title = QLabel("New profile")
+        self.form_title = QLabel(self.tr("New profile"))
         style_class(self.form_title, "form-title")
         form_box.addWidget(self.form_title)
         form = QFormLayout()
         form.setVerticalSpacing(8)
         self.name_edit = named(QLineEdit(), "profileNameEdit", "Profile name")
         self.name_edit.setMaxLength(profiles.MAX_NAME)
-        self.name_edit.setPlaceholderText("e.g. Wholesale")
+        self.name_edit.setPlaceholderText(self.tr("e.g. Wholesale"))
         self.name_edit.textChanged.connect(self._validate_live)
-        form.addRow("Name", self.name_edit)
+        form.addRow(self.tr("Name"), self.name_edit)
         self.name_error = QLabel("")
         set_role(self.name_error, "error")
         form.addRow("", self.name_error)
-        self.active_check = named(QCheckBox("Active: offered on the bill"), "profileActiveCheck", "Profile active")
+        self.active_check = named(QCheckBox(self.tr("Active: offered on the bill")), "profileActiveCheck", "Profile active")
         self.active_check.setChecked(True)
-        form.addRow("Status", self.active_check)
+        form.addRow(self.tr("Status"), self.active_check)
         self.rule_combo = named(QComboBox(), "profileRuleCombo", "Price rule")
         for key, label in RULES.items():
             self.rule_combo.addItem(label, key)
         self.rule_combo.currentIndexChanged.connect(self._rule_changed)
-        form.addRow("Price rule", self.rule_combo)
+        form.addRow(self.tr("Price rule"), self.rule_combo)
         self.discount_edit = PercentEdit("profileDiscountEdit", "Discount")
-        self.discount_label = QLabel("Discount")
+        self.discount_label = QLabel(self.tr("Discount"))
         form.addRow(self.discount_label, self.discount_edit)
         self.price_list_combo = named(QComboBox(), "profilePriceListCombo", "Price list")
-        self.price_list_label = QLabel("Price list")
+        self.price_list_label = QLabel(self.tr("Price list"))
         form.addRow(self.price_list_label, self.price_list_combo)
         self.description_edit = named(QPlainTextEdit(), "profileDescriptionEdit", "Description")
         self.description_edit.setFixedHeight(64)
-        self.description_edit.setPlaceholderText("What the cashier should know, e.g. 'Trade customers with an account'")
-        form.addRow("Description", self.description_edit)
+        self.description_edit.setPlaceholderText(self.tr("What the cashier should know, e.g. 'Trade customers with an account'"))
+        form.addRow(self.tr("Description"), self.description_edit)
         form_box.addLayout(form)
         self.usage_label = named(QLabel(""), "profileUsageLabel", "Profile usage")
         set_role(self.usage_label, "hint")
@@ -181,7 +185,7 @@ class ProfilesDialog(QDialog):
         form_box.addStretch(1)
         self.message = InlineMessage("profileMessageLabel")
         form_box.addWidget(self.message)
-        self.save_button = primary(named(QPushButton("Save profile"), "saveProfileButton", "Save profile"))
+        self.save_button = primary(named(QPushButton(self.tr("Save profile")), "saveProfileButton", "Save profile"))
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         form_box.addLayout(hbox(None, self.save_button))
@@ -227,7 +231,7 @@ class ProfilesDialog(QDialog):
     def start_new(self) -> None:
         self.current_id = None
         self.view.clearSelection()
-        self.form_title.setText("New profile")
+        self.form_title.setText(self.tr("New profile"))
         self.name_edit.clear()
         self.active_check.setChecked(True)
         self.rule_combo.setCurrentIndex(0)
@@ -251,7 +255,8 @@ class ProfilesDialog(QDialog):
         self.price_list_combo.setCurrentIndex(max(0, self.price_list_combo.findData(profile.price_list_id)))
         self.description_edit.setPlainText(profile.description)
         used = profiles.bills_using(profile.id)
-        self.usage_label.setText(f"Used on {plurals.count(used, 'bill')}." if used else "Not used on any bill yet.")
+        self.usage_label.setText(self.tr("Used on {bills}.").format(bills=plurals.count(used, "bill")) if used
+                                 else self.tr("Not used on any bill yet."))
         self.message.clear_message()
         self._rule_changed()
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dates, promotions, segments, settings
+from app import categories, dates, profiles, promotions, segments, settings
 from app.cart import parse_discount
 from app.errors import TillError, ValidationError
-from db.models import CustomerCategory, CustomerProfile
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
     PageHeader,
@@ -33,9 +33,14 @@ from ui.form_helpers import (
     named,
     primary,
 )
+from ui.i18n import translate
 from ui.style import style_class
 
-KIND_CHOICES = [("Percent off", "percent"), ("Amount off", "amount"), ("Bonus points", "points")]
+
+def _kind_choices() -> list[tuple[str, str]]:
+    return [(translate("PromotionsWindow", "Percent off"), "percent"),
+            (translate("PromotionsWindow", "Amount off"), "amount"),
+            (translate("PromotionsWindow", "Bonus points"), "points")]
 
 
 class PromotionsWindow(QWidget):
@@ -43,73 +48,74 @@ class PromotionsWindow(QWidget):
         super().__init__(window, Qt.Window)
         self.window_ = window
         self.manager = manager
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.editing: str | None = None
         self.rules: list[promotions.Rule] = []
         self.setObjectName("promotionsWindow")
         self.setAccessibleName("Promotions")
-        self.setWindowTitle("Promotions")
+        self.setWindowTitle(self.tr("Promotions"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 720)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        layout.addWidget(PageHeader("Promotions", "Targeted offers applied at checkout, only with consent"))
+        layout.addWidget(PageHeader(self.tr("Promotions"), self.tr("Targeted offers applied at checkout, only with consent")))
         self.tabs = named(QTabWidget(), "promotionTabs", "Promotions and contacts")
         layout.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._offers_page(), "Offers")
-        self.tabs.addTab(self._contacts_page(), "Birthdays and contacts")
+        self.tabs.addTab(self._offers_page(), self.tr("Offers"))
+        self.tabs.addTab(self._contacts_page(), self.tr("Birthdays and contacts"))
         self.reload()
 
     # --- offers -------------------------------------------------------------------------------------------
 
     def _offers_page(self) -> QWidget:
         page = QWidget()
-        self.view = list_table("promotionsView", ["Name", "Who", "What", "When", "Channel", "Active"],
-                               row_height=30, stretch=1)
+        self.view = list_table("promotionsView", [self.tr("Name"), self.tr("Who"), self.tr("What"), self.tr("When"),
+                                                  self.tr("Channel"), self.tr("Active")], row_height=30, stretch=1)
         self.view.itemSelectionChanged.connect(self._chosen)
-        self.new_button = named(QPushButton("+ New promotion"), "newPromotionButton", "New promotion")
+        self.new_button = named(QPushButton(self.tr("+ New promotion")), "newPromotionButton", "New promotion")
         self.new_button.clicked.connect(self.new_promotion)
         form = QFormLayout()
         self.name_edit = named(QLineEdit(), "promotionNameEdit", "Promotion name")
         self.kind_combo = named(QComboBox(), "promotionKindCombo", "What the promotion gives")
-        for label, value in KIND_CHOICES:
+        for label, value in _kind_choices():
             self.kind_combo.addItem(label, value)
         self.value_edit = named(QLineEdit(), "promotionValueEdit", "How much")
-        self.value_edit.setPlaceholderText("10%, 1.50 or 50 points")
+        self.value_edit.setPlaceholderText(self.tr("10%, 1.50 or 50 points"))
         self.segment_combo = named(QComboBox(), "promotionSegmentCombo", "Segment")
-        self.segment_combo.addItem("Any segment", "")
+        self.segment_combo.addItem(self.tr("Any segment"), "")
         for segment in segments.SEGMENTS:
             self.segment_combo.addItem(segments.LABELS[segment], segment)
         self.profile_combo = named(QComboBox(), "promotionProfileCombo", "Profile")
-        self.profile_combo.addItem("Any profile", "")
-        for profile in CustomerProfile.live().order_by(CustomerProfile.name):
+        self.profile_combo.addItem(self.tr("Any profile"), "")
+        for profile in sorted(profiles.all_profiles(), key=lambda p: p.name):
             self.profile_combo.addItem(profile.name, profile.id)
         self.category_combo = named(QComboBox(), "promotionCategoryCombo", "Category")
-        self.category_combo.addItem("Any category", "")
-        for category in CustomerCategory.live().order_by(CustomerCategory.name):
+        self.category_combo.addItem(self.tr("Any category"), "")
+        for category in sorted(categories.all_categories(), key=lambda c: c.name):
             self.category_combo.addItem(category.name, category.id)
-        self.birthday_check = named(QCheckBox("Only in the customer's birthday week"), "promotionBirthdayCheck",
+        self.birthday_check = named(QCheckBox(self.tr("Only in the customer's birthday week")), "promotionBirthdayCheck",
                                     "Birthday week only")
         self.starts_edit = named(QLineEdit(), "promotionStartsEdit", "Starts on")
         self.ends_edit = named(QLineEdit(), "promotionEndsEdit", "Ends on")
         for edit in (self.starts_edit, self.ends_edit):
-            edit.setPlaceholderText("YYYY-MM-DD (empty: open)")
+            edit.setPlaceholderText(self.tr("YYYY-MM-DD (empty: open)"))
         self.channel_combo = named(QComboBox(), "promotionChannelCombo", "Channel")
         for value, label in promotions.CHANNELS.items():
             self.channel_combo.addItem(label, value)
-        self.consent_check = named(QCheckBox("Needs marketing consent (always for email and SMS)"),
+        self.consent_check = named(QCheckBox(self.tr("Needs marketing consent (always for email and SMS)")),
                                    "promotionConsentCheck", "Needs marketing consent")
         self.consent_check.setChecked(True)
-        self.active_check = named(QCheckBox("Active"), "promotionActiveCheck", "Active")
+        self.active_check = named(QCheckBox(self.tr("Active")), "promotionActiveCheck", "Active")
         self.active_check.setChecked(True)
-        for label, widget in (("Name", self.name_edit), ("Gives", self.kind_combo), ("Value", self.value_edit),
-                              ("Segment", self.segment_combo), ("Profile", self.profile_combo),
-                              ("Category", self.category_combo), ("", self.birthday_check),
-                              ("Starts", self.starts_edit), ("Ends", self.ends_edit),
-                              ("Channel", self.channel_combo), ("", self.consent_check), ("", self.active_check)):
+        for label, widget in ((self.tr("Name"), self.name_edit), (self.tr("Gives"), self.kind_combo),
+                              (self.tr("Value"), self.value_edit), (self.tr("Segment"), self.segment_combo),
+                              (self.tr("Profile"), self.profile_combo), (self.tr("Category"), self.category_combo),
+                              ("", self.birthday_check), (self.tr("Starts"), self.starts_edit),
+                              (self.tr("Ends"), self.ends_edit), (self.tr("Channel"), self.channel_combo),
+                              ("", self.consent_check), ("", self.active_check)):
             form.addRow(label, widget)
         self.message = InlineMessage("promotionMessageLabel")
-        self.save_button = primary(named(QPushButton("Save promotion"), "savePromotionButton", "Save promotion"))
+        self.save_button = primary(named(QPushButton(self.tr("Save promotion")), "savePromotionButton", "Save promotion"))
         self.save_button.clicked.connect(self.save)
         self.name_edit.returnPressed.connect(self.save)
         self.value_edit.returnPressed.connect(self.save)
@@ -137,11 +143,12 @@ class PromotionsWindow(QWidget):
             who = [segments.LABELS[rule.segment]] if rule.segment else []
             who += [profiles.get(rule.profile_id, "?")] if rule.profile_id else []
             who += [categories.get(rule.category_id, "?")] if rule.category_id else []
-            who += ["birthday week"] if rule.birthday_week else []
-            when = f"{rule.starts_on or '…'} – {rule.ends_on or '…'}" if rule.starts_on or rule.ends_on else "Always"
-            channel = promotions.CHANNELS[rule.channel] + (" · consent" if rule.consent_required else "")
-            cells = [rule.name, ", ".join(who) or "Everyone", promotions.describe(rule, self.currency), when, channel,
-                     "Yes" if rule.active else "No"]
+            who += [self.tr("birthday week")] if rule.birthday_week else []
+            when = f"{rule.starts_on or '…'} – {rule.ends_on or '…'}" if rule.starts_on or rule.ends_on else \
+                self.tr("Always")
+            channel = promotions.CHANNELS[rule.channel] + (self.tr(" · consent") if rule.consent_required else "")
+            cells = [rule.name, ", ".join(who) or self.tr("Everyone"), promotions.describe(rule, self.currency), when,
+                     channel, self.tr("Yes") if rule.active else self.tr("No")]
             for c, text in enumerate(cells):
                 self.view.setItem(n, c, QTableWidgetItem(text))
 
@@ -188,7 +195,7 @@ class PromotionsWindow(QWidget):
         kind, text = self.kind_combo.currentData(), self.value_edit.text().strip()
         if kind == "points":
             if not text.isdigit():
-                raise ValidationError("Bonus points are a whole number.", "value")
+                raise ValidationError(self.tr("Bonus points are a whole number."), "value")
             return int(text)
         if kind == "percent" and not text.endswith("%"):
             text += "%"
@@ -205,38 +212,41 @@ class PromotionsWindow(QWidget):
                 "channel": self.channel_combo.currentData(), "needs_consent": self.consent_check.isChecked(),
                 "active": self.active_check.isChecked(),
             }
-            row = promotions.save(self.manager, values, self.editing)
-        except TillError as exc:
+        except TillError as exc:  # refused before anything is written
             self.message.bad(exc.message)
             return
-        self.editing = row.id
-        self.message.ok(f"Saved {row.name}.")
-        self.reload()
-        self.window_.data_changed.emit("promotion")
+
+        def saved(row):
+            self.editing = row.id
+            self.message.ok(self.tr("Saved {name}.").format(name=row.name))
+            self.reload()
+
+        ops.write(self.window_, promotions.save, self.manager, values, self.editing, owner=self).success(saved).failure(
+            lambda exc: self.message.bad(getattr(exc, "message", str(exc)))).run()
 
     # --- birthdays and contacts -------------------------------------------------------------------------------
 
     def _contacts_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        caption = QLabel("Birthdays this week (customers who agreed to marketing)")
+        caption = QLabel(self.tr("Birthdays this week (customers who agreed to marketing)"))
         style_class(caption, "bold")
-        self.birthdays_view = list_table("birthdaysView", ["Birthday", "Name", "Phone", "Email"], row_height=28,
-                                         stretch=1)
+        self.birthdays_view = list_table("birthdaysView", [self.tr("Birthday"), self.tr("Name"), self.tr("Phone"),
+                                                           self.tr("Email")], row_height=28, stretch=1)
         self.contact_channel_combo = named(QComboBox(), "contactChannelCombo", "Channel to contact by")
-        self.contact_channel_combo.addItem("Email", "email")
-        self.contact_channel_combo.addItem("SMS", "sms")
+        self.contact_channel_combo.addItem(self.tr("Email"), "email")
+        self.contact_channel_combo.addItem(self.tr("SMS"), "sms")
         self.contact_segment_combo = named(QComboBox(), "contactSegmentCombo", "Segment to contact")
-        self.contact_segment_combo.addItem("All segments", None)
+        self.contact_segment_combo.addItem(self.tr("All segments"), None)
         for segment in segments.SEGMENTS:
             self.contact_segment_combo.addItem(segments.LABELS[segment], segment)
-        self.export_contacts_button = named(QPushButton("Export contact list…"), "exportContactsButton",
+        self.export_contacts_button = named(QPushButton(self.tr("Export contact list…")), "exportContactsButton",
                                             "Export contact list")
         self.export_contacts_button.clicked.connect(lambda: self.export_contacts())
         self.contacts_message = InlineMessage("contactsMessageLabel")
         layout.addWidget(caption)
         layout.addWidget(self.birthdays_view, 1)
-        layout.addLayout(hbox(QLabel("Contact list for"), self.contact_channel_combo, self.contact_segment_combo,
+        layout.addLayout(hbox(QLabel(self.tr("Contact list for")), self.contact_channel_combo, self.contact_segment_combo,
                               self.export_contacts_button, None))
         layout.addWidget(self.contacts_message)
         self.window_.reads.submit(promotions.birthdays_this_week, owner=self, on_done=self._show_birthdays)
@@ -245,7 +255,7 @@ class PromotionsWindow(QWidget):
     def _show_birthdays(self, rows) -> None:
         from app.contact import format_phone
 
-        region = settings.get("phone_region")
+        region = settings.shop().phone_region
         self.birthdays_view.setRowCount(len(rows))
         for n, (_id, name, phone, email, dob) in enumerate(rows):
             day = dates.weekday(dt.date(2000, int(dob[5:7]), int(dob[8:10])), year=False)
@@ -256,11 +266,12 @@ class PromotionsWindow(QWidget):
         channel = self.contact_channel_combo.currentData()
         segment = self.contact_segment_combo.currentData()
         if path is None:
-            return choose_save_path(self, "Export contact list", f"contacts-{channel}-{dt.date.today()}.csv",
-                                    "CSV files (*.csv)", self.export_contacts)
-        self.contacts_message.ok("Exporting…")
+            return choose_save_path(self, self.tr("Export contact list"), f"contacts-{channel}-{dt.date.today()}.csv",
+                                    self.tr("CSV files (*.csv)"), self.export_contacts)
+        self.contacts_message.ok(self.tr("Exporting…"))
         self.window_.reads.submit(
             promotions.contact_csv, path, channel, segment, self.manager, owner=self,
-            on_done=lambda count: self.contacts_message.ok(f"{count:,} customers who agreed to {channel} → {path}"),
+            on_done=lambda count: self.contacts_message.ok(self.tr("{count} customers who agreed to {channel} → {path}")
+                                                           .format(count=f"{count:,}", channel=channel, path=path)),
             on_error=lambda exc: self.contacts_message.bad(getattr(exc, "message", str(exc))))
         return None

@@ -42,36 +42,10 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.report_ranges import RANGE_TEXTS, RANGES, _bucket, range_for
 from ui.screen_fit import fit_to_screen, pair
 
 PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569", "#dc2626"]
-RANGES = ["Today", "Yesterday", "Last 7 days", "This month", "Last 30 days", "This year", "Last 365 days", "Custom"]
-
-
-def range_for(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    if name == "Today":
-        return today, today
-    if name == "Yesterday":
-        day = today - dt.timedelta(days=1)
-        return day, day
-    if name == "Last 7 days":
-        return today - dt.timedelta(days=6), today
-    if name == "This month":
-        return today.replace(day=1), today
-    if name == "Last 30 days":
-        return today - dt.timedelta(days=29), today
-    if name == "This year":
-        return today.replace(month=1, day=1), today
-    return today - dt.timedelta(days=364), today
-
-
-def _bucket(day: dt.date, days: int) -> dt.date:
-    """Chart buckets: days for up to two months, weeks up to about a year and a half, then months."""
-    if days <= 62:
-        return day
-    if days <= 550:
-        return day - dt.timedelta(days=day.weekday())
-    return day.replace(day=1)
 
 
 class ReportsWindow(QWidget):
@@ -81,22 +55,22 @@ class ReportsWindow(QWidget):
         super().__init__(window, Qt.Window)
         self.window_ = window
         self.manager = manager
-        self.currency = settings.get("currency")
+        self.currency = settings.shop().currency
         self.report: reports.SalesReport | None = None
         self._generation = 0
         self.loading = False
         self.setObjectName("reportsWindow")
         self.setAccessibleName("Reports")
-        self.setWindowTitle("Sales reports")
+        self.setWindowTitle(self.tr("Sales reports"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 1200, 820, over=window)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Sales reports", "")
-        self.export_csv_button = named(QPushButton("Export CSV…"), "exportReportCsvButton", "Export CSV")
-        self.export_pdf_button = named(QPushButton("Export PDF…"), "exportReportPdfButton", "Export PDF")
-        self.export_sales_button = named(QPushButton("Export bills…"), "exportSalesButton", "Export bills as CSV")
+        self.header = PageHeader(self.tr("Sales reports"), "")
+        self.export_csv_button = named(QPushButton(self.tr("Export CSV…")), "exportReportCsvButton", "Export CSV")
+        self.export_pdf_button = named(QPushButton(self.tr("Export PDF…")), "exportReportPdfButton", "Export PDF")
+        self.export_sales_button = named(QPushButton(self.tr("Export bills…")), "exportSalesButton", "Export bills as CSV")
         self.export_csv_button.clicked.connect(lambda: self.export_csv())
         self.export_pdf_button.clicked.connect(lambda: self.export_pdf())
         self.export_sales_button.clicked.connect(lambda: self.export_sales())
@@ -104,7 +78,8 @@ class ReportsWindow(QWidget):
                               self.export_pdf_button))
 
         self.range_combo = named(QComboBox(), "reportRangeCombo", "Period")
-        self.range_combo.addItems(RANGES)
+        for name, text in zip(RANGES, RANGE_TEXTS, strict=True):
+            self.range_combo.addItem(self.tr(text), name)
         self.from_edit = named(QDateEdit(), "reportFromDateEdit", "From")
         self.to_edit = named(QDateEdit(), "reportToDateEdit", "To")
         for edit in (self.from_edit, self.to_edit):
@@ -115,29 +90,29 @@ class ReportsWindow(QWidget):
         self.profile_combo.setMinimumWidth(200)
         self._fill_profiles()
         self.profile_combo.currentIndexChanged.connect(lambda _: self.refresh())
-        self.range_combo.currentTextChanged.connect(self._range_chosen)
-        self.refresh_button = primary(named(QPushButton("Refresh"), "refreshReportButton", "Refresh"))
+        self.range_combo.currentIndexChanged.connect(lambda _: self._range_chosen(self.range_combo.currentData()))
+        self.refresh_button = primary(named(QPushButton(self.tr("Refresh")), "refreshReportButton", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.status = named(QLabel(""), "reportStatusLabel", "Report status")
         set_role(self.status, "hint")
         filters = QWidget()  # wraps onto a second row on a narrow screen
         flow = FlowLayout(filters, spacing=10)
-        for part in (pair(QLabel("Period"), self.range_combo), pair(QLabel("From"), self.from_edit, QLabel("to"),
-                     self.to_edit), pair(QLabel("Customer profile"), self.profile_combo), self.refresh_button,
+        for part in (pair(QLabel(self.tr("Period")), self.range_combo), pair(QLabel(self.tr("From")), self.from_edit, QLabel(self.tr("to")),
+                     self.to_edit), pair(QLabel(self.tr("Customer profile")), self.profile_combo), self.refresh_button,
                      self.status):
             flow.addWidget(part)
         layout.addWidget(filters)
 
-        self.total_card = StatCard("Total sales", format_money(0, self.currency), "reportTotalLabel")
+        self.total_card = StatCard(self.tr("Total sales"), format_money(0, self.currency), "reportTotalLabel")
         self.total_label = self.total_card.value
-        self.bills_card = StatCard("Bills", "0", "reportBillsLabel")
-        self.average_card = StatCard("Average bill", format_money(0, self.currency), "reportAverageLabel")
-        self.tax_card = StatCard("Tax", format_money(0, self.currency), "reportTaxLabel")
-        self.discount_card = StatCard("Discounts given", format_money(0, self.currency), "reportDiscountLabel")
+        self.bills_card = StatCard(self.tr("Bills"), "0", "reportBillsLabel")
+        self.average_card = StatCard(self.tr("Average bill"), format_money(0, self.currency), "reportAverageLabel")
+        self.tax_card = StatCard(self.tr("Tax"), format_money(0, self.currency), "reportTaxLabel")
+        self.discount_card = StatCard(self.tr("Discounts given"), format_money(0, self.currency), "reportDiscountLabel")
         layout.addLayout(hbox(self.total_card, self.bills_card, self.average_card, self.tax_card, self.discount_card))
 
         self.chart = QChart()
-        self.chart.setTitle("Sales by profile over time")
+        self.chart.setTitle(self.tr("Sales by profile over time"))
         self.chart.legend().setAlignment(Qt.AlignBottom)
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart.setBackgroundRoundness(8)
@@ -167,14 +142,14 @@ class ReportsWindow(QWidget):
         from ui.service_report import ServiceReport
 
         self.service_tab = ServiceReport(window)  # checkout time and preferences applied (issue 14)
-        self.tabs.addTab(self.service_tab, "Service")
+        self.tabs.addTab(self.service_tab, self.tr("Service"))
         body = hbox(self.chart_view, self.tabs)
         body.setStretch(0, 3)
         body.setStretch(1, 2)
         layout.addLayout(body, 1)
 
         window.changed.connect(self._data_changed)
-        self.range_combo.setCurrentText("Last 30 days")
+        self._choose_range("Last 30 days")
         self._range_chosen("Last 30 days")
 
     # --- filters ----------------------------------------------------------------------------------------
@@ -188,6 +163,9 @@ class ReportsWindow(QWidget):
         index = next((i for i in range(self.profile_combo.count()) if self.profile_combo.itemData(i) == current), 0)
         self.profile_combo.setCurrentIndex(index)
         self.profile_combo.blockSignals(False)
+
+    def _choose_range(self, name: str) -> None:
+        self.range_combo.setCurrentIndex(self.range_combo.findData(name))
 
     def _range_chosen(self, name: str) -> None:
         if name == "Custom":
@@ -203,7 +181,7 @@ class ReportsWindow(QWidget):
         if getattr(self, "_setting_dates", False):
             return
         self.range_combo.blockSignals(True)
-        self.range_combo.setCurrentText("Custom")
+        self._choose_range("Custom")
         self.range_combo.blockSignals(False)
         self.refresh()
 
@@ -232,7 +210,7 @@ class ReportsWindow(QWidget):
         self._generation += 1
         generation = self._generation
         self.loading = True
-        self.status.setText("Updating…")
+        self.status.setText(self.tr("Updating…"))
         self.service_tab.refresh(start, end, profile)
         self.window_.reads.submit(reports.sales_report, start, end, profile,
                                   owner=self, on_done=lambda r: self._show(generation, r),
@@ -241,7 +219,7 @@ class ReportsWindow(QWidget):
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
             self.loading = False
-            self.status.setText(f"Could not run the report: {getattr(exc, 'message', exc)}")
+            self.status.setText(self.tr("Could not run the report: {error}").format(error=getattr(exc, 'message', exc)))
 
     def _show(self, generation: int, report: reports.SalesReport) -> None:
         if generation != self._generation:
@@ -270,7 +248,7 @@ class ReportsWindow(QWidget):
         self._draw_chart(report)
         self.header.set_subtitle(f"{dates.day(report.start)} – {dates.day(report.end)} · "
                                  f"{self.profile_combo.currentText()}")
-        self.status.setText(f"Updated {dates.time(dt.datetime.now(), seconds=True)}")
+        self.status.setText(self.tr("Updated {time}").format(time=dates.time(dt.datetime.now(), seconds=True)))
         self.loading = False
         self.report_ready.emit(report)
 
@@ -326,44 +304,45 @@ class ReportsWindow(QWidget):
         if self.report is None:
             return None
         if path is None:
-            return choose_save_path(self, "Export report as CSV", self._suggested("csv"), "CSV files (*.csv)",
+            return choose_save_path(self, self.tr("Export report as CSV"), self._suggested("csv"), "CSV files (*.csv)",
                                     self.export_csv)
         export.export_report(self.report, path, self.profile_combo.currentText())
-        self.status.setText(f"Saved {path}")
+        self.status.setText(self.tr("Saved {path}").format(path=path))
         return path
 
     def export_sales(self, path: str | None = None):
         """Every bill of the period (and profile) as CSV, written on a worker."""
         if path is None:
-            return choose_save_path(self, "Export bills as CSV", self._suggested("csv").replace("sales-", "bills-"),
+            return choose_save_path(self, self.tr("Export bills as CSV"), self._suggested("csv").replace("sales-", "bills-"),
                                     "CSV files (*.csv)", self.export_sales)
         start, end = self.dates()
-        self.status.setText("Exporting bills…")
+        self.status.setText(self.tr("Exporting bills…"))
         self.window_.reads.submit(export.export_sales, path, start, end, self.profile_combo.currentData(),
                                   self.manager,
-                                  owner=self, on_done=lambda n: self.status.setText(f"Saved {n:,} bills to {path}"),
-                                  on_error=lambda exc: self.status.setText(f"Export failed: {exc}"))
+                                  owner=self, on_done=lambda n: self.status.setText(
+                                      self.tr("Saved {n:,} bills to {path}").format(n=n, path=path)),
+                                  on_error=lambda exc: self.status.setText(self.tr("Export failed: {exc}").format(exc=exc)))
         return None
 
     def export_pdf(self, path: str | None = None):
         if self.report is None:
             return None
         if path is None:
-            return choose_save_path(self, "Export report as PDF", self._suggested("pdf"), "PDF files (*.pdf)",
+            return choose_save_path(self, self.tr("Export report as PDF"), self._suggested("pdf"), "PDF files (*.pdf)",
                                     self.export_pdf)
         open_private(path, "wb").close()  # created 0600: Qt writes into it and keeps the mode
         writer = QPdfWriter(path)
         writer.setPageSize(QPageSize(QPageSize.A4))
         writer.setPageOrientation(QPageLayout.Portrait)
         writer.setResolution(150)
-        writer.setTitle("Sales report")
+        writer.setTitle(self.tr("Sales report"))
         document = QTextDocument()
         chart_image = self.chart_view.grab().toImage()
         document.addResource(QTextDocument.ImageResource, "chart.png", chart_image)
         document.setHtml(self.report_html(chart_width=min(900, chart_image.width())))
         document.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
         document.print_(writer)
-        self.status.setText(f"Saved {path}")
+        self.status.setText(self.tr("Saved {path}").format(path=path))
         return path
 
     def report_html(self, chart_width: int = 900) -> str:
@@ -372,7 +351,7 @@ class ReportsWindow(QWidget):
         esc = html.escape
         parts = [
             "<html><body style='font-family: sans-serif; font-size: 10pt'>",
-            f"<h2>{esc(settings.get('shop_name'))}: sales report</h2>",
+            f"<h2>{esc(settings.shop().shop_name)}: sales report</h2>",
             f"<p>{dates.day(r.start)} – {dates.day(r.end)} · Profile: "
             f"{esc(self.profile_combo.currentText())}</p>",
             f"<p><b>Total {money(r.total)}</b> · {r.bills:,} bills · average {money(r.average_bill)} · "

@@ -24,14 +24,14 @@ class ReservationsReportTab(QWidget):
         box = QVBoxLayout(self)
         self.total_label = named(QLabel(""), "reportCoversLabel", "Covers and no-show rate")
         box.addWidget(self.total_label)
-        self.by_day = list_table("reportCoversByDayView", ["Day", *self.HEADERS], row_height=28, stretch=0)
-        self.by_profile = list_table("reportCoversByProfileView", ["Profile", *self.HEADERS], row_height=28,
+        self.by_day = list_table("reportCoversByDayView", [self.tr("Day"), *self.HEADERS], row_height=28, stretch=0)
+        self.by_profile = list_table("reportCoversByProfileView", [self.tr("Profile"), *self.HEADERS], row_height=28,
                                      stretch=0)
-        box.addWidget(QLabel("By day"))
+        box.addWidget(QLabel(self.tr("By day")))
         box.addWidget(self.by_day, 1)
-        box.addWidget(QLabel("By profile"))
+        box.addWidget(QLabel(self.tr("By profile")))
         box.addWidget(self.by_profile, 1)
-        reports_window.tabs.addTab(self, "Reservations")
+        reports_window.tabs.addTab(self, self.tr("Reservations"))
         reports_window.report_ready.connect(lambda _report: self.refresh())
 
     def refresh(self) -> None:
@@ -46,8 +46,9 @@ class ReservationsReportTab(QWidget):
         if generation != self._generation:
             return
         self.report = report
-        self.total_label.setText(f"Covers {report.total.covers:,} · No-show rate {report.total.no_show_rate:.1%} "
-                                 f"({report.total.no_shows} of {report.total.reservations} due)")
+        total = report.total
+        self.total_label.setText(self.tr("Covers {covers:,} · No-show rate {rate:.1%} ({no_shows} of {due} due)").format(
+            covers=total.covers, rate=total.no_show_rate, no_shows=total.no_shows, due=total.reservations))
         for table, rows, day in ((self.by_day, report.by_day, True), (self.by_profile, report.by_profile, False)):
             table.setRowCount(len(rows))
             for n, row in enumerate(rows):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from app import dates, reservations
 from ui.form_helpers import StatusBadgeDelegate, list_table, named, set_role
+from ui.i18n import translate
 
 
 def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
@@ -17,11 +18,15 @@ def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
     history = reservations.for_customer(customer_id)
     page = named(QWidget(), "reservationsTab", "Reservations")
     box = QVBoxLayout(page)
-    counts = named(QLabel(f"Visits {history.visits} · No-shows {history.no_shows} · "
-                          f"Cancellations {history.cancellations}"), "reservationCountsLabel", "Reservation counts")
+    counts = named(QLabel(translate("ReservationsTab", "Visits {visits} · No-shows {no_shows} · Cancellations "
+                                    "{cancellations}").format(visits=history.visits, no_shows=history.no_shows,
+                                                              cancellations=history.cancellations)),
+                   "reservationCountsLabel", "Reservation counts")
     box.addWidget(counts)
-    table = list_table("customerReservationsView", ["Date", "Time", "Party", "Seating", "Status", "Notes"],
-                       row_height=32, stretch=5)
+    table = list_table("customerReservationsView", [
+        translate("ReservationsTab", "Date"), translate("ReservationsTab", "Time"),
+        translate("ReservationsTab", "Party"), translate("ReservationsTab", "Seating"),
+        translate("ReservationsTab", "Status"), translate("ReservationsTab", "Notes")], row_height=32, stretch=5)
     table.setItemDelegateForColumn(4, StatusBadgeDelegate(table))
     table.setRowCount(len(history.bookings))
     for r, b in enumerate(history.bookings):
@@ -33,7 +38,7 @@ def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
             table.setItem(r, c, item)
     box.addWidget(table, 1)
     if not history.bookings:
-        hint = QLabel("No reservations yet.")
+        hint = QLabel(translate("ReservationsTab", "No reservations yet."))
         set_role(hint, "hint")
         box.addWidget(hint)
-    return page, f"Reservations ({len(history.bookings)})"
+    return page, translate("ReservationsTab", "Reservations ({count})").format(count=len(history.bookings))

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dates, plurals, reservations
+from app import customers, dates, plurals, reservations
 from app.errors import TillError
+from ui import ops
 from ui.form_helpers import (
     PageHeader,
     StatusBadgeDelegate,
@@ -57,28 +58,28 @@ class ReservationsWindow(QWidget):
         super().__init__(window, Qt.Window)
         self.window_ = window
         # what the customer picker uses of its parent window
-        self.reads, self.writes, self.till, self.data_changed = window.reads, window.writes, window.till, window.data_changed
+        self.reads, self.writes, self.till = window.reads, window.writes, window.till
         self.bookings: list[reservations.Booking] = []
         self.editing: str | None = None  # the reservation in the form (None: a new one)
         self.customer_id: str | None = None
         self.setObjectName("reservationsWindow")
         self.setAccessibleName("Reservations")
-        self.setWindowTitle("Reservations")
+        self.setWindowTitle(self.tr("Reservations"))
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(1180, 700)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        self.header = PageHeader("Reservations", "")
-        self.prev_button = named(QPushButton("◀  PgUp"), "reservationsPrevDayButton", "Day before")
-        self.today_button = named(QPushButton("Today"), "reservationsTodayButton", "Today")
-        self.next_button = named(QPushButton("PgDn  ▶"), "reservationsNextDayButton", "Day after")
+        self.header = PageHeader(self.tr("Reservations"), "")
+        self.prev_button = named(QPushButton(self.tr("◀  PgUp")), "reservationsPrevDayButton", "Day before")
+        self.today_button = named(QPushButton(self.tr("Today")), "reservationsTodayButton", "Today")
+        self.next_button = named(QPushButton(self.tr("PgDn  ▶")), "reservationsNextDayButton", "Day after")
         self.date_edit = named(QDateEdit(), "reservationsDateEdit", "Day")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat(dates.qt_format("yMMMEd"))
         self.date_edit.setDate(_qdate(dt.date.today()))
         self.date_edit.dateChanged.connect(lambda *_: self.load())
-        self.prev_button.setToolTip("The day before (PgUp)")
-        self.next_button.setToolTip("The day after (PgDn)")
+        self.prev_button.setToolTip(self.tr("The day before (PgUp)"))
+        self.next_button.setToolTip(self.tr("The day after (PgDn)"))
         self.prev_button.clicked.connect(lambda: self.shift_day(-1))
         self.next_button.clicked.connect(lambda: self.shift_day(1))
         self.today_button.clicked.connect(lambda: self.date_edit.setDate(_qdate(dt.date.today())))
@@ -90,18 +91,18 @@ class ReservationsWindow(QWidget):
         self.view.setItemDelegateForColumn(COL_STATUS, StatusBadgeDelegate(self.view))
         self.view.itemSelectionChanged.connect(self._row_chosen)
         self.view.installEventFilter(self)
-        self.new_button = primary(named(QPushButton("New  Ctrl+N"), "newReservationButton",
+        self.new_button = primary(named(QPushButton(self.tr("New  Ctrl+N")), "newReservationButton",
                                         "New reservation"))
         self.new_button.clicked.connect(self.new)
-        self.seat_button = named(QPushButton("Seat  F5"), "seatReservationButton", "Seat")
-        self.complete_button = named(QPushButton("Completed  F6"), "completeReservationButton", "Completed")
-        self.no_show_button = named(QPushButton("No-show  F7"), "noShowReservationButton", "No-show")
-        self.cancel_button = named(QPushButton("Cancel  F8"), "cancelReservationButton", "Cancel booking")
+        self.seat_button = named(QPushButton(self.tr("Seat  F5")), "seatReservationButton", "Seat")
+        self.complete_button = named(QPushButton(self.tr("Completed  F6")), "completeReservationButton", "Completed")
+        self.no_show_button = named(QPushButton(self.tr("No-show  F7")), "noShowReservationButton", "No-show")
+        self.cancel_button = named(QPushButton(self.tr("Cancel  F8")), "cancelReservationButton", "Cancel booking")
         self.cancel_button.setProperty("danger", True)
         for key, button in zip(STATUS_KEYS, (self.seat_button, self.complete_button, self.no_show_button,
                                              self.cancel_button), strict=True):
             button.clicked.connect(lambda _=False, status=STATUS_KEYS[key]: self.change_status(status))
-        self.open_bill_check = named(QCheckBox("Seating opens a bill for the customer"), "reservationOpenBillCheck",
+        self.open_bill_check = named(QCheckBox(self.tr("Seating opens a bill for the customer")), "reservationOpenBillCheck",
                                      "Seating opens a bill")
         self.open_bill_check.setChecked(True)
         self.summary = named(QLabel(""), "reservationsSummaryLabel", "Summary")
@@ -134,11 +135,11 @@ class ReservationsWindow(QWidget):
         panel.setObjectName("sidePanel")
         box = QVBoxLayout(panel)
         box.setContentsMargins(16, 14, 16, 14)
-        self.form_title = named(QLabel("New reservation"), "reservationFormTitle", "Form")
+        self.form_title = named(QLabel(self.tr("New reservation")), "reservationFormTitle", "Form")
         style_class(self.form_title, "form-title")
         box.addWidget(self.form_title)
         form = QFormLayout()
-        self.customer_button = named(QPushButton("Choose the customer…  F2"), "reservationCustomerButton",
+        self.customer_button = named(QPushButton(self.tr("Choose the customer…  F2")), "reservationCustomerButton",
                                      "Customer")
         self.customer_button.clicked.connect(self.pick_customer)
         self.customer_button.installEventFilter(self)
@@ -146,14 +147,14 @@ class ReservationsWindow(QWidget):
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat(dates.qt_format("yMMMEd"))
         self.time_edit = named(TimeField(), "reservationTimeEdit", "Time")
-        self.time_edit.setPlaceholderText("HH:MM, e.g. 19:30")
+        self.time_edit.setPlaceholderText(self.tr("HH:MM, e.g. 19:30"))
         self.time_edit.setMaxLength(5)
         self.party_spin = named(QSpinBox(), "reservationPartySizeSpin", "Party size")
         self.party_spin.setRange(1, reservations.MAX_PARTY)
         self.party_spin.setValue(2)
         self.seating_combo = named(QComboBox(), "reservationSeatingCombo", "Seating")
         self.notes_edit = named(NotesField(), "reservationNotesEdit", "Notes")
-        self.notes_edit.setPlaceholderText("Birthday, high chair, allergies…")
+        self.notes_edit.setPlaceholderText(self.tr("Birthday, high chair, allergies…"))
         self.notes_edit.setMaxLength(500)
         for label, widget in [("Customer", self.customer_button), ("Date", self.day_edit), ("Time", self.time_edit),
                               ("Party", self.party_spin), ("Seating", self.seating_combo), ("Notes", self.notes_edit)]:
@@ -163,7 +164,7 @@ class ReservationsWindow(QWidget):
         self.party_spin.installEventFilter(self)
         self.seating_combo.installEventFilter(self)
         box.addLayout(form)
-        self.save_button = primary(named(QPushButton("Save  Enter"), "saveReservationButton", "Save reservation"))
+        self.save_button = primary(named(QPushButton(self.tr("Save  Enter")), "saveReservationButton", "Save reservation"))
         self.save_button.clicked.connect(self.save)
         box.addLayout(hbox(None, self.save_button))
         box.addStretch(1)
@@ -196,8 +197,8 @@ class ReservationsWindow(QWidget):
         covers = sum(b.party_size for b in self.bookings if b.status in (reservations.SEATED, reservations.COMPLETED))
         no_shows = sum(b.status == reservations.NO_SHOW for b in self.bookings)
         self.header.set_subtitle(dates.long_day(self.day()))
-        self.summary.setText(f"{len(waiting)} to come ({sum(b.party_size for b in waiting)} guests) · {covers} covers "
-                             f"seated · {plurals.count(no_shows, 'no-show')}")
+        self.summary.setText(self.tr("{waiting} to come ({guests} guests) · {covers} covers seated · {no_shows}").format(
+            waiting=len(waiting), guests=sum(b.party_size for b in waiting), covers=covers, no_shows=plurals.count(no_shows, "no-show")))
         self._enable_actions()
 
     def current_id(self) -> str | None:
@@ -241,7 +242,7 @@ class ReservationsWindow(QWidget):
 
     def _fill_seating(self, value: str) -> None:
         self.seating_combo.clear()
-        self.seating_combo.addItem("No preference", "")
+        self.seating_combo.addItem(self.tr("No preference"), "")
         for choice in reservations.seating_choices():
             self.seating_combo.addItem(choice, choice)
         if value and self.seating_combo.findData(value) < 0:
@@ -251,32 +252,32 @@ class ReservationsWindow(QWidget):
     def new(self, focus: bool = True) -> None:
         self.editing = None
         self.view.clearSelection()
-        self.form_title.setText("New reservation")
+        self.form_title.setText(self.tr("New reservation"))
         self._set_customer(None)
         self.day_edit.setDate(self.date_edit.date())
         self.time_edit.clear()
         self.party_spin.setValue(2)
         self._fill_seating("")
         self.notes_edit.clear()
-        self.save_button.setText("Book  Enter")
+        self.save_button.setText(self.tr("Book  Enter"))
         if focus:
             self.customer_button.setFocus()
 
     def edit(self, reservation_id: str) -> None:
         b = reservations.booking(reservation_id)
         self.editing = b.id
-        self.form_title.setText(f"Edit reservation · {b.status_label}")
+        self.form_title.setText(self.tr("Edit reservation · {status_label}").format(status_label=b.status_label))
         self._set_customer(b.customer_id, b.customer_name)
         self.day_edit.setDate(_qdate(dt.date.fromisoformat(b.day)))
         self.time_edit.setText(b.time)
         self.party_spin.setValue(b.party_size)
         self._fill_seating(b.seating)
         self.notes_edit.setText(b.notes)
-        self.save_button.setText("Save  Enter")
+        self.save_button.setText(self.tr("Save  Enter"))
 
     def _set_customer(self, customer_id: str | None, name: str = "") -> None:
         self.customer_id = customer_id
-        self.customer_button.setText(f"{name}  F2" if customer_id else "Choose the customer…  F2")
+        self.customer_button.setText(f"{name}  F2" if customer_id else self.tr("Choose the customer…  F2"))
 
     def pick_customer(self):
         from ui.customer_picker import CustomerPickerDialog
@@ -289,9 +290,7 @@ class ReservationsWindow(QWidget):
         return dialog
 
     def _picked(self, customer_id: str) -> None:
-        from db.models import Customer
-
-        customer = Customer.get_by_id(customer_id)
+        customer = customers.get(customer_id)
         self._set_customer(customer.id, customer.name)
         self._fill_seating(reservations.preferred_seating(customer.id))  # the seating preference, applied
         self.activateWindow()  # back from the picker: the host types the time next
@@ -310,49 +309,46 @@ class ReservationsWindow(QWidget):
             job = (reservations.update, editing, values, user)
 
         def done(row):
-            self.say(f"Booked {row.time} for {self.customer_button.text().removesuffix('  F2')}, party of "
-                     f"{row.party_size}" if editing is None else "Saved", "info")
+            who = self.customer_button.text().removesuffix("  F2")
+            booked = self.tr("Booked {time} for {who}, party of {party}").format(time=row.time, who=who, party=row.party_size)
+            self.say(booked if editing is None else self.tr("Saved"), "info")
             if _qdate(dt.date.fromisoformat(row.day)) != self.date_edit.date():
                 self.date_edit.setDate(_qdate(dt.date.fromisoformat(row.day)))
-            self.window_.data_changed.emit("reservation")
+            self.load()  # the list holds the new row before it is chosen (the announced change reloads it too)
             self.window_.sync_status.refresh()
             self.select(row.id)
             self.view.setFocus()
 
-        self.writes.submit(*job, owner=self, on_done=done, on_error=self._failed)
+        ops.write(self.window_, *job, owner=self).success(done).failure(self._failed).run()
 
     def _failed(self, exc) -> None:
-        self.say(exc.message if isinstance(exc, TillError) else f"Not saved: {exc}")
+        self.say(exc.message if isinstance(exc, TillError) else self.tr("Not saved: {exc}").format(exc=exc))
 
     def change_status(self, status: str) -> None:
         reservation_id = self.current_id()
         if reservation_id is None:
-            self.say("Choose a reservation in the list first (↑↓).")
+            self.say(self.tr("Choose a reservation in the list first (↑↓)."))
             return
         booking = next(b for b in self.bookings if b.id == reservation_id)
 
         def done(row):
-            self.say(f"{booking.customer_name} at {row.time}: {reservations.LABELS[row.status]}", "info")
-            self.window_.data_changed.emit("reservation")
+            self.say(self.tr("{name} at {time}: {status}").format(name=booking.customer_name, time=row.time,
+                                                                  status=reservations.LABELS[row.status]), "info")
+            self.load()
             self.edit(row.id)
             self.window_.sync_status.refresh()
             if status == reservations.SEATED and self.open_bill_check.isChecked():
                 self.open_bill(booking)
 
-        self.writes.submit(reservations.set_status, reservation_id, status, self.till.user, owner=self,
-                           on_done=done, on_error=self._failed)
+        ops.write(self.window_, reservations.set_status, reservation_id, status, self.till.user, owner=self).success(
+            done).failure(self._failed).run()
 
     def open_bill(self, booking: reservations.Booking) -> None:
         """The seated customer on the bill (their profile and preferences follow); an open bill is held."""
-        page = self.window_.sale_page
-        if not page.cart.is_empty() or (page.cart.customer is not None and page.cart.customer.id != booking.customer_id):
-            page.hold()
-        page.set_customer(booking.customer_id)
-        if page.cart.customer is not None and page.cart.customer.id == booking.customer_id:
-            seating = f", {booking.seating}" if booking.seating else ""
-            page.cart.note = f"Table for {booking.party_size}{seating}" + (f": {booking.notes}" if booking.notes else "")
-            page.refresh()
-            self.say(f"{booking.customer_name} is seated; their bill is open on the till.", "info")
+        from ui.reservation_seating import seat_on_bill
+
+        if seat_on_bill(self.window_.sale_page, booking):
+            self.say(self.tr("{name} is seated; their bill is open on the till.").format(name=booking.customer_name), "info")
 
     # --- keys ------------------------------------------------------------------------------------------------------
 

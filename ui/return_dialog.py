@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from app import dates, returns, settings
 from app.errors import TillError
 from app.money import format_money
-from db.ids import new_id
+from app.payment_methods import PaymentMethod
+from ui import ops
+from ui.i18n import payment_label
 from ui.style import style_class
 
 COL_RETURN, COL_ITEM, COL_SOLD, COL_RETURNED, COL_LEFT, COL_REFUND = range(6)
@@ -147,7 +149,7 @@ class ReturnDialog(QDialog):
     def __init__(self, window):
         super().__init__(window)
         self.window_ = window
-        self.return_id = new_id()  # fixed per return: a double press or a retry cannot refund twice
+        self.return_id = returns.new_return_id()  # fixed per return: a double press or a retry cannot refund twice
         self.plan: returns.ReturnPlan | None = None
         self.busy = False
         self.setObjectName("returnDialog")
@@ -195,7 +197,7 @@ class ReturnDialog(QDialog):
         row.addWidget(QLabel(self.tr("Refund as  F4")))
         self.method_combo = _named(QComboBox(), "returnMethodCombo", "Refund method")
         self.method_combo.addItem("The original payment", returns.ORIGINAL)
-        self.method_combo.addItem("Cash", returns.CASH)
+        self.method_combo.addItem(payment_label(returns.CASH), returns.CASH)
         self.method_combo.setFocusPolicy(Qt.NoFocus)
         self.method_combo.currentIndexChanged.connect(lambda *_: self._chosen_changed())
         row.addWidget(self.method_combo)
@@ -248,7 +250,7 @@ class ReturnDialog(QDialog):
             money = format_money(bill.total, bill.currency)
             parts = [f"Sale {bill.receipt_no}", dates.date_time(bill.completed_at),
                      bill.customer_name or "Walk-in customer", f"total {money}"]
-            paid = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, bill.currency)}" for m, a in bill.paid_by)
+            paid = ", ".join(f"{payment_label(m)} {format_money(a, bill.currency)}" for m, a in bill.paid_by)
             if paid:
                 parts.append(f"paid {paid}")
             if bill.refunded:
@@ -374,14 +376,14 @@ class ReturnDialog(QDialog):
                 return
             self.say(exc.message if isinstance(exc, TillError) else f"The return was not saved: {exc}")
 
-        self.window_.writes.submit(returns.make_return, bill.id, quantities, user, method=method, approver=approver,
-                                   return_id=self.return_id, owner=self, on_done=done, on_error=failed)
+        ops.write(self.window_, returns.make_return, bill.id, quantities, user, method=method, approver=approver,
+                  return_id=self.return_id, owner=self).success(done).failure(failed).run()
 
     def _done(self, result: returns.ReturnResult) -> None:
         currency = self.model.bill.currency
-        self.return_id = new_id()
-        ways = ", ".join(f"{returns.METHOD_LABELS.get(m, m)} {format_money(a, currency)}" for m, a in result.payments
-                         if m != "loyalty")
+        self.return_id = returns.new_return_id()
+        ways = ", ".join(f"{payment_label(m)} {format_money(a, currency)}" for m, a in result.payments
+                         if m != PaymentMethod.LOYALTY)
         parts = [f"✔ Return {result.receipt_no} of {result.original_receipt_no}: refunded "
                  f"{format_money(result.refund, currency)}" + (f" ({ways})" if ways else "")]
         if result.points_back:
@@ -391,7 +393,6 @@ class ReturnDialog(QDialog):
         if result.approved_by:
             parts.append(f"approved by {result.approved_by}")
         parts.append("F10 on the bill prints its receipt")
-        self.window_.data_changed.emit("bill")
         self.window_.sync_status.refresh()
         spec = settings.local("receipt_printer")
         if spec:

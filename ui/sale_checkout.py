@@ -8,6 +8,7 @@ from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
 from app.money import format_money
+from ui import ops
 
 
 class SaleCheckout:
@@ -38,9 +39,15 @@ class SaleCheckout:
             cart = self.cart
 
             def approved(manager):
-                discount_limit.approve_at_payment(cart, manager)
-                if cart is self.cart:
-                    self.pay()
+                bill = cart.frozen()
+
+                def audited(_):  # the approval covers what was audited; then payment goes on
+                    cart.approved_discount_bp = max(cart.approved_discount_bp, bill.approved_discount_bp)
+                    if cart is self.cart:
+                        self.pay()
+
+                ops.write(page.window_, discount_limit.approve_at_payment, bill, manager, owner=page).success(
+                    audited).failure(lambda exc: page.say(getattr(exc, "message", str(exc)))).run()
 
             page.window_.run_as_manager(exc.what, approved)
             return None
@@ -70,8 +77,8 @@ class SaleCheckout:
             message = exc.message if isinstance(exc, TillError) else f"The sale was not saved: {exc}"
             dialog.failed(message)
 
-        window.writes.submit(next_bill.complete_sale, bill, tenders, user, owner=self.page, on_done=done,
-                             on_error=failed)
+        ops.write(window, next_bill.complete_sale, bill, tenders, user, owner=self.page).success(done).failure(
+            failed).run()
 
     def _sale_done(self, cart: Cart, result: billing.SaleResult, ahead: next_bill.NextBill) -> None:
         page, window = self.page, self.page.window_
@@ -86,7 +93,6 @@ class SaleCheckout:
                                      cart.customer.email if cart.customer else None)
         page.start_new_cart(Cart(ahead.settings, ahead.promotion_rules))  # read on the write worker
         page.say("")
-        window.data_changed.emit("bill")
         window.sync_status.refresh()
         if ahead.receipt_printer:
             self.print_to_receipt_printer(result.bill_id, ahead.receipt_printer)
@@ -102,54 +108,72 @@ class SaleCheckout:
     # --- sessions ------------------------------------------------------------------------------------------
 
     def park_open_bill(self) -> None:
-        """Signing out or closing: the lines on the bill are kept as a held bill, never lost or handed on."""
+        """Signing out or closing: the lines on the bill are kept as a held bill, never lost or handed on
+        (the hold is queued on the write worker, which finishes its queue before the till closes)."""
         if not self.cart.is_empty():
-            try:
-                billing.hold(self.cart, self.page.window_.till.user)
-            except TillError as exc:
-                self.page.say(exc.message)
-                return
-        self.page.start_new_cart()
+            self._hold(self.cart)
+            self.page.window_._settle_writes()  # kept before the next person signs in (or the till closes)
+        else:
+            self.page.start_new_cart()
 
     def session_started(self) -> None:
         """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
         self.page.sale_result.dismiss()
         window = self.page.window_
         for _ in range(2):  # one for each reading thread (ui/till_window.py)
-            window.reads.submit(customer_search.warm, self.cart.settings.get("phone_region", "US"))
+            window.reads.submit(customer_search.warm, self.cart.settings.phone_region)
         held = len(billing.held_bills())
         self.page.say(f"{plurals.count(held, 'held bill')} waiting: F6 recalls" if held else "", "info")
 
     # --- hold, recall, void, returns, receipts -------------------------------------------------------------
 
     def hold(self) -> None:
-        try:
-            held = billing.hold(self.cart, self.page.window_.till.user)
-        except TillError as exc:
-            self.page.say(exc.message)
+        def held(row):
+            if self.cart.is_empty():  # nothing typed since: the cashier reads what was held
+                self.page.say(f"Held: {row.label}. F6 recalls it.", "info")
+
+        self._hold(self.cart, then=held)
+
+    def _hold(self, cart: Cart, then=None, next_cart: Cart | None = None) -> None:
+        """Hold ``cart`` on the write worker; the cashier goes on at once with ``next_cart`` (a new bill). If
+        the hold fails and that next bill is still untouched, the held one comes back."""
+        page = self.page
+        if cart.is_empty():
+            page.say("The bill is empty: there is nothing to hold.")
             return
-        self.page.start_new_cart()
-        self.page.say(f"Held: {held.label}. F6 recalls it.", "info")
+        bill = cart.frozen()
+        page.start_new_cart(next_cart)
+        after = self.cart
+        after_lines, after_customer = len(after.lines), after.customer
 
-    def recall(self):
-        from ui.held_bills_dialog import HeldBillsDialog
+        def failed(exc):
+            if self.cart is after and len(after.lines) == after_lines and after.customer is after_customer:
+                page.start_new_cart(cart)  # (a bill recalled meanwhile stays held: nothing is lost)
+            page.say(getattr(exc, "message", None) or f"The bill was not held: {exc}")
 
-        return self._open(HeldBillsDialog(self.page.window_, self.cart.held_id, self._recall))
+        ops.write(page.window_, billing.hold, bill, page.window_.till.user).success(then or (lambda _: None)).failure(
+            failed).run()
+
+    def recall(self) -> None:
+        """F6: the held bills, read behind any hold still being written, then listed."""
+        from ui.held_bills_dialog import HeldBillsDialog, held_rows
+
+        page = self.page
+        ops.read_after_writes(page.window_, held_rows, owner=page).success(
+            lambda held: self._open(HeldBillsDialog(page.window_, self.cart.held_id, self._recall, held))).failure(
+            lambda exc: page.say(getattr(exc, "message", str(exc)))).run()
 
     def _recall(self, held_id: str) -> None:
         page = self.page
-        if not self.cart.is_empty():
-            try:
-                billing.hold(self.cart, page.window_.till.user)  # swap: the open bill waits its turn
-            except TillError as exc:
-                page.say(exc.message)
-                return
         try:
             cart, problems = billing.recall(held_id, None)
         except TillError as exc:
             page.say(exc.message)
             return
-        page.start_new_cart(cart)
+        if not self.cart.is_empty():
+            self._hold(self.cart, next_cart=cart)  # swap: the open bill waits its turn
+        else:
+            page.start_new_cart(cart)
         page.say("Recalled" + (": " + "; ".join(problems) if problems else ""), "error" if problems else "info")
         page.controller._queue_pending_allergens()
 
@@ -165,11 +189,10 @@ class SaleCheckout:
         def approved(manager):
             def done(result):
                 page.say(f"{bill.receipt_no} is void (void receipt {result.receipt_no}).", "info")
-                window.data_changed.emit("bill")
                 window.sync_status.refresh()
 
-            window.writes.submit(billing.void_sale, bill.id, manager, "voided at the till", owner=page, on_done=done,
-                                 on_error=lambda exc: page.say(getattr(exc, "message", str(exc))))
+            ops.write(window, billing.void_sale, bill.id, manager, "voided at the till", owner=page).success(
+                done).failure(lambda exc: page.say(getattr(exc, "message", str(exc)))).run()
 
         window.run_as_manager(f"void sale {bill.receipt_no} ({format_money(bill.total, self.cart.currency)})",
                               approved)
@@ -190,8 +213,9 @@ class SaleCheckout:
     def show_receipt(self, bill_id: str):
         from ui.receipt_view import ReceiptDialog
 
+        window = self.page.window_
         reprint = bill_id in self._shown_receipts
         self._shown_receipts.add(bill_id)
-        if reprint:
-            audit.record(self.page.window_.till.user, "sale.reprint", "bill", bill_id)
-        return self._open(ReceiptDialog(self.page.window_, receipt.build(bill_id, reprint=reprint)), refocus=False)
+        if reprint:  # the reprint's audit is queued on the write worker; the receipt shows at once
+            ops.write(window, audit.record, window.till.user, "sale.reprint", "bill", bill_id).run()
+        return self._open(ReceiptDialog(window, receipt.build(bill_id, reprint=reprint)), refocus=False)

@@ -8,6 +8,7 @@ from app import audit
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
+from ui import ops
 
 
 class SaleController:
@@ -217,7 +218,9 @@ class SaleController:
             self.page.say(exc.message)
             return
         if customer is not None:
-            audit.record(self.page.window_.till.user, "customer.view", "customer", customer.id, {"on": "bill"})
+            window = self.page.window_  # the look is audited on the write worker, queued before any later write
+            ops.write(window, audit.record, window.till.user, "customer.view", "customer", customer.id,
+                      {"on": "bill"}).run()
             self.page.say(f"{customer.name} is on the bill", "info")
         self.refresh()
         self.view.item_code_edit.setFocus()

@@ -166,7 +166,7 @@ class CustomerPanel:
             return
         from app.contact import format_phone
 
-        contact = [format_phone(customer.phone, cart.settings.get("phone_region", "US"))]
+        contact = [format_phone(customer.phone, cart.settings.phone_region)]
         if customer.email:
             contact.append(customer.email)
         self.customer_details_label.setText("  ·  ".join(filter(None, contact)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app import cart as carts
 from app.errors import TillError
 from app.money import parse_money, to_decimal
+from ui import ops
 
 
 class Approval:
@@ -81,7 +82,7 @@ class SalePrompts:
         if line is None:
             return
         cart = self.cart
-        limit = int(cart.settings.get("line_discount_limit_bp", 1000)) / 100
+        limit = int(cart.settings.line_discount_limit_bp) / 100
         self._discount_prompt(
             "lineDiscountDialog", f"Discount on {line.item.name}",
             f"Type a percentage (10%) or an amount (1.50). Above {limit:g}% a manager approves. 0 removes the "
@@ -143,7 +144,10 @@ class SalePrompts:
 
             if text.strip().lower() not in ("", "y", "yes"):
                 return "Press Enter to clear the bill, or Esc to keep it."
-            billing.drop_held(self.cart.held_id)
+            if self.cart.held_id:  # a recalled bill is cleared: its held copy goes too (on the write worker)
+                page = self.page
+                ops.write(page.window_, billing.drop_held, self.cart.held_id).failure(
+                    lambda exc: page.say(getattr(exc, "message", str(exc)))).run()
             self.page.start_new_cart()
             self.page.say("The bill was cleared", "info")
             return None

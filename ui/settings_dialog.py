@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import plurals, preference_defaults, settings, settings_save
 from app.errors import TillError, ValidationError
 from app.money import SYMBOLS, format_money
+from app.sync import state as sync_state
 from ui import ops
 from ui.form_helpers import (
     InlineMessage,
@@ -40,8 +41,13 @@ from ui.form_helpers import (
 )
 
 CURRENCIES = sorted(SYMBOLS) + ["CHF", "NZD", "SGD", "ZAR"]
-ROUNDINGS = [(0, "No rounding"), (1, "To the nearest 0.01"), (5, "To the nearest 0.05"), (10, "To the nearest 0.10"),
-             (25, "To the nearest 0.25"), (50, "To the nearest 0.50"), (100, "To the nearest 1.00")]
+ROUNDINGS = [(0, QT_TRANSLATE_NOOP("SettingsDialog", "No rounding")),  # translated where shown (self.tr)
+             (1, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.01")),
+             (5, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.05")),
+             (10, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.10")),
+             (25, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.25")),
+             (50, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 0.50")),
+             (100, QT_TRANSLATE_NOOP("SettingsDialog", "To the nearest 1.00"))]
 REGIONS = ["US", "CA", "GB", "IE", "AU", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "JP", "SG", "ZA"]
 TILL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
 URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/\S*)?$")
@@ -55,14 +61,14 @@ class SettingsDialog(QDialog):
         self.manager = manager
         self.setObjectName("settingsDialog")
         self.setAccessibleName("Settings")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.resize(760, 620)
-        current = settings.all_settings()
+        current = settings.shop()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(PageHeader("Settings", "How this shop sells, charges and looks after its customers"))
+        layout.addWidget(PageHeader(self.tr("Settings"), self.tr("How this shop sells, charges and looks after its customers")))
         self.tabs = named(QTabWidget(), "settingsTabs", "Settings sections")
         layout.addWidget(self.tabs, 1)
         self._fields: dict[str, tuple[QWidget, int]] = {}  # field -> (widget, tab index) for error display
@@ -73,15 +79,15 @@ class SettingsDialog(QDialog):
         from ui.printer_settings import PrinterSettingsTab
 
         self.printer_tab = PrinterSettingsTab(window)
-        self.tabs.addTab(self.printer_tab, "Receipt printer")
+        self.tabs.addTab(self.printer_tab, self.tr("Receipt printer"))
         self._fields["receipt_printer"] = (self.printer_tab.kind_combo, self.tabs.count() - 1)
 
         self.message = InlineMessage("settingsMessageLabel")
-        self.update_button = primary(QPushButton("Update (F4)"))
+        self.update_button = primary(QPushButton(self.tr("Update (F4)")))
         named(self.update_button, "updateButton", "Update")
         self.update_button.setAutoDefault(False)
         self.update_button.clicked.connect(self.save)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.setAutoDefault(False)
         close.clicked.connect(self.close)
         layout.addLayout(hbox(self.message, None, close, self.update_button))
@@ -106,117 +112,117 @@ class SettingsDialog(QDialog):
         self._fields[key] = (widget, self.tabs.count() - 1)
         return widget
 
-    def _build_business(self, current: dict) -> None:
-        _, box = self._tab("Business")
-        group = QGroupBox("Business Configuration")
+    def _build_business(self, current: settings.ShopSettings) -> None:
+        _, box = self._tab(self.tr("Business"))
+        group = QGroupBox(self.tr("Business Configuration"))
         inner = QVBoxLayout(group)
-        self.show_profile_check = named(QCheckBox("Show Customer Profile"), "showCustomerProfileCheck",
+        self.show_profile_check = named(QCheckBox(self.tr("Show Customer Profile")), "showCustomerProfileCheck",
                                         "Show Customer Profile")
-        self.show_profile_check.setChecked(bool(current["show_customer_profile"]))
+        self.show_profile_check.setChecked(bool(current.show_customer_profile))
         inner.addWidget(self.show_profile_check)
-        hint = QLabel("On: each bill has a Customer Profile (Retail, Wholesale, Staff…) that sets its prices; it "
+        hint = QLabel(self.tr("On: each bill has a Customer Profile (Retail, Wholesale, Staff…) that sets its prices; it "
                       "starts at the chosen customer's default profile and the cashier can change it. Off: no bill "
                       "has a profile and the dropdown is hidden: items sell at shelf prices (a customer's own item "
                       "prices and category or tier discount still apply). Switching it during a sale re-prices "
-                      "the open bill and says so on it.")
+                      "the open bill and says so on it."))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         inner.addWidget(hint)
         box.addWidget(group)
 
-        receipts = QGroupBox("On receipts")
+        receipts = QGroupBox(self.tr("On receipts"))
         form = QFormLayout(receipts)
-        self.shop_name_edit = named(QLineEdit(current["shop_name"]), "shopNameEdit", "Shop name")
+        self.shop_name_edit = named(QLineEdit(current.shop_name), "shopNameEdit", "Shop name")
         self.shop_name_edit.setMaxLength(80)
-        self._field(form, "Shop name", self.shop_name_edit, "shop_name")
-        self.shop_address_edit = named(QPlainTextEdit(current["shop_address"]), "shopAddressEdit", "Shop address")
+        self._field(form, self.tr("Shop name"), self.shop_name_edit, "shop_name")
+        self.shop_address_edit = named(QPlainTextEdit(current.shop_address), "shopAddressEdit", "Shop address")
         self.shop_address_edit.setFixedHeight(72)
-        self._field(form, "Address", self.shop_address_edit, "shop_address")
-        self.tax_number_edit = named(QLineEdit(current["shop_tax_number"]), "shopTaxNumberEdit", "Tax number")
+        self._field(form, self.tr("Address"), self.shop_address_edit, "shop_address")
+        self.tax_number_edit = named(QLineEdit(current.shop_tax_number), "shopTaxNumberEdit", "Tax number")
         self.tax_number_edit.setMaxLength(40)
-        self._field(form, "Tax number", self.tax_number_edit, "shop_tax_number")
+        self._field(form, self.tr("Tax number"), self.tax_number_edit, "shop_tax_number")
         self.region_combo = named(QComboBox(), "phoneRegionCombo", "Phone region")
-        regions = REGIONS if current["phone_region"] in REGIONS else REGIONS + [current["phone_region"]]
+        regions = REGIONS if current.phone_region in REGIONS else REGIONS + [current.phone_region]
         self.region_combo.addItems(regions)
-        self.region_combo.setCurrentText(current["phone_region"])
-        self._field(form, "Phone numbers from", self.region_combo, "phone_region",
-                    "Numbers typed without a country code are read as numbers of this country.")
+        self.region_combo.setCurrentText(current.phone_region)
+        self._field(form, self.tr("Phone numbers from"), self.region_combo, "phone_region",
+                    self.tr("Numbers typed without a country code are read as numbers of this country."))
         box.addWidget(receipts)
         box.addStretch(1)
 
-    def _build_money(self, current: dict) -> None:
-        _, box = self._tab("Money and tax")
-        group = QGroupBox("Prices and payments")
+    def _build_money(self, current: settings.ShopSettings) -> None:
+        _, box = self._tab(self.tr("Money and tax"))
+        group = QGroupBox(self.tr("Prices and payments"))
         form = QFormLayout(group)
         self.currency_combo = named(QComboBox(), "currencyCombo", "Currency")
-        currencies = CURRENCIES if current["currency"] in CURRENCIES else CURRENCIES + [current["currency"]]
+        currencies = CURRENCIES if current.currency in CURRENCIES else CURRENCIES + [current.currency]
         for code in currencies:
             self.currency_combo.addItem(f"{code}  {SYMBOLS.get(code, '')}".strip(), code)
-        self.currency_combo.setCurrentIndex(currencies.index(current["currency"]))
-        self._field(form, "Currency", self.currency_combo, "currency")
+        self.currency_combo.setCurrentIndex(currencies.index(current.currency))
+        self._field(form, self.tr("Currency"), self.currency_combo, "currency")
         self.rounding_combo = named(QComboBox(), "cashRoundingCombo", "Cash rounding")
-        options = ROUNDINGS if any(v == current["cash_rounding"] for v, _ in ROUNDINGS) else ROUNDINGS + [
-            (current["cash_rounding"], f"To {current['cash_rounding']} minor units")]
+        options = ROUNDINGS if any(v == current.cash_rounding for v, _ in ROUNDINGS) else ROUNDINGS + [
+            (current.cash_rounding, self.tr("To {units} minor units").format(units=current.cash_rounding))]
         for value, label in options:
-            self.rounding_combo.addItem(label, value)
-        self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current["cash_rounding"]))
-        self._field(form, "Cash rounding", self.rounding_combo, "cash_rounding",
-                    "Cash totals are rounded this way; card payments are never rounded.")
-        self.tax_inclusive_check = named(QCheckBox("Shelf prices include tax"), "pricesIncludeTaxCheck",
+            self.rounding_combo.addItem(self.tr(label), value)
+        self.rounding_combo.setCurrentIndex([v for v, _ in options].index(current.cash_rounding))
+        self._field(form, self.tr("Cash rounding"), self.rounding_combo, "cash_rounding",
+                    self.tr("Cash totals are rounded this way; card payments are never rounded."))
+        self.tax_inclusive_check = named(QCheckBox(self.tr("Shelf prices include tax")), "pricesIncludeTaxCheck",
                                          "Prices include tax")
-        self.tax_inclusive_check.setChecked(bool(current["prices_include_tax"]))
-        self._field(form, "Tax", self.tax_inclusive_check, "prices_include_tax")
+        self.tax_inclusive_check.setChecked(bool(current.prices_include_tax))
+        self._field(form, self.tr("Tax"), self.tax_inclusive_check, "prices_include_tax")
         self.default_tax_edit = PercentEdit("defaultTaxRateEdit", "Default tax rate")
-        self.default_tax_edit.set_bp(current["default_tax_rate_bp"])
-        self._field(form, "Default tax rate", self.default_tax_edit, "default_tax_rate_bp",
-                    "New items start with this tax rate.")
+        self.default_tax_edit.set_bp(current.default_tax_rate_bp)
+        self._field(form, self.tr("Default tax rate"), self.default_tax_edit, "default_tax_rate_bp",
+                    self.tr("New items start with this tax rate."))
         self.line_discount_edit = PercentEdit("lineDiscountLimitEdit", "Line discount limit")
-        self.line_discount_edit.set_bp(current["line_discount_limit_bp"])
-        self._field(form, "Line discount limit", self.line_discount_edit, "line_discount_limit_bp",
-                    "A cashier needs a manager's PIN to give more than this off one line.")
-        self.return_limit_edit = MoneyEdit("returnApprovalLimitEdit", "Refund limit", current["currency"])
-        self.return_limit_edit.set_minor(current["return_approval_limit"])
-        self._field(form, "Refund limit", self.return_limit_edit, "return_approval_limit",
-                    "A cashier needs a manager's PIN to refund more than this on a return.")
+        self.line_discount_edit.set_bp(current.line_discount_limit_bp)
+        self._field(form, self.tr("Line discount limit"), self.line_discount_edit, "line_discount_limit_bp",
+                    self.tr("A cashier needs a manager's PIN to give more than this off one line."))
+        self.return_limit_edit = MoneyEdit("returnApprovalLimitEdit", "Refund limit", current.currency)
+        self.return_limit_edit.set_minor(current.return_approval_limit)
+        self._field(form, self.tr("Refund limit"), self.return_limit_edit, "return_approval_limit",
+                    self.tr("A cashier needs a manager's PIN to refund more than this on a return."))
         box.addWidget(group)
         box.addStretch(1)
 
-    def _build_till(self, current: dict) -> None:
-        _, box = self._tab("This till")
-        group = QGroupBox("This till")
+    def _build_till(self, current: settings.ShopSettings) -> None:
+        _, box = self._tab(self.tr("This till"))
+        group = QGroupBox(self.tr("This till"))
         form = QFormLayout(group)
-        self.till_code_edit = named(QLineEdit(str(settings.local("till_code") or "")), "tillCodeEdit", "Till code")
+        self.till_code_edit = named(QLineEdit(sync_state.load().till_code), "tillCodeEdit", "Till code")
         self.till_code_edit.setMaxLength(8)
         self.till_code_edit.textChanged.connect(self._upper_till_code)
-        self._field(form, "Till code", self.till_code_edit, "till_code",
-                    "Receipts are numbered CODE-1, CODE-2… Use a different code on each till of the shop.")
+        self._field(form, self.tr("Till code"), self.till_code_edit, "till_code",
+                    self.tr("Receipts are numbered CODE-1, CODE-2… Use a different code on each till of the shop."))
         box.addWidget(group)
-        sync = QGroupBox("Central store")
+        sync = QGroupBox(self.tr("Central store"))
         form = QFormLayout(sync)
-        self.central_url_edit = named(QLineEdit(str(settings.local("central_url") or "")), "centralUrlEdit",
+        self.central_url_edit = named(QLineEdit(sync_state.load().central_url), "centralUrlEdit",
                                       "Central store URL")
-        self.central_url_edit.setPlaceholderText("https://hq.example.com:8700")
-        self._field(form, "Central store URL", self.central_url_edit, "central_url",
-                    "Empty: this till works on its own. Link it with 'pos-till enroll' to sync.")
+        self.central_url_edit.setPlaceholderText(self.tr("https://hq.example.com:8700"))
+        self._field(form, self.tr("Central store URL"), self.central_url_edit, "central_url",
+                    self.tr("Empty: this till works on its own. Link it with 'pos-till enroll' to sync."))
         self.sync_interval_spin = named(QSpinBox(), "syncIntervalSpin", "Sync interval")
         self.sync_interval_spin.setRange(10, 3600)
-        self.sync_interval_spin.setSuffix(" s")
-        self.sync_interval_spin.setValue(int(current["sync_interval_s"]))
-        self._field(form, "Sync every", self.sync_interval_spin, "sync_interval_s",
-                    "How often every till of the shop sends and fetches changes when online.")
+        self.sync_interval_spin.setSuffix(self.tr(" s"))
+        self.sync_interval_spin.setValue(int(current.sync_interval_s))
+        self._field(form, self.tr("Sync every"), self.sync_interval_spin, "sync_interval_s",
+                    self.tr("How often every till of the shop sends and fetches changes when online."))
         box.addWidget(sync)
         box.addStretch(1)
 
-    def _build_customers(self, current: dict) -> None:
-        _, box = self._tab("Customer defaults")
-        group = QGroupBox("At the till")
+    def _build_customers(self, current: settings.ShopSettings) -> None:
+        _, box = self._tab(self.tr("Customer defaults"))
+        group = QGroupBox(self.tr("At the till"))
         inner = QVBoxLayout(group)
-        self.ask_allergies_check = named(QCheckBox("Ask for allergies when a customer is chosen"),
+        self.ask_allergies_check = named(QCheckBox(self.tr("Ask for allergies when a customer is chosen")),
                                          "askForAllergiesCheck", "Ask for allergies")
-        self.ask_allergies_check.setChecked(bool(current["ask_for_allergies"]))
+        self.ask_allergies_check.setChecked(bool(current.ask_for_allergies))
         inner.addWidget(self.ask_allergies_check)
         box.addWidget(group)
-        defaults = QGroupBox("Default preferences (a customer's own choice overrides these)")
+        defaults = QGroupBox(self.tr("Default preferences (a customer's own choice overrides these)"))
         form = QFormLayout(defaults)
         self.preference_editors: dict[str, QWidget] = {}
         for definition in preference_defaults.definitions():
@@ -230,7 +236,7 @@ class SettingsDialog(QDialog):
     def _preference_editor(self, definition) -> QWidget:
         name = "pref_" + re.sub(r"\W", "_", definition.key)
         if definition.value_type == "bool":
-            editor = named(QCheckBox("On"), name, definition.label)
+            editor = named(QCheckBox(self.tr("On")), name, definition.label)
             editor.setChecked(bool(definition.default))
         elif definition.value_type == "choice":
             editor = named(QComboBox(), name, definition.label)
@@ -296,11 +302,11 @@ class SettingsDialog(QDialog):
 
     def _validate(self, values: dict, local: dict) -> None:
         if not values["shop_name"]:
-            raise ValidationError("The shop needs a name for its receipts.", "shop_name")
+            raise ValidationError(self.tr("The shop needs a name for its receipts."), "shop_name")
         if not TILL_CODE.match(local["till_code"]):
-            raise ValidationError("The till code is 1 to 8 letters or digits, e.g. T1.", "till_code")
+            raise ValidationError(self.tr("The till code is 1 to 8 letters or digits, e.g. T1."), "till_code")
         if local["central_url"] and not URL.match(local["central_url"]):
-            raise ValidationError("The central store URL starts with http:// or https:// and names a server.",
+            raise ValidationError(self.tr("The central store URL starts with http:// or https:// and names a server."),
                                   "central_url")
 
     def save(self) -> None:
@@ -329,8 +335,8 @@ class SettingsDialog(QDialog):
 
     def _saved(self, changed: dict, currency: str) -> None:
         if changed:
-            self.message.ok(f"Saved {plurals.count(len(changed), 'change')}. "
-                            f"Prices show as {format_money(123456, currency)}.")
+            self.message.ok(self.tr("Saved {changes}. Prices show as {example}.").format(
+                changes=plurals.count(len(changed), "change"), example=format_money(123456, currency)))
         else:
-            self.message.ok("Nothing to save: the settings are as shown.")
+            self.message.ok(self.tr("Nothing to save: the settings are as shown."))
         self.window_.notify_settings_changed(changed)

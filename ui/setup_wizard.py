@@ -8,13 +8,12 @@ the shop on a worker with a progress bar. Either way the wizard closes onto the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -26,76 +25,24 @@ from PySide6.QtWidgets import (
 )
 
 from app import currencies, settings, shop_setup
+from app.changes import NONE, Changes
 from app.errors import TillError
+from app.sync import state as sync_state
+from ui import ops
 from ui.form_helpers import (
     InlineMessage,
-    fit_to_screen,
     hbox,
     mark_invalid,
     named,
     no_auto_default,
     primary,
 )
+from ui.screen_fit import fit_to_screen
+from ui.setup_parts import _card, _hint, _label, _line, _locale_defaults, _section, region_name
 
 
 class _Relay(QObject):
     progress = Signal(int, str)  # emitted on the worker thread, delivered on the UI thread
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "section")
-    return label
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "hint")
-    label.setWordWrap(True)
-    return label
-
-
-def _label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setMinimumWidth(150)  # the same first column in both cards
-    label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-    return label
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("wizardCard")
-    box = QVBoxLayout(card)
-    box.setContentsMargins(18, 14, 18, 14)
-    box.setSpacing(8)
-    return card, box
-
-
-def _line(name: str, accessible: str, placeholder: str = "", password: bool = False, length: int = 80) -> QLineEdit:
-    edit = named(QLineEdit(), name, accessible)
-    edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(length)
-    if password:
-        edit.setEchoMode(QLineEdit.Password)
-    return edit
-
-
-def region_name(code: str) -> str:
-    """The region's English name from Qt's locale data (the frozen till leaves out phonenumbers' geodata)."""
-    territory = QLocale.codeToTerritory(code)
-    return QLocale.territoryToString(territory) if territory != QLocale.AnyTerritory else code
-
-
-def _locale_defaults() -> tuple[str, str]:
-    """(currency, region) of this computer's locale when they are known codes, else USD / US."""
-    system = QLocale.system()
-    currency = system.currencySymbol(QLocale.CurrencyIsoCode)
-    try:
-        region = QLocale.territoryToCode(system.territory())
-    except AttributeError:  # pragma: no cover - Qt < 6.2
-        region = ""
-    return (currency if currency in currencies.CURRENCIES else "USD",
-            region if region in shop_setup.region_codes() else "US")
 
 
 class SetupWizard(QDialog):
@@ -267,8 +214,9 @@ class SetupWizard(QDialog):
             return
         self._set_busy(True)
         self.message.ok("Setting up the shop…")
-        self.window_.writes.submit(shop_setup.set_up_shop, details, owner=self, on_done=self._set_up,
-                                   on_error=self._refused)
+        # what changed is announced once the shop is ready (shop_ready): every table a new shop fills
+        ops.write(self.window_, shop_setup.set_up_shop, details, owner=self, changes=NONE).success(
+            self._set_up).failure(self._refused).run()
 
     def _refused(self, exc: Exception) -> None:
         self._set_busy(False)
@@ -283,7 +231,7 @@ class SetupWizard(QDialog):
 
     def _set_up(self, manager) -> None:
         self.busy = False
-        self._done(f"{settings.get('shop_name')} is ready. {manager.name}, sign in with your PIN.")
+        self._done(f"{settings.shop().shop_name} is ready. {manager.name}, sign in with your PIN.")
 
     # --- joining a shop --------------------------------------------------------------------------------------
 
@@ -301,7 +249,7 @@ class SetupWizard(QDialog):
         form.setHorizontalSpacing(12)
         self.central_url_edit = _line("centralUrlEdit", "Central store URL", "https://hq.example.com:8700",
                                       length=300)
-        self.central_url_edit.setText(str(settings.local("central_url") or ""))
+        self.central_url_edit.setText(sync_state.load().central_url)
         self.till_token_edit = _line("tillTokenEdit", "Till token", "the token printed for this till",
                                      password=True, length=400)
         form.addRow("Central store URL", self.central_url_edit)
@@ -352,8 +300,8 @@ class SetupWizard(QDialog):
         self.progress_bar.setValue(0)
         self.progress_bar.setVisible(True)
         path = self.window_.till.path
-        self.window_.writes.submit(shop_setup.join_shop, path, url, token, self._relay.progress.emit,
-                                   owner=self, on_done=self._joined, on_error=self._join_failed)
+        ops.write(self.window_, shop_setup.join_shop, path, url, token, self._relay.progress.emit, owner=self,
+                  changes=NONE).success(self._joined).failure(self._join_failed).run()
 
     def _progress(self, percent: int, text: str) -> None:
         self.progress_bar.setValue(percent)
@@ -373,11 +321,11 @@ class SetupWizard(QDialog):
             self._set_busy(False)
             self.progress_bar.setVisible(False)
             self.show_new_shop()
-            self.shop_name_edit.setText(str(settings.get("shop_name")))
+            self.shop_name_edit.setText(str(settings.shop().shop_name))
             self.message.bad("Joined, but the shop has no staff yet: set up its first manager here.")
             self.manager_name_edit.setFocus()
             return
-        self._done(f"Joined {settings.get('shop_name')}: {report.bootstrapped + report.pulled:,} records fetched. "
+        self._done(f"Joined {settings.shop().shop_name}: {report.bootstrapped + report.pulled:,} records fetched. "
                    "Sign in with your PIN.")
 
     # --- both ------------------------------------------------------------------------------------------------
@@ -416,8 +364,7 @@ def shop_ready(window, text: str = "") -> None:
         title.setText(values["shop_name"])
     window.setWindowTitle(f"The Till: {values['shop_name']}")
     window.notify_settings_changed(values)
-    for table in ("setting", "user", "item", "customer", "customer_profile"):
-        window.data_changed.emit(table)
+    window.announce(Changes.tables(["setting", "user", "item", "customer", "customer_profile"]))
     window.sync_status.refresh()
     message = window.sign_in_page.findChild(QLabel, "signInMessageLabel")
     if message is not None and text:

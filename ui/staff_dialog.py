@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import auth, shop_setup, staff
+from app.changes import Changes
 from app.errors import TillError
+from ui import ops
 from ui.form_helpers import (
     EnterSavesForm,
     InlineMessage,
     PageHeader,
-    fit_to_screen,
     hbox,
     list_table,
     mark_invalid,
@@ -36,6 +37,7 @@ from ui.form_helpers import (
     no_auto_default,
     primary,
 )
+from ui.screen_fit import fit_to_screen
 
 ID_ROLE = Qt.UserRole + 1
 
@@ -51,19 +53,19 @@ class StaffDialog(EnterSavesForm, QDialog):
         self.busy = False
         self.setObjectName("staffDialog")
         self.setAccessibleName("Staff")
-        self.setWindowTitle("Staff")
+        self.setWindowTitle(self.tr("Staff"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         fit_to_screen(self, 900, 560)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        self.new_button = primary(named(QPushButton("+ New person  (Ctrl+N)"), "newStaffButton", "New person"))
+        self.new_button = primary(named(QPushButton(self.tr("+ New person  (Ctrl+N)")), "newStaffButton", "New person"))
         self.new_button.setShortcut("Ctrl+N")
         self.new_button.clicked.connect(self.new_person)
-        layout.addLayout(hbox(PageHeader("Staff", "Everyone who signs in to the till, with their own PIN"), None,
+        layout.addLayout(hbox(PageHeader(self.tr("Staff"), self.tr("Everyone who signs in to the till, with their own PIN")), None,
                               self.new_button))
 
-        self.view = list_table("staffView", ["Name", "Role", "Status"], row_height=34, stretch=0)
+        self.view = list_table("staffView", [self.tr("Name"), self.tr("Role"), self.tr("Status")], row_height=34, stretch=0)
         self.view.setAccessibleName("Staff")
         self.view.itemSelectionChanged.connect(self._chosen)
         self.view.activated.connect(lambda _: self.name_edit.setFocus())  # Enter or double-click: edit them
@@ -74,22 +76,22 @@ class StaffDialog(EnterSavesForm, QDialog):
         panel.setMinimumWidth(340)
         side = QVBoxLayout(panel)
         side.setContentsMargins(16, 14, 16, 14)
-        self.form_title = QLabel("<b>New person</b>")
+        self.form_title = QLabel(self.tr("<b>New person</b>"))
         side.addWidget(self.form_title)
         form = QFormLayout()
         self.name_edit = named(QLineEdit(), "staffNameEdit", "Name")
         self.name_edit.setMaxLength(60)
         self.role_combo = named(QComboBox(), "staffRoleCombo", "Role")
-        self.role_combo.addItem("Cashier", auth.CASHIER)
-        self.role_combo.addItem("Manager", auth.MANAGER)
+        self.role_combo.addItem(self.tr("Cashier"), auth.CASHIER)
+        self.role_combo.addItem(self.tr("Manager"), auth.MANAGER)
         self.pin_edit = named(QLineEdit(), "staffPinEdit", "PIN")
         self.pin_edit.setEchoMode(QLineEdit.Password)
         self.pin_edit.setMaxLength(8)
-        self.active_check = named(QCheckBox("Active (may sign in)"), "staffActiveCheck", "Active")
+        self.active_check = named(QCheckBox(self.tr("Active (may sign in)")), "staffActiveCheck", "Active")
         self.active_check.setChecked(True)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Role", self.role_combo)
-        form.addRow("PIN", self.pin_edit)
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Role"), self.role_combo)
+        form.addRow(self.tr("PIN"), self.pin_edit)
         form.addRow("", self.active_check)
         side.addLayout(form)
         self.pin_hint = QLabel("")
@@ -100,11 +102,11 @@ class StaffDialog(EnterSavesForm, QDialog):
         self.message.setTextFormat(Qt.PlainText)
         side.addWidget(self.message)
         side.addStretch(1)
-        self.save_button = primary(named(QPushButton("Save  (Enter)"), "saveStaffButton", "Save person"))
+        self.save_button = primary(named(QPushButton(self.tr("Save  (Enter)")), "saveStaffButton", "Save person"))
         self.save_button.clicked.connect(self.save)
         side.addLayout(hbox(None, self.save_button))
         layout.addLayout(hbox(self.view, panel), 1)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         layout.addLayout(hbox(None, close))
         for edit in (self.name_edit, self.pin_edit):
@@ -132,7 +134,7 @@ class StaffDialog(EnterSavesForm, QDialog):
             name.setData(ID_ROLE, person.id)
             self.view.setItem(r, 0, name)
             self.view.setItem(r, 1, QTableWidgetItem(person.role_label))
-            status = QTableWidgetItem("Active" if person.active else "Inactive")
+            status = QTableWidgetItem(self.tr("Active") if person.active else self.tr("Inactive"))
             if not person.active:
                 status.setForeground(Qt.gray)
             self.view.setItem(r, 2, status)
@@ -158,12 +160,12 @@ class StaffDialog(EnterSavesForm, QDialog):
     def new_person(self) -> None:
         self.editing = None
         self.view.clearSelection()
-        self.form_title.setText("<b>New person</b>")
+        self.form_title.setText(self.tr("<b>New person</b>"))
         self.name_edit.clear()
         self.role_combo.setCurrentIndex(0)
         self.pin_edit.clear()
-        self.pin_edit.setPlaceholderText("4 to 8 digits")
-        self.pin_hint.setText("Each active person has their own PIN.")
+        self.pin_edit.setPlaceholderText(self.tr("4 to 8 digits"))
+        self.pin_hint.setText(self.tr("Each active person has their own PIN."))
         self.active_check.setChecked(True)
         if not getattr(self, "read_only", None):
             self.message.clear_message()
@@ -172,12 +174,12 @@ class StaffDialog(EnterSavesForm, QDialog):
 
     def edit_person(self, person: staff.StaffRow) -> None:
         self.editing = person.id
-        self.form_title.setText("<b>Edit person</b>")
+        self.form_title.setText(self.tr("<b>Edit person</b>"))
         self.name_edit.setText(person.name)
         self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(person.role)))
         self.pin_edit.clear()
-        self.pin_edit.setPlaceholderText("empty: keep the current PIN")
-        self.pin_hint.setText("Type a new PIN to reset it; leave it empty to keep the current one.")
+        self.pin_edit.setPlaceholderText(self.tr("empty: keep the current PIN"))
+        self.pin_hint.setText(self.tr("Type a new PIN to reset it; leave it empty to keep the current one."))
         self.active_check.setChecked(person.active)
         if not self.read_only:
             self.message.clear_message()
@@ -189,9 +191,9 @@ class StaffDialog(EnterSavesForm, QDialog):
         self.busy = True
         self.save_button.setEnabled(False)
         self._clear_marks()
-        self.window_.writes.submit(staff.save_staff, self.editing, self.name_edit.text(),
-                                   self.role_combo.currentData(), self.pin_edit.text(), self.active_check.isChecked(),
-                                   self.manager, owner=self, on_done=self._saved, on_error=self._refused)
+        ops.write(self.window_, staff.save_staff, self.editing, self.name_edit.text(), self.role_combo.currentData(),
+                  self.pin_edit.text(), self.active_check.isChecked(), self.manager, owner=self,
+                  changes=Changes.tables(["user"])).success(self._saved).failure(self._refused).run()
 
     def _saved(self, person: staff.StaffRow) -> None:
         self.busy = False
@@ -201,7 +203,6 @@ class StaffDialog(EnterSavesForm, QDialog):
         state = "" if person.active else " (inactive: cannot sign in)"
         self.message.ok(f"{'Added' if created else 'Saved'} {person.name}, {person.role_label}{state}.")
         self.load(select=person.id)
-        self.window_.data_changed.emit("user")
 
     def _refused(self, exc: Exception) -> None:
         self.busy = False

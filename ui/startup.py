@@ -15,10 +15,9 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.errors import TillError
+from app.errors import TillDatabaseError, TillError
 from app.resources import resource_path
 from app.till import open_till
-from db.errors import TillDatabaseError
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app import auth, dates, plurals
 from app.sync import problems, quarantine
 from app.sync.worker import Status, SyncWorker, read_status
+from ui import ops
 from ui.style import set_state
 
 NOT_LINKED = ("This till is not linked to a central store, so there is nothing to sync with. Its sales stay "
@@ -233,4 +234,4 @@ class SyncProblemsDialog(QDialog):
             self.sync_status.request_sync()
             self.load()
 
-        self.window_.writes.submit(problems.requeue, seqs, owner=self, on_done=done)
+        ops.write(self.window_, problems.requeue, seqs, owner=self).success(done).run()

@@ -25,7 +25,6 @@ from app import auth, settings
 from app.changes import Changes
 from app.errors import TillError
 from app.till import Till
-from db import outbox
 from ui.manager_approval import ManagerApprovalDialog
 from ui.tasks import TaskRunner
 
@@ -41,7 +40,7 @@ class SignInPage(QWidget):
         card.setObjectName("signInCard")
         card.setMaximumWidth(420)
         layout = QVBoxLayout(card)
-        title = QLabel(settings.get("shop_name"))
+        title = QLabel(settings.shop().shop_name)
         title.setTextFormat(Qt.PlainText)  # the shop's name and the users' names are shop data
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignCenter)
@@ -121,7 +120,7 @@ class TillWindow(QMainWindow):
         self.till = till
         self.setObjectName("tillWindow")
         self.setAccessibleName("Till")
-        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.get("shop_name")))
+        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.shop().shop_name))
         self.writes = TaskRunner(self, threads=1)
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
@@ -327,7 +326,7 @@ class TillWindow(QMainWindow):
         return box
 
     def pending_changes(self) -> int:
-        return outbox.pending_count()
+        return self.till.pending_changes()
 
     def _settle_writes(self) -> None:
         """A sale being saved finishes and its result is delivered (its bill cleared), so it is not also

@@ -21,8 +21,8 @@ import operator
 import re
 from dataclasses import dataclass, field
 
-from app import settings, stats
-from app.sync import quarantine
+from app import stats
+from app.sync import quarantine, state
 from db import hlc
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
@@ -316,8 +316,8 @@ def apply_groups(groups: list[dict], *, rebuild_stats: bool = True, fresh: bool 
             result.conflicts += len(rows)
     if newest_stamp:
         hlc.clock.observe(newest_stamp)
-        if newest_stamp > (settings.local("hlc_seen") or ""):
-            settings.set_local("hlc_seen", newest_stamp)
+        if newest_stamp > state.load().hlc_seen:
+            state.save(hlc_seen=newest_stamp)
     if rebuild_stats:
         result.new_bills = _apply_bill_stats(new_bill_ids, child_bill_ids, touched_customers)
     if rebuild_stats and ("bill_line" in result.by_table or "bill" in result.by_table):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from app.errors import TillError
-from app.sync import engine
+from app.sync import engine, state
 from app.sync.client import Offline, SyncError
 
 
@@ -18,7 +18,7 @@ def enroll(till, url: str, token: str | None, *, insecure: bool = False) -> int:
     except (SyncError, TillError) as exc:
         print(f"pos-till: enroll failed: {exc.message}", file=sys.stderr)
         return 4
-    print(f"Enrolled as till {info.till_code} of '{info.shop_name}' at {engine.settings.local('central_url')}. "
+    print(f"Enrolled as till {info.till_code} of '{info.shop_name}' at {state.load().central_url}. "
           "Run 'pos-till sync' (or start the till) to sync.")
     return 0
 

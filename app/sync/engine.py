@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import keyring
 from keyring.errors import KeyringError
 
-from app import plurals, settings
+from app import plurals
 from app.changes import NONE, Changes
 from app.errors import TillError
-from app.sync import quarantine, recovery, transport
+from app.sync import quarantine, recovery, state, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
 from app.sync.client import CentralClient, Enrollment, Refused, SyncError, normalise_url
 from db import hlc
@@ -95,16 +95,16 @@ def load_token(path) -> str | None:
 
 
 def linked() -> bool:
-    return bool(settings.local("central_url")) and bool(settings.local("till_id"))
+    return state.load().linked
 
 
 def configure_clock() -> None:
     """Stamp this till's edits with its central till id (ties between tills break on it), and never let the
     clock run behind a stamp this till has already written or seen."""
-    hlc.clock.node = settings.local("till_id") or "local"
-    seen = settings.local("hlc_seen")
-    if seen:
-        hlc.clock.observe(seen)
+    known = state.load()
+    hlc.clock.node = known.till_id or "local"
+    if known.hlc_seen:
+        hlc.clock.observe(known.hlc_seen)
     row = database.execute_sql("SELECT hlc FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
     if row and row[0]:
         with contextlib.suppress(ValueError):
@@ -139,9 +139,10 @@ def enroll(path, url: str, token: str, *, client: CentralClient | None = None, i
     finally:
         if own:
             client.close()
-    current = settings.local("shop_id")
+    known = state.load()
+    current = known.shop_id
     if current and current != info.shop_id:
-        raise TillError(f"This database belongs to the shop '{settings.local('shop_name')}'; it cannot join "
+        raise TillError(f"This database belongs to the shop '{known.shop_name}'; it cannot join "
                         f"'{info.shop_name}'. Use a new database for that shop.")
     if not current and info.shop_version > 0 and has_local_data():
         raise TillError(f"The shop '{info.shop_name}' already holds data from another till and this database has "
@@ -152,23 +153,19 @@ def enroll(path, url: str, token: str, *, client: CentralClient | None = None, i
     except KeyringError as exc:
         raise SyncError(f"The keyring could not keep the till's token: {exc}") from exc
     with database.atomic():
-        settings.set_local("central_url", url)
-        settings.set_local("shop_id", info.shop_id)
-        settings.set_local("shop_name", info.shop_name)
-        settings.set_local("till_id", info.till_id)
-        settings.set_local("till_code", info.till_code)
-        settings.set_local("till_office", info.office)
-        settings.set_local("central_insecure", bool(insecure) or None)
+        state.save(central_url=url, shop_id=info.shop_id, shop_name=info.shop_name, till_id=info.till_id,
+                   till_code=info.till_code, office=info.office, insecure=bool(insecure) or None)
     configure_clock()
     return info
 
 
 def link_details(path) -> tuple[str, str]:
     """(central URL, token) of the linked till at ``path``; SyncError when it is not linked."""
-    url = settings.local("central_url")
-    if not url or not settings.local("till_id"):
+    known = state.load()
+    url = known.central_url
+    if not known.linked:
         raise SyncError("This till is not linked to a central store yet (pos-till enroll --central URL --token T).")
-    transport.check_url(url, bool(settings.local("central_insecure")))
+    transport.check_url(url, known.insecure)
     token = load_token(path)
     if not token:
         raise SyncError("The till's token is not in this computer's keyring; enroll the till again.")
@@ -200,7 +197,7 @@ def _drop_secondary_indexes() -> None:
     """Drop the synced tables' indexes (but the primary keys), keeping their definitions in LocalConfig in
     the same transaction, for _restore_indexes. Unique ones too: the central store keeps the same values
     unique per shop, and _restore_indexes resolves a clash should one arrive anyway."""
-    if settings.local("bootstrap_indexes"):
+    if state.load().bootstrap_indexes:
         return
     tables = [m._meta.table_name for m in SYNCED_MODELS]
     marks = ", ".join("?" * len(tables))
@@ -212,12 +209,12 @@ def _drop_secondary_indexes() -> None:
         saved.append([name, sql, table, columns])
     for name, *_ in saved:
         database.execute_sql(f'DROP INDEX "{name}"')
-    settings.set_local("bootstrap_indexes", saved)
+    state.save(bootstrap_indexes=saved)
 
 
 def _restore_indexes() -> None:
     existing = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    for name, sql, table, columns in settings.local("bootstrap_indexes") or []:
+    for name, sql, table, columns in state.load().bootstrap_indexes or []:
         if name in existing:
             continue
         try:
@@ -227,20 +224,20 @@ def _restore_indexes() -> None:
                 raise
             make_unique(table, columns)
             database.execute_sql(sql)
-    settings.set_local("bootstrap_indexes", None)
+    state.save(bootstrap_indexes=None)
 
 
 def continue_receipt_numbers() -> None:
     """A till that replaces one with the same code (a new computer, a restored backup) received that
     till's bills: its receipt numbers carry on after them instead of repeating them."""
-    code = settings.local("till_code")
+    known = state.load()
     highest = 0
-    for (receipt,) in database.execute_sql("SELECT receipt_no FROM bill WHERE till_code = ?", (code,)):
+    for (receipt,) in database.execute_sql("SELECT receipt_no FROM bill WHERE till_code = ?", (known.till_code,)):
         tail = str(receipt).rsplit("-", 1)[-1]
         if tail.isdigit():
             highest = max(highest, int(tail))
-    if highest > int(settings.local("receipt_seq") or 0):
-        settings.set_local("receipt_seq", highest)
+    if highest > known.receipt_seq:
+        state.save(receipt_seq=highest)
 
 
 class SyncEngine:
@@ -255,7 +252,7 @@ class SyncEngine:
     def run_round(self) -> Report:
         configure_clock()
         report = Report()
-        first = int(settings.local("sync_cursor") or 0) == 0
+        first = state.load().cursor == 0
         self.push(report)
         if first and report.retry and report.pushed:
             # a shop's first till bringing its data: its first pull ends its right to create head-office
@@ -267,7 +264,7 @@ class SyncEngine:
         if first:
             continue_receipt_numbers()
         recovery.reconcile(self, report, self.receipt_high)
-        settings.set_local("last_sync_at", utcnow().isoformat())
+        state.save(last_sync_at=utcnow())
         return report
 
     # --- push -------------------------------------------------------------------------------------------
@@ -344,15 +341,15 @@ class SyncEngine:
     # --- bootstrap ----------------------------------------------------------------------------------------
 
     def needs_bootstrap(self) -> bool:
-        if (settings.local("snapshot_progress") or settings.local("stats_rebuild_pending")
-                or settings.local("bootstrap_indexes")):
+        known = state.load()
+        if known.bootstrapping:
             return True
-        if settings.local("sync_bootstrapped") or int(settings.local("sync_cursor") or 0) > 0:
+        if known.bootstrapped or known.cursor > 0:
             return False
         if has_local_data():
             # a shop's first till, or one that ran before it was linked: its outbox brings the data up, and
             # pulling from zero brings back what the store decided
-            settings.set_local("sync_bootstrapped", True)
+            state.save(bootstrapped=True)
             return False
         return True
 
@@ -361,7 +358,8 @@ class SyncEngine:
         committed together, so a cut download resumes at the first page not yet applied. The empty till's
         secondary indexes are dropped first and built once at the end (much faster than keeping a dozen
         indexes up to date row by row); their definitions wait in LocalConfig until then."""
-        progress = settings.local("snapshot_progress") or {}
+        known = state.load()
+        progress = known.snapshot_progress or {}
         at, table, after = progress.get("version"), progress.get("table"), progress.get("after", "")
         db = database.obj
         # While loading: a 1 GB page cache (the index builds at the end read the table from memory), and
@@ -372,11 +370,11 @@ class SyncEngine:
         db.execute_sql("PRAGMA threads = 2")  # the index builds at the end sort with a helper thread
         fetcher = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="till-snapshot")
         try:
-            if not progress and not settings.local("sync_bootstrapped"):
+            if not progress and not known.bootstrapped:
                 with applying():
                     _drop_secondary_indexes()
             coming = None
-            if not settings.local("stats_rebuild_pending") and not settings.local("sync_bootstrapped"):
+            if not known.stats_rebuild_pending and not known.bootstrapped:
                 coming = fetcher.submit(self.client.snapshot_body, at, table, after, self.snapshot_limit)
             while coming is not None:
                 page = json.loads(coming.result())
@@ -388,25 +386,21 @@ class SyncEngine:
                 with applying():
                     applied = apply_groups(page["tables"], rebuild_stats=False, fresh=True)
                     if nxt:
-                        settings.set_local("snapshot_progress", {"version": at, "table": nxt["table"],
-                                                                 "after": nxt["after"]})
+                        state.save(snapshot_progress={"version": at, "table": nxt["table"], "after": nxt["after"]})
                     else:
-                        settings.set_local("snapshot_progress", None)
-                        settings.set_local("sync_cursor", at)
-                        settings.set_local("sync_bootstrapped", True)
-                        settings.set_local("stats_rebuild_pending", True)
+                        state.save(snapshot_progress=None, cursor=at, bootstrapped=True, stats_rebuild_pending=True)
                 report.bootstrapped += applied.rows
                 report.changes |= Changes.tables(t for t, n in applied.by_table.items() if n)
                 report.conflicts += applied.conflicts
                 report.cursor = at
-            if settings.local("bootstrap_indexes"):
+            if state.load().bootstrap_indexes:
                 with applying():
                     _restore_indexes()
                     continue_receipt_numbers()
-            if settings.local("stats_rebuild_pending"):
+            if state.load().stats_rebuild_pending:
                 with applying():
                     rebuild_all_stats()
-                    settings.set_local("stats_rebuild_pending", None)
+                    state.save(stats_rebuild_pending=None)
         finally:
             fetcher.shutdown(wait=True, cancel_futures=True)
             db.execute_sql(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
@@ -416,18 +410,18 @@ class SyncEngine:
     # --- pull -------------------------------------------------------------------------------------------
 
     def pull(self, report: Report) -> None:
-        cursor = int(settings.local("sync_cursor") or 0)
+        cursor = state.load().cursor
         while True:
             page = self.client.pull(cursor, self.pull_limit)
             if page.get("restored"):  # the store was restored from an older backup
                 report.resent += recovery.store_restored(page)
                 self.push(report)
-                cursor = int(settings.local("sync_cursor") or 0)
+                cursor = state.load().cursor
                 continue
             self.receipt_high = page.get("receipt_high")
             with applying():
                 report.add(apply_groups(page["tables"]))
-                settings.set_local("sync_cursor", page["cursor"])
+                state.save(cursor=page["cursor"])
             cursor = page["cursor"]
             report.cursor = cursor
             if not page["has_more"]:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 
-from app import settings
-from db import hlc
+from app import plurals, settings
+from app.sync import state
+from db import synced_writer
 from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
-from db.models import SYNCED_MODELS, Outbox, database
-from db.outbox import row_to_wire
+from db.models import SYNCED_MODELS, database
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,10 @@ def requeue(since: int | None) -> int:
             condition = model.server_version.is_null()
             if since is not None:
                 condition |= model.server_version > since
-            columns = [f.column_name for f in model._meta.sorted_fields]
             for row in model.select().where(condition).order_by(model.id):
                 if (table, row.id) in pending:
                     continue
-                Outbox.create(op_id=new_id(), table_name=table, row_id=row.id, hlc=row.updated_at or hlc.clock.now(),
-                              fields=columns, payload=row_to_wire(row))
+                synced_writer.queue_again(row)
                 count += 1
     return count
 
@@ -70,9 +68,9 @@ def store_restored(page: dict) -> int:
     served = int(page.get("served") or 0)
     with database.atomic("IMMEDIATE"):
         count = requeue(served)
-        settings.set_local("sync_cursor", served)
-        _notice(f"The central store was restored from an older backup: this till sent again {count} record(s) "
-                f"it may have lost, and takes the shop's changes again from version {served}.")
+        state.save(cursor=served)
+        _notice(f"The central store was restored from an older backup: this till sent again "
+                f"{plurals.count(count, 'record')} it may have lost, and takes the shop's changes again from version {served}.")
     return count
 
 
@@ -83,8 +81,8 @@ def holds_receipt(receipt_no: str) -> bool:
 def acknowledged_high() -> int:
     """The highest receipt number of this till whose bill the store has acknowledged (it is no longer in
     the outbox, nor refused)."""
-    code = settings.local("till_code")
-    seq = int(settings.local("receipt_seq") or 0)
+    known = state.load()
+    code, seq = known.till_code, known.receipt_seq
     unsent = {r[0] for r in database.execute_sql("SELECT row_id FROM outbox WHERE table_name = 'bill'")}
     for n in range(seq, max(seq - len(unsent) - 50, 0), -1):
         row = database.execute_sql("SELECT id FROM bill WHERE receipt_no = ?", (f"{code}-{n}",)).fetchone()
@@ -141,17 +139,17 @@ def reconcile(engine, report, receipt_high: int | None) -> None:
     from app.sync.apply import apply_groups
     from app.sync.engine import applying
 
-    code = settings.local("till_code")
-    seq = int(settings.local("receipt_seq") or 0)
+    known = state.load()
+    code, seq = known.till_code, known.receipt_seq
     if receipt_high and not holds_receipt(f"{code}-{receipt_high}"):
         # this till lost its own sales: never reuse their numbers, and take the documents back
         with database.atomic("IMMEDIATE"):
-            if receipt_high > int(settings.local("receipt_seq") or 0):
-                settings.set_local("receipt_seq", receipt_high)
+            if receipt_high > state.load().receipt_seq:
+                state.save(receipt_seq=receipt_high)
         new_bills = fetch_own(engine.client, applying, apply_groups)
         report.recovered += new_bills
         with database.atomic("IMMEDIATE"):
-            _notice(f"This till's database had lost {new_bills} of its own sale(s) (restored from a backup, or "
+            _notice(f"This till's database had lost {plurals.count(new_bills, 'sale')} of its own (restored from a backup, or "
                     f"its -wal file was damaged or deleted): they were recovered from the central store, and "
                     f"receipt numbers continue after {code}-{max(receipt_high, seq)}.")
     elif receipt_high < acknowledged_high():
@@ -159,6 +157,6 @@ def reconcile(engine, report, receipt_high: int | None) -> None:
         if count:
             with database.atomic("IMMEDIATE"):
                 _notice(f"The central store had lost sales this till had sent (restored from a backup?): "
-                        f"{count} record(s) were sent again.")
+                        f"{plurals.count(count, 'record')} {plurals.plural(count, 'was', 'were')} sent again.")
             report.resent += count
             engine.push(report)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from app import settings
 from app.errors import TillError
-from app.sync import engine, quarantine
+from app.sync import engine, quarantine, state
 from app.sync.client import CentralClient, Offline, Refused
 from db.models import database
 
@@ -39,10 +39,10 @@ def read_status(**overrides) -> Status:
     counts = dict(database.execute_sql(
         "SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
     conflicts = database.execute_sql("SELECT count(*) FROM conflict_log").fetchone()[0]
-    last = settings.local("last_sync_at")
-    values = dict(linked=engine.linked(), online=None, syncing=False, waiting=counts.get("pending", 0),
+    known = state.load()
+    values = dict(linked=known.linked, online=None, syncing=False, waiting=counts.get("pending", 0),
                   quarantined=counts.get("quarantined", 0) + quarantine.problem_count(), conflicts=conflicts,
-                  last_sync_at=dt.datetime.fromisoformat(last) if last else None)
+                  last_sync_at=known.last_sync_at)
     values.update(overrides)
     return Status(**values)
 
@@ -140,7 +140,7 @@ class SyncWorker:
             self._client = self._client_for = None
 
     def _next_wait(self) -> float:
-        interval = float(settings.get("sync_interval_s") or 60)
+        interval = float(settings.shop().sync_interval_s or 60)
         if self._failures == 0:
             return interval
         # exponential backoff with jitter while the store cannot be reached, capped by the interval

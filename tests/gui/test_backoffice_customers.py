@@ -106,6 +106,7 @@ def test_view_is_audited_and_bills_open(qtbot, till_window):
     qtbot.mouseClick(window.findChild(QPushButton, "viewCustomerButton"), Qt.LeftButton)
     qtbot.waitUntil(lambda: visible(window, "customerViewDialog") is not None)
     view = visible(window, "customerViewDialog")
+    qtbot.waitUntil(lambda: view.card is not None)  # audited, then read off the UI thread
     assert AuditLog.select().where((AuditLog.action == "customer.view") & (AuditLog.entity_id == emily.id)).exists()
     orders = view.findChild(QTableWidget, "orderHistoryView")
     row = view.bill_ids.index(bill.id)

@@ -28,7 +28,7 @@ def test_a_managers_promotion_is_applied_on_the_bill_and_recorded(qtbot, till_wi
     _type(qtbot, segment, "Regular")
     assert segment.currentData() == "regular"
     qtbot.mouseClick(window.findChild(QPushButton, "savePromotionButton"), Qt.LeftButton)
-    assert "Saved" in window.findChild(QLabel, "promotionMessageLabel").text()
+    qtbot.waitUntil(lambda: "Saved" in window.findChild(QLabel, "promotionMessageLabel").text())  # on the write worker
     assert window.findChild(QTableWidget, "promotionsView").item(0, 0).text() == "Regulars 10%"
     window.close()
 

@@ -15,6 +15,7 @@ def _open_view(qtbot, till_window, name: str):
     customer = Customer.get(Customer.name == name)
     view = window.view_customer(customer.id)
     qtbot.waitUntil(lambda: visible(window, "customerViewDialog") is not None)
+    qtbot.waitUntil(lambda: view.card is not None)
     return window, view, customer
 
 

@@ -95,6 +95,7 @@ def test_a_cashier_returns_part_of_a_sale_and_cannot_return_it_twice(qtbot, till
 
     view = CustomerView(till_window, till_window, User.get(User.name == "Manager"), emily)
     qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.card is not None)  # audited, then read off the UI thread
     orders = view.findChild(QTableWidget, "orderHistoryView")
     assert orders.item(view.bill_ids.index(sale.id), 5).text() == "Returns"
 

@@ -13,7 +13,7 @@ import pytest
 from backoffice_steps import open_screen
 from conftest import focused, sign_in
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from sale_steps import closed, key, scan, total_text, wait_dialog
 
 from app import money, settings
@@ -72,6 +72,9 @@ def test_a_german_shop_in_euros(qtbot, shop):
     assert payment.windowTitle() == "Zahlung"
     assert payment.findChild(QPushButton, "completeSaleButton").text() == "Verkauf abschließen  (Enter)"
     assert payment.findChild(QLabel, "paymentDueLabel").text() == "6,90\xa0€"
+    methods = payment.findChild(QComboBox, "paymentMethodCombo")  # app/payment_methods labels, translated
+    assert [methods.itemText(i) for i in range(methods.count())] == ["Bar", "Karte", "Sonstige"]
+    assert [methods.itemData(i) for i in range(methods.count())] == ["cash", "card", "other"]  # stored values
     qtbot.keyClick(focused(qtbot, "tenderedEdit"), Qt.Key_Escape)
     qtbot.waitUntil(lambda: closed(payment))
     window.sign_out()
@@ -79,6 +82,14 @@ def test_a_german_shop_in_euros(qtbot, shop):
     qtbot.waitUntil(lambda: customers.findChild(object, "customerListView").model().rowCount() > 0)
     shown = _created_dates(customers)
     assert shown and all(re.fullmatch(rf"\d{{1,2}}\. ({GERMAN_MONTHS}) \d{{4}}", d) for d in shown), shown
+    # the back-office windows speak German too where the .ts has it; their names for tools stay English
+    assert customers.windowTitle() == "Kunden" and customers.accessibleName() == "Customers"
+    tabs = customers.findChild(object, "customerStatusTabs")
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Alle", "Aktiv", "Inaktiv"]
+    dialog = customers.open_import()
+    assert dialog.windowTitle() == "Import customers"  # no German for it yet: the English source text
+    assert dialog.findChild(QPushButton, "checkImportButton").text() == "Datei prüfen"  # the shared frame's
+    dialog.close()
 
 
 def test_a_kuwaiti_shop_in_dinars(qtbot, shop):
@@ -104,3 +115,17 @@ def test_the_checked_in_translation_is_built_from_its_source(tmp_path):
     built = tmp_path / "till_de_DE.qm"
     subprocess.run([lrelease, str(folder / "till_de_DE.ts"), "-qm", str(built)], check=True, capture_output=True)
     assert built.read_bytes() == (folder / "till_de_DE.qm").read_bytes(), "run pyside6-lrelease (packaging/INSTALL.md)"
+
+
+def test_the_back_office_windows_are_in_the_translation_source():
+    """lupdate found the back-office windows' texts (they are wrapped in tr()/translate()), so a translator
+    sees them in the .ts; refresh it with the step in packaging/INSTALL.md after adding texts."""
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(resource_dir() / "translations" / "till_de_DE.ts")
+    contexts = {c.findtext("name"): [m.findtext("source") for m in c.iter("message")] for c in tree.iter("context")}
+    for window in ("CustomersWindow", "CustomerView", "CustomerForm", "ReportsWindow", "SettingsDialog",
+                   "ProfilesDialog", "ReservationsWindow", "PromotionsWindow", "PreferenceAuditWindow", "StaffDialog",
+                   "ItemsDialog", "DuplicatesDialog", "HeldBillsDialog", "PricingDialog", "CsvImportDialog"):
+        assert len(contexts.get(window, [])) >= 3, window
+    assert "Saved {name}." in contexts["PromotionsWindow"]  # a message with a value: one text, .format() after

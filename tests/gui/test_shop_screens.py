@@ -44,7 +44,7 @@ def screenshot(window, dialog, name: str, check_fit: bool = True) -> None:
         QApplication.processEvents()
         picture = window.grab()
         if dialog is not None:
-            # as on a screen of that size: the dialog is made to fit it (ui.form_helpers.fit_to_screen)
+            # as on a screen of that size: the dialog is made to fit it (ui.screen_fit.fit_to_screen)
             hint = dialog.minimumSizeHint()
             assert not check_fit or (hint.width() <= width - 32 and hint.height() <= height - 64), \
                 f"{name} cannot fit {width}x{height}"

@@ -78,7 +78,7 @@ def test_a_till_restored_from_its_own_backup_loses_no_sale_and_reuses_no_number(
     with opened(t1):
         from app.sync import recovery
 
-        assert "lost 3 of its own sale(s)" in recovery.notices()[-1]["text"]
+        assert "lost 3 sales of its own" in recovery.notices()[-1]["text"]
         # the next sale continues after the highest number the store holds
         assert sell(customers[0]).receipt_no == "T1-7"
 

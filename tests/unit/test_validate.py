@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from central import validate
-from central.tables import TABLES, InvalidRow, normalise_row
+from central.tables import NOW, TABLES, InvalidRow, normalise_row
 
 STAMP = "1700000000000-00000-till"
 
@@ -88,3 +88,37 @@ def test_no_value_breaks_the_checks(table, data):
         validate.check_row(spec, row)
     except validate.Refused:
         pass
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(table=st.sampled_from(sorted(TABLES)), data=st.data())
+def test_the_one_pass_check_answers_as_the_two_checks(table, data):
+    """central/rowcheck.parse_row (push's one pass) == normalise_row then check_row, error for error."""
+    from central import rowcheck
+
+    spec = TABLES[table]
+    payload = {"id": data.draw(st.one_of(st.just("r1"), _values))}
+    hostile = st.one_of(st.sampled_from([
+        "[]", "{}", "not json", '["a"]', '{"a": 1}', "2026-01-01T00:00:00.000000Z", "2026-01-01T00:00:00+02:00",
+        "1700000000000-00000-till", "x\x00", "é" * 3, "x\ud800", "n" * 2500,
+        10**13 + 1, -5, 10**19, 20000, -1, 10001, 10**6 + 1, -(10**13) - 1,
+        {"$b64": "!!"}, "cashier", "owner"]), _values)
+    for column in data.draw(st.lists(st.sampled_from([*spec.column_names, "nope"]), max_size=8)):
+        payload[column] = data.draw(hostile)
+    try:
+        row = normalise_row(spec, dict(payload))
+    except InvalidRow as exc:
+        with pytest.raises(InvalidRow) as info:
+            rowcheck.parse_row(spec, dict(payload))
+        assert str(info.value) == str(exc)
+        return
+    try:
+        validate.check_row(spec, row)
+        expected = None
+    except validate.Refused as exc:
+        expected = str(exc)
+    fast, refused = rowcheck.parse_row(spec, dict(payload))
+    assert refused == expected
+    stamped_now = {c for c, col in spec.columns.items() if col.default is NOW and c not in payload}
+    assert {k: v for k, v in fast.items() if k not in stamped_now} == {
+        k: v for k, v in row.items() if k not in stamped_now}
