@@ -233,107 +233,15 @@ def describe(segments: Sequence[str]) -> str:
     return " · ".join(LABELS[s] for s in segments)
 
 
-# --- the Customers window's filters ------------------------------------------------------------------------
-# A segment is listed in its own order, read straight from its covering index on customer_stats (the
-# customer's rowid is in the index): New by first visit, Regular by the K-th latest visit, Lapsed by last
-# visit, each newest first, and VIP by spend, highest first. With a status tab, a profile or a search the
-# same rows are joined to their customers by rowid and filtered, in the same order. Birthdays (few) are in
-# calendar order, then name.
+# --- the Customers window's filters: app/segment_lists.py -------------------------------------------------
 
 ORDER = {NEW: "newest first visit first", REGULAR: "latest regulars first", LAPSED: "most recent visit first",
          VIP: "highest spend first", BIRTHDAY: "by birthday"}
-_STATS = {NEW: ("customer_stats_first_visit", "first_visit", ">="),
-          REGULAR: ("customer_stats_regular_since", "regular_since", ">="),
-          LAPSED: ("customer_stats_last_visit", "last_visit", "<"),
-          VIP: ("customer_stats_spent_rowid", "spent", ">=")}
-_LISTABLE = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
-
-
-def _bound(segment: str, now: dt.datetime, rule: Rules):
-    """The range's bound, or None when the segment is empty (no VIP threshold)."""
-    days = {NEW: rule.new_days, REGULAR: rule.regular_days, LAPSED: rule.lapsed_days}.get(segment)
-    if days is not None:
-        return _time.db_value(now - dt.timedelta(days=days))
-    return vip_threshold(rule.vip_top_pct, fresh=True)
-
-
-def _stats_rowids(segment: str, now: dt.datetime, rule: Rules) -> array:
-    """Customer rowids of a stats-based segment, in its order, from the covering index alone."""
-    if segment == REGULAR:
-        ensure_regular_k(rule.regular_visits)
-    index, column, op = _STATS[segment]
-    bound = _bound(segment, now, rule)
-    out = array("q")
-    if bound is not None:
-        extra = " AND s.spent > 0" if segment == VIP else ""
-        cursor = database.execute_sql(
-            f"SELECT s.customer_rowid FROM customer_stats s INDEXED BY {index} WHERE s.{column} {op} ?{extra} "
-            f"AND s.customer_rowid IS NOT NULL ORDER BY s.{column} DESC, s.customer_rowid DESC", (bound,))
-        while batch := cursor.fetchmany(20000):
-            out.extend(r[0] for r in batch)
-    if segment == VIP:  # and the VIP category, after the top spenders
-        seen = set(out)
-        out.extend(r[0] for r in database.execute_sql(
-            "SELECT c.rowid FROM customer_category k JOIN customer c INDEXED BY customer_category_id "
-            f"ON c.category_id = k.id WHERE lower(trim(k.name)) = 'vip' AND k.deleted_at IS NULL AND {_LISTABLE} "
-            "ORDER BY c.name_norm") if r[0] not in seen)
-    return out
-
-
-def _birthday_rowids(now: dt.datetime) -> array:
-    keys = birthday_keys(now.astimezone().date())
-    rows = database.execute_sql(
-        f"SELECT c.rowid, substr(c.date_of_birth, 6, 5), c.name_norm FROM customer c INDEXED BY customer_birthday "
-        f"WHERE substr(c.date_of_birth, 6, 5) IN ({','.join('?' * len(keys))}) AND {_LISTABLE}", keys).fetchall()
-    rows.sort(key=lambda r: (r[1], r[2], r[0]))
-    return array("q", (r[0] for r in rows))
-
-
-def _filter(rowids: array, status: str | None, profile_id: str | None, wanted: set | None) -> array:
-    """Keep the order; drop customers not live, not of ``status``/``profile_id`` or not in ``wanted``."""
-    if wanted is not None:
-        rowids = array("q", (r for r in rowids if r in wanted))
-    where, params = _LISTABLE, []
-    if status:
-        where += " AND c.status = ?"
-        params.append(status)
-    if profile_id is not None:
-        where += " AND c.default_profile_id = ?"
-        params.append(profile_id)
-    keep = set()
-    for start in range(0, len(rowids), 500):
-        chunk = list(rowids[start:start + 500])
-        keep.update(r[0] for r in database.execute_sql(
-            f"SELECT c.rowid FROM customer c WHERE c.rowid IN ({','.join('?' * len(chunk))}) AND {where}",
-            chunk + params))
-    return array("q", (r for r in rowids if r in keep))
 
 
 def ids(segment: str | None = None, profile_id: str | None = None, status: str | None = None, search: str = "",
         region: str = "US", now: dt.datetime | None = None, rule: Rules | None = None) -> array:
-    """Rowids of the customers in ``segment`` (in its order, see ORDER) with default profile ``profile_id``
-    (None: any), ``status`` and ``search`` (app/customer_list.ids). Without a segment or profile it is
-    exactly the plain list; a profile alone is in name order."""
-    from app import customer_list
-    from db.ids import utcnow
+    """Rowids of the customers listed for these filters, in the list's order (app/segment_lists.ids)."""
+    from app import segment_lists
 
-    if segment is None and profile_id is None:
-        return customer_list.ids(status, search, region)
-    wanted = set(customer_list.ids(status, search, region)) if (search or "").strip() else None
-    if segment is None:
-        where, params = "c.default_profile_id = ? AND c.deleted_at IS NULL", [profile_id]
-        if status:
-            where += " AND c.status = ?"
-            params.append(status)
-        cursor = database.execute_sql(
-            f"SELECT c.rowid FROM customer c INDEXED BY customer_by_profile WHERE {where} ORDER BY c.name_norm",
-            params)
-        return array("q", (r[0] for r in cursor if wanted is None or r[0] in wanted))
-    if segment not in SEGMENTS:
-        raise ValueError(f"unknown segment {segment!r}")
-    now = now or utcnow()
-    rule = rule or rules()
-    found = _birthday_rowids(now) if segment == BIRTHDAY else _stats_rowids(segment, now, rule)
-    if status or profile_id is not None or wanted is not None:
-        found = _filter(found, status, profile_id, wanted)
-    return found
+    return segment_lists.ids(segment, profile_id, status, search, region, now, rule)

@@ -5,7 +5,7 @@ Per table: append_only, columns as (name, wire type, nullable, default), unique 
 references (column -> table). Wire types: int, bool, text, fk, json (text), time (ISO UTC text), blob
 ({"$b64": ...}). A default of "$now" is the moment the row arrives."""
 
-TILL_SCHEMA = 17
+TILL_SCHEMA = 18
 
 TABLES = {'user': {'append_only': False,
           'columns': [('id', 'text', False, None),

@@ -407,6 +407,10 @@ class CustomerStats(LocalModel):
     recent_visits = JSONField(default=list)  # newest first, at most segments.MAX_RECENT stored UTC texts
     regular_since = CharField(null=True)  # the K-th most recent visit (K: the Regular rule)
     customer_rowid = IntegerField(null=True)  # the customer's rowid: segment lists read only stats indexes
+    # how the Customers window lists the customer, kept by triggers on customer (migration 18): 'active',
+    # 'inactive', 'erased', or NULL (deleted, merged); and the default profile's rowid
+    list_status = CharField(null=True)
+    profile_rowid = IntegerField(null=True)
 
 
 class SalesSummary(LocalModel):

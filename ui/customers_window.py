@@ -2,8 +2,9 @@
 and a list that stays fast at a million customers; add, edit, view, delete, duplicates, pricing and
 loyalty, import and export.
 
-The list model holds only the ordered rowids of the current tab and search (fetched off the UI thread)
-and reads the rows it shows a page at a time, keeping a bounded cache.
+The list model holds only the ordered rowids of the current tab, search, segment and profile (fetched off
+the UI thread) and reads the rows it shows a page at a time, keeping a bounded cache. A long list comes in
+two steps (app/segment_lists.head): its count and first rows, shown at once, then all its rowids.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import customer_list, dates, plurals, profiles, segments, settings
+from app import customer_list, dates, plurals, profiles, segment_lists, segments, settings
 from app.contact import format_phone
 from ui.customers_actions import CustomerActions
 from ui.form_helpers import (
@@ -55,6 +56,8 @@ class CustomerListModel(QAbstractTableModel):
         super().__init__()
         self.runner = runner
         self.rowids = array("q")
+        self.total = 0  # rows in the list; more than len(rowids) while only its head is read
+        self._partial = False  # only the head of the list is shown (its rows just read)
         self._cache: dict[int, customer_list.ListRow] = {}
         self._generation = 0
         self.loading = False
@@ -64,12 +67,32 @@ class CustomerListModel(QAbstractTableModel):
 
     def reload(self, status: str | None, search: str, segment: str | None = None,
                profile_id: str | None = None) -> None:
-        """Fetch the rowids for this tab, search, segment and profile on a worker; stale answers are dropped."""
+        """Fetch the rowids for this tab, search, segment and profile on a worker; stale answers are dropped.
+        A long list's count and first rows come first (``loaded`` is emitted for them, ``loading`` stays
+        True), then the whole list."""
         self._generation += 1
         generation = self._generation
         self.loading = True
-        self.runner.submit(segments.ids, segment, profile_id, status, search, self.region,
-                           owner=self, on_done=lambda ids: self._loaded(generation, ids),
+        self._partial = False  # a head still on screen belongs to the list being replaced
+        args = (segment, profile_id, status, search, self.region)
+        self.runner.submit(segment_lists.head, *args, owner=self,
+                           on_done=lambda head: self._head(generation, head, args),
+                           on_error=lambda exc: self._failed(generation, exc))
+
+    def _head(self, generation: int, head: segment_lists.Head | None, args: tuple) -> None:
+        if generation != self._generation:
+            return
+        if head is not None and len(head.rowids) >= head.count:
+            self._loaded(generation, head.rowids)  # the head is the whole list
+            return
+        if head is not None:
+            self.beginResetModel()
+            self.rowids, self.total = head.rowids, head.count
+            self._cache.clear()
+            self.endResetModel()
+            self._partial = True
+            self.loaded.emit(head.count)
+        self.runner.submit(segments.ids, *args, owner=self, on_done=lambda ids: self._loaded(generation, ids),
                            on_error=lambda exc: self._failed(generation, exc))
 
     def stop(self) -> None:
@@ -79,10 +102,16 @@ class CustomerListModel(QAbstractTableModel):
     def _loaded(self, generation: int, rowids: array) -> None:
         if generation != self._generation:
             return
-        self.beginResetModel()
-        self.rowids = rowids
-        self._cache.clear()
-        self.endResetModel()
+        if self._partial and len(rowids) == self.total and self.rowids == rowids[:len(self.rowids)]:
+            self.rowids = rowids  # the rest of the list its head began: rows on screen stay as they are
+            if rowids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rowids) - 1, len(self.HEADERS) - 1))
+        else:
+            self.beginResetModel()
+            self.rowids, self.total = rowids, len(rowids)
+            self._cache.clear()
+            self.endResetModel()
+        self._partial = False
         self.loading = False
         self.loaded.emit(len(rowids))
 
@@ -94,10 +123,12 @@ class CustomerListModel(QAbstractTableModel):
     def refresh_rows(self) -> None:
         """Forget cached rows (after an edit) and repaint."""
         self._cache.clear()
-        if self.rowids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rowids) - 1, len(self.HEADERS) - 1))
+        if self.total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(self.HEADERS) - 1))
 
     def _row(self, row: int) -> customer_list.ListRow | None:
+        if row >= len(self.rowids):  # beyond the head: shown once the whole list is read
+            return None
         rowid = self.rowids[row]
         found = self._cache.get(rowid)
         if found is None:
@@ -112,7 +143,7 @@ class CustomerListModel(QAbstractTableModel):
     # --- the model -----------------------------------------------------------------------------------------
 
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rowids)
+        return 0 if parent.isValid() else self.total
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -124,7 +155,7 @@ class CustomerListModel(QAbstractTableModel):
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rowids):
-            return None
+            return None  # out of range, or not read yet
         if role == ROWID_ROLE:
             return self.rowids[index.row()]
         if role not in (Qt.DisplayRole, Qt.DecorationRole, Qt.AccessibleTextRole, ID_ROLE, Qt.ToolTipRole):
@@ -299,7 +330,7 @@ class CustomersWindow(CustomerActions, QWidget):
             what += f" matching “{self.search_edit.text().strip()}”"
         self.count_label.setText(what)
         self.header.set_subtitle(self.tr("Everyone who has shopped with you: find, add, edit and look after them"))
-        if self._select_after_load:
+        if self._select_after_load and not self.model.loading:  # the whole list, not only its head
             self.select_customer(self._select_after_load)
             self._select_after_load = None
         self._update_buttons()

@@ -200,4 +200,5 @@ class RecentBillsDialog(_BillList):
     def receipt(self) -> None:
         bill_id = self.current_id()
         if bill_id is not None:
+            self.accept()  # the receipt takes the list's place: closing it puts the keyboard back on the bill
             self._on_receipt(bill_id)

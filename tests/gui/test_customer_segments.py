@@ -91,3 +91,30 @@ def test_the_bill_shows_the_customers_segments(qtbot, till_window):
     expected = segments.describe(segments.of_customer(emily.id))
     assert expected and label.text() == expected and label.isVisible()
     assert label.textFormat() == Qt.PlainText
+
+
+def test_a_long_list_shows_its_count_and_first_rows_then_all_of_them(qtbot, till_window, monkeypatch):
+    from app import segment_lists
+    from ui.customers_window import NAME
+
+    monkeypatch.setattr(segment_lists, "HEAD", 5)
+    window = open_screen(qtbot, till_window, "customers_action", "customersWindow")
+    model = window.model
+    qtbot.waitUntil(lambda: not model.loading)
+    everyone = list(model.rowids)
+    assert len(everyone) > 5
+    steps = []
+
+    def seen(count):
+        steps.append((model.loading, list(model.rowids), model.rowCount(), count,
+                      model.index(0, NAME).data(), model.index(len(everyone) - 1, NAME).data(),
+                      window.findChild(QLabel, "customerCountLabel").text()))
+
+    model.loaded.connect(seen)
+    window.reload()
+    qtbot.waitUntil(lambda: not model.loading)
+    (partial, first, rows, count, top, bottom, label), done = steps
+    assert partial and first == everyone[:5] and rows == count == len(everyone)
+    assert top and bottom is None  # the rows beyond the head are blank until the whole list is read
+    assert f"{len(everyone):,} customers" in label
+    assert done[0] is False and done[1] == everyone and done[2] == len(everyone) and done[5]
