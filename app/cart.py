@@ -68,7 +68,10 @@ class AddResult:
 
 
 class Cart:
-    def __init__(self, settings: shop_settings.ShopSettings | dict | None = None):
+    def __init__(self, settings: shop_settings.ShopSettings | dict | None = None,
+                 promotion_rules: list | None = None):
+        """``settings`` and ``promotion_rules`` (app/promotions.all_rules) are read here unless given: the
+        till reads them for the next bill on its write worker, right after a sale (app/next_bill.py)."""
         self.settings = shop_settings.ShopSettings.of(settings) if settings is not None else shop_settings.shop()
         self.bill_id = new_id()
         self.opened_at = utcnow()
@@ -85,7 +88,7 @@ class Cart:
         self._priced: dict[bool, pricing.BillPrice] = {}
         self.first_line_at: dt.datetime | None = None  # service metrics: checkout time from the first line
         self.promotions: list = []  # app/promotions.Rule the customer qualifies for (walk-ins: untargeted)
-        self.refresh_promotions()
+        self.refresh_promotions(rules=promotion_rules)
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -147,7 +150,7 @@ class Cart:
 
     # --- promotions (app/promotions.py) -------------------------------------------------------------------
 
-    def refresh_promotions(self, today: dt.date | None = None) -> None:
+    def refresh_promotions(self, today: dt.date | None = None, rules: list | None = None) -> None:
         from app import promotions
 
         customer = self.customer
@@ -155,7 +158,7 @@ class Cart:
             segments=customer.segments, profile_id=customer.default_profile_id, category_id=customer.category_id,
             marketing_consent=customer.marketing_consent,
             channel=str(customer.preferences.get("communication.channel") or ""))
-        self.promotions = promotions.for_checkout(who, today or dt.date.today())
+        self.promotions = promotions.for_checkout(who, today or dt.date.today(), rules)
         self._changed()
 
     def _promotion_inputs(self) -> list[pricing.PromotionInput]:

@@ -36,10 +36,23 @@ def format_phone(e164: str | None, region: str = "US") -> str:
         return e164
     fmt = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if phonenumbers.region_code_for_number(number) == region
+        if _is_region_of(number, region)
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, fmt)
+
+
+_FIRST_MATCH = getattr(phonenumbers.phonenumberutil, "_region_code_for_number_from_list", None)
+
+
+def _is_region_of(number, region: str) -> bool:
+    """``region_code_for_number(number) == region``, without trying every region of the calling code:
+    that returns the first region of the code's list that matches (25 share +1, the US first), so only the
+    regions up to ``region`` matter (a customer list formats 20 numbers at each keystroke)."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code) or ()
+    if region not in regions or len(regions) == 1 or _FIRST_MATCH is None:
+        return phonenumbers.region_code_for_number(number) == region
+    return _FIRST_MATCH(number, regions[: regions.index(region) + 1]) == region
 
 
 def normalise_email(text: str | None, field: str = "email") -> str | None:

@@ -75,20 +75,28 @@ class Table:
 
 def scratch_copy(source: Path, name: str) -> Path:
     """A throw-away copy of a generated database (its key registered too), so a benchmark that writes never
-    changes the shared one. The source is first brought to the current schema (once, not per copy)."""
+    changes the shared one. A source under DATA is first brought to the current schema (once, not per copy);
+    one elsewhere (``--source``, shared and read-only) is copied as it is, and the copy upgraded when opened."""
     import shutil
 
+    import filelock
     import keyring
 
     from db.connection import open_database
     from db.errors import DatabaseLockedError
     from db.keystore import SERVICE, account_for
 
+    ours = Path(source).resolve().is_relative_to(DATA.resolve())
     for attempt in range(240):
         try:
-            open_database(source).close()
+            if ours:
+                open_database(source).close()
+            else:  # only wait until no process has it open
+                lock = filelock.FileLock(str(Path(source).resolve()) + ".lock", timeout=0)
+                lock.acquire()
+                lock.release()
             break
-        except DatabaseLockedError:
+        except (DatabaseLockedError, filelock.Timeout):
             if attempt == 0:
                 print(f"{source.name} is open in another process; waiting for it …", flush=True)
             time.sleep(5)

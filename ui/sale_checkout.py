@@ -3,7 +3,7 @@ returns, receipts, and parking the open bill when the cashier signs out."""
 
 from __future__ import annotations
 
-from app import audit, billing, discount_limit, plurals, receipt, settings
+from app import audit, billing, customer_search, discount_limit, next_bill, plurals, receipt
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
@@ -67,19 +67,20 @@ class SaleCheckout:
         cart, user = self.cart, window.till.user
         bill = cart.frozen()  # what is sold is the bill as paid: the worker never sees the live cart
 
-        def done(result):
+        def done(answer):
+            result, ahead = answer
             dialog.set_busy(False)
             dialog.accept()
-            self._sale_done(cart, result)
+            self._sale_done(cart, result, ahead)
 
         def failed(exc):
             message = exc.message if isinstance(exc, TillError) else f"The sale was not saved: {exc}"
             dialog.failed(message)
 
-        ops.write(window, billing.complete_sale, bill, tenders, user, owner=self.page).success(done).failure(
+        ops.write(window, next_bill.complete_sale, bill, tenders, user, owner=self.page).success(done).failure(
             failed).run()
 
-    def _sale_done(self, cart: Cart, result: billing.SaleResult) -> None:
+    def _sale_done(self, cart: Cart, result: billing.SaleResult, ahead: next_bill.NextBill) -> None:
         page, window = self.page, self.page.window_
         self.last_sale = result
         money = cart.currency
@@ -90,20 +91,18 @@ class SaleCheckout:
             parts.append(f"+{result.points_earned} points")
         page.sale_result.show_result("   ·   ".join(parts), result.bill_id,
                                      cart.customer.email if cart.customer else None)
-        page.start_new_cart()
+        page.start_new_cart(Cart(ahead.settings, ahead.promotion_rules))  # read on the write worker
         page.say("")
         window.sync_status.refresh()
-        spec = settings.local("receipt_printer")
-        if spec:
-            self.print_to_receipt_printer(result.bill_id, spec)
+        if ahead.receipt_printer:
+            self.print_to_receipt_printer(result.bill_id, ahead.receipt_printer)
 
     def print_to_receipt_printer(self, bill_id: str, spec: str) -> None:
         from ui.receipt_view import print_escpos
 
-        printed = receipt.build(bill_id)
         self._shown_receipts.add(bill_id)
-        self.page.window_.reads.submit(
-            print_escpos, printed, spec, owner=self.page,
+        self.page.window_.reads.submit(  # the receipt is read off the UI thread too
+            lambda: print_escpos(receipt.build(bill_id), spec), owner=self.page,
             on_error=lambda exc: self.page.say(f"The receipt printer did not print: {exc}"))
 
     # --- sessions ------------------------------------------------------------------------------------------
@@ -120,6 +119,9 @@ class SaleCheckout:
     def session_started(self) -> None:
         """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
         self.page.sale_result.dismiss()
+        window = self.page.window_
+        for _ in range(2):  # one for each reading thread (ui/till_window.py)
+            window.reads.submit(customer_search.warm, self.cart.settings.phone_region)
         held = len(billing.held_bills())
         self.page.say(f"{plurals.count(held, 'held bill')} waiting: F6 recalls" if held else "", "info")
 

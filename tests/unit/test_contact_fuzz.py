@@ -41,3 +41,26 @@ def test_email_normalisation_is_total_and_idempotent(text):
         return
     assert email == email.lower() and "@" in email
     assert normalise_email(email) == email
+
+
+_SHARED_CODES = [1, 7, 44, 47, 61, 262, 290, 358, 590, 599]  # calling codes several regions share
+
+
+@settings(max_examples=400, deadline=None)
+@given(code=st.sampled_from(_SHARED_CODES + [33, 49, 91]), digits=st.from_regex(r"[0-9]{4,12}", fullmatch=True),
+       region=st.sampled_from(["US", "CA", "AG", "DO", "PR", "GB", "GG", "JE", "IM", "AU", "CX", "RU", "KZ", "NO",
+                               "SJ", "FI", "AX", "GP", "BL", "MF", "RE", "YT", "SH", "TA", "CW", "BQ", "FR", "DE"]))
+def test_phone_shown_nationally_exactly_when_it_is_the_shops_region(code, digits, region):
+    """format_phone's shortcut tries only the regions up to the shop's; the answer is the library's own."""
+    import phonenumbers
+
+    from app.contact import format_phone
+
+    e164 = f"+{code}{digits}"
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return
+    national = phonenumbers.region_code_for_number(number) == region
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if national else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    assert format_phone(e164, region) == phonenumbers.format_number(number, fmt)
