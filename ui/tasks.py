@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 class TaskRunner(QObject):
     _finished = Signal(int, bool, object)  # job number, succeeded, result or exception
 
-    def __init__(self, parent=None, threads: int = 1):
+    def __init__(self, parent=None, threads: int = 1, when_idle=None):
+        """``when_idle``: run on the worker after a job's answer has been sent, when no other job waits
+        (housekeeping the user must not wait for, e.g. the database's WAL checkpoint)."""
         super().__init__(parent)
+        self._when_idle = when_idle
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="till-task")
         self._callbacks: dict[int, tuple] = {}  # job number -> (on_done, on_error, owner); UI thread only
         self._numbers = itertools.count(1)
@@ -63,6 +66,14 @@ class TaskRunner(QObject):
                 answer = (False, exc)
             if shiboken6.isValid(self):  # the window (and this runner) may be gone by now
                 self._finished.emit(number, *answer)
+            if self._when_idle is not None and not self._shut_down:
+                with self._lock:
+                    idle = len(self._pending) <= 1  # only this job: nothing else is queued
+                if idle:
+                    try:
+                        self._when_idle()
+                    except Exception:  # housekeeping: the next idle moment tries again
+                        log.warning("idle task failed: %s", traceback.format_exc())
 
         future = self._pool.submit(job)
         with self._lock:

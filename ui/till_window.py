@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import auth, settings
+from app import auth, checkpoint, settings
 from app.changes import Changes
 from app.errors import TillError
 from app.till import Till
@@ -121,7 +121,7 @@ class TillWindow(QMainWindow):
         self.setObjectName("tillWindow")
         self.setAccessibleName("Till")
         self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.shop().shop_name))
-        self.writes = TaskRunner(self, threads=1)
+        self.writes = TaskRunner(self, threads=1, when_idle=checkpoint.when_idle)  # the WAL checkpoint off the sale
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
         self.data_changed.connect(lambda table: self.announce(Changes.of(table)))

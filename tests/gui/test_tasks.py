@@ -72,3 +72,34 @@ def test_thousands_of_jobs_leave_nothing_behind(qtbot):
     grown = sys.getallocatedblocks() - before
     assert grown < 2500, f"{grown} blocks still held after 5,000 finished jobs"
     assert runner._callbacks == {}
+
+
+def test_idle_work_runs_after_the_answer_and_only_when_nothing_waits(qtbot):
+    """The write worker's WAL checkpoint: after the sale's answer is sent, never between two queued jobs."""
+    events = []
+    release = threading.Event()
+    runner = TaskRunner(threads=1, when_idle=lambda: events.append("idle"))
+    runner.submit(release.wait, 10, on_done=lambda _: events.append("first answered"))
+    runner.submit(lambda: events.append("second ran"))  # queued behind the first
+    release.set()
+    assert runner.wait(5000)
+    qtbot.waitUntil(lambda: "first answered" in events)
+    assert events.count("idle") == 1 and events.index("second ran") < events.index("idle")
+
+
+def test_the_write_worker_checkpoints_after_a_sale_not_inside_it(qtbot, till_window):
+    """The write worker's own connection leaves the checkpoint out of its commits and runs it when idle."""
+    from sale_steps import finish, pay, scan, start
+
+    from db.models import database
+
+    start(qtbot, till_window)
+    scan(qtbot, till_window, "1001")
+    finish(qtbot, till_window, pay(qtbot, till_window, "cash", "5"))
+    assert till_window.writes.wait(5000)
+    got = []
+    till_window.writes.submit(lambda: database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0],
+                              on_done=got.append)
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == [0]  # the sale's commit did not copy the log back: the idle checkpoint does
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # other connections keep it
