@@ -22,7 +22,9 @@ from argon2.low_level import Type, hash_secret
 
 from app import audit
 from app.errors import PermissionDenied, ValidationError
+from db import pins
 from db.models import Setting, User
+from db.pins import MEMORY_KIB, TIME_COST
 
 CASHIER = "cashier"
 MANAGER = "manager"
@@ -30,7 +32,6 @@ ROLES = (CASHIER, MANAGER)
 
 # Per-shop cost (settings "pin_hash_time_cost", "pin_hash_memory_kib"); these defaults are OWASP's
 # argon2id minimum, about 40-80 ms per hash on a till.
-TIME_COST, MEMORY_KIB = 2, 19456
 SALT_KEY = "pin_salt"
 _SCRYPT = {"n": 2**12, "r": 8, "p": 1}  # the hashes of earlier versions
 
@@ -134,10 +135,10 @@ def pin_clashes() -> list[list[User]]:
 
 
 def validate_pin(pin: str) -> str:
-    pin = (pin or "").strip()
-    if not pin.isdigit() or not 4 <= len(pin) <= 8:
-        raise ValidationError("A PIN is 4 to 8 digits.", "pin")
-    return pin
+    checked = pins.pin_or_none(pin)
+    if checked is None:
+        raise ValidationError(pins.PIN_RULE, "pin")
+    return checked
 
 
 def create_user(name: str, role: str, pin: str, by: User | None = None) -> User:

@@ -1,9 +1,5 @@
-"""Text normalisation for search: casefolded, accents removed, spaces collapsed."""
+"""Text normalisation for search (the rule lives in db/text.py: the central store computes the same key)."""
 
-import unicodedata
+from db.text import normalise_name
 
-
-def normalise_name(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+__all__ = ["normalise_name"]

@@ -21,6 +21,7 @@ from central.batch import (
 )
 from central.tables import OFFICE, TABLE_ORDER, TABLES, InvalidRow, TableSpec, normalise_row, unique_values
 from db.ids import new_id
+from db.text import normalise_name
 
 
 def _office_spec(table: str) -> TableSpec:
@@ -52,8 +53,6 @@ def _natural_to_wire(table: str, values: dict) -> dict:
         else:
             out[column] = value
     if "name" in out and "name_norm" in columns and "name_norm" not in values and isinstance(out["name"], str):
-        from app.text import normalise_name
-
         out["name_norm"] = normalise_name(out["name"])
     return out
 

@@ -1,16 +1,17 @@
 """The sign-up form's fields, checked and normalised with the same rules as the till's customer form
-(app/customers.clean, app/contact.py, app/text.py). The central store does not import app/ (issue 16), so
-the rules are restated here; tests/unit/test_signup_rules.py runs both on the same inputs and asserts
+(app/customers.clean, app/contact.py; the name key is db/text.py, shared). The central store does not import
+app/ (issue 16), so the other rules are restated here; tests/unit/test_signup_rules.py runs both on the same inputs and asserts
 they agree, so a change to one without the other fails."""
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+from db.text import normalise_name
 
 DEFAULT_REGION = "US"  # app/settings.DEFAULTS["phone_region"]
 MAX_NAME = 120
@@ -32,13 +33,6 @@ class Signup:
     email: str | None
     date_of_birth: str | None  # ISO date
     marketing_consent: bool
-
-
-def normalise_name(text: str) -> str:
-    """As app.text.normalise_name: casefolded, accents removed, spaces collapsed (the search key)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
 
 
 def clean_name(text: str) -> str:

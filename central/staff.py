@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from central.tables import InvalidRow
+from db import pins
 
 
 def _settings(conn, shop_id: str) -> dict:
@@ -29,14 +30,10 @@ def admin_values(conn, shop_id: str, row_id: str | None, values: dict) -> dict:
         return values
     from argon2.low_level import Type, hash_secret
 
-    from app.auth import MEMORY_KIB, TIME_COST, validate_pin
-    from app.errors import ValidationError
-
     values = dict(values)
-    try:
-        pin = validate_pin(str(values.pop("pin")))
-    except ValidationError as exc:
-        raise InvalidRow(exc.message) from None
+    pin = pins.pin_or_none(str(values.pop("pin")))
+    if pin is None:
+        raise InvalidRow(pins.PIN_RULE)
     found = _settings(conn, shop_id)
     salt = found.get("pin_salt")
     try:
@@ -47,8 +44,8 @@ def admin_values(conn, shop_id: str, row_id: str | None, values: dict) -> dict:
         raise InvalidRow("this shop has no PIN salt yet: its first till sets it when it brings the staff")
     cost = found.get("pin_hash_time_cost")
     memory = found.get("pin_hash_memory_kib")
-    cost = cost if isinstance(cost, int) and 1 <= cost <= 10 else TIME_COST
-    memory = memory if isinstance(memory, int) and 8192 <= memory <= 1048576 else MEMORY_KIB
+    cost = cost if isinstance(cost, int) and 1 <= cost <= 10 else pins.TIME_COST
+    memory = memory if isinstance(memory, int) and 8192 <= memory <= 1048576 else pins.MEMORY_KIB
     digest = hash_secret(pin.encode(), salt_bytes, time_cost=cost, memory_cost=memory, parallelism=1,
                          hash_len=32, type=Type.ID).decode("ascii")
     clash = conn.execute(
