@@ -129,7 +129,7 @@ def test_ui_writes_only_through_operations():
 
 # The only till modules the central may import: the hybrid clock's stamp format and UUIDv7 ids, two small pure
 # modules (no database, no model). Tables come from the wire schema (central/wire_schema.py, central/wire.py).
-CENTRAL_MAY_IMPORT_FROM_DB = {"db", "db.hlc", "db.ids", "db.pins", "db.text"}  # formats both sides share
+CENTRAL_MAY_IMPORT_FROM_DB = {"db", "db.hlc", "db.ids", "db.pins", "db.text", "db.utc"}  # formats both sides share
 
 
 def test_central_does_not_import_the_tills_app_or_ui_at_import_time():
