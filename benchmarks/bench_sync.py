@@ -228,6 +228,24 @@ def _copy_db(source: Path, target: Path) -> Path:
     return target
 
 
+def cpu_seconds(store: Store) -> dict[str, float]:
+    """CPU seconds (user + system) so far of pos-central, of this run's PostgreSQL (its postmaster and
+    backends) and of this process (the till)."""
+    import psutil
+
+    out = {"central": 0.0, "postgres": 0.0, "till": sum(psutil.Process().cpu_times()[:2])}
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "central.cli" in " ".join(proc.cmdline()):
+                out["central"] += sum(proc.cpu_times()[:2])
+    data_dir = store.conn.execute("SHOW data_directory").fetchone()[0]
+    postmaster = psutil.Process(int((Path(data_dir) / "postmaster.pid").read_text().split()[0]))
+    for proc in [postmaster, *postmaster.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            out["postgres"] += sum(proc.cpu_times()[:2])
+    return out
+
+
 def bench_push(store: Store, base: str, scratch: Path, bills: int, runs: int, table: Table) -> None:
     template = make_offline_till(DATA / f"sync-offline-{bills}.db", bills)
     times, baseline, ops = [], [], 0
@@ -242,17 +260,21 @@ def bench_push(store: Store, base: str, scratch: Path, bills: int, runs: int, ta
             engine = _engine(till)
             from app.sync.engine import Report
 
+            cpu = cpu_seconds(store)
             start = time.perf_counter()
             report = Report()
             engine.push(report)
             times.append((time.perf_counter() - start) * 1000)
+            cpu = {k: v - cpu[k] for k, v in cpu_seconds(store).items()}
             engine.client.close()
             assert report.pushed == ops and report.rejected == 0, report
         finally:
             till.close()
         baseline.append(store.copy_baseline("outbox", rows))
         path.unlink()
-        print(f"  push run {run + 1}: {times[-1] / 1000:.1f} s ({ops:,} operations)", flush=True)
+        print(f"  push run {run + 1}: {times[-1] / 1000:.2f} s ({ops:,} operations), COPY {baseline[-1] / 1000:.2f} s, "
+              f"ratio {times[-1] / baseline[-1]:.1f}x; CPU s: pos-central {cpu['central']:.2f}, "
+              f"PostgreSQL {cpu['postgres']:.2f}, till {cpu['till']:.2f}", flush=True)
     table.add(f"push {bills:,} offline bills ({ops:,} ops)", times, baseline, "< 20 s")
 
 

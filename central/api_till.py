@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from central import ha, refill, roles, store
-from central.api_deps import Db, Till
+from central.api_deps import Db, Till, TillToken, till_in
 from central.api_models import (
     ERRORS,
     MAX_VERSION,
@@ -26,7 +26,7 @@ from central.api_models import (
 )
 from central.database import SCHEMA_VERSION, CentralUnavailable
 from central.protocol import PROTOCOL, TILL_SCHEMA
-from central.push_body import parse_push
+from central.push_fast import parse as parse_push
 
 router = APIRouter()
 
@@ -64,13 +64,17 @@ def enroll(central: Db, who: Till):
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": inline_schema(PushIn)}}}},
              description="A batch of operations, applied in one transaction; one answer per operation.")
-async def push(request: Request, central: Db, who: Till):
-    # The hot path parses the body itself (central/push_body.py), not through pydantic.
+async def push(request: Request, central: Db, token: TillToken):
+    # The hot path parses the body itself (central/push_fast.py, central/push_body.py), not through pydantic.
     body = await request.body()
 
+    def tx(conn):
+        # the token is read in the push's own transaction; the body is parsed only for a known till
+        who = till_in(conn, token)
+        return store.push(conn, who.shop_id, who.till_id, parse_push(body))
+
     def work():
-        ops = parse_push(body)
-        results, version = central.run(lambda conn: store.push(conn, who.shop_id, who.till_id, ops))
+        results, version = central.run(tx)
         return json.dumps({"results": results, "shop_version": version}, ensure_ascii=False)
 
     return Response(await run_in_threadpool(work), media_type="application/json")

@@ -36,6 +36,15 @@ class ConflictError(StoreError):
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # one encoder, not one per row
 
 
+def text_array(values) -> str | list:
+    """``values`` (texts) as one PostgreSQL array literal, for ``= ANY(%s::text[])``: written by the C JSON
+    encoder instead of psycopg's array dumper, which works element by element in Python. A JSON list of
+    strings with no backslash in it (no quote, backslash or control character to escape) is, between
+    braces, the array literal of the same texts; any other list is passed as a list."""
+    text = _dumps(values if isinstance(values, list) else list(values))
+    return "{" + text[1:-1] + "}" if "\\" not in text else list(values)
+
+
 @dataclass
 class Batch:
     """What one push transaction has read and is about to write."""
@@ -49,6 +58,7 @@ class Batch:
     keys_stored: set = field(default_factory=set)  # (tbl, key, val) found in the database
     keys_added: set = field(default_factory=set)
     keys_removed: set = field(default_factory=set)
+    sent: dict = field(default_factory=dict)  # (tbl, id) -> (payload text as pushed, the row it decodes to)
 
     def next_version(self) -> int:
         self.version += 1
@@ -76,8 +86,8 @@ def load_rows(conn, batch: Batch, pairs: list[tuple[str, str]]) -> None:
     if not wanted:
         return
     cur = conn.execute("SELECT tbl, id, version, origin, stamps, data FROM sync_row "
-                       "WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s)",
-                       (batch.shop_id, list({t for t, _ in wanted}), list({i for _, i in wanted})))
+                       "WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s::text[])",
+                       (batch.shop_id, list({t for t, _ in wanted}), text_array({i for _, i in wanted})))
     for tbl, row_id, version, origin, stamps, data in cur:
         if (tbl, row_id) in wanted:  # the same id in another table is not one of the pairs
             batch.rows[(tbl, row_id)] = Current(data, stamps, version, origin)
@@ -90,7 +100,7 @@ def load_keys(conn, batch: Batch, wanted: set[tuple[str, str, str]]) -> None:
         by_key.setdefault((tbl, key), []).append(val)
     for (tbl, key), vals in by_key.items():
         cur = conn.execute("SELECT val, row_id FROM sync_key WHERE shop_id = %s AND tbl = %s AND key = %s "
-                           "AND val = ANY(%s)", (batch.shop_id, tbl, key, vals))
+                           "AND val = ANY(%s::text[])", (batch.shop_id, tbl, key, text_array(vals)))
         for val, row_id in cur:
             batch.keys[(tbl, key, val)] = row_id
             batch.keys_stored.add((tbl, key, val))
@@ -128,6 +138,20 @@ def conflict_row(conflict: Conflict) -> dict:
     }
 
 
+def _as_sent(batch: Batch, key: tuple[str, str], data: dict) -> str | None:
+    """The row's JSON as the till sent it, with the server's version added, when the row to store is
+    exactly the row that text decodes to (a new bill, line, payment...): no need to serialise it again.
+    A key sent twice keeps the last value in PostgreSQL's jsonb, as in the row decoded from the text."""
+    sent = batch.sent.get(key)
+    if sent is None:
+        return None
+    text, row = sent
+    row["server_version"] = version = data["server_version"]
+    if row != data:
+        return None
+    return f'{text[:-1]},"server_version":{version}}}'
+
+
 def flush(conn, batch: Batch, op_records: list[tuple]) -> None:
     """Write what the batch decided. Every writer holds the shop's row lock, so rows not found when the
     batch loaded them are new: those, and the operation records, go in by COPY."""
@@ -135,7 +159,7 @@ def flush(conn, batch: Batch, op_records: list[tuple]) -> None:
     for key in batch.dirty:
         row = batch.rows[key]
         values = (batch.shop_id, key[0], key[1], row.version, row.origin,
-                  None if row.stamps is None else _dumps(row.stamps), _dumps(row.data))
+                  None if row.stamps is None else _dumps(row.stamps), _as_sent(batch, key, row.data) or _dumps(row.data))
         (updates if key in batch.stored else inserts).append(values)
     with conn.cursor() as cur:
         if updates:

@@ -147,7 +147,9 @@ def serve(args) -> int:
         uvicorn.run("central.ha:app_from_env", factory=True, workers=args.workers, host=host.strip("[]"),
                     port=int(port), log_level=args.log_level, **tls)
         return 0
-    uvicorn.run(create_app(central), host=host.strip("[]"), port=int(port), log_level=args.log_level,
+    from central.heap import settled
+
+    uvicorn.run(settled(create_app(central)), host=host.strip("[]"), port=int(port), log_level=args.log_level,
                 **tls)
     return 0
 

@@ -9,6 +9,7 @@ psycopg_pool.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -18,9 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+import msgspec
 import psycopg
 import tenacity
 from psycopg import errors as pg_errors
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,19 @@ def migrate(conninfo: str) -> int:
         return SCHEMA_VERSION
 
 
+def _json_loads(data):
+    """Stored JSON documents decoded in C (msgspec: the same Python values as json.loads, about twice as
+    fast); what msgspec will not decode (a number beyond a float, a lone surrogate) goes to json.loads."""
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return json.loads(data)
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    set_json_loads(_json_loads, conn)
+
+
 class Central:
     """The pool, plus ``run(fn)``: fn(conn) in one transaction, retried on serialization failures,
     deadlocks and connections lost mid-way (every write is idempotent, so a retry is safe)."""
@@ -85,6 +101,7 @@ class Central:
             conninfo, min_size=min_size, max_size=max_size, timeout=timeout, open=False,
             check=ConnectionPool.check_connection, kwargs={"autocommit": False},
             reconnect_timeout=10,  # give up a reconnection round soon; the next request starts a new one
+            configure=_configure,
         )
 
     def open(self, wait: bool = True) -> None:

@@ -55,4 +55,6 @@ def app_from_env():
     # each process stamps head-office edits with its own clock: a node of its own keeps two stamps made in
     # the same millisecond by two processes distinct
     store.HQ_CLOCK.node = f"{store.HQ}-{os.getpid()}"
-    return create_app(Central(os.environ[URL_ENV], max_size=int(os.environ.get(POOL_ENV, "10"))))
+    from central.heap import settled
+
+    return settled(create_app(Central(os.environ[URL_ENV], max_size=int(os.environ.get(POOL_ENV, "10")))))

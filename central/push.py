@@ -10,7 +10,7 @@ import time
 
 import psycopg
 
-from central import aliases, customer_rules, merge, refill, rowcheck, validate
+from central import aliases, customer_rules, merge, push_fast, refill, rowcheck, validate
 from central.batch import (
     HQ_CLOCK,
     SERVER,
@@ -22,6 +22,7 @@ from central.batch import (
     load_rows,
     lock_shop,
     move_keys,
+    text_array,
 )
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
@@ -62,18 +63,30 @@ def parse_op(raw: dict) -> Op:
     if not isinstance(payload, dict):
         raise InvalidRow("the payload is not a row")
     row, refused = rowcheck.parse_row(spec, payload)
-    if row["id"] != raw.get("row_id"):
+    return op_of(raw["op_id"], spec, table, row, raw.get("row_id"), raw.get("hlc"), raw.get("fields") or [],
+                 refused)
+
+
+_COLUMN_SETS = {name: frozenset(spec.columns) for name, spec in TABLES.items()}
+
+
+def _column_set(spec: TableSpec) -> frozenset:
+    names = _COLUMN_SETS.get(spec.name)
+    return names if names is not None and TABLES[spec.name] is spec else frozenset(spec.columns)
+
+
+def op_of(op_id: str, spec: TableSpec, table: str, row: dict, row_id, stamp, fields, refused: str | None) -> Op:
+    """The checks of an operation past its row (``parse_op``'s, and central/push_fast.py's)."""
+    if row["id"] != row_id:
         raise InvalidRow("row_id does not match the payload's id")
-    stamp = raw.get("hlc")
     if not hlc.well_formed(stamp) or "\x00" in stamp:  # PostgreSQL text holds no NUL
         raise InvalidRow(f"{stamp!r} is not a hybrid clock stamp")
-    fields = raw.get("fields") or []
     if not isinstance(fields, list):
         raise InvalidRow("fields must be a list of column names")
-    if not spec.columns.keys() >= set(fields):
+    if not _column_set(spec).issuperset(fields):
         unknown = sorted(str(f) for f in set(fields) - spec.columns.keys())
         raise InvalidRow(f"{table} has no column(s) {', '.join(unknown)}")
-    return Op(raw["op_id"], table, row["id"], stamp, fields, row, refused)
+    return Op(op_id, table, row["id"], stamp, fields, row, refused)
 
 
 def _resolve_clash(batch: Batch, spec: TableSpec, current: Current | None, op: Op, out: Outcome,
@@ -114,26 +127,33 @@ def _resolve_clash(batch: Batch, spec: TableSpec, current: Current | None, op: O
     return Outcome(OK, data=data, stamps=stamps, conflicts=conflicts, origin=out.origin)
 
 
-def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dict]) -> tuple[list[dict], int]:
-    """Apply a batch of till operations in this transaction. Returns (answers in order, shop version)."""
+def push(conn: psycopg.Connection, shop_id: str, till_id: str,
+         raw_ops: list[dict] | push_fast.Parsed) -> tuple[list[dict], int]:
+    """Apply a batch of till operations in this transaction (given as plain JSON objects, or as
+    central/push_fast.py parsed them). Returns (answers in order, shop version)."""
+    items = raw_ops if isinstance(raw_ops, push_fast.Parsed) else push_fast.prepare(raw_ops)
     parsed: dict[str, Op] = {}
     invalid: dict[str, str] = {}
-    for raw in raw_ops:
-        try:
-            parsed[raw["op_id"]] = parse_op(raw)
-        except InvalidRow as exc:
-            invalid[raw["op_id"]] = str(exc)
+    sent: dict[str, tuple[str, dict]] = {}
+    for item in items:
+        if item.error is None:
+            parsed[item.op_id] = item.op
+            if item.text is not None:
+                sent[item.op_id] = (item.text, item.sent)
+        else:
+            invalid[item.op_id] = item.error
+    op_ids = [item.op_id for item in items]
     batch = Batch(shop_id, lock_shop(conn, shop_id))
     validate.screen(conn, batch, till_id, parsed, invalid)  # roles, meaning, references (central/validate.py)
     stored = {op_id: (result, reason) for op_id, result, reason in conn.execute(
-        "SELECT op_id, result, reason FROM sync_op WHERE shop_id = %s AND op_id = ANY(%s)",
-        (shop_id, [raw["op_id"] for raw in raw_ops]))}
+        "SELECT op_id, result, reason FROM sync_op WHERE shop_id = %s AND op_id = ANY(%s::text[])",
+        (shop_id, text_array(op_ids)))}
 
     answers: dict[str, dict] = {}
     records: list[tuple] = []
     todo: list[Op] = []
-    for raw in raw_ops:
-        op_id = raw["op_id"]
+    for item in items:
+        op_id = item.op_id
         if op_id in stored:
             result, reason = stored[op_id]
             answers[op_id] = {"result": DUPLICATE if result == OK else result, "reason": reason}
@@ -145,6 +165,8 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
         else:
             answers[op_id] = {"result": RETRY, "reason": "not processed"}
             todo.append(parsed[op_id])
+            if op_id in sent:  # stored as sent if the row written is the row sent (batch.flush)
+                batch.sent[(parsed[op_id].table, parsed[op_id].row_id)] = sent[op_id]
 
     load_rows(conn, batch, list({(op.table, op.row_id) for op in todo} | refill.parents(todo)))
     wanted = set()
@@ -172,8 +194,8 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
     aliases.flush(conn, batch)
     refill.note_receipts(conn, shop_id, [batch.rows[("bill", op.row_id)].data for op in todo
                                          if op.table == "bill" and answers[op.op_id]["result"] == OK])
-    out = [{"op_id": raw["op_id"], "result": answers[raw["op_id"]]["result"],
-            "reason": answers[raw["op_id"]].get("reason")} for raw in raw_ops]
+    out = [{"op_id": op_id, "result": answers[op_id]["result"], "reason": answers[op_id].get("reason")}
+           for op_id in op_ids]
     return out, batch.version
 
 

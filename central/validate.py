@@ -23,6 +23,7 @@ import re
 import time
 
 from central import roles
+from central.batch import text_array
 from central.tables import APPEND, TABLES, TableSpec
 from central.wire import parse_utc
 from db.hlc import format_stamp
@@ -234,8 +235,8 @@ def _check_references(conn, batch, ops: list, invalid: dict[str, str], refused_r
     found: set[tuple[str, str]] = set()
     if wanted:  # one statement for every table
         found.update(conn.execute(
-            "SELECT tbl, id FROM sync_row WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s)",
-            (batch.shop_id, sorted(wanted), sorted(set().union(*wanted.values())))).fetchall())
+            "SELECT tbl, id FROM sync_row WHERE shop_id = %s AND tbl = ANY(%s) AND id = ANY(%s::text[])",
+            (batch.shop_id, sorted(wanted), text_array(sorted(set().union(*wanted.values()))))).fetchall())
     for op, column, target, ref in needs:
         if (target, ref) not in found and op.op_id not in invalid:
             invalid[op.op_id] = f"{op.table}.{column} {ref!r} names no {target.replace('_', ' ')} of this shop"
