@@ -1,13 +1,13 @@
 """The push body decoded in C (msgspec): the envelope, then each payload straight into its table's typed
 struct, built from the sync protocol's schema (central/wire_schema.py through central/tables.py).
 
-The structs state the checks a C decoder can make: the column names (no unknown one), each value's type,
-text length caps, the range of every money, basis-point and quantity column. What they cannot state (JSON
-columns, times, clock stamps, the id) is checked here in Python as central/rowcheck.py does.
+The structs state the checks a C decoder can make: the column names (every one, no unknown one), each
+value's type, text length caps, the range of every money, basis-point and quantity column. What they cannot
+state (JSON columns, times, clock stamps, the id) is checked here in Python as central/rowcheck.py does.
 
 This is only a fast path. Whatever it does not accept (a decoder error, a failed check, a ``\\u0000``
-anywhere in the body, a blob) goes through the checks as they were (central/push_body.py, then
-central/push.py ``parse_op``), so a refusal's message and status are exactly theirs; what it accepts,
+anywhere in the body, a blob, a row with a column missing) goes through the checks as they were
+(central/push_body.py, then central/push.py ``parse_op``), so a refusal's message and status are exactly theirs; what it accepts,
 they would accept with the same row (tests/unit/test_push_fast.py holds the two together).
 
 Each accepted payload also keeps its text: central/batch.py ``flush`` stores that text as it came (with
@@ -28,8 +28,7 @@ from central import validate
 from central.merge import Op
 from central.push_body import MAX_OPS, parse_push
 from central.rowcheck import _JSON_CACHED, _json_verdict
-from central.tables import NEVER_DELETED, NOW, TABLES, TILL_WRITABLE, InvalidRow, TableSpec
-from central.wire import now_text
+from central.tables import NEVER_DELETED, TABLES, TILL_WRITABLE, InvalidRow, TableSpec
 
 _Text64 = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
@@ -57,7 +56,7 @@ class Pushed:
     op_id: str
     op: Op | None = None
     error: str | None = None
-    text: str | None = None  # the payload as sent, when it holds every column (central/batch.py flush)
+    text: str | None = None  # the payload as sent, when it took the fast path (central/batch.py flush)
     sent: dict | None = None  # the row that text decodes to, kept unchanged
 
 
@@ -120,30 +119,26 @@ def _python_check(spec: TableSpec, column: str, kind: str):
 def _decoder(table: str) -> tuple:
     """(decoder of the table's payloads, its columns, the defaults, the Python checks left)."""
     spec = TABLES[table]
-    fields = [(name, _field_type(spec, name, col.kind), msgspec.UNSET) for name, col in spec.columns.items()]
+    # every column required: a till sends whole rows; a row with a column missing (its default to fill in)
+    # goes the slow way
+    fields = [(name, _field_type(spec, name, col.kind)) for name, col in spec.columns.items()]
     struct = msgspec.defstruct(f"{table}_row", fields, forbid_unknown_fields=True, gc=False)
-    defaults = tuple((name, col.default) for name, col in spec.columns.items())
     checks = tuple((name, check) for name, col in spec.columns.items()
                    if (check := _python_check(spec, name, col.kind)) is not None)
-    return msgspec.json.Decoder(struct), defaults, checks
+    return msgspec.json.Decoder(struct), checks
 
 
 class _Slow(Exception):
     """The fast path does not decide this one: the checks as they were do."""
 
 
-def _row(spec: TableSpec, raw: msgspec.Raw) -> tuple[dict, bool]:
-    """The payload as ``rowcheck.parse_row`` normalises it, and whether it held every column."""
-    decoder, defaults, checks = _decoder(spec.name)
+def _row(spec: TableSpec, raw: msgspec.Raw) -> dict:
+    """The payload (every column) as ``rowcheck.parse_row`` normalises it."""
+    decoder, checks = _decoder(spec.name)
     try:
         row = msgspec.structs.asdict(decoder.decode(raw))
     except msgspec.MsgspecError:
         raise _Slow from None
-    whole = msgspec.UNSET not in row.values()
-    if not whole:
-        for name, default in defaults:
-            if row[name] is msgspec.UNSET:
-                row[name] = now_text() if default is NOW else default
     row_id = row["id"]
     if type(row_id) is not str or not row_id or len(row_id) > 64:
         raise _Slow
@@ -158,7 +153,7 @@ def _row(spec: TableSpec, raw: msgspec.Raw) -> tuple[dict, bool]:
                 check(value)
     except validate.Refused:
         raise _Slow from None
-    return row, whole
+    return row
 
 
 def parse(body: bytes) -> Parsed:
@@ -182,12 +177,11 @@ def parse(body: bytes) -> Parsed:
         try:
             if spec is None or table not in TILL_WRITABLE:
                 raise _Slow
-            row, whole = _row(spec, raw.payload)
+            row = _row(spec, raw.payload)
             item.op = op_of(raw.op_id, spec, table, row, raw.row_id, raw.hlc, raw.fields, None)
-            if whole:
-                text = bytes(raw.payload).decode()
-                if text.endswith("}"):
-                    item.text, item.sent = text, dict(row)
+            text = bytes(raw.payload).decode()
+            if text.endswith("}"):
+                item.text, item.sent = text, dict(row)
         except _Slow:
             item = _slow_op(raw, parse_op)
         except InvalidRow as exc:
