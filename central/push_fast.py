@@ -7,8 +7,9 @@ state (JSON columns, times, clock stamps, the id) is checked here in Python as c
 
 This is only a fast path. Whatever it does not accept (a decoder error, a failed check, a ``\\u0000``
 anywhere in the body, a blob, a row with a column missing) goes through the checks as they were
-(central/push_body.py, then central/push.py ``parse_op``), so a refusal's message and status are exactly theirs; what it accepts,
-they would accept with the same row (tests/unit/test_push_fast.py holds the two together).
+(central/push_body.py, then central/push.py ``parse_op``), so a refusal's message and status are exactly
+theirs; what it accepts, they would accept with the same row (tests/unit/test_push_fast.py holds the two
+together).
 
 Each accepted payload also keeps its text: central/batch.py ``flush`` stores that text as it came (with
 the server's version added) when the row it writes is exactly the row the text decodes to, instead of
