@@ -111,6 +111,13 @@ def _run(url: str, fn):
         central.close()
 
 
+# How long an idle kept-alive connection stays open. It must outlast the clients' own limit (httpx, which
+# the tills and the load benchmark use, drops an idle connection after 5 s): with both at 5 s (uvicorn's
+# default), a client could send a request on a connection the server was closing that instant, and got
+# "Server disconnected without sending a response" (bench_load at 10x: 3 in 2,739 pushes).
+KEEP_ALIVE_S = 30
+
+
 def serve(args) -> int:
     import uvicorn
 
@@ -145,12 +152,12 @@ def serve(args) -> int:
 
         os.environ[ha.URL_ENV] = url
         uvicorn.run("central.ha:app_from_env", factory=True, workers=args.workers, host=host.strip("[]"),
-                    port=int(port), log_level=args.log_level, **tls)
+                    port=int(port), log_level=args.log_level, timeout_keep_alive=KEEP_ALIVE_S, **tls)
         return 0
     from central.heap import settled
 
     uvicorn.run(settled(create_app(central)), host=host.strip("[]"), port=int(port), log_level=args.log_level,
-                **tls)
+                timeout_keep_alive=KEEP_ALIVE_S, **tls)
     return 0
 
 
