@@ -11,7 +11,7 @@ import logging
 from contextlib import asynccontextmanager
 
 import psycopg
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from central import api_admin, api_till, limits, store
@@ -42,6 +42,27 @@ def _errors(app: FastAPI) -> None:
         return JSONResponse({"detail": f"A value does not fit: {exc.diag.message_primary or exc}"}, status_code=422)
 
 
+class NoStore:
+    """Answers not to be cached (``Cache-Control: no-store`` unless an endpoint says otherwise): a plain ASGI
+    middleware, since starlette's BaseHTTPMiddleware runs each request in a task of its own and passes
+    the request body through a stream (a push's body is ~1 MB)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def marked(message):
+            if message["type"] == "http.response.start" and not any(
+                    name.lower() == b"cache-control" for name, _ in message.get("headers", ())):
+                message = {**message, "headers": [*message.get("headers", ()), (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
 def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
     pages = SignupPages(central)  # the customers' public sign-up page (central/signup.py)
 
@@ -63,11 +84,7 @@ def create_app(central: Central, *, manage_pool: bool = True) -> FastAPI:
     app.include_router(api_till.router)
     app.include_router(api_admin.router)
 
-    @app.middleware("http")
-    async def no_store(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(NoStore)
 
     pages.install(app)  # last: its guard against floods is the outermost layer
     return app

@@ -1,6 +1,7 @@
-"""``pos-central serve`` keeps an idle connection open longer than its clients do (httpx drops an idle
-kept-alive connection after 5 s): with both at 5 s, a request sent as the server closed the connection
-got no answer at all ("Server disconnected without sending a response", bench_load at 10x)."""
+"""pos-central over HTTP: ``pos-central serve`` keeps an idle connection open longer than its clients do
+(httpx drops an idle kept-alive connection after 5 s): with both at 5 s, a request sent as the server
+closed the connection got no answer at all ("Server disconnected without sending a response", bench_load
+at 10x). And no answer of the store is cached by anyone in between (``Cache-Control: no-store``)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ def test_an_idle_connection_outlives_the_clients_keep_alive(pg_url):
             assert conn.sock is not None
         finally:
             conn.close()
+
+
+def test_every_answer_says_no_store(central_server, shop):
+    token = central_server.enroll_till(shop, "H1")
+    with httpx.Client(base_url=central_server.url) as http:
+        answers = [http.get("/health"), http.get("/v1/pull", headers={"Authorization": "Bearer nope"}),
+                   http.post("/v1/push", content=b'{"ops": []}', headers={"Authorization": f"Bearer {token}"}),
+                   http.post("/v1/push", content=b"not json", headers={"Authorization": f"Bearer {token}"}),
+                   http.get("/v1/pull", headers={"Authorization": f"Bearer {token}"})]
+    assert [a.status_code for a in answers] == [200, 401, 200, 422, 200]
+    assert all(a.headers.get_list("cache-control") == ["no-store"] for a in answers), [a.headers for a in answers]
