@@ -282,8 +282,9 @@ class SyncEngine:
                     "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                     (last, high, self.push_batch)).fetchall()
                 rows = transport.within_bytes(rows)  # under the store's request size cap
+                encoded = self._encode(rows) if rows else None  # while the store works on the batch in flight
                 answer = in_flight[0].result() if in_flight else None  # raises if that batch failed
-                sent = (sender.submit(self.client.push, self._encode(rows)), rows) if rows else None
+                sent = (sender.submit(self.client.push, encoded), rows) if rows else None
                 if rows:
                     last = rows[-1][0]
                 if answer is not None and self._apply_answers(answer, in_flight[1], report):
