@@ -17,7 +17,7 @@ from db.hlc import parse_stamp
 OK, DUPLICATE, REJECTED, RETRY = "ok", "duplicate", "rejected", "retry"
 
 
-@dataclass
+@dataclass(slots=True)  # a push makes one per row it reads or writes: slots are smaller and quicker
 class Current:
     data: dict
     stamps: dict | None
@@ -25,7 +25,7 @@ class Current:
     origin: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Op:
     op_id: str
     table: str
