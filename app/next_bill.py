@@ -1,16 +1,17 @@
-"""A sale completed on the write worker, and what the next bill starts from read there too.
+"""What the next bill starts from: the shop's settings, its promotion rules and the receipt printer.
 
-Between Enter in the payment dialog and the cleared bill the UI thread should touch no disk: a new Cart
-reads the shop's settings and promotion rules, and the till asks for the receipt printer. Read here, right
-after the sale is committed, they are as fresh as reading them when the next bill opens.
+Between Enter in the payment dialog and the cleared bill the UI thread touches no disk and waits for nothing
+but the sale's durable commit: the new bill starts from the settings and rules the last one had, and
+``read()`` runs on the write worker right behind the sale, after the cleared bill is on screen. If anything
+changed meanwhile (a manager on another till, a sync), the new bill is corrected and the cashier told, as
+when settings change mid-bill.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app import billing, promotions, settings
-from app.changes import writes
+from app import promotions, settings
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ def read() -> NextBill:
     return NextBill(settings.shop(), promotions.all_rules(), settings.local("receipt_printer") or "")
 
 
-@writes(*billing.complete_sale.writes)
-def complete_sale(cart, tenders, cashier) -> tuple[billing.SaleResult, NextBill]:
-    """billing.complete_sale, then what the next bill needs."""
-    return billing.complete_sale(cart, tenders, cashier), read()
+def changed_settings(before: settings.ShopSettings, now: settings.ShopSettings) -> dict:
+    """The settings whose value differs (key -> new value), for ``Cart.update_settings``."""
+    old = before.as_dict()
+    return {key: value for key, value in now.as_dict().items() if old.get(key) != value}

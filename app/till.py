@@ -67,10 +67,11 @@ class Till:
         return integrity.damaged_message(self.path, problem)
 
 
-def open_till(path, *, demo_data: bool = False, passphrase_prompt=None) -> Till:
-    """Open the database at ``path``; with ``demo_data`` a new database is seeded with the demo shop."""
+def open_till(path, *, demo_data: bool = False, passphrase_prompt=None, progress=None) -> Till:
+    """Open the database at ``path``; with ``demo_data`` a new database is seeded with the demo shop.
+    ``progress(done, total, what)`` hears the steps of an upgrade of the file, if it needs one."""
     path = Path(path)
-    opened = open_database(path, passphrase_prompt=passphrase_prompt, demo=demo_data)
+    opened = open_database(path, passphrase_prompt=passphrase_prompt, demo=demo_data, progress=progress)
     till = Till(opened)
     if opened.key.source == "demo-file":
         till.warnings.append(

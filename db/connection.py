@@ -172,10 +172,12 @@ def translate_error(exc: Exception) -> Exception:
     return exc
 
 
-def open_database(path, *, create: bool | None = None, passphrase_prompt=None, demo: bool = False) -> OpenDatabase:
+def open_database(path, *, create: bool | None = None, passphrase_prompt=None, demo: bool = False,
+                  progress=None) -> OpenDatabase:
     """Open (or create) the till database at ``path`` and bind the models to it.
 
     Raises a TillDatabaseError subclass with a one-line message for every failure a user can act on.
+    ``progress`` is told the steps of an upgrade, if the file needs one (db/migrations.migrate).
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
@@ -226,7 +228,7 @@ def open_database(path, *, create: bool | None = None, passphrase_prompt=None, d
         db = _connect(path, key)
         db.connect()
         database.initialize(db)
-        backup = migrations.migrate(db, path, version, key.pragma_value())
+        backup = migrations.migrate(db, path, version, key.pragma_value(), progress)
         return OpenDatabase(db, path, key, not exists, migrations.LATEST, backup, lock, deferred)
     except TillDatabaseError:
         with contextlib.suppress(Exception):

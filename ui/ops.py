@@ -36,6 +36,7 @@ class Op:
         self.window, self.fn, self.args, self.kwargs = window, fn, args, kwargs
         self.owner, self.changes = owner, changes
         self._success = self._failure = None
+        self._key = self._make_key()  # once: the repr of a bill's arguments is not free
 
     def success(self, callback) -> Op:
         self._success = callback
@@ -55,8 +56,7 @@ class Op:
                                                        on_error=self._failed, **self.kwargs)
         return True
 
-    @property
-    def _key(self):
+    def _make_key(self):
         return None
 
     def _finish(self) -> None:
@@ -82,8 +82,7 @@ class Op:
 class WriteOp(Op):
     _runner_name = "writes"
 
-    @property
-    def _key(self):
+    def _make_key(self):
         # the same owner asking the same service with the same arguments again: a double press
         return None if self.owner is None else (id(self.owner), self.fn, repr((self.args, self.kwargs)))
 

@@ -8,7 +8,7 @@ shows what is wrong in words.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +32,7 @@ from ui.style import set_state, style_class
 
 METHOD_KEYS = {Qt.Key_F1: PaymentMethod.CASH, Qt.Key_F2: PaymentMethod.CARD, Qt.Key_F3: PaymentMethod.OTHER,
                Qt.Key_F4: PaymentMethod.LOYALTY}
+BUSY_AFTER_MS = 150  # a commit slower than this shows "Completing the sale…" with the inputs greyed
 NOTES = [1, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000]  # in major units; the currency's own
 # notes differ, but rounding up to these gives the amounts customers hand over
 
@@ -310,16 +311,26 @@ class PaymentDialog(QDialog):
         except TillError as exc:
             self.message.setText(exc.message)
             return
-        self.message.setText(self.tr("Completing the sale…"))
-        set_state(self.message, "tone", "busy")
-        self.set_busy(True)
+        self.busy = True  # from here keys, Esc and the buttons do nothing until the write answers
         self._on_complete(self, tenders)
+        # A durable commit takes a few milliseconds: greying the dialog and moving its focus for that long
+        # only costs the UI thread the time the answer needs. A slow disk still shows that it is working.
+        QTimer.singleShot(BUSY_AFTER_MS, self._show_busy)
+
+    def _show_busy(self) -> None:
+        if self.busy and self.isVisible():
+            self.message.setText(self.tr("Completing the sale…"))
+            set_state(self.message, "tone", "busy")
+            self._enable_inputs(False)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
+        self._enable_inputs(not busy)
+
+    def _enable_inputs(self, enabled: bool) -> None:
         for widget in (self.complete_button, self.split_button, self.cancel_button, self.tendered_edit,
                        self.method_combo):
-            widget.setEnabled(not busy)
+            widget.setEnabled(enabled)
 
     def failed(self, message: str) -> None:
         """The sale was refused (nothing was written): say why and let the cashier fix it."""

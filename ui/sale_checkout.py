@@ -3,6 +3,8 @@ returns, receipts, and parking the open bill when the cashier signs out."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QTimer
+
 from app import audit, billing, customer_search, discount_limit, next_bill, plurals, receipt
 from app import cart as carts
 from app.cart import Cart
@@ -10,11 +12,15 @@ from app.errors import TillError
 from app.money import format_money
 from ui import ops
 
+NEXT_BILL_READ_AFTER_MS = 20
+SYNC_AFTER_SALE_MS = 250
+
 
 class SaleCheckout:
     def __init__(self, page):
         self.page = page
         self.last_sale: billing.SaleResult | None = None
+        self._ahead: next_bill.NextBill | None = None  # what the last bill started from, read off the UI thread
         self._shown_receipts: set[str] = set()
 
     @property
@@ -67,20 +73,22 @@ class SaleCheckout:
         cart, user = self.cart, window.till.user
         bill = cart.frozen()  # what is sold is the bill as paid: the worker never sees the live cart
 
-        def done(answer):
-            result, ahead = answer
+        def done(result):
             dialog.set_busy(False)
+            # Deleted after the cleared bill is painted, not in the same pass of the event loop before it.
+            dialog.setAttribute(Qt.WA_DeleteOnClose, False)
             dialog.accept()
-            self._sale_done(cart, result, ahead)
+            QTimer.singleShot(100, dialog.deleteLater)
+            self._sale_done(cart, result)
 
         def failed(exc):
             message = exc.message if isinstance(exc, TillError) else f"The sale was not saved: {exc}"
             dialog.failed(message)
 
-        ops.write(window, next_bill.complete_sale, bill, tenders, user, owner=self.page).success(done).failure(
+        ops.write(window, billing.complete_sale, bill, tenders, user, owner=self.page).success(done).failure(
             failed).run()
 
-    def _sale_done(self, cart: Cart, result: billing.SaleResult, ahead: next_bill.NextBill) -> None:
+    def _sale_done(self, cart: Cart, result: billing.SaleResult) -> None:
         page, window = self.page, self.page.window_
         self.last_sale = result
         money = cart.currency
@@ -91,11 +99,31 @@ class SaleCheckout:
             parts.append(f"+{result.points_earned} points")
         page.sale_result.show_result("   ·   ".join(parts), result.bill_id,
                                      cart.customer.email if cart.customer else None)
-        page.start_new_cart(Cart(ahead.settings, ahead.promotion_rules))  # read on the write worker
-        page.say("")
-        window.sync_status.refresh()
+        # The next bill starts from what is known (no disk read on the UI thread); what the shop's settings
+        # and promotions are now is read on the write worker behind the sale once the cleared bill is on
+        # screen, and corrects the new bill if anything changed meanwhile (app/next_bill.py).
+        rules = self._ahead.promotion_rules if self._ahead is not None else []
+        fresh = Cart(cart.settings, rules)
+        page.start_new_cart(fresh)  # (says "": no message of the last bill stays)
+        QTimer.singleShot(NEXT_BILL_READ_AFTER_MS, page, lambda: ops.read_after_writes(
+            window, next_bill.read, owner=page).success(
+                lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)).run())
+        # The count of changes waiting (and, when linked, the push) starts later still: the sync thread's
+        # Python would otherwise take turns with the UI thread's for the GIL while the bill is painted.
+        QTimer.singleShot(SYNC_AFTER_SALE_MS, window, window.sync_status.refresh)
+
+    def _next_bill_read(self, fresh: Cart, rules: list, ahead: next_bill.NextBill, bill_id: str) -> None:
+        self._ahead = ahead
         if ahead.receipt_printer:
-            self.print_to_receipt_printer(result.bill_id, ahead.receipt_printer)
+            self.print_to_receipt_printer(bill_id, ahead.receipt_printer)
+        if self.cart is not fresh:
+            return  # a recalled or held bill took its place; it carries its own settings
+        changed = next_bill.changed_settings(fresh.settings, ahead.settings)
+        if changed:  # as when a manager saves settings mid-bill: re-priced, and said
+            self.page.controller.on_settings_changed(changed)
+        if ahead.promotion_rules != rules:
+            fresh.refresh_promotions(rules=ahead.promotion_rules)
+            self.page.refresh()
 
     def print_to_receipt_printer(self, bill_id: str, spec: str) -> None:
         from ui.receipt_view import print_escpos
@@ -120,10 +148,15 @@ class SaleCheckout:
         """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
         self.page.sale_result.dismiss()
         window = self.page.window_
+        ops.read(window, next_bill.read, owner=self.page).success(self._remember_next_bill).run()
         for _ in range(2):  # one for each reading thread (ui/till_window.py)
             window.reads.submit(customer_search.warm, self.cart.settings.phone_region)
         held = len(billing.held_bills())
         self.page.say(f"{plurals.count(held, 'held bill')} waiting: F6 recalls" if held else "", "info")
+
+    def _remember_next_bill(self, ahead: next_bill.NextBill) -> None:
+        if self._ahead is None:
+            self._ahead = ahead
 
     # --- hold, recall, void, returns, receipts -------------------------------------------------------------
 

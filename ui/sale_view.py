@@ -191,6 +191,8 @@ class SaleView:
         self.customer.show_customer(cart)
 
     def say(self, text: str, kind: str = "error") -> None:
+        if text == self.message.text() and kind == self.message.property("kind"):
+            return  # the same words again (a cleared bill says "" twice): no relayout, no restyle
         self.message.setText(text)
         self.message.setProperty("kind", kind)
         self.message.style().unpolish(self.message)

@@ -41,7 +41,13 @@ def build_window(path: Path, *, demo: bool = False, defer_bill: bool = False, fi
 
     app = QApplication.instance()
     apply_style(app)
-    till = open_till(path, demo_data=demo, passphrase_prompt=ask_passphrase)
+    from ui.upgrade_notice import UpgradeNotice
+
+    notice = UpgradeNotice()
+    try:
+        till = open_till(path, demo_data=demo, passphrase_prompt=ask_passphrase, progress=notice.step)
+    finally:
+        notice.close()
     from app.money import current_locale
     from ui import i18n
 

@@ -93,16 +93,25 @@ def _backup(db, path: Path, backup: Path, pragma_key: str | None) -> None:
                              "nothing was changed.") from None
 
 
-def migrate(db, path: Path, current: int, pragma_key: str | None = None) -> Path | None:
-    """Bring the open database from ``current`` to LATEST. Returns the backup made, if any."""
+def migrate(db, path: Path, current: int, pragma_key: str | None = None, progress=None) -> Path | None:
+    """Bring the open database from ``current`` to LATEST. Returns the backup made, if any.
+
+    ``progress(done, total, what)`` is told before each step (the backup copy, then each migration): at a
+    million customers an upgrade takes about a minute, and whoever started the till should see why."""
     if current >= LATEST:
         return None
+    pending = [m for m in MIGRATIONS if m[0] > current]
+    total = len(pending) + (current > 0)
     backup = None
     if current > 0:
+        if progress is not None:
+            progress(0, total, "Making a backup copy of the database first")
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         backup = backup_path_for(path, current)
         _backup(db, path, backup, pragma_key)
-    for number, name, sql in [m for m in MIGRATIONS if m[0] > current]:
+    for done, (number, name, sql) in enumerate(pending, start=int(current > 0)):
+        if progress is not None and current > 0:  # a new file is set up in a moment: nothing to tell
+            progress(done, total, f"Step {number}: {name.replace('_', ' ')}")
         try:
             with db.atomic():
                 for statement in _statements(sql):
