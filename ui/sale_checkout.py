@@ -3,15 +3,18 @@ returns, receipts, and parking the open bill when the cashier signs out."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 
-from app import audit, billing, customer_search, discount_limit, next_bill, plurals, receipt
+from app import audit, billing, customer_search, discount_limit, next_bill, plurals, receipt, warm_sale
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
 from app.money import format_money
 from ui import ops
 
+log = logging.getLogger(__name__)
 NEXT_BILL_READ_AFTER_MS = 20
 SYNC_AFTER_SALE_MS = 250
 
@@ -149,6 +152,11 @@ class SaleCheckout:
         self.page.sale_result.dismiss()
         window = self.page.window_
         ops.read(window, next_bill.read, owner=self.page).success(self._remember_next_bill).run()
+        ops.read_after_writes(window, warm_sale.warm).failure(  # the write worker's cache, for the first sale
+            lambda exc: log.info("warming the write worker failed: %s", exc)).run()
+        money = self.cart.currency
+        QTimer.singleShot(50, self.page, lambda: self.page.sale_result.warm(
+            f"✔ Sale 0000 complete: {format_money(0, money)}   ·   Change due {format_money(0, money)}   ·   +0 points"))
         for _ in range(2):  # one for each reading thread (ui/till_window.py)
             window.reads.submit(customer_search.warm, self.cart.settings.phone_region)
         held = len(billing.held_bills())
