@@ -110,7 +110,8 @@ class SaleCheckout:
         page.start_new_cart(fresh)  # (says "": no message of the last bill stays)
         QTimer.singleShot(NEXT_BILL_READ_AFTER_MS, page, lambda: ops.read_after_writes(
             window, next_bill.read, owner=page).success(
-                lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)).run())
+                lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)).failure(
+                lambda exc: log.warning("reading the next bill's settings failed: %s", exc)).run())
         # The count of changes waiting (and, when linked, the push) starts later still: the sync thread's
         # Python would otherwise take turns with the UI thread's for the GIL while the bill is painted.
         QTimer.singleShot(SYNC_AFTER_SALE_MS, window, window.sync_status.refresh)
