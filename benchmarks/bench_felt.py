@@ -92,7 +92,8 @@ def main(argv=None) -> int:
     p.add_argument("--items", type=int, default=200_000)
     p.add_argument("--bills", type=int, default=200_000)
     p.add_argument("--names", type=int, default=60, help="customers whose name is typed in the picker")
-    p.add_argument("--lines", type=int, default=400, help="item codes typed (a sale every 10 lines)")
+    p.add_argument("--lines", type=int, default=1000,
+                   help="item codes typed (a sale every 10 lines: 100 sales, so p99 is not simply the slowest)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--source", type=Path, help="the generated database to copy")
     args = p.parse_args(argv)

@@ -3,15 +3,18 @@ returns, receipts, and parking the open bill when the cashier signs out."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 
-from app import audit, billing, customer_search, discount_limit, next_bill, plurals, receipt
+from app import audit, billing, customer_search, discount_limit, next_bill, plurals, receipt, warm_sale
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
 from app.money import format_money
 from ui import ops
 
+log = logging.getLogger(__name__)
 NEXT_BILL_READ_AFTER_MS = 20
 SYNC_AFTER_SALE_MS = 250
 
@@ -107,7 +110,8 @@ class SaleCheckout:
         page.start_new_cart(fresh)  # (says "": no message of the last bill stays)
         QTimer.singleShot(NEXT_BILL_READ_AFTER_MS, page, lambda: ops.read_after_writes(
             window, next_bill.read, owner=page).success(
-                lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)).run())
+                lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)).failure(
+                lambda exc: log.warning("reading the next bill's settings failed: %s", exc)).run())
         # The count of changes waiting (and, when linked, the push) starts later still: the sync thread's
         # Python would otherwise take turns with the UI thread's for the GIL while the bill is painted.
         QTimer.singleShot(SYNC_AFTER_SALE_MS, window, window.sync_status.refresh)
@@ -149,6 +153,11 @@ class SaleCheckout:
         self.page.sale_result.dismiss()
         window = self.page.window_
         ops.read(window, next_bill.read, owner=self.page).success(self._remember_next_bill).run()
+        ops.read_after_writes(window, warm_sale.warm).failure(  # the write worker's cache, for the first sale
+            lambda exc: log.info("warming the write worker failed: %s", exc)).run()
+        money = self.cart.currency
+        QTimer.singleShot(50, self.page, lambda: self.page.sale_result.warm(
+            f"✔ Sale 0000 complete: {format_money(0, money)}   ·   Change due {format_money(0, money)}   ·   +0 points"))
         for _ in range(2):  # one for each reading thread (ui/till_window.py)
             window.reads.submit(customer_search.warm, self.cart.settings.phone_region)
         held = len(billing.held_bills())

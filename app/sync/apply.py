@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from app import stats
 from app.sync import quarantine, state
 from db import hlc
-from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
 from db.models import (
     MODELS_BY_TABLE,
@@ -40,7 +39,6 @@ from db.models import (
 
 log = logging.getLogger(__name__)
 _UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
-_time_text = UTCDateTimeField().db_value
 
 
 @dataclass

@@ -19,9 +19,9 @@ import logging
 from app import plurals, settings
 from app.sync import state
 from db import synced_writer
-from db.fields import UTCDateTimeField
 from db.ids import new_id, utcnow
 from db.models import SYNCED_MODELS, database
+from db.utc import time_text
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 HEAD_OFFICE = {"user", "setting", "price_list", "customer_profile", "customer_category", "loyalty_tier", "item",
                "barcode", "price_list_entry", "customer_item_price", "preference_definition"}
 NOTICES = "recovery_notices"
-_time_text = UTCDateTimeField().db_value
 
 
 def notices() -> list[dict]:
@@ -38,7 +37,7 @@ def notices() -> list[dict]:
 
 def _notice(text: str) -> None:
     log.warning("sync: %s", text)
-    settings.set_local(NOTICES, (notices() + [{"at": _time_text(utcnow()), "text": text}])[-20:])
+    settings.set_local(NOTICES, (notices() + [{"at": time_text(utcnow()), "text": text}])[-20:])
 
 
 def requeue(since: int | None) -> int:
