@@ -66,6 +66,7 @@ class Card:
     preferences: list[tuple]  # category, label, value, their own?, shop default
     addresses: list[tuple]  # kind, default?, address
     audit: list[tuple]  # at, who, action, detail
+    reservations: object = None  # app/reservations.History: bookings, visits, no-shows, cancellations
 
 
 def _users() -> dict[str, str]:
@@ -74,7 +75,7 @@ def _users() -> dict[str, str]:
 
 def card(customer_id: str) -> Card:
     """Everything the customer view shows (NotFound when the customer is gone)."""
-    from app import segments, tiers
+    from app import reservations, segments, tiers
 
     customer = customers.get(customer_id)
     retired = bool(customer.erased_at or customer.merged_into_id)
@@ -100,6 +101,7 @@ def card(customer_id: str) -> Card:
                                                                  a.country] if x))
                    for a in customers.addresses(customer.id)],
         audit=audit_rows(customer.id, users),
+        reservations=reservations.for_customer(customer.id),
     )
 
 

@@ -217,7 +217,7 @@ class CustomerView(QDialog):
         self.tabs = named(QTabWidget(), "customerViewTabs", "Customer sections")
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(*orders_tab(self, card, self.currency))
-        self.tabs.addTab(*reservations_tab(customer.id))
+        self.tabs.addTab(*reservations_tab(card.reservations))
         self.tabs.addTab(*favourites_tab(card, self.currency))
         for tab in (loyalty_tab, preferences_tab, addresses_tab, notes_tab, audit_tab):
             self.tabs.addTab(*tab(card))

@@ -13,9 +13,9 @@ from ui.form_helpers import StatusBadgeDelegate, list_table, named, set_role
 from ui.i18n import translate
 
 
-def reservations_tab(customer_id: str) -> tuple[QWidget, str]:
-    """(the page, its tab title)."""
-    history = reservations.for_customer(customer_id)
+def reservations_tab(history: reservations.History) -> tuple[QWidget, str]:
+    """(the page, its tab title) for the customer's booking history (read with the customer's card, off the
+    UI thread)."""
     page = named(QWidget(), "reservationsTab", "Reservations")
     box = QVBoxLayout(page)
     counts = named(QLabel(translate("ReservationsTab", "Visits {visits} · No-shows {no_shows} · Cancellations "
