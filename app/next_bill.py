@@ -1,10 +1,11 @@
 """What the next bill starts from: the shop's settings, its promotion rules and the receipt printer.
 
 Between Enter in the payment dialog and the cleared bill the UI thread touches no disk and waits for nothing
-but the sale's durable commit: the new bill starts from the settings and rules the last one had, and
-``read()`` runs on the write worker right behind the sale, after the cleared bill is on screen. If anything
-changed meanwhile (a manager on another till, a sync), the new bill is corrected and the cashier told, as
-when settings change mid-bill.
+but the sale's durable commit: the new bill starts from what the till last read (at sign-in, and again
+whenever the window announces a change to the settings or promotions, made here or pulled by sync), and
+``read()`` runs once more on the write worker right behind the sale, after the cleared bill is on screen. If
+anything changed that nobody announced, the new bill is corrected and the cashier told, as when settings
+change mid-bill.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app import promotions, settings
+
+READ_FROM = ("setting", "promotion", "local_config")  # a change to any of these is read again
 
 
 @dataclass(frozen=True)

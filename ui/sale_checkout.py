@@ -102,11 +102,13 @@ class SaleCheckout:
             parts.append(f"+{result.points_earned} points")
         page.sale_result.show_result("   ·   ".join(parts), result.bill_id,
                                      cart.customer.email if cart.customer else None)
-        # The next bill starts from what is known (no disk read on the UI thread); what the shop's settings
-        # and promotions are now is read on the write worker behind the sale once the cleared bill is on
-        # screen, and corrects the new bill if anything changed meanwhile (app/next_bill.py).
-        rules = self._ahead.promotion_rules if self._ahead is not None else []
-        fresh = Cart(cart.settings, rules)
+        # The next bill starts from what was last read (at sign-in, and whenever settings or promotions were
+        # announced as changed): no disk read on the UI thread. They are read once more on the write worker
+        # behind the sale, once the cleared bill is on screen, and correct the new bill if anything changed
+        # that nobody announced (app/next_bill.py).
+        ahead = self._ahead
+        rules = ahead.promotion_rules if ahead is not None else []
+        fresh = Cart(ahead.settings if ahead is not None else cart.settings, rules)
         page.start_new_cart(fresh)  # (says "": no message of the last bill stays)
         QTimer.singleShot(NEXT_BILL_READ_AFTER_MS, page, lambda: ops.read_after_writes(
             window, next_bill.read, owner=page).success(
@@ -152,7 +154,7 @@ class SaleCheckout:
         """Someone signed in: no message of the last session stays on the bill; held bills are mentioned."""
         self.page.sale_result.dismiss()
         window = self.page.window_
-        ops.read(window, next_bill.read, owner=self.page).success(self._remember_next_bill).run()
+        self.refresh_next_bill()
         ops.read_after_writes(window, warm_sale.warm).failure(  # the write worker's cache, for the first sale
             lambda exc: log.info("warming the write worker failed: %s", exc)).run()
         money = self.cart.currency
@@ -163,9 +165,15 @@ class SaleCheckout:
         held = len(billing.held_bills())
         self.page.say(f"{plurals.count(held, 'held bill')} waiting: F6 recalls" if held else "", "info")
 
+    def refresh_next_bill(self) -> None:
+        """Settings or promotions changed (announced by the window): read what the next bill starts from,
+        behind the write that changed them."""
+        ops.read_after_writes(self.page.window_, next_bill.read, owner=self.page).success(
+            self._remember_next_bill).failure(lambda exc: log.warning("reading the next bill's settings "
+                                                                      "failed: %s", exc)).run()
+
     def _remember_next_bill(self, ahead: next_bill.NextBill) -> None:
-        if self._ahead is None:
-            self._ahead = ahead
+        self._ahead = ahead
 
     # --- hold, recall, void, returns, receipts -------------------------------------------------------------
 

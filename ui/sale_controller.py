@@ -4,7 +4,7 @@ payment, hold, recall, void and receipts ``ui/sale_checkout.py``."""
 
 from __future__ import annotations
 
-from app import audit
+from app import audit, next_bill
 from app import cart as carts
 from app.cart import Cart
 from app.errors import TillError
@@ -274,3 +274,5 @@ class SaleController:
         """The window announced what changed (a write here, or rows pulled from another till)."""
         if "customer_profile" in changes:
             self.reload_profiles()
+        if changes.any_of(*next_bill.READ_FROM):  # what the next bill starts from is read again at once
+            self.page.checkout.refresh_next_bill()

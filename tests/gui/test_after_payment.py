@@ -60,3 +60,20 @@ def test_the_next_bill_starts_from_the_settings_as_they_are_now(qtbot, till_wind
     finish(qtbot, till_window, pay(qtbot, till_window))
     qtbot.waitUntil(lambda: page.cart.settings.show_customer_profile and combo.isVisible())
     assert not bill_rows(till_window)
+
+
+def test_a_promotion_announced_during_a_bill_prices_the_very_next_bill(qtbot, till_window):
+    """Pulled by sync (which announces what it wrote) while a bill is open: the next bill has it from its
+    first line, with no wait after the sale."""
+    from app import promotions
+    from app.changes import Changes
+
+    start(qtbot, till_window)
+    scan(qtbot, till_window, "1003")  # $6.90
+    promotions.save(User.get(User.name == "Manager"), {"name": "Rainy day", "kind": "percent", "value": 1000,
+                                                      "needs_consent": False})
+    till_window.announce(Changes.of("promotion"))  # what the sync worker's relay does after a pull
+    finish(qtbot, till_window, pay(qtbot, till_window))
+    assert not bill_rows(till_window)
+    scan(qtbot, till_window, "1003")  # at once: the bill was cleared a moment ago
+    assert till_window.findChild(QLabel, "billTotalLabel").text() == "$6.21"
