@@ -315,7 +315,7 @@ class PaymentDialog(QDialog):
         self._on_complete(self, tenders)
         # A durable commit takes a few milliseconds: greying the dialog and moving its focus for that long
         # only costs the UI thread the time the answer needs. A slow disk still shows that it is working.
-        QTimer.singleShot(BUSY_AFTER_MS, self._show_busy)
+        QTimer.singleShot(BUSY_AFTER_MS, self, self._show_busy)  # (not after the dialog is deleted)
 
     def _show_busy(self) -> None:
         if self.busy and self.isVisible():

@@ -19,6 +19,16 @@ NEXT_BILL_READ_AFTER_MS = 20
 SYNC_AFTER_SALE_MS = 250
 
 
+def _result_text(receipt_no: str, total: int, change: int, points: int, money: str) -> str:
+    """What the result bar says after a payment."""
+    parts = [f"✔ Sale {receipt_no} complete: {format_money(total, money)}"]
+    if change:
+        parts.append(f"Change due {format_money(change, money)}")
+    if points:
+        parts.append(f"+{points} points")
+    return "   ·   ".join(parts)
+
+
 class SaleCheckout:
     def __init__(self, page):
         self.page = page
@@ -94,14 +104,9 @@ class SaleCheckout:
     def _sale_done(self, cart: Cart, result: billing.SaleResult) -> None:
         page, window = self.page, self.page.window_
         self.last_sale = result
-        money = cart.currency
-        parts = [f"✔ Sale {result.receipt_no} complete: {format_money(result.total, money)}"]
-        if result.change:
-            parts.append(f"Change due {format_money(result.change, money)}")
-        if result.points_earned:
-            parts.append(f"+{result.points_earned} points")
-        page.sale_result.show_result("   ·   ".join(parts), result.bill_id,
-                                     cart.customer.email if cart.customer else None)
+        page.sale_result.show_result(
+            _result_text(result.receipt_no, result.total, result.change, result.points_earned, cart.currency),
+            result.bill_id, cart.customer.email if cart.customer else None)
         # The next bill starts from what was last read (at sign-in, and whenever settings or promotions were
         # announced as changed): no disk read on the UI thread. They are read once more on the write worker
         # behind the sale, once the cleared bill is on screen, and correct the new bill if anything changed
@@ -110,16 +115,13 @@ class SaleCheckout:
         rules = ahead.promotion_rules if ahead is not None else []
         fresh = Cart(ahead.settings if ahead is not None else cart.settings, rules)
         page.start_new_cart(fresh)  # (says "": no message of the last bill stays)
-        QTimer.singleShot(NEXT_BILL_READ_AFTER_MS, page, lambda: ops.read_after_writes(
-            window, next_bill.read, owner=page).success(
-                lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)).failure(
-                lambda exc: log.warning("reading the next bill's settings failed: %s", exc)).run())
+        QTimer.singleShot(NEXT_BILL_READ_AFTER_MS, page, lambda: self.refresh_next_bill(
+            lambda ahead: self._next_bill_read(fresh, rules, ahead, result.bill_id)))
         # The count of changes waiting (and, when linked, the push) starts later still: the sync thread's
         # Python would otherwise take turns with the UI thread's for the GIL while the bill is painted.
         QTimer.singleShot(SYNC_AFTER_SALE_MS, window, window.sync_status.refresh)
 
     def _next_bill_read(self, fresh: Cart, rules: list, ahead: next_bill.NextBill, bill_id: str) -> None:
-        self._ahead = ahead
         if ahead.receipt_printer:
             self.print_to_receipt_printer(bill_id, ahead.receipt_printer)
         if self.cart is not fresh:
@@ -158,22 +160,23 @@ class SaleCheckout:
         ops.read_after_writes(window, warm_sale.warm).failure(  # the write worker's cache, for the first sale
             lambda exc: log.info("warming the write worker failed: %s", exc)).run()
         money = self.cart.currency
-        QTimer.singleShot(50, self.page, lambda: self.page.sale_result.warm(
-            f"✔ Sale 0000 complete: {format_money(0, money)}   ·   Change due {format_money(0, money)}   ·   +0 points"))
+        QTimer.singleShot(50, self.page, lambda: self.page.sale_result.warm(_result_text("0000", 0, 1, 1, money)))
         for _ in range(2):  # one for each reading thread (ui/till_window.py)
             window.reads.submit(customer_search.warm, self.cart.settings.phone_region)
         held = len(billing.held_bills())
         self.page.say(f"{plurals.count(held, 'held bill')} waiting: F6 recalls" if held else "", "info")
 
-    def refresh_next_bill(self) -> None:
-        """Settings or promotions changed (announced by the window): read what the next bill starts from,
-        behind the write that changed them."""
-        ops.read_after_writes(self.page.window_, next_bill.read, owner=self.page).success(
-            self._remember_next_bill).failure(lambda exc: log.warning("reading the next bill's settings "
-                                                                      "failed: %s", exc)).run()
+    def refresh_next_bill(self, then=None) -> None:
+        """Read what the next bill starts from on the write worker, behind the writes already started (at
+        sign-in, when settings or promotions were announced as changed, behind each sale), keep it, then
+        ``then(it)``."""
+        def read(ahead: next_bill.NextBill) -> None:
+            self._ahead = ahead
+            if then is not None:
+                then(ahead)
 
-    def _remember_next_bill(self, ahead: next_bill.NextBill) -> None:
-        self._ahead = ahead
+        ops.read_after_writes(self.page.window_, next_bill.read, owner=self.page).success(read).failure(
+            lambda exc: log.warning("reading the next bill's settings failed: %s", exc)).run()
 
     # --- hold, recall, void, returns, receipts -------------------------------------------------------------
 

@@ -3,27 +3,13 @@ instead of nothing: a notice with the step and a progress bar, gone when the win
 
 from __future__ import annotations
 
+from old_schema import schema_file
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar
-from sqlcipher3 import dbapi2 as sqlcipher
 
 from app.main import build_till
 from db import migrations
 from db.keystore import SERVICE, account_for
-
-
-def _schema_16_file(path, key: str) -> None:
-    conn = sqlcipher.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key=\"x'{key}'\"")
-    conn.execute("BEGIN")
-    for number, _name, sql in migrations.MIGRATIONS:
-        if number > 16:
-            break
-        for statement in migrations._statements(sql):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 16")
-    conn.execute("COMMIT")
-    conn.close()
 
 
 class _Watch(QObject):
@@ -45,7 +31,7 @@ def test_an_upgrade_at_start_says_what_it_is_doing(qtbot, tmp_path, memory_keyri
     path = tmp_path / "old.db"
     key = "EF" * 32
     memory_keyring.set_password(SERVICE, account_for(path), key)
-    _schema_16_file(path, key)
+    schema_file(path, key, 16)
     watch = _Watch()
     QApplication.instance().installEventFilter(watch)
     try:

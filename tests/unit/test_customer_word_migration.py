@@ -3,7 +3,7 @@ the search filters on the word table alone (never on customer) before it fetches
 
 from __future__ import annotations
 
-from sqlcipher3 import dbapi2 as sqlcipher
+from old_schema import schema_file
 
 from app import customer_search, customers
 from db import migrations
@@ -19,24 +19,16 @@ _PEOPLE = [("a1", "Mary Ann Smithers-Vogel", "+15557770001", "2026-10-01T10:00:0
 
 def _schema_16_database(path, key: str) -> None:
     """A file written by the till before 0017: customers and visits, its word table filled by 0016."""
-    conn = sqlcipher.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key=\"x'{key}'\"")
-    conn.execute("BEGIN")
-    for number, _name, sql in migrations.MIGRATIONS:
-        if number > 16:
-            break
-        for statement in migrations._statements(sql):
-            conn.execute(statement)
-    for cid, name, phone, visit in _PEOPLE:
-        conn.execute("INSERT INTO customer (id, updated_at, name, name_norm, phone, status, notes, marketing_consent,"
-                     " created_at) VALUES (?, '', ?, ?, ?, 'active', '', 0, '2025-01-01T00:00:00.000000Z')",
-                     (cid, name, customer_search.normalise_name(name), phone))
-        if visit:
-            conn.execute("INSERT INTO customer_stats (customer_id, orders, spent, last_visit, points, item_counts, "
-                         "payment_counts) VALUES (?, 1, 100, ?, 0, '{}', '{}')", (cid, visit))
-    conn.execute("PRAGMA user_version = 16")
-    conn.execute("COMMIT")
-    conn.close()
+    def fill(conn):
+        for cid, name, phone, visit in _PEOPLE:
+            conn.execute("INSERT INTO customer (id, updated_at, name, name_norm, phone, status, notes, "
+                         "marketing_consent, created_at) VALUES (?, '', ?, ?, ?, 'active', '', 0, "
+                         "'2025-01-01T00:00:00.000000Z')", (cid, name, customer_search.normalise_name(name), phone))
+            if visit:
+                conn.execute("INSERT INTO customer_stats (customer_id, orders, spent, last_visit, points, "
+                             "item_counts, payment_counts) VALUES (?, 1, 100, ?, 0, '{}', '{}')", (cid, visit))
+
+    schema_file(path, key, 16, fill)
 
 
 def _ids(text: str) -> list[str]:
