@@ -71,11 +71,13 @@ def _fill(browser, values: dict, *, consent: bool, privacy: bool = True):
 
 
 def _wait_for_text(browser, text: str):
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+    # While the form's answer replaces the page, Chromium may report the old body as "Node with given id does
+    # not belong to the document", a plain WebDriverException rather than a stale element: read it again.
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException, WebDriverException)).until(
         lambda b: text in b.find_element(By.TAG_NAME, "body").text)
 
 
