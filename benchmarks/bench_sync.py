@@ -170,11 +170,14 @@ def _link(till, url: str, token: str) -> None:
     engine.enroll(till.path, url, token)
 
 
+PUSH_BATCH = None  # --push-batch; None: the till's own (app/sync/engine.py PUSH_BATCH)
+
+
 def _engine(till):
     from app.sync import engine
 
-    return engine.SyncEngine(engine.client_for(till.path, retries=3), push_batch=1000, pull_limit=5000,
-                             snapshot_limit=20000)
+    return engine.SyncEngine(engine.client_for(till.path, retries=3), push_batch=PUSH_BATCH or engine.PUSH_BATCH,
+                             pull_limit=5000, snapshot_limit=20000)
 
 
 def make_offline_till(path: Path, bills: int) -> Path:
@@ -246,7 +249,52 @@ def cpu_seconds(store: Store) -> dict[str, float]:
     return out
 
 
-def bench_push(store: Store, base: str, scratch: Path, bills: int, runs: int, table: Table) -> None:
+def _timed(client) -> list[float]:
+    """Seconds of each push request of ``client`` (sent to answered), filled in as they go."""
+    seconds = []
+    send = client.push
+
+    def push(ops_json):
+        start = time.perf_counter()
+        try:
+            return send(ops_json)
+        finally:
+            seconds.append(time.perf_counter() - start)
+
+    client.push = push
+    return seconds
+
+
+@contextlib.contextmanager
+def lock_probe(base: str, token: str, every: float = 0.02):
+    """Another till of the same shop pushing an empty batch every ``every`` seconds while the push runs: a
+    push holds the shop's row lock for its whole transaction (even with no operations), so this till's
+    latencies show how long the other tills of a shop wait. Yields the list of its latencies (seconds)."""
+    import threading
+
+    import httpx
+
+    waits, stop = [], threading.Event()
+
+    def probe():
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+            while not stop.wait(every):
+                start = time.perf_counter()
+                http.post("/v1/push", content=b'{"ops":[]}',
+                          headers={"Content-Type": "application/json"}).raise_for_status()
+                waits.append(time.perf_counter() - start)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    try:
+        yield waits
+    finally:
+        stop.set()
+        thread.join()
+
+
+def bench_push(store: Store, base: str, scratch: Path, bills: int, runs: int, table: Table,
+               probe: bool = False) -> None:
     template = make_offline_till(DATA / f"sync-offline-{bills}.db", bills)
     times, baseline, ops = [], [], 0
     for run in range(runs):
@@ -260,12 +308,15 @@ def bench_push(store: Store, base: str, scratch: Path, bills: int, runs: int, ta
             engine = _engine(till)
             from app.sync.engine import Report
 
-            cpu = cpu_seconds(store)
-            start = time.perf_counter()
-            report = Report()
-            engine.push(report)
-            times.append((time.perf_counter() - start) * 1000)
-            cpu = {k: v - cpu[k] for k, v in cpu_seconds(store).items()}
+            requests = _timed(engine.client)
+            other = store.enroll(shop, "P2") if probe else None
+            with lock_probe(base, other) if probe else contextlib.nullcontext([]) as waits:
+                cpu = cpu_seconds(store)
+                start = time.perf_counter()
+                report = Report()
+                engine.push(report)
+                times.append((time.perf_counter() - start) * 1000)
+                cpu = {k: v - cpu[k] for k, v in cpu_seconds(store).items()}
             engine.client.close()
             assert report.pushed == ops and report.rejected == 0, report
         finally:
@@ -274,7 +325,12 @@ def bench_push(store: Store, base: str, scratch: Path, bills: int, runs: int, ta
         path.unlink()
         print(f"  push run {run + 1}: {times[-1] / 1000:.2f} s ({ops:,} operations), COPY {baseline[-1] / 1000:.2f} s, "
               f"ratio {times[-1] / baseline[-1]:.1f}x; CPU s: pos-central {cpu['central']:.2f}, "
-              f"PostgreSQL {cpu['postgres']:.2f}, till {cpu['till']:.2f}", flush=True)
+              f"PostgreSQL {cpu['postgres']:.2f}, till {cpu['till']:.2f}; {len(requests)} requests of "
+              f"{engine.push_batch:,}, longest {max(requests) * 1000:.0f} ms", flush=True)
+        if waits:
+            waits.sort()
+            print(f"    another till's empty push meanwhile ({len(waits)}): median {waits[len(waits) // 2] * 1000:.0f} ms, "
+                  f"p99 {waits[int(len(waits) * 0.99)] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms", flush=True)
     table.add(f"push {bills:,} offline bills ({ops:,} ops)", times, baseline, "< 20 s")
 
 
@@ -361,7 +417,13 @@ def main(argv=None) -> int:
     p.add_argument("--bootstrap-runs", type=int, default=3)
     p.add_argument("--database-url", help="a PostgreSQL to use (default: embedded, in a temp dir)")
     p.add_argument("--only", choices=["push", "pull", "bootstrap"])
+    p.add_argument("--push-batch", type=int, help="operations per push request (default: the till's own)")
+    p.add_argument("--lock-probe", action="store_true",
+                   help="while pushing, another till of the shop pushes an empty batch every 20 ms (its wait "
+                        "for the shop's lock); its requests add to the CPU figures")
     args = p.parse_args(argv)
+    global PUSH_BATCH
+    PUSH_BATCH = args.push_batch
     use_bench_keyring()
     # stopped by a timeout (SIGTERM): still stop the server and the embedded PostgreSQL on the way out
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -371,7 +433,7 @@ def main(argv=None) -> int:
         with postgres(args.database_url) as url, serving(url) as base:
             store = Store(url)
             if args.only in (None, "push"):
-                bench_push(store, base, scratch, args.bills, args.runs, table)
+                bench_push(store, base, scratch, args.bills, args.runs, table, args.lock_probe)
             if args.only in (None, "pull"):
                 bench_pull(store, base, scratch, args.pull_customers, args.runs, table)
             if args.only in (None, "bootstrap"):
