@@ -31,6 +31,8 @@ from db.models import SYNCED_MODELS, database
 
 log = logging.getLogger(__name__)
 
+_quote = json.encoder.encode_basestring_ascii  # json.dumps(text) is exactly this (ensure_ascii, in C)
+
 PUSH_BATCH = 500
 PULL_LIMIT = 2000
 SNAPSHOT_LIMIT = 10000
@@ -297,11 +299,21 @@ class SyncEngine:
 
     @staticmethod
     def _encode(rows) -> list[str]:
-        return [
-            '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
-            % (json.dumps(op_id), json.dumps(table), json.dumps(row_id), json.dumps(stamp), fields, payload)
-            for _, op_id, table, row_id, stamp, fields, payload in rows
-        ]
+        """Each outbox row as the JSON object the store takes; fields and payload are stored as JSON text.
+        The four texts are quoted by the C function ``json.dumps`` itself uses for a text (the same bytes,
+        without its per-call overhead: ~2 µs an operation); a value that is not a text takes json.dumps."""
+        try:
+            return [
+                '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
+                % (_quote(op_id), _quote(table), _quote(row_id), _quote(stamp), fields, payload)
+                for _, op_id, table, row_id, stamp, fields, payload in rows
+            ]
+        except TypeError:
+            return [
+                '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
+                % (json.dumps(op_id), json.dumps(table), json.dumps(row_id), json.dumps(stamp), fields, payload)
+                for _, op_id, table, row_id, stamp, fields, payload in rows
+            ]
 
     def _apply_answers(self, answer: dict, rows, report: Report) -> bool:
         """Take answered operations out of the outbox, quarantine the refused ones (one transaction).
