@@ -33,7 +33,11 @@ log = logging.getLogger(__name__)
 
 _quote = json.encoder.encode_basestring_ascii  # json.dumps(text) is exactly this (ensure_ascii, in C)
 
-PUSH_BATCH = 500
+# Operations per push request. Each request costs a fixed ~15 ms (HTTP, hand-offs, the store's lookups and
+# commit), and the store holds the shop's row lock for the whole request (the shop's other tills and
+# head-office edits wait): 2,000 is ~0.2 s of lock on the bench (docs/notes/issue-15-push-ratio.md).
+# The store takes at most 5,000 (central/push_body.py MAX_OPS) and 32 MB (transport.MAX_PUSH_BYTES).
+PUSH_BATCH = 2000
 PULL_LIMIT = 2000
 SNAPSHOT_LIMIT = 10000
 
