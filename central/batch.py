@@ -55,7 +55,7 @@ class Batch:
     version: int
     rows: dict = field(default_factory=dict)  # (tbl, id) -> Current
     stored: set = field(default_factory=set)  # (tbl, id) of rows that exist in the database
-    dirty: set = field(default_factory=set)
+    dirty: dict = field(default_factory=dict)  # (tbl, id) of rows to write, in the order first written
     keys: dict = field(default_factory=dict)  # (tbl, key, val) -> row_id
     keys_stored: set = field(default_factory=set)  # (tbl, key, val) found in the database
     keys_added: set = field(default_factory=set)
@@ -71,7 +71,7 @@ class Batch:
         data = dict(data)
         data["server_version"] = version
         self.rows[(tbl, row_id)] = Current(data, stamps, version, origin)
-        self.dirty.add((tbl, row_id))
+        self.dirty[(tbl, row_id)] = None
         return version
 
 
@@ -170,9 +170,9 @@ def flush(conn, batch: Batch, op_records: list[tuple]) -> None:
                 "WHERE shop_id = %s AND tbl = %s AND id = %s",
                 [(v[3], v[4], v[5], v[6], v[0], v[1], v[2]) for v in updates])
         if inserts:
-            # in version order (the set above has none): the version index and the heap are then written in
-            # sequence, and a till's time-ordered ids mostly follow (PostgreSQL's CPU for the COPY, and a
-            # pull reads consecutive versions from neighbouring pages)
+            # in version order (a row written twice in the batch keeps its first place in ``dirty``): the
+            # version index and the heap are then written in sequence, and a till's time-ordered ids mostly
+            # follow (PostgreSQL's CPU for the COPY; a pull reads consecutive versions from neighbouring pages)
             inserts.sort(key=_VERSION)
             with cur.copy("COPY sync_row (shop_id, tbl, id, version, origin, stamps, data) FROM STDIN") as copy:
                 for values in inserts:
