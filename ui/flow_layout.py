@@ -12,6 +12,7 @@ class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 6):
         super().__init__(parent)
         self._items = []
+        self._height_for = (-1, 0)  # (width, height): every relayout of the bill asks again for the same width
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
 
@@ -34,7 +35,14 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        if self._height_for[0] != width:
+            self._height_for = (width, self._arrange(QRect(0, 0, width, 0), move=False))
+        return self._height_for[1]
+
+    def invalidate(self):
+        # Qt calls this when an item is added or taken, or a widget's size hint or visibility changes
+        self._height_for = (-1, 0)
+        super().invalidate()
 
     def setGeometry(self, rect):
         super().setGeometry(rect)

@@ -58,6 +58,7 @@ class PaymentDialog(QDialog):
         self._on_complete = on_complete
         self.parts: list[billing.Tender] = []
         self.busy = False
+        self._parsed: tuple[str, int] = ("", 0)  # the tendered text last parsed, and its amount
         self.setObjectName("paymentDialog")
         self.setAccessibleName("Payment")
         self.setWindowTitle(self.tr("Payment"))
@@ -244,7 +245,9 @@ class PaymentDialog(QDialog):
         text = self.tendered_edit.text().strip()
         if not text:
             raise ValidationError("Type the amount paid.", "tendered")
-        amount = parse_money(text, self.currency)
+        if self._parsed[0] != text:  # parsed as it was typed (the change shown): Enter does not parse again
+            self._parsed = (text, parse_money(text, self.currency))
+        amount = self._parsed[1]
         if amount <= 0:
             raise ValidationError("A payment must be more than zero.", "tendered")
         if amount > 100 * max(self.total(), 100_00):

@@ -40,6 +40,7 @@ def _ago(when: dt.datetime | None) -> str:
 class CustomerPanel:
     def __init__(self, page):
         self.page = page
+        self._shown = None  # (customer, profile, settings) the panel shows
         panel = self.panel = QFrame()
         panel.setObjectName("customerPanel")
         panel.setMinimumWidth(320)
@@ -148,6 +149,12 @@ class CustomerPanel:
 
     def show_customer(self, cart) -> None:
         customer = cart.customer
+        # Called on every refresh of the bill (each line, each payment): the same customer, profile and
+        # settings (all immutable) show the same panel, so nothing is set again, relaid out or repainted.
+        shown = (customer, cart.profile, cart.settings)
+        if self._shown is not None and all(a is b for a, b in zip(shown, self._shown, strict=True)):
+            return
+        self._shown = shown
         money = cart.currency
         self.bill_customer_label.setText(customer.name if customer else "Walk-in customer")
         self.remove_customer_button.setEnabled(customer is not None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from ui.style import set_state
 NOT_LINKED = ("This till is not linked to a central store, so there is nothing to sync with. Its sales stay "
               "on this computer. To link it, enroll it: pos-till --db FILE enroll --central URL --token TOKEN "
               "(the README says how).")
+FIRST_LINKED_SHOW_MS = 50  # after the window's first paint
 
 
 class _Relay(QObject):
@@ -63,21 +64,25 @@ def _plain(value) -> str:
     return "" if value is None else str(value)
 
 
+def _linked_text(status: Status) -> str:
+    # counted in the shop's language by babel, whose first use loads its data (~45 ms): not on an
+    # unlinked till's start-up, where nothing shows the count
+    waiting = f"{plurals.count(status.waiting, 'change')} waiting"
+    if status.syncing:
+        return f"⟳ Syncing… · {waiting}"
+    if status.online is False:
+        return f"● Offline · {waiting} · last sync {_when(status.last_sync_at)}"
+    if status.error:
+        return f"● Sync problem · {waiting} · last sync {_when(status.last_sync_at)}"
+    if status.online:
+        return f"● Online · {waiting} · last sync {_when(status.last_sync_at)}"
+    return f"● Connecting… · {waiting}"
+
+
 def describe(status: Status) -> tuple[str, str]:
     """(label text, tooltip) for a status."""
-    waiting = f"{plurals.count(status.waiting, 'change')} waiting"
-    if not status.linked:  # nothing will ever send these changes: counting them only alarms
-        text = "● Not linked to a central store"
-    elif status.syncing:
-        text = f"⟳ Syncing… · {waiting}"
-    elif status.online is False:
-        text = f"● Offline · {waiting} · last sync {_when(status.last_sync_at)}"
-    elif status.error:
-        text = f"● Sync problem · {waiting} · last sync {_when(status.last_sync_at)}"
-    elif status.online:
-        text = f"● Online · {waiting} · last sync {_when(status.last_sync_at)}"
-    else:
-        text = f"● Connecting… · {waiting}"
+    # nothing will ever send an unlinked till's changes: counting them only alarms
+    text = _linked_text(status) if status.linked else "● Not linked to a central store"
     if status.quarantined:
         text += f" · ⚠ {status.quarantined} refused (manager)"
     tip = [status.error or status.summary or ""]
@@ -100,8 +105,14 @@ class SyncStatus:
         self._relay = _Relay(window)
         self._relay.status.connect(self._show)
         self._relay.changes.connect(window.announce)  # rows from another till refresh the open views
-        # the first figures at start-up (one indexed count); every later one comes from the worker
-        self._show(read_status())
+        # the first figures at start-up (one indexed count); every later one comes from the worker. A linked
+        # till's count is written a moment later: babel's first use (~45 ms) is not worth delaying the window
+        first = read_status()
+        if first.linked:
+            self.status = first
+            QTimer.singleShot(FIRST_LINKED_SHOW_MS, self.label, lambda: self.status is first and self._show(first))
+        else:
+            self._show(first)
         self.worker = SyncWorker(window.till.path, self._relay.status.emit, on_changes=self._relay.changes.emit)
         self.worker.start()
 

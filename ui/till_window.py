@@ -121,7 +121,8 @@ class TillWindow(QMainWindow):
         self.setObjectName("tillWindow")
         self.setAccessibleName("Till")
         self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.shop().shop_name))
-        self.writes = TaskRunner(self, threads=1, when_idle=checkpoint.when_idle)  # the WAL checkpoint off the sale
+        self.checkpointer = checkpoint.Checkpointer()  # the WAL checkpoint: off the sale, off the write worker
+        self.writes = TaskRunner(self, threads=1, when_idle=self.checkpointer.request)
         self.reads = TaskRunner(self, threads=2)
         self._dialogs: list = []
         self.data_changed.connect(lambda table: self.announce(Changes.of(table)))
@@ -349,5 +350,6 @@ class TillWindow(QMainWindow):
         self.sync_status.stop()
         self.writes.shutdown(10000)
         self.reads.shutdown(10000)
+        self.checkpointer.shutdown()
         self.till.close()
         super().closeEvent(event)

@@ -103,3 +103,29 @@ def test_the_write_worker_checkpoints_after_a_sale_not_inside_it(qtbot, till_win
     qtbot.waitUntil(lambda: bool(got))
     assert got == [0]  # the sale's commit did not copy the log back: the idle checkpoint does
     assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # other connections keep it
+
+
+def test_a_slow_checkpoint_never_holds_up_the_next_sale(qtbot, till_window):
+    """The WAL is copied back on a thread of its own: with that thread held, sales still complete (their
+    changes wait in the log, the database file itself untouched); let go, the file takes them."""
+    import hashlib
+
+    from sale_steps import finish, pay, scan, start
+
+    def file_hash() -> str:
+        return hashlib.sha256(till_window.till.path.read_bytes()).hexdigest()
+
+    start(qtbot, till_window)
+    scan(qtbot, till_window, "1001")
+    finish(qtbot, till_window, pay(qtbot, till_window, "cash", "5"))
+    assert till_window.writes.wait(5000)
+    release = threading.Event()
+    till_window.checkpointer._pool.submit(release.wait, 20)  # a checkpoint that takes its time
+    before = file_hash()
+    for _ in range(2):
+        scan(qtbot, till_window, "1001")
+        finish(qtbot, till_window, pay(qtbot, till_window, "cash", "5"))
+    assert till_window.writes.wait(5000)
+    assert file_hash() == before  # both sales done, their pages still only in the log
+    release.set()
+    qtbot.waitUntil(lambda: file_hash() != before, timeout=5000)
