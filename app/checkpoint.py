@@ -3,11 +3,11 @@
 By default the connection that commits the 1,000th WAL page copies the log back into the database inside
 that commit: about every 25th sale waited for it (a p99 the cashier feels between Enter and the cleared
 bill). The write worker's connection turns automatic checkpoints off; once its queue is empty it asks a
-``Checkpointer``, which runs a PASSIVE checkpoint on a thread and connection of its own. Run on the write
-worker itself, a checkpoint held up the next sale: after the start-up integrity check (which keeps one
-read open for half a minute at a million customers, so nothing can be copied back meanwhile) the first
-checkpoint copied ~1,600 pages and took the worker for half a second. SQLite lets a PASSIVE checkpoint run
-beside a writer (it copies only what no reader still needs and never takes the write lock). Other
+``Checkpointer``, which runs a PASSIVE checkpoint on a thread and connection of its own, so a write queued
+meanwhile does not wait behind it (SQLite lets a PASSIVE checkpoint run beside a writer: it copies only
+what no reader still needs and never takes the write lock). A sale committing during a large checkpoint
+still waits for the disk (its flush queues behind the checkpoint's); the large one is the first after the
+start-up integrity check, which keeps one read open for half a minute at a million customers. Other
 connections (sync, the CLI) keep SQLite's automatic checkpoint, so the log stays bounded whoever writes.
 """
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import os
 import threading
 
+from db.integrity import yield_to_the_counter
 from db.models import database
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class Checkpointer:
         self._lock = threading.Lock()
         self._queued = False
         self._closed = False
-        self._pool.submit(_lower_priority)
+        self._pool.submit(yield_to_the_counter)  # housekeeping: the counter's threads come first
 
     def request(self) -> None:
         """Called on the write worker once its queue is empty (``TaskRunner(when_idle=...)``)."""
@@ -85,10 +85,3 @@ def _close_connection() -> None:
     except Exception as exc:  # the database went first: nothing left to close
         log.info("checkpoint connection not closed: %s", exc)
 
-
-def _lower_priority() -> None:
-    """The copy is housekeeping: on Linux (a nice value per thread) it yields the CPU to the counter."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
-        pass

@@ -54,12 +54,13 @@ def quick_check(path: Path, pragma_key: str, stop: threading.Event | None = None
     return "\n".join(problems) or None
 
 
-def _yield_to_the_counter() -> None:
-    """This thread only (Linux sets a nice value per thread): reading and decrypting the whole file takes a
-    core for half a minute at a million customers, right when the cashier starts typing."""
+def yield_to_the_counter() -> None:
+    """Lower this thread's priority only (Linux sets a nice value per thread), for housekeeping that must
+    not take the CPU from the UI thread and the write worker: this check reads and decrypts the whole file
+    (a core for half a minute at a million customers, right when the cashier starts typing)."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):  # no per-thread priority here (Windows, macOS): the check just runs
+    except (AttributeError, OSError):  # no per-thread priority here (Windows, macOS): the work just runs
         pass
 
 
@@ -69,7 +70,7 @@ class BackgroundCheck:
     def __init__(self, path: Path, pragma_key: str, on_result):
         self.stop_event = threading.Event()
         def run():
-            _yield_to_the_counter()
+            yield_to_the_counter()
             on_result(quick_check(path, pragma_key, self.stop_event))
 
         self._thread = threading.Thread(target=run, name="till-integrity", daemon=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shiboken6
-from conftest import focused, sign_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton
+from window_steps import focused, sign_in
 
 from app import receipt, settings
 from db.models import Bill, BillLine, Payment, User

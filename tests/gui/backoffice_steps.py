@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import sign_in
 from PySide6.QtWidgets import QWidget
+from window_steps import sign_in
 
 
 def visible(window, name: str, kind=QWidget):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from backoffice_steps import visible
-from conftest import focused, sign_in
 from PySide6.QtCore import Qt
+from window_steps import focused, sign_in
 
 SCREENS = [("settings_action", "settingsDialog"), ("customers_action", "customersWindow"),
            ("profiles_action", "customerProfilesDialog"), ("reports_action", "reportsWindow")]

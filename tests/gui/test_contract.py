@@ -10,7 +10,6 @@ from pathlib import Path
 import keyring
 import pytest
 import shiboken6
-from conftest import focused, sign_in
 from keyring.backends import fail
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sale_steps import choose_customer, closed, key, scan, wait_dialog
+from window_steps import focused, sign_in
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT = next((p / "shared" / "UI_CONTRACT.md" for p in REPO.parents if (p / "shared" / "UI_CONTRACT.md").exists()),

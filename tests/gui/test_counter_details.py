@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from backoffice_steps import open_screen, visible
-from conftest import focused, sign_in
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QTableView
 from sale_steps import choose_customer, finish, key, message, pay, scan, start, wait_dialog
+from window_steps import focused, sign_in
 
 from db.models import Customer
 from ui.customers_window import NAME

@@ -3,10 +3,10 @@ right after sign-in, and the cashier's keystrokes (typed into whatever has the f
 
 from __future__ import annotations
 
-from conftest import focused, sign_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sale_steps import bill_rows, wait_dialog
+from window_steps import focused, sign_in
 
 
 def test_focus_follows_sign_in_and_sign_out(qtbot, till_window):

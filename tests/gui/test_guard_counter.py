@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import sign_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget
 from sale_steps import closed, finish, key, message, open_dialog, pay, scan, start, total_text, wait_dialog
+from window_steps import sign_in
 
 from db.ids import new_id
 from db.models import AuditLog, Customer, Item

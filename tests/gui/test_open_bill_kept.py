@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import threading
 
-from conftest import focused, sign_in
 from PySide6.QtCore import Qt
 from sale_steps import bill_rows, key, message, scan, total_text, wait_dialog
+from window_steps import focused, sign_in
 
 from app.main import build_till
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 from sale_steps import (
@@ -24,6 +23,7 @@ from sale_steps import (
     total_text,
     wait_dialog,
 )
+from window_steps import focused
 
 from app import loyalty, receipt, settings
 from db.models import AuditLog, Bill, Customer, HeldBill, LoyaltyEntry, Payment

@@ -4,10 +4,10 @@ the payment it approves, the manager's PIN audit before the screen it opens."""
 
 from __future__ import annotations
 
-from conftest import focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sale_steps import bill_rows, key, open_dialog, scan, start, total_text, wait_dialog
+from window_steps import focused
 
 from db.models import AuditLog, HeldBill
 

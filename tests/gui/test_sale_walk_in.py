@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import focused
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QLabel, QLineEdit
@@ -21,6 +20,7 @@ from sale_steps import (
     total_text,
     wait_dialog,
 )
+from window_steps import focused
 
 from app import settings
 from db.models import Barcode, Bill, Item, Outbox

@@ -5,10 +5,10 @@ shown, an allergy alert, favourites and a bill of several lines."""
 from __future__ import annotations
 
 import pytest
-from conftest import focused
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
 from sale_steps import choose_customer, finish, pay, scan, start, wait_dialog
+from window_steps import focused
 
 MUST_SHOW = ["itemCodeEdit", "billLinesView", "customerPanel", "billCustomerLabel", "customerProfileCombo",
              "customerAlertsLabel", "billTotalLabel", "payButton", "syncStatusLabel", "signedInLabel"]

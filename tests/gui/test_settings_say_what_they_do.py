@@ -6,10 +6,10 @@ deactivated comes back saying so and what its total became."""
 from __future__ import annotations
 
 from backoffice_steps import open_screen, visible
-from conftest import focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from sale_steps import bill_rows, choose_customer, key, message, scan, start, total_text, wait_dialog
+from window_steps import focused
 
 from app import customers, preferences, profiles, settings
 from db.models import Customer, CustomerProfile, User

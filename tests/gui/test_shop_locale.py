@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from backoffice_steps import open_screen
-from conftest import focused, sign_in
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from sale_steps import closed, key, scan, total_text, wait_dialog
+from window_steps import focused, sign_in
 
 from app import money, settings
 from app.resources import resource_dir

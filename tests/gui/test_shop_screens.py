@@ -8,11 +8,11 @@ from pathlib import Path
 
 import keyring
 import pytest
-from conftest import sign_in
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from sale_steps import bill_rows, closed, finish, pay, total_text, wait_dialog
+from window_steps import sign_in
 
 from app import settings
 from db.models import Bill, Item, User

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import sign_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
+from window_steps import sign_in
 
 
 def test_till_opens_at_sign_in_with_the_bill_disabled(till_window):
