@@ -307,17 +307,9 @@ class SyncEngine:
         The four texts are quoted by the C function ``json.dumps`` itself uses for a text (the same bytes,
         without its per-call overhead: ~2 µs an operation); a value that is not a text takes json.dumps."""
         try:
-            return [
-                '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
-                % (_quote(op_id), _quote(table), _quote(row_id), _quote(stamp), fields, payload)
-                for _, op_id, table, row_id, stamp, fields, payload in rows
-            ]
+            return _encode_with(rows, _quote)
         except TypeError:
-            return [
-                '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
-                % (json.dumps(op_id), json.dumps(table), json.dumps(row_id), json.dumps(stamp), fields, payload)
-                for _, op_id, table, row_id, stamp, fields, payload in rows
-            ]
+            return _encode_with(rows, json.dumps)
 
     def _apply_answers(self, answer: dict, rows, report: Report) -> bool:
         """Take answered operations out of the outbox, quarantine the refused ones (one transaction).
@@ -449,3 +441,11 @@ def sync_round(path, **client_kwargs) -> Report:
     """One full round for the open till database at ``path``."""
     with client_for(path, **client_kwargs) as client:
         return SyncEngine(client).run_round()
+
+
+def _encode_with(rows, quote) -> list[str]:
+    return [
+        '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
+        % (quote(op_id), quote(table), quote(row_id), quote(stamp), fields, payload)
+        for _, op_id, table, row_id, stamp, fields, payload in rows
+    ]
