@@ -230,13 +230,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pos-till: no log file ({exc})", file=sys.stderr)
     if args.command:
         return run_command(args)
-    # The till's own modules (database, keyring, rules) are loaded before Qt: PySide6 reads the source of
-    # every module imported after it (looking for its __feature__ switches), ~0.5 ms a module.
-    import app.sync.worker  # noqa: F401
-    import app.till  # noqa: F401
+    from app import start_hint
+
+    path = resolve_db(args)
+    if start_hint.read(path) is None:
+        # The database opens before the window (a first start): its modules (keyring, peewee, the rules)
+        # load before Qt, as PySide6 reads the source of every module imported after it (looking for its
+        # __feature__ switches), ~0.5 ms a module. With a hint they load after the sign-in page painted.
+        import app.sync.worker  # noqa: F401
+        import app.till  # noqa: F401
     from ui.startup import run_gui
 
-    return run_gui(resolve_db(args), demo=args.demo, smoke_test=args.smoke_test, startup_stamp=args.startup_stamp)
+    return run_gui(path, demo=args.demo, smoke_test=args.smoke_test, startup_stamp=args.startup_stamp)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ The window is a thin shell: the bill lives in ``ui/sale_page.py``, manager scree
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter
@@ -21,30 +23,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import auth, checkpoint, settings
 from app.changes import Changes
 from app.errors import TillError
-from app.till import Till
-from ui.manager_approval import ManagerApprovalDialog
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.till import Till
 
 
 class SignInPage(QWidget):
-    def __init__(self, window: TillWindow):
+    def __init__(self, window: TillWindow, shop_name: str):
         super().__init__()
         self.setObjectName("signInPage")
         self.window_ = window
+        self.waiting = False  # Enter was pressed before the database had opened
         outer = QVBoxLayout(self)
         outer.addStretch(2)
         card = QFrame()
         card.setObjectName("signInCard")
         card.setMaximumWidth(420)
         layout = QVBoxLayout(card)
-        title = QLabel(settings.shop().shop_name)
-        title.setTextFormat(Qt.PlainText)  # the shop's name and the users' names are shop data
-        title.setObjectName("signInTitle")
-        title.setAlignment(Qt.AlignCenter)
-        layout.addWidget(title)
+        self.title = QLabel(shop_name)
+        self.title.setTextFormat(Qt.PlainText)  # the shop's name and the users' names are shop data
+        self.title.setObjectName("signInTitle")
+        self.title.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.title)
         hint = QLabel(self.tr("Type your PIN and press Enter to start selling"))
         hint.setAlignment(Qt.AlignCenter)
         hint.setObjectName("signInHint")
@@ -68,6 +71,9 @@ class SignInPage(QWidget):
         outer.addStretch(3)
 
     def _submit(self):
+        if self.window_.till is None:  # still opening: the PIN is kept and tried when it has opened
+            self.waiting = True
+            return
         pin = self.pin_edit.text()
         self.pin_edit.clear()
         try:
@@ -77,6 +83,11 @@ class SignInPage(QWidget):
             return
         self.message.clear()
         self.window_.on_signed_in(user)
+
+    def database_open(self) -> None:
+        if self.waiting:
+            self.waiting = False
+            self._submit()
 
 
 class _ElidedLabel(QLabel):
@@ -113,28 +124,28 @@ class TillWindow(QMainWindow):
     changed = Signal(object)  # app.changes.Changes: what a write here or a pull from another till changed
     data_changed = Signal(str)  # compatibility only: a table name emitted here is announced as Changes
 
-    def __init__(self, till: Till, defer_bill: bool = False):
+    def __init__(self, till: Till | None = None, defer_bill: bool = False, *, shop_name: str = ""):
         """``defer_bill``: build the sale page on first use instead of now, so the sign-in page shows sooner
-        (the till builds it right after the first paint, while the cashier types a PIN)."""
+        (the till builds it right after the first paint, while the cashier types a PIN).
+
+        Without ``till`` this is the window before the database has opened (app/start_hint): the sign-in
+        page with ``shop_name``, taking keys; ``attach`` gives it the till."""
         super().__init__()
-        self.till = till
+        self.till = None
         self.setObjectName("tillWindow")
         self.setAccessibleName("Till")
-        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=settings.shop().shop_name))
-        self.checkpointer = checkpoint.Checkpointer()  # the WAL checkpoint: off the sale, off the write worker
-        self.writes = TaskRunner(self, threads=1, when_idle=self.checkpointer.request)
-        self.reads = TaskRunner(self, threads=2)
+        self._set_title(shop_name)
+        self.checkpointer = self.writes = self.reads = self.sync_status = self.integrity = None
         self._dialogs: list = []
         self.data_changed.connect(lambda table: self.announce(Changes.of(table)))
         self._focus_return = _FocusReturn(self)
         self._closed = False
+        self._defer_bill = defer_bill
 
         self.pages = QStackedWidget()
-        self.sign_in_page = SignInPage(self)
+        self.sign_in_page = SignInPage(self, shop_name)
         self.pages.addWidget(self.sign_in_page)
         self._sale_page = None
-        if not defer_bill:
-            self.ensure_sale_page()
         self.setCentralWidget(self.pages)
 
         self.signed_in_label = QLabel(self.tr("Not signed in"))
@@ -142,8 +153,32 @@ class TillWindow(QMainWindow):
         self.signed_in_label.setObjectName("signedInLabel")
         self.signed_in_label.setAccessibleName("Signed in user")
         self.statusBar().addWidget(self.signed_in_label)
+        self._build_menus()
+        self._set_signed_in(False)
+        self.resize(1280, 800)
+        if till is not None:
+            self.attach(till)
+
+    def _set_title(self, shop_name: str) -> None:
+        self.setWindowTitle(self.tr("The Till: {shop}").format(shop=shop_name))
+
+    def attach(self, till: Till) -> None:
+        """The database is open: the workers, the sync status and the integrity watch start, and a PIN
+        entered while it opened is tried."""
+        from app import checkpoint, settings
+        from ui.integrity_watch import watch_integrity
         from ui.sync_status import SyncStatus
 
+        self.till = till
+        shop_name = settings.shop().shop_name
+        if shop_name != self.sign_in_page.title.text():
+            self._set_title(shop_name)
+            self.sign_in_page.title.setText(shop_name)
+        self.checkpointer = checkpoint.Checkpointer()  # the WAL checkpoint: off the sale, off the write worker
+        self.writes = TaskRunner(self, threads=1, when_idle=self.checkpointer.request)
+        self.reads = TaskRunner(self, threads=2)
+        if not self._defer_bill:
+            self.ensure_sale_page()
         self.sync_status = SyncStatus(self)
         self.statusBar().addPermanentWidget(self.sync_status.label)
         for warning in till.warnings:
@@ -153,13 +188,9 @@ class TillWindow(QMainWindow):
             warn.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             warn.setObjectName("demoWarningLabel")
             self.statusBar().addWidget(warn, 1)
-
-        from ui.integrity_watch import watch_integrity
-
         self.integrity = watch_integrity(self)  # a file too big to check before use is checked meanwhile
-        self._build_menus()
-        self._set_signed_in(False)
-        self.resize(1280, 800)
+        self.sync_now_action.setEnabled(True)
+        self.sign_in_page.database_open()
 
     # --- menus -------------------------------------------------------------------------------------------
 
@@ -177,7 +208,8 @@ class TillWindow(QMainWindow):
     def _build_menus(self):
         till_menu = self.menuBar().addMenu(self.tr("&Till"))
         self.sync_now_action = self._action(till_menu, "syncNowAction", self.tr("Sync now"), "Ctrl+Shift+S",
-                                            self.sync_status.sync_now)
+                                            lambda: self.sync_status.sync_now())
+        self.sync_now_action.setEnabled(False)  # until the database has opened (attach)
         self.sign_out_action = self._action(till_menu, "signOutAction", self.tr("Sign out"), "Ctrl+L", self.sign_out)
         self.reservations_action = self._action(till_menu, "reservationsAction", self.tr("Reservations…"), "Ctrl+Shift+B",
                                                 self.open_reservations)  # every signed-in person: hosts book
@@ -239,6 +271,8 @@ class TillWindow(QMainWindow):
             self.sign_in_page.pin_edit.setFocus()
 
     def on_signed_in(self, user):
+        from app import auth
+
         role = self.tr("Manager") if auth.is_manager(user) else self.tr("Cashier")
         self.signed_in_label.setText(f"{user.name} ({role})")
         self.sale_page.session_started()
@@ -260,6 +294,9 @@ class TillWindow(QMainWindow):
 
     def run_as_manager(self, what: str, fn) -> None:
         """Run ``fn(manager)`` now if a manager is signed in, else after a manager types their PIN."""
+        from app import auth
+        from ui.manager_approval import ManagerApprovalDialog
+
         if auth.is_manager(self.till.user):
             fn(self.till.user)
             return
@@ -342,6 +379,9 @@ class TillWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        if self.till is None:  # closed before the database had opened: the start-up closes what it opens
+            super().closeEvent(event)
+            return
         self._settle_writes()
         if self.till.user is not None and self._sale_page is not None:
             self._sale_page.park_open_bill()
