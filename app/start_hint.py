@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 4096  # a name and a locale code; anything bigger is not ours
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,3}")  # en_US, de_DE, zh_Hant_TW
 
 
 class StartHint(NamedTuple):
@@ -44,7 +46,7 @@ def read(db_path: Path) -> StartHint | None:
         name, locale = data["shop_name"], data["locale"]
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if not (isinstance(name, str) and isinstance(locale, str)) or not locale or len(locale) > 35:
+    if not (isinstance(name, str) and isinstance(locale, str) and _LOCALE.fullmatch(locale)):
         return None
     return StartHint(name[:200], locale)
 

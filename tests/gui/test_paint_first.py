@@ -115,8 +115,14 @@ def test_no_hint_for_a_shop_not_set_up_nor_without_its_database(qtbot, starts, t
     assert not start_hint.hint_path(path).exists()
     start_hint.write(tmp_path / "gone.db", StartHint("x", "en_US"))
     assert start_hint.read(tmp_path / "gone.db") is None  # a hint whose database is gone starts nothing
-    start_hint.hint_path(path).write_text("[1, 2]")
-    assert start_hint.read(path) is None
+    path = tmp_path / "other.db"
+    path.write_bytes(b"")  # the hint's database is there: only the hint's own content is judged below
+    for bad in ("[1, 2]", '{"shop_name": "x", "locale": "../../etc/x"}', '{"shop_name": 7, "locale": "en_US"}',
+                '{"shop_name": "x"}', "{" + " " * 5000 + "}", "not json"):
+        start_hint.hint_path(path).write_text(bad)
+        assert start_hint.read(path) is None, bad
+    start_hint.hint_path(path).write_text('{"shop_name": "x", "locale": "zh_Hant_TW"}')
+    assert start_hint.read(path) == StartHint("x", "zh_Hant_TW")
 
 
 def test_the_till_process_paints_first_from_its_second_start(tmp_path):
