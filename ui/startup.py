@@ -216,6 +216,9 @@ class GuiStart:
 
         if current_locale() == self.hint.locale:
             self.window.attach(till)
+            if till.user is None:  # a passphrase dialog may have had the keyboard: give it back to the PIN
+                self.window.activateWindow()
+                self.window.sign_in_page.pin_edit.setFocus()
         else:  # the shop's language changed since the last start: build the window again in it
             self._rebuild(till, current_locale())
         self._opened()

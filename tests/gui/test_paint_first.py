@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from window_steps import focused
 
@@ -152,3 +152,39 @@ def test_the_till_process_paints_first_from_its_second_start(tmp_path):
     (line,) = refused.stderr.splitlines()
     assert line.startswith("pos-till: ") and "cannot be opened with this till's key" in line
     assert db.read_bytes() == before
+
+
+def test_without_a_keyring_the_passphrase_is_asked_over_the_painted_page_then_the_pin_has_the_keyboard(
+        qtbot, starts, tmp_path):
+    import keyring
+    from keyring.backends import fail
+
+    from app import shop_setup
+    from app.till import open_till
+
+    keyring.set_keyring(fail.Keyring())
+    path = tmp_path / "locked.db"
+    till = open_till(path, passphrase_prompt=lambda _path, _create: "correct horse battery")
+    shop_setup.set_up_shop(shop_setup.ShopDetails("Corner Café & Deli", "EUR", "DE", True, "19", "Mia", "4321",
+                                                  "4321"))
+    till.close()
+    start_hint.write(path, StartHint("Corner Café & Deli", "en_US"))
+
+    def answer():
+        focus = QApplication.focusWidget()
+        if focus is None or focus.objectName() != "passphraseEdit":
+            QTimer.singleShot(20, answer)
+            return
+        qtbot.keyClicks(focus, "correct horse battery")
+        qtbot.keyClick(focus, Qt.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    gui = starts(path)
+    assert gui.window.isVisible() and gui.window.till is None  # the page first, the passphrase over it
+    qtbot.waitUntil(lambda: bool(gui.ready), timeout=10000)
+    assert gui.window.till is not None
+    edit = focused(qtbot, "pinEdit")  # the keyboard is back on the PIN, not left on a closed dialog
+    qtbot.keyClicks(edit, "4321")
+    qtbot.keyClick(edit, Qt.Key_Return)
+    focused(qtbot, "itemCodeEdit")
+    assert gui.window.till.user.name == "Mia"
