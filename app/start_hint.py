@@ -69,6 +69,6 @@ def keep(till) -> None:
     shop is set up: a new database opens first and shows the setup wizard)."""
     from app import money, settings, shop_setup
 
-    if till is None or shop_setup.needs_setup():
+    if shop_setup.needs_setup():
         return
     write(till.path, StartHint(settings.shop().shop_name, money.current_locale()))

@@ -57,6 +57,10 @@ def show_window(window, fit: bool) -> None:
         window.showMaximized()
     else:
         window.show()
+    give_pin_the_keyboard(window)
+
+
+def give_pin_the_keyboard(window) -> None:
     window.activateWindow()  # a kiosk desktop with no window manager activates nothing by itself
     window.sign_in_page.pin_edit.setFocus()
 
@@ -217,8 +221,7 @@ class GuiStart:
         if current_locale() == self.hint.locale:
             self.window.attach(till)
             if till.user is None:  # a passphrase dialog may have had the keyboard: give it back to the PIN
-                self.window.activateWindow()
-                self.window.sign_in_page.pin_edit.setFocus()
+                give_pin_the_keyboard(self.window)
         else:  # the shop's language changed since the last start: build the window again in it
             self._rebuild(till, current_locale())
         self._opened()
