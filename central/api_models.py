@@ -37,6 +37,7 @@ class OpAnswer(BaseModel):
 class PushOut(BaseModel):
     results: list[OpAnswer]
     shop_version: int
+    in_order: bool = False  # the store applies a till's batches in the order they name (X-Push-After)
 
 
 class TableRows(BaseModel):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from central import ha, refill, roles, store
+from central import ha, push_order, refill, roles, store
 from central.api_deps import Db, Till, TillToken, till_in
 from central.api_models import (
     ERRORS,
@@ -67,17 +68,37 @@ def enroll(central: Db, who: Till):
 async def push(request: Request, central: Db, token: TillToken):
     # The hot path parses the body itself (central/push_fast.py, central/push_body.py), not through pydantic.
     body = await request.body()
+    order = push_order.order_of(request.headers)
 
     def tx(conn):
         # the token is read in the push's own transaction; the body is parsed only for a known till
         who = till_in(conn, token)
-        return store.push(conn, who.shop_id, who.till_id, parse_push(body))
+        return store.push(conn, who.shop_id, who.till_id, parse_push(body), order)
 
     def work():
         results, version = central.run(tx)
-        return json.dumps({"results": results, "shop_version": version}, ensure_ascii=False)
+        return json.dumps({"results": results, "shop_version": version, "in_order": True}, ensure_ascii=False)
 
-    return Response(await run_in_threadpool(work), media_type="application/json")
+    deadline = time.monotonic() + push_order.WAIT_S
+    while True:
+        try:  # a batch that follows one in progress waits for it on the shop's lock, parsed and ready
+            return Response(await run_in_threadpool(work), media_type="application/json")
+        except push_order.NotYet:  # it got the lock first, or the batch before never came: wait (cheaply)
+            if not await push_order.turn(central, lambda conn: till_in(conn, token), order, deadline):
+                break
+    return Response(await run_in_threadpool(_not_yet, central, token, body), media_type="application/json")
+
+
+def _not_yet(central, token: str, body: bytes) -> str:
+    """Every operation answered "retry": the batch this one follows never arrived."""
+    def tx(conn):
+        who = till_in(conn, token)
+        return [item.op_id for item in parse_push(body)], store.shop_version(conn, who.shop_id)
+
+    op_ids, version = central.run(tx, read_only=True)
+    reason = "the till's batch before this one has not reached the central store"
+    return json.dumps({"results": [{"op_id": op_id, "result": "retry", "reason": reason} for op_id in op_ids],
+                       "shop_version": version, "in_order": True}, ensure_ascii=False)
 
 
 @router.get("/v1/pull", response_model=PullOut, responses={**ERRORS, 409: {"model": Problem}}, tags=["till"])

@@ -10,7 +10,7 @@ import time
 
 import psycopg
 
-from central import aliases, customer_rules, merge, push_fast, refill, rowcheck, validate
+from central import aliases, customer_rules, merge, push_fast, push_order, refill, rowcheck, validate
 from central.batch import (
     HQ_CLOCK,
     SERVER,
@@ -127,10 +127,11 @@ def _resolve_clash(batch: Batch, spec: TableSpec, current: Current | None, op: O
     return Outcome(OK, data=data, stamps=stamps, conflicts=conflicts, origin=out.origin)
 
 
-def push(conn: psycopg.Connection, shop_id: str, till_id: str,
-         raw_ops: list[dict] | push_fast.Parsed) -> tuple[list[dict], int]:
+def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dict] | push_fast.Parsed,
+         order: push_order.Order | None = None) -> tuple[list[dict], int]:
     """Apply a batch of till operations in this transaction (given as plain JSON objects, or as
-    central/push_fast.py parsed them). Returns (answers in order, shop version)."""
+    central/push_fast.py parsed them), after the batch ``order`` names (central/push_order.py).
+    Returns (answers in order, shop version)."""
     items = raw_ops if isinstance(raw_ops, push_fast.Parsed) else push_fast.prepare(raw_ops)
     parsed: dict[str, Op] = {}
     invalid: dict[str, str] = {}
@@ -144,6 +145,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str,
             invalid[item.op_id] = item.error
     op_ids = [item.op_id for item in items]
     batch = Batch(shop_id, lock_shop(conn, shop_id))
+    push_order.claim(conn, shop_id, till_id, order)  # raises NotYet before anything is read or changed
     validate.screen(conn, batch, till_id, parsed, invalid)  # roles, meaning, references (central/validate.py)
     stored = {op_id: (result, reason) for op_id, result, reason in conn.execute(
         "SELECT op_id, result, reason FROM sync_op WHERE shop_id = %s AND op_id = ANY(%s::text[])",

@@ -153,11 +153,17 @@ class CentralClient:
         return Enrollment(data["shop_id"], data["shop_name"], data["till_id"], data["till_code"],
                           data["shop_version"], bool(data.get("office")))
 
-    def push(self, ops_json: list[str]) -> dict:
-        """``ops_json``: each operation already encoded as a JSON object (payloads are stored as text)."""
+    def push(self, ops_json: list[str], order: tuple[str, str | None] | None = None) -> dict:
+        """``ops_json``: each operation already encoded as a JSON object (payloads are stored as text).
+        ``order``: (this batch's name, the name of the batch it follows), for the store to apply the
+        batches in flight in the order they were sent (central/push_order.py)."""
         body = ('{"ops":[' + ",".join(ops_json) + "]}").encode()
-        return self._request("POST", "/v1/push", content=body,
-                             headers={"Content-Type": "application/json"}).json()
+        headers = {"Content-Type": "application/json"}
+        if order is not None:
+            headers["X-Push-Id"] = order[0]
+            if order[1] is not None:
+                headers["X-Push-After"] = order[1]
+        return self._request("POST", "/v1/push", content=body, headers=headers).json()
 
     def pull(self, cursor: int, limit: int) -> dict:
         return json.loads(self._request("GET", "/v1/pull", params={"cursor": cursor, "limit": limit},

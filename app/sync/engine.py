@@ -8,10 +8,12 @@ has answered for it, so a sale made offline reaches the store exactly once.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import json
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 import keyring
@@ -276,30 +278,35 @@ class SyncEngine:
     # --- push -------------------------------------------------------------------------------------------
 
     def push(self, report: Report) -> None:
-        """Send the outbox in order, one batch in flight while the answers to the one before are applied
-        here (the store's work and the till's overlap). Stops after a batch with "retry" answers."""
+        """Send the outbox in order. While the answers to one batch are awaited and applied here, the next
+        is read and encoded and, once the store has said it applies a till's batches in the order they
+        name (``in_order``), sent too: two in flight, so the store parses one while it writes the other.
+        Stops after a batch with "retry" answers (the ones already sent are answered first)."""
         high = database.execute_sql("SELECT max(seq) FROM outbox").fetchone()[0] or 0
-        last = 0
-        in_flight = None  # (future answer, its outbox rows)
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="till-push") as sender:
+        last, previous, depth = 0, None, 1
+        flight: collections.deque = collections.deque()  # (future answer, its outbox rows), oldest first
+        with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="till-push") as sender:
             while True:
                 rows = database.execute_sql(
                     "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
                     "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                     (last, high, self.push_batch)).fetchall()
                 rows = transport.within_bytes(rows)  # under the store's request size cap
-                encoded = self._encode(rows) if rows else None  # while the store works on the batch in flight
-                answer = in_flight[0].result() if in_flight else None  # raises if that batch failed
-                sent = (sender.submit(self.client.push, encoded), rows) if rows else None
-                if rows:
-                    last = rows[-1][0]
-                if answer is not None and self._apply_answers(answer, in_flight[1], report):
-                    if sent:
-                        self._apply_answers(sent[0].result(), sent[1], report)
-                    return  # the store asked for a later try: the rest waits for the next round
-                if sent is None:
+                encoded = self._encode(rows) if rows else None  # while the store works on the batches in flight
+                while flight and (len(flight) >= depth or not rows):
+                    future, answered = flight.popleft()
+                    answer = future.result()  # raises if that batch failed
+                    depth = 2 if answer.get("in_order") is True else 1
+                    if self._apply_answers(answer, answered, report):
+                        for future, answered in flight:
+                            self._apply_answers(future.result(), answered, report)
+                        return  # the store asked for a later try: the rest waits for the next round
+                if not rows:
                     return
-                in_flight = sent
+                last = rows[-1][0]
+                name = secrets.token_hex(16)
+                flight.append((sender.submit(self.client.push, encoded, (name, previous)), rows))
+                previous = name
 
     @staticmethod
     def _encode(rows) -> list[str]:
