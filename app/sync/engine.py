@@ -304,8 +304,10 @@ class SyncEngine:
                 if not rows:
                     return
                 last = rows[-1][0]
-                name = secrets.token_hex(16)
-                flight.append((sender.submit(self.client.push, encoded, (name, previous)), rows))
+                # batches of a round with more than one are named, each after the one before (an everyday
+                # push of a few operations is not: the store then has nothing to check or record)
+                name = secrets.token_hex(16) if previous is not None or last < high else None
+                flight.append((sender.submit(self.client.push, encoded, name and (name, previous)), rows))
                 previous = name
 
     @staticmethod

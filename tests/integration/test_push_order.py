@@ -127,6 +127,7 @@ def test_a_till_sends_its_backlog_two_batches_at_a_time_in_order(central_server,
     finally:
         client_module.CentralClient.push = original
     assert held == [True], "the third batch was not sent while the second was in flight"
+    assert all(order is not None for order in calls)
     assert report.pushed == len(outbox) and report.rejected == 0 and report.retry == 0
     assert calls[0][1] is None and all(calls[n][1] == calls[n - 1][0] for n in range(1, len(calls)))
     assert len(calls) == -(-len(outbox) // 5)
@@ -138,3 +139,26 @@ def test_a_till_sends_its_backlog_two_batches_at_a_time_in_order(central_server,
         from db.outbox import pending_count
 
         assert pending_count() == 0
+
+
+def test_an_everyday_push_of_one_batch_is_not_named(central_server, shop, first_till):
+    from app.sync import client as client_module
+
+    path, _ = first_till
+    enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
+    sync(path)
+    with opened(path):
+        sell(None)
+    calls = []
+    original = client_module.CentralClient.push
+
+    def push(self, ops_json, order=None):
+        calls.append(order)
+        return original(self, ops_json, order)
+
+    client_module.CentralClient.push = push
+    try:
+        report = sync(path)
+    finally:
+        client_module.CentralClient.push = original
+    assert report.pushed > 0 and calls == [None]
