@@ -84,7 +84,7 @@ async def push(request: Request, central: Db, token: TillToken):
         try:  # a batch that follows one in progress waits for it on the shop's lock, parsed and ready
             return Response(await run_in_threadpool(work), media_type="application/json")
         except push_order.NotYet:  # it got the lock first, or the batch before never came: wait (cheaply)
-            if not await push_order.turn(central, lambda conn: till_in(conn, token), order, deadline):
+            if not await push_order.turn(central, token, lambda conn: till_in(conn, token), order, deadline):
                 break
     return Response(await run_in_threadpool(_not_yet, central, token, body), media_type="application/json")
 

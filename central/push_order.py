@@ -10,7 +10,8 @@ duplicates, as any repeat is. A batch whose predecessor never arrives waits ``WA
 
 A batch that arrives while the one before is being applied waits for it on the shop's lock, already
 parsed. One that got the lock first (or follows a batch that never comes) waits with a small query now and
-then (``turn``), not with a parse or the shop's lock, and is tried again once its turn has come.
+then (``turn``), not with a parse or the shop's lock, and is tried again once its turn has come; a till
+has one such batch waiting at most.
 A request without ``X-Push-Id`` (an older till) is applied as it comes, as before.
 """
 
@@ -25,6 +26,10 @@ from fastapi import HTTPException
 from fastapi.concurrency import run_in_threadpool
 
 WAIT_S = 20.0  # under the till's request timeout (60 s), over a busy store's time for the batch before
+# A till waits with one batch at most (the second of two in flight): a till that sends more, each holding
+# its body (up to 32 MB) while it waits, gets its extra ones answered "retry" at once.
+MAX_WAITING = 1
+_waiting: dict[str, int] = {}  # token -> its requests waiting in this process (the event loop's thread only)
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -69,9 +74,21 @@ def _ready(conn, shop_id: str, till_id: str, order: Order) -> bool:
     return row is not None and row[0] in (order.after, order.id)
 
 
-async def turn(central, who_of, order: Order, deadline: float) -> bool:
+async def turn(central, token: str, who_of, order: Order, deadline: float) -> bool:
     """Wait until the batch ``order`` follows is applied (True), or the deadline passes (False).
     ``who_of(conn)`` gives the caller (401/403 as the push itself would)."""
+    if _waiting.get(token, 0) >= MAX_WAITING:
+        return False
+    _waiting[token] = _waiting.get(token, 0) + 1
+    try:
+        return await _poll(central, who_of, order, deadline)
+    finally:
+        _waiting[token] -= 1
+        if not _waiting[token]:
+            del _waiting[token]
+
+
+async def _poll(central, who_of, order: Order, deadline: float) -> bool:
     pause = 0.002
     while True:
         def ready(conn):

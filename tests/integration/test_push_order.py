@@ -75,6 +75,24 @@ def test_a_batch_whose_predecessor_never_comes_is_answered_retry(central_server,
         assert {r["result"] for r in _push(http, _body("c", 3), "C", "never-sent").json()["results"]} == {"ok"}
 
 
+def test_a_till_has_one_batch_waiting_at_most(central_server, shop, monkeypatch):
+    """Each waiting batch holds its body: a till's extra ones are answered at once, not kept."""
+    monkeypatch.setattr(push_order, "WAIT_S", 3.0)
+    token = central_server.enroll_till(shop, "P1")
+    answers = {}
+    with _client(central_server, token) as http:
+        first = threading.Thread(target=lambda: answers.update(a=_push(http, _body("h", 2), "H1", "nope")))
+        first.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        second = _push(http, _body("i", 2), "H2", "nope-either")
+        assert time.monotonic() - start < 2.0 and first.is_alive()
+        first.join(10)
+    assert [r["result"] for r in second.json()["results"]] == ["retry"] * 2
+    assert [r["result"] for r in answers["a"].json()["results"]] == ["retry"] * 2
+    assert not push_order._waiting
+
+
 def test_a_batch_sent_again_after_its_answer_was_lost_is_answered_duplicate(central_server, shop):
     token = central_server.enroll_till(shop, "P1")
     with _client(central_server, token) as http:
