@@ -285,7 +285,8 @@ class SyncEngine:
         high = database.execute_sql("SELECT max(seq) FROM outbox").fetchone()[0] or 0
         last, previous, depth = 0, None, 1
         flight: collections.deque = collections.deque()  # (future answer, its outbox rows), oldest first
-        with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="till-push") as sender:
+        sender = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="till-push")
+        try:
             while True:
                 rows = database.execute_sql(
                     "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
@@ -309,6 +310,10 @@ class SyncEngine:
                 name = secrets.token_hex(16) if previous is not None or last < high else None
                 flight.append((sender.submit(self.client.push, encoded, name and (name, previous)), rows))
                 previous = name
+        finally:
+            # every answer is in unless a batch failed: then the round ends now, without waiting for the
+            # one still in flight (its operations stay in the outbox; the store's order check holds it back)
+            sender.shutdown(wait=False, cancel_futures=True)
 
     @staticmethod
     def _encode(rows) -> list[str]:

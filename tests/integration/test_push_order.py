@@ -180,3 +180,33 @@ def test_an_everyday_push_of_one_batch_is_not_named(central_server, shop, first_
     finally:
         client_module.CentralClient.push = original
     assert report.pushed > 0 and calls == [None]
+
+
+def test_a_batch_lost_on_the_way_ends_the_round_at_once_and_the_next_round_sends_all(
+        central_server, shop, first_till, proxy):
+    """The second batch never reaches the store while the third is in flight: the round reports the
+    failure without waiting for the third (held back by the store, behind the lost one); the next round
+    sends everything, and nothing is stored twice or out of the till's order."""
+    from app.sync.client import Offline
+
+    path, _ = first_till
+    with opened(path):
+        for _ in range(6):
+            sell(None, entries=("1001", "1003"))
+        from db.models import database
+
+        outbox = [row_id for (row_id,) in database.execute_sql("SELECT row_id FROM outbox ORDER BY seq")]
+    enroll(path, proxy.url, central_server.enroll_till(shop, "T1"))
+    proxy.add("/v1/push", "drop", skip=1)
+    start = time.monotonic()
+    with pytest.raises(Offline):
+        sync(path, engine_kwargs={"push_batch": 5})
+    assert time.monotonic() - start < push_order.WAIT_S / 2
+    report = sync(path, engine_kwargs={"push_batch": 5})
+    assert report.rejected == 0 and report.retry == 0
+    stored = {row_id: version for _, row_id, version, _ in central_server.versions(shop)}
+    assert set(outbox) <= set(stored)
+    with opened(path):
+        from db.outbox import pending_count
+
+        assert pending_count() == 0
