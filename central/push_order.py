@@ -11,7 +11,7 @@ duplicates, as any repeat is. A batch whose predecessor never arrives waits ``WA
 A batch that arrives while the one before is being applied waits for it on the shop's lock, already
 parsed. One that got the lock first (or follows a batch that never comes) waits with a small query now and
 then (``turn``), not with a parse or the shop's lock, and is tried again once its turn has come; a till
-has one such batch waiting at most.
+has one such batch waiting at most (the latest).
 A request without ``X-Push-Id`` (an older till) is applied as it comes, as before.
 """
 
@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from fastapi import HTTPException
 from fastapi.concurrency import run_in_threadpool
 
-WAIT_S = 20.0  # under the till's request timeout (60 s), over a busy store's time for the batch before
-# A till waits with one batch at most (the second of two in flight): a till that sends more, each holding
-# its body (up to 32 MB) while it waits, gets its extra ones answered "retry" at once.
-MAX_WAITING = 1
-_waiting: dict[str, int] = {}  # token -> its requests waiting in this process (the event loop's thread only)
+# How long a batch waits for the one before it: over a busy store's time for that batch; a till whose batch
+# was lost on the way ends its round once the next one, in flight, is answered "retry" after this.
+WAIT_S = 5.0
+# A till has one batch waiting at most (the second of two in flight; each holds its body, up to 32 MB): a
+# batch that starts to wait takes the place of the one before, left behind by an earlier round (whose
+# predecessor was lost on the way), which is answered "retry" at its next look.
+_waiting: dict[str, asyncio.Event] = {}  # token -> "give up" of its waiting request (the event loop's thread)
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -75,22 +77,22 @@ def _ready(conn, shop_id: str, till_id: str, order: Order) -> bool:
 
 
 async def turn(central, token: str, who_of, order: Order, deadline: float) -> bool:
-    """Wait until the batch ``order`` follows is applied (True), or the deadline passes (False).
-    ``who_of(conn)`` gives the caller (401/403 as the push itself would)."""
-    if _waiting.get(token, 0) >= MAX_WAITING:
-        return False
-    _waiting[token] = _waiting.get(token, 0) + 1
+    """Wait until the batch ``order`` follows is applied (True), or the deadline passes or a later batch
+    of the same till starts to wait (False). ``who_of(conn)`` gives the caller (401/403 as the push would)."""
+    previous = _waiting.get(token)
+    if previous is not None:
+        previous.set()
+    _waiting[token] = given_up = asyncio.Event()
     try:
-        return await _poll(central, who_of, order, deadline)
+        return await _poll(central, who_of, order, deadline, given_up)
     finally:
-        _waiting[token] -= 1
-        if not _waiting[token]:
+        if _waiting.get(token) is given_up:
             del _waiting[token]
 
 
-async def _poll(central, who_of, order: Order, deadline: float) -> bool:
+async def _poll(central, who_of, order: Order, deadline: float, given_up: asyncio.Event) -> bool:
     pause = 0.002
-    while True:
+    while not given_up.is_set():
         def ready(conn):
             who = who_of(conn)
             return _ready(conn, who.shop_id, who.till_id, order)
@@ -101,3 +103,4 @@ async def _poll(central, who_of, order: Order, deadline: float) -> bool:
             return False
         await asyncio.sleep(pause)
         pause = min(pause * 2, 0.05)
+    return False

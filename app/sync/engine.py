@@ -281,12 +281,14 @@ class SyncEngine:
         """Send the outbox in order. While the answers to one batch are awaited and applied here, the next
         is read and encoded and, once the store has said it applies a till's batches in the order they
         name (``in_order``), sent too: two in flight, so the store parses one while it writes the other.
-        Stops after a batch with "retry" answers (the ones already sent are answered first)."""
+        Stops after a batch with "retry" answers (the ones already sent are answered first). A batch that
+        fails ends the round once the one still in flight is answered: the store holds that one back
+        behind the failed one for a few seconds at most (central/push_order.py WAIT_S), then answers
+        "retry"."""
         high = database.execute_sql("SELECT max(seq) FROM outbox").fetchone()[0] or 0
         last, previous, depth = 0, None, 1
         flight: collections.deque = collections.deque()  # (future answer, its outbox rows), oldest first
-        sender = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="till-push")
-        try:
+        with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="till-push") as sender:
             while True:
                 rows = database.execute_sql(
                     "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
@@ -310,10 +312,6 @@ class SyncEngine:
                 name = secrets.token_hex(16) if previous is not None or last < high else None
                 flight.append((sender.submit(self.client.push, encoded, name and (name, previous)), rows))
                 previous = name
-        finally:
-            # every answer is in unless a batch failed: then the round ends now, without waiting for the
-            # one still in flight (its operations stay in the outbox; the store's order check holds it back)
-            sender.shutdown(wait=False, cancel_futures=True)
 
     @staticmethod
     def _encode(rows) -> list[str]:
