@@ -68,11 +68,11 @@ def enroll(central: Db, who: Till):
 async def push(request: Request, central: Db, token: TillToken):
     # The hot path parses the body itself (central/push_fast.py, central/push_body.py), not through pydantic.
     body = await request.body()
-    order = push_order.order_of(request.headers)
 
     def tx(conn):
-        # the token is read in the push's own transaction; the body is parsed only for a known till
+        # the token is read in the push's own transaction; the headers and the body only for a known till
         who = till_in(conn, token)
+        order = push_order.order_of(request.headers)
         return store.push(conn, who.shop_id, who.till_id, parse_push(body), order)
 
     def work():
@@ -83,8 +83,8 @@ async def push(request: Request, central: Db, token: TillToken):
     while True:
         try:  # a batch that follows one in progress waits for it on the shop's lock, parsed and ready
             return Response(await run_in_threadpool(work), media_type="application/json")
-        except push_order.NotYet:  # it got the lock first, or the batch before never came: wait (cheaply)
-            if not await push_order.turn(central, token, lambda conn: till_in(conn, token), order, deadline):
+        except push_order.NotYet as not_yet:  # it got the lock first, or the batch before never came: wait
+            if not await push_order.turn(central, token, lambda conn: till_in(conn, token), not_yet.order, deadline):
                 break
     return Response(await run_in_threadpool(_not_yet, central, token, body), media_type="application/json")
 

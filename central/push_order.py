@@ -38,6 +38,10 @@ _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 class NotYet(Exception):
     """The batch before this one is not applied yet (the push's transaction is rolled back)."""
 
+    def __init__(self, order: Order):
+        super().__init__(order.after)
+        self.order = order
+
 
 @dataclass(frozen=True, slots=True)
 class Order:
@@ -68,7 +72,7 @@ def claim(conn, shop_id: str, till_id: str, order: Order | None) -> None:
         "AND (%s::text IS NULL OR push_mark = %s OR push_mark = %s) RETURNING 1",
         (order.id, shop_id, till_id, order.after, order.after, order.id)).fetchone()
     if row is None:
-        raise NotYet
+        raise NotYet(order)
 
 
 def _ready(conn, shop_id: str, till_id: str, order: Order) -> bool:

@@ -310,7 +310,8 @@ class SyncEngine:
                 # batches of a round with more than one are named, each after the one before (an everyday
                 # push of a few operations is not: the store then has nothing to check or record)
                 name = secrets.token_hex(16) if previous is not None or last < high else None
-                flight.append((sender.submit(self.client.push, encoded, name and (name, previous)), rows))
+                order = (name, previous) if name else None
+                flight.append((sender.submit(self.client.push, encoded, order), rows))
                 previous = name
 
     @staticmethod

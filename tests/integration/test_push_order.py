@@ -114,6 +114,10 @@ def test_malformed_order_headers_are_refused_with_one_line(central_server, shop)
             headers = {k: v for k, v in (("X-Push-Id", push_id), ("X-Push-After", after)) if v is not None}
             answer = http.post("/v1/push", content=_body("g", 1), headers=headers)
             assert answer.status_code == 400 and detail in answer.text, answer.text
+        # an unknown token is answered as such first, whatever its headers
+        answer = http.post("/v1/push", content=_body("g", 1),
+                           headers={"X-Push-Id": "bad id!", "Authorization": "Bearer not-a-token"})
+        assert answer.status_code == 401
     assert not central_server.versions(shop)
 
 
