@@ -64,7 +64,10 @@ def enroll(central: Db, who: Till):
 @router.post("/v1/push", response_model=PushOut, responses={**ERRORS, 422: {"model": Problem}}, tags=["till"],
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": inline_schema(PushIn)}}}},
-             description="A batch of operations, applied in one transaction; one answer per operation.")
+             description="A batch of operations, applied in one transaction; one answer per operation. A till "
+                         "sending several batches may keep two in flight: `X-Push-Id` names a batch (1-64 of "
+                         "`A-Z a-z 0-9 - _`) and `X-Push-After` the batch it follows; it is applied after that "
+                         "one, or answered `retry` if that one is not applied within seconds (`in_order`).")
 async def push(request: Request, central: Db, token: TillToken):
     # The hot path parses the body itself (central/push_fast.py, central/push_body.py), not through pydantic.
     body = await request.body()
