@@ -1,19 +1,14 @@
-"""One sync round: push the outbox, bootstrap a new till from a snapshot, pull the shop's changes.
-
-Push sends the outbox in order, in batches, each operation with its id; the answers are applied in one
-transaction per batch: ok and duplicate leave the outbox, rejected ones are quarantined with the reason
-(never blocking the rest), retry ones stay. Nothing is removed from the outbox before the central store
-has answered for it, so a sale made offline reaches the store exactly once.
+"""One sync round: push the outbox (app/sync/push.py), bootstrap a new till from a snapshot, pull the shop's
+changes. A sale made offline reaches the store exactly once: nothing leaves the outbox before the central
+store has answered for it.
 """
 
 from __future__ import annotations
 
-import collections
 import concurrent.futures
 import contextlib
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
 
 import keyring
@@ -22,7 +17,7 @@ from keyring.errors import KeyringError
 from app import plurals
 from app.changes import NONE, Changes
 from app.errors import TillError
-from app.sync import quarantine, recovery, state, transport
+from app.sync import push, recovery, state, transport
 from app.sync.apply import Applied, apply_groups, make_unique, rebuild_all_stats
 from app.sync.client import CentralClient, Enrollment, Refused, SyncError, normalise_url
 from db import hlc
@@ -32,8 +27,6 @@ from db.keystore import SERVICE
 from db.models import SYNCED_MODELS, database
 
 log = logging.getLogger(__name__)
-
-_quote = json.encoder.encode_basestring_ascii  # json.dumps(text) is exactly this (ensure_ascii, in C)
 
 # Operations per push request. Each request costs a fixed ~15 ms (HTTP, hand-offs, the store's lookups and
 # commit), and the store holds the shop's row lock for the whole request (the shop's other tills and
@@ -278,87 +271,8 @@ class SyncEngine:
     # --- push -------------------------------------------------------------------------------------------
 
     def push(self, report: Report) -> None:
-        """Send the outbox in order. While the answers to one batch are awaited and applied here, the next
-        is read and encoded and, once the store has said it applies a till's batches in the order they
-        name (``in_order``), sent too: two in flight, so the store parses one while it writes the other.
-        Stops after a batch with "retry" answers (the ones already sent are answered first). A batch that
-        fails ends the round once the one still in flight is answered: the store holds that one back
-        behind the failed one for a few seconds at most (central/push_order.py WAIT_S), then answers
-        "retry"."""
-        high = database.execute_sql("SELECT max(seq) FROM outbox").fetchone()[0] or 0
-        last, previous, depth = 0, None, 1
-        flight: collections.deque = collections.deque()  # (future answer, its outbox rows), oldest first
-        with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="till-push") as sender:
-            while True:
-                rows = database.execute_sql(
-                    "SELECT seq, op_id, table_name, row_id, hlc, fields, payload FROM outbox "
-                    "WHERE state = 'pending' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-                    (last, high, self.push_batch)).fetchall()
-                rows = transport.within_bytes(rows)  # under the store's request size cap
-                encoded = self._encode(rows) if rows else None  # while the store works on the batches in flight
-                while flight and (len(flight) >= depth or not rows):
-                    future, answered = flight.popleft()
-                    answer = future.result()  # raises if that batch failed
-                    depth = 2 if answer.get("in_order") is True else 1
-                    if self._apply_answers(answer, answered, report):
-                        for future, answered in flight:
-                            self._apply_answers(future.result(), answered, report)
-                        return  # the store asked for a later try: the rest waits for the next round
-                if not rows:
-                    return
-                last = rows[-1][0]
-                # batches of a round with more than one are named, each after the one before (an everyday
-                # push of a few operations is not: the store then has nothing to check or record)
-                name = secrets.token_hex(16) if previous is not None or last < high else None
-                order = (name, previous) if name else None
-                flight.append((sender.submit(self.client.push, encoded, order), rows))
-                previous = name
-
-    @staticmethod
-    def _encode(rows) -> list[str]:
-        """Each outbox row as the JSON object the store takes; fields and payload are stored as JSON text.
-        The four texts are quoted by the C function ``json.dumps`` itself uses for a text (the same bytes,
-        without its per-call overhead: ~2 µs an operation); a value that is not a text takes json.dumps."""
-        try:
-            return _encode_with(rows, _quote)
-        except TypeError:
-            return _encode_with(rows, json.dumps)
-
-    def _apply_answers(self, answer: dict, rows, report: Report) -> bool:
-        """Take answered operations out of the outbox, quarantine the refused ones (one transaction).
-        Returns True when some answers asked for a later try."""
-        by_op = {a["op_id"]: a for a in answer["results"]}
-        done, quarantined, again = [], [], []
-        for seq, op_id, table, row_id, *_ in rows:
-            result = by_op.get(op_id, {"result": "retry"})
-            kind = result["result"]
-            if kind in ("ok", "duplicate"):
-                done.append((seq,))
-                report.pushed += kind == "ok"
-                report.duplicates += kind == "duplicate"
-            elif kind == "rejected":
-                reason = result.get("reason") or "rejected by the central store"
-                quarantined.append((reason, seq))
-                report.rejected += 1
-                report.rejections.append(f"{table} {row_id}: {reason}")
-                log.warning("sync: %s %s rejected: %s", table, row_id, reason)
-            else:
-                again.append((seq,))
-                report.retry += 1
-        with database.atomic("IMMEDIATE"):
-            cursor = database.cursor()
-            cursor.executemany("DELETE FROM outbox WHERE seq = ?", done)
-            cursor.executemany("UPDATE outbox SET state = 'quarantined', error = ?, attempts = attempts + 1 "
-                               "WHERE seq = ?", quarantined)
-            cursor.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", again)
-            if quarantined:  # head-office data this counter till may not change: back to the shop's truth
-                quarantine.restore_refused([(r[2], r[3], by_op[r[1]].get("reason") or "") for r in rows
-                                            if by_op.get(r[1], {}).get("result") == "rejected"])
-            refused = {seq for _, seq in quarantined}
-            recovery.quarantine_children([row[3] for row in rows if row[0] in refused and row[2] == "bill"])
-            accepted = {seq for (seq,) in done}
-            recovery.release_children([row[3] for row in rows if row[0] in accepted and row[2] == "bill"])
-        return bool(again)
+        """Send the outbox (app/sync/push.py)."""
+        push.send_outbox(self.client, self.push_batch, report)
 
     # --- bootstrap ----------------------------------------------------------------------------------------
 
@@ -454,11 +368,3 @@ def sync_round(path, **client_kwargs) -> Report:
     """One full round for the open till database at ``path``."""
     with client_for(path, **client_kwargs) as client:
         return SyncEngine(client).run_round()
-
-
-def _encode_with(rows, quote) -> list[str]:
-    return [
-        '{"op_id":%s,"table":%s,"row_id":%s,"hlc":%s,"fields":%s,"payload":%s}'  # noqa: UP031
-        % (quote(op_id), quote(table), quote(row_id), quote(stamp), fields, payload)
-        for _, op_id, table, row_id, stamp, fields, payload in rows
-    ]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sync import transport
-from app.sync.engine import SyncEngine
+from app.sync.push import encode
 
 
 def _reference(rows) -> list[str]:
@@ -27,7 +27,7 @@ _row = st.tuples(st.integers(1, 10**6), _text, _text, _text, _text, st.just('["n
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_row, max_size=6))
 def test_encoding_is_the_one_it_replaced_byte_for_byte(rows):
-    encoded = SyncEngine._encode(rows)
+    encoded = encode(rows)
     assert encoded == _reference(rows)
     for text, row in zip(encoded, rows, strict=True):
         op = json.loads(text)
@@ -36,7 +36,7 @@ def test_encoding_is_the_one_it_replaced_byte_for_byte(rows):
 
 def test_a_value_that_is_not_text_is_encoded_as_before():
     rows = [(1, "op", "bill", 42, "0001-00000-t", "[]", '{"id":42}')]
-    assert SyncEngine._encode(rows) == _reference(rows)
+    assert encode(rows) == _reference(rows)
 
 
 def _cut_row_by_row(rows, limit):
