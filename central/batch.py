@@ -83,8 +83,10 @@ def lock_shop(conn, shop_id: str) -> int:
 
 
 def load_rows(conn, batch: Batch, pairs: list[tuple[str, str]]) -> None:
-    """The stored rows of ``pairs`` (table, id), in one statement for every table."""
-    wanted = set(pairs)
+    """The stored rows of ``pairs`` (table, id), in one statement for every table. A pair the batch holds
+    already (read before, or written by this batch) is not read again: the batch's own write stands (a
+    refused row versioned again for its till must not fall back to its stored version)."""
+    wanted = {pair for pair in pairs if pair not in batch.rows}
     if not wanted:
         return
     cur = conn.execute("SELECT tbl, id, version, origin, stamps, data FROM sync_row "

@@ -493,3 +493,23 @@ def test_promotions_are_head_office_data(central_server, shop, shop_of_two):
     sync(t2)
     with opened(t2):
         assert [r.name for r in promotions.all_rules()] == ["Office offer"]
+
+
+def test_a_refused_change_goes_back_to_its_till_even_with_a_sale_naming_the_row_in_the_same_push(
+        central_server, shop, shop_of_two, http):
+    """The store versions a refused row again so its till's next pull brings the store's copy back. A bill
+    in the same push naming that customer read the customer once more, over the batch's own write: the
+    new version was lost and the till kept the value the store had refused."""
+    t1, t2, token, known = shop_of_two
+    customer = known["customers"][0]
+    before = {row_id: version for _, row_id, version, _ in central_server.versions(shop)}[customer]
+    stored = central_server.rows(shop, "customer")[customer]
+    results = _results(http(token), [
+        _op("customer", _customer(customer, default_profile_id="no-such-profile"), op_id="refused-edit"),
+        _op("bill", _bill("b-names-the-customer", known["manager"], customer_id=customer), op_id="sale")])
+    assert results["refused-edit"]["result"] == "rejected" and results["sale"]["result"] == "ok"
+    after = {row_id: version for _, row_id, version, _ in central_server.versions(shop)}[customer]
+    assert after > before
+    row = central_server.rows(shop, "customer")[customer]
+    assert row["default_profile_id"] == stored["default_profile_id"] and row["name"] == stored["name"]
+    assert row["server_version"] == after
