@@ -42,6 +42,29 @@ def _push(http, body: bytes, push_id: str | None = None, after: str | None = Non
     return http.post("/v1/push", content=body, headers=headers)
 
 
+def _backlog(path) -> list[str]:
+    """Six sales made in the till at ``path``: its outbox's row ids, in order (enough for several batches)."""
+    with opened(path):
+        for _ in range(6):
+            sell(None, entries=("1001", "1003"))
+        from db.models import database
+
+        return [row_id for (row_id,) in database.execute_sql("SELECT row_id FROM outbox ORDER BY seq")]
+
+
+def _all_stored_in_order(central_server, shop, path, outbox: list[str]) -> None:
+    """Every row of ``outbox`` is in the store, those pushed once with versions in the till's order, and
+    nothing is left pending in the till."""
+    stored = {row_id: version for _, row_id, version, _ in central_server.versions(shop)}
+    assert set(outbox) <= set(stored)
+    once = [row_id for row_id in outbox if outbox.count(row_id) == 1]
+    assert len(once) > 20 and [stored[r] for r in once] == sorted(stored[r] for r in once)
+    with opened(path):
+        from db.outbox import pending_count
+
+        assert pending_count() == 0
+
+
 def test_a_batch_that_arrives_first_waits_for_the_one_it_follows(central_server, shop):
     token = central_server.enroll_till(shop, "P1")
     answers = {}
@@ -121,18 +144,13 @@ def test_malformed_order_headers_are_refused_with_one_line(central_server, shop)
     assert not central_server.versions(shop)
 
 
-def test_a_till_sends_its_backlog_two_batches_at_a_time_in_order(central_server, shop, first_till):
+def test_a_till_sends_its_backlog_two_batches_at_a_time_in_order(central_server, shop, first_till, monkeypatch):
     """The till's round: after the store's first answer says it keeps the order, the next batch goes out
     while the one before is still in flight, and the store holds every row in the till's outbox order."""
     from app.sync import client as client_module
 
     path, _ = first_till
-    with opened(path):
-        for _ in range(6):
-            sell(None, entries=("1001", "1003"))
-        from db.models import database
-
-        outbox = [row_id for (row_id,) in database.execute_sql("SELECT row_id FROM outbox ORDER BY seq")]
+    outbox = _backlog(path)
     enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
 
     calls, overlapped, held = [], threading.Event(), []
@@ -146,27 +164,17 @@ def test_a_till_sends_its_backlog_two_batches_at_a_time_in_order(central_server,
             overlapped.set()
         return original(self, ops_json, order)
 
-    client_module.CentralClient.push = push
-    try:
-        report = sync(path, engine_kwargs={"push_batch": 5})
-    finally:
-        client_module.CentralClient.push = original
+    monkeypatch.setattr(client_module.CentralClient, "push", push)
+    report = sync(path, engine_kwargs={"push_batch": 5})
     assert held == [True], "the third batch was not sent while the second was in flight"
     assert all(order is not None for order in calls)
     assert report.pushed == len(outbox) and report.rejected == 0 and report.retry == 0
     assert calls[0][1] is None and all(calls[n][1] == calls[n - 1][0] for n in range(1, len(calls)))
     assert len(calls) == -(-len(outbox) // 5)
-    stored = {row_id: version for _, row_id, version, _ in central_server.versions(shop)}
-    assert set(outbox) <= set(stored)
-    once = [row_id for row_id in outbox if outbox.count(row_id) == 1]
-    assert len(once) > 20 and [stored[r] for r in once] == sorted(stored[r] for r in once)  # the till's order
-    with opened(path):
-        from db.outbox import pending_count
-
-        assert pending_count() == 0
+    _all_stored_in_order(central_server, shop, path, outbox)
 
 
-def test_an_everyday_push_of_one_batch_is_not_named(central_server, shop, first_till):
+def test_an_everyday_push_of_one_batch_is_not_named(central_server, shop, first_till, monkeypatch):
     from app.sync import client as client_module
 
     path, _ = first_till
@@ -181,11 +189,8 @@ def test_an_everyday_push_of_one_batch_is_not_named(central_server, shop, first_
         calls.append(order)
         return original(self, ops_json, order)
 
-    client_module.CentralClient.push = push
-    try:
-        report = sync(path)
-    finally:
-        client_module.CentralClient.push = original
+    monkeypatch.setattr(client_module.CentralClient, "push", push)
+    report = sync(path)
     assert report.pushed > 0 and calls == [None]
 
 
@@ -198,12 +203,7 @@ def test_a_batch_lost_on_the_way_ends_the_round_and_the_next_round_sends_all(
 
     monkeypatch.setattr(push_order, "WAIT_S", 1.0)
     path, _ = first_till
-    with opened(path):
-        for _ in range(6):
-            sell(None, entries=("1001", "1003"))
-        from db.models import database
-
-        outbox = [row_id for (row_id,) in database.execute_sql("SELECT row_id FROM outbox ORDER BY seq")]
+    outbox = _backlog(path)
     enroll(path, proxy.url, central_server.enroll_till(shop, "T1"))
     proxy.add("/v1/push", "drop", skip=1)
     start = time.monotonic()
@@ -212,11 +212,4 @@ def test_a_batch_lost_on_the_way_ends_the_round_and_the_next_round_sends_all(
     assert time.monotonic() - start < 4
     report = sync(path, engine_kwargs={"push_batch": 5})
     assert report.rejected == 0 and report.retry == 0
-    stored = {row_id: version for _, row_id, version, _ in central_server.versions(shop)}
-    assert set(outbox) <= set(stored)
-    once = [row_id for row_id in outbox if outbox.count(row_id) == 1]
-    assert [stored[r] for r in once] == sorted(stored[r] for r in once)
-    with opened(path):
-        from db.outbox import pending_count
-
-        assert pending_count() == 0
+    _all_stored_in_order(central_server, shop, path, outbox)
