@@ -81,6 +81,12 @@ class AllergenConfirmDialog(QDialog):
     def reject(self):
         self._answer(False)
 
+    def set_aside(self) -> None:
+        """The session ends (sign-out, the till closed) before an answer: close without answering, so the line
+        stays on the bill unconfirmed and is asked about again when the held bill is recalled."""
+        self._answered = True
+        self.done(QDialog.Rejected)
+
     def _answer(self, keep: bool):
         if self._answered:
             return

@@ -145,7 +145,9 @@ class SaleCheckout:
 
     def park_open_bill(self) -> None:
         """Signing out or closing: the lines on the bill are kept as a held bill, never lost or handed on
-        (the hold is queued on the write worker, which finishes its queue before the till closes)."""
+        (the hold is queued on the write worker, which finishes its queue before the till closes). A line
+        whose allergy warning is still open stays on it unconfirmed: recalling the bill asks again."""
+        self.page.controller.set_aside_allergen_question()
         if not self.cart.is_empty():
             self._hold(self.cart)
             self.page.window_._settle_writes()  # kept before the next person signs in (or the till closes)

@@ -4,6 +4,8 @@ payment, hold, recall, void and receipts ``ui/sale_checkout.py``."""
 
 from __future__ import annotations
 
+import shiboken6
+
 from app import audit, next_bill
 from app import cart as carts
 from app.cart import Cart
@@ -174,6 +176,13 @@ class SaleController:
             dialog.open()
             return
         self._drain_scans()
+
+    def set_aside_allergen_question(self) -> None:
+        """The session ends with the allergy warning unanswered: the line is kept, not confirmed."""
+        self._allergen_queue.clear()
+        dialog, self._allergen_dialog = self._allergen_dialog, None
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.set_aside()
 
     def _allergen_answered(self, line_id: str, quantity: int | None, keep: bool) -> None:
         self._allergen_dialog = None

@@ -281,6 +281,8 @@ class TillWindow(QMainWindow):
 
     def sign_out(self):
         self._settle_writes()
+        if self._sale_page is not None:  # not taken as "remove the line" when its dialog closes below
+            self._sale_page.controller.set_aside_allergen_question()
         for widget in list(self._dialogs):  # the bill's dialogs (payment, picker…) go with the session
             if shiboken6.isValid(widget) and widget.isVisible() and widget.parentWidget() is self:
                 widget.close()
@@ -385,6 +387,9 @@ class TillWindow(QMainWindow):
         self._settle_writes()
         if self.till.user is not None and self._sale_page is not None:
             self._sale_page.park_open_bill()
+        for widget in list(self._dialogs):  # nothing of a closed till stays on the screen
+            if shiboken6.isValid(widget) and widget.isVisible():
+                widget.close()
         if self.integrity is not None:
             self.integrity.stop()
         self.sync_status.stop()

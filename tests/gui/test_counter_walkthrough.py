@@ -1,0 +1,90 @@
+"""A cashier at the counter, keyboard only: every key goes to whatever widget has the focus, as the
+acceptance tests type. What the other GUI tests do not walk through: the session ending (sign-out, the
+window closed) while the allergy warning still waits for its answer."""
+
+from __future__ import annotations
+
+import threading
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDialog
+from sale_steps import bill_rows, choose_customer, scan, start, total_text, wait_dialog
+from window_steps import focused, sign_in
+
+from app.main import build_till
+
+
+def _type(qtbot, keys: str = "", then=None) -> None:
+    """Into whatever has the focus now."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    if keys:
+        qtbot.keyClicks(widget, keys)
+    if then is not None:
+        qtbot.keyClick(widget, then)
+
+
+def _focus_in(qtbot, window_name: str):
+    """The focused widget, once it is inside the window or dialog named."""
+    def inside():
+        widget = QApplication.focusWidget()
+        return widget is not None and widget.window().objectName() == window_name
+    qtbot.waitUntil(inside)
+    return QApplication.focusWidget()
+
+
+def _emily_with_the_croissant_waiting(qtbot, window):
+    """Espresso, Emily chosen, then the almond croissant: the allergy warning is open and unanswered."""
+    start(qtbot, window)
+    scan(qtbot, window, "1001")
+    choose_customer(qtbot, window, "emily")
+    scan(qtbot, window, "1002")
+    wait_dialog(qtbot, window, "allergenConfirmDialog")
+    _focus_in(qtbot, "allergenConfirmDialog")
+    assert [name for name, _, _ in bill_rows(window)][1].endswith("(nuts)")
+    return bill_rows(window), total_text(window)
+
+
+def _recall_and_answer(qtbot, window, answer):
+    """F6, Enter on the held bill: the warning is asked again; ``answer`` (Enter keeps, Esc removes)."""
+    _type(qtbot, then=Qt.Key_F6)
+    qtbot.keyClick(focused(qtbot, "heldBillsView"), Qt.Key_Return)
+    _focus_in(qtbot, "allergenConfirmDialog")
+    _type(qtbot, then=answer)
+    focused(qtbot, "itemCodeEdit")
+
+
+def _visible_dialogs():
+    return [w.objectName() for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and shiboken6.isValid(w) and w.isVisible()]
+
+
+def test_signing_out_during_the_allergy_warning_keeps_the_line_and_asks_again_on_recall(qtbot, till_window):
+    rows, total = _emily_with_the_croissant_waiting(qtbot, till_window)
+    till_window.findChild(QAction, "signOutAction").trigger()
+    focused(qtbot, "pinEdit")
+    assert _visible_dialogs() == []
+    sign_in(qtbot, till_window, "9999")
+    focused(qtbot, "itemCodeEdit")
+    assert bill_rows(till_window) == []
+    _recall_and_answer(qtbot, till_window, Qt.Key_Return)
+    assert bill_rows(till_window) == rows and total_text(till_window) == total
+
+
+def test_closing_the_till_during_the_allergy_warning_leaves_no_dialog_and_keeps_the_line(qtbot, demo_db_path):
+    window = build_till(["--db", str(demo_db_path)])
+    rows, _ = _emily_with_the_croissant_waiting(qtbot, window)
+    window.close()
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.startswith(("till-sync", "till-task"))])
+    assert _visible_dialogs() == []  # nothing of the closed till is left on the screen
+    again = build_till(["--db", str(demo_db_path)])
+    qtbot.addWidget(again)
+    try:
+        sign_in(qtbot, again, "1111")
+        focused(qtbot, "itemCodeEdit")
+        _recall_and_answer(qtbot, again, Qt.Key_Escape)  # this time the customer does not want it
+        assert bill_rows(again) == rows[:1]
+    finally:
+        again.close()
