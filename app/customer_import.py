@@ -51,6 +51,9 @@ class BrokenFile(TillError):
     """The file as a whole cannot be imported; nothing was written."""
 
 
+RENAMES_NEED_TICK = '"Overwrite names" ticked'  # the import dialog's checkbox
+
+
 @dataclass(frozen=True)
 class Rejected:
     line: int
@@ -223,13 +226,15 @@ _COLUMNS = [f.column_name for f in Customer._meta.sorted_fields]
 
 @writes("customer", "customer_address")
 def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: bool = False,
-                 source: str = "", allow_renames: bool = False) -> ImportResult:
+                 source: str = "", allow_renames: bool = False,
+                 renames_need: str = RENAMES_NEED_TICK) -> ImportResult:
     """Validate every row, then (unless ``dry_run``) write the accepted ones in one transaction.
 
     A row whose phone is an existing customer's updates that customer; ``result.changes`` says which fields
     change from what to what. A row that would change the customer's name is refused unless
     ``allow_renames`` (the manager ticked "Overwrite names"): the same phone under another name is as often
-    another person as a new spelling."""
+    another person as a new spelling. ``renames_need``: what allows a rename where the import runs (the
+    dialog's tick, the command's option), said in the refusal."""
     check_header(table.header, mapping)
     result = ImportResult(dry_run=dry_run,
                           ignored_columns=[h for i, h in enumerate(table.header) if i not in mapping.values() and h])
@@ -273,7 +278,7 @@ def import_table(table: Table, mapping: dict[str, int], by=None, *, dry_run: boo
             if refused:
                 result.renames_refused += 1
                 result.rejected.append(Rejected(line, f"the phone belongs to {row['name']}: renaming to {clean['name']!r} "
-                                                      "needs \"Overwrite names\" ticked"))
+                                                      f"needs {renames_need}"))
                 continue
             updates.append((row, changed))
         result.rejected.sort(key=lambda r: r.line)
@@ -357,17 +362,18 @@ def _write(inserts: list[dict], updates: list[tuple[dict, dict]], by, source: st
 
 
 def import_file(path: Path, by=None, *, mapping: dict[str, int] | None = None, dry_run: bool = False,
-                allow_renames: bool = False) -> ImportResult:
+                allow_renames: bool = False, renames_need: str = RENAMES_NEED_TICK) -> ImportResult:
     table = read_table(path)
     mapping = auto_mapping(table.header) if mapping is None else mapping
-    return import_table(table, mapping, by, dry_run=dry_run, source=Path(path).name, allow_renames=allow_renames)
+    return import_table(table, mapping, by, dry_run=dry_run, source=Path(path).name, allow_renames=allow_renames,
+                        renames_need=renames_need)
 
 
 def cli(till, path, allow_renames: bool = False) -> int:
     """``pos-till --db PATH import-customers FILE.csv [--overwrite-names]``: 0 when the file was read (even
     with rejected rows, which are listed), 1 when the file is broken and nothing was imported."""
     try:
-        result = import_file(Path(path), till.user, allow_renames=allow_renames)
+        result = import_file(Path(path), till.user, allow_renames=allow_renames, renames_need="--overwrite-names")
     except BrokenFile as exc:
         print(f"pos-till: {exc.message}", file=sys.stderr)
         return 1
