@@ -108,6 +108,8 @@ class PaymentDialog(QDialog):
         self.tendered_edit.setObjectName("tenderedEdit")
         self.tendered_edit.setAccessibleName("Amount tendered")
         self.tendered_edit.textChanged.connect(self._update_change)
+        self._typed = False  # the amount in the field was typed by the cashier (not prefilled)
+        self.tendered_edit.textEdited.connect(lambda _text: setattr(self, "_typed", True))
         grid.addWidget(self.tendered_edit, 1, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -201,11 +203,15 @@ class PaymentDialog(QDialog):
             due = min(due, self.points_value_left())
         self.tendered_edit.setText(self._plain(due))
         self.tendered_edit.selectAll()
+        self._typed = False
         self._refresh_labels()
 
     def _method_changed(self) -> None:
         self.message.clear()
-        self._prefill()
+        if self._typed and self.method() != PaymentMethod.LOYALTY:
+            self._refresh_labels()  # the cash handed over, typed before the method was chosen, is kept
+        else:
+            self._prefill()
 
     def _refresh_labels(self) -> None:
         total, remaining = self.total(), self.remaining()

@@ -9,8 +9,8 @@ import threading
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog
-from sale_steps import bill_rows, choose_customer, scan, start, total_text, wait_dialog
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel
+from sale_steps import bill_rows, choose_customer, finish, scan, start, total_text, wait_dialog
 from window_steps import focused, sign_in
 
 from app.main import build_till
@@ -88,3 +88,24 @@ def test_closing_the_till_during_the_allergy_warning_leaves_no_dialog_and_keeps_
         assert bill_rows(again) == rows[:1]
     finally:
         again.close()
+
+
+def test_the_cash_typed_before_choosing_cash_is_kept_with_its_change(qtbot, till_window):
+    """Emily prefers card, so the payment opens on Card; the cashier types the $10 note she hands over, then
+    F1 (cash): the $10 stays, the change shows, Enter sells with that change."""
+    start(qtbot, till_window)
+    scan(qtbot, till_window, "1003")
+    choose_customer(qtbot, till_window, "emily")
+    qtbot.keyClick(focused(qtbot, "itemCodeEdit"), Qt.Key_F12)
+    dialog = wait_dialog(qtbot, till_window, "paymentDialog")
+    edit = focused(qtbot, "tenderedEdit")
+    assert dialog.findChild(QComboBox, "paymentMethodCombo").currentText() == "Card" and edit.text() == "6.90"
+    _type(qtbot, "10", Qt.Key_F1)
+    assert dialog.findChild(QComboBox, "paymentMethodCombo").currentText() == "Cash"
+    assert edit.text() == "10" and "Change due: $3.10" in dialog.findChild(QLabel, "changeDueLabel").text()
+    _type(qtbot, then=Qt.Key_F2)  # a change of mind keeps what was typed too
+    assert edit.text() == "10"
+    _type(qtbot, then=Qt.Key_F1)
+    _type(qtbot, then=Qt.Key_Return)
+    bill = finish(qtbot, till_window, dialog)
+    assert [(p.method, p.amount, p.tendered, p.change) for p in bill.payments] == [("cash", 690, 1000, 310)]
