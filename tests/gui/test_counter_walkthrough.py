@@ -109,3 +109,15 @@ def test_the_cash_typed_before_choosing_cash_is_kept_with_its_change(qtbot, till
     _type(qtbot, then=Qt.Key_Return)
     bill = finish(qtbot, till_window, dialog)
     assert [(p.method, p.amount, p.tendered, p.change) for p in bill.payments] == [("cash", 690, 1000, 310)]
+
+
+def test_closing_the_till_closes_its_back_office_windows(qtbot, demo_db_path):
+    """Windows a manager opened from the till go with it: none is left on the screen over a closed database
+    (nor keeps the application running)."""
+    window = build_till(["--db", str(demo_db_path)])
+    start(qtbot, window, pin="9999")
+    for action in ("customersAction", "reportsAction", "reservationsAction", "itemsAction"):
+        window.findChild(QAction, action).trigger()
+    qtbot.waitUntil(lambda: len([w for w in QApplication.topLevelWidgets() if w.isVisible()]) == 5)
+    window.close()
+    assert [w.objectName() for w in QApplication.topLevelWidgets() if shiboken6.isValid(w) and w.isVisible()] == []
