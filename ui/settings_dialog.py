@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -39,6 +40,7 @@ from ui.form_helpers import (
     named,
     primary,
 )
+from ui.screen_fit import fit_to_screen
 
 CURRENCIES = sorted(SYMBOLS) + ["CHF", "NZD", "SGD", "ZAR"]
 ROUNDINGS = [(0, QT_TRANSLATE_NOOP("SettingsDialog", "No rounding")),  # translated where shown (self.tr)
@@ -54,6 +56,16 @@ URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/\S*)?$")
 NONE_CHOICE = "(no default)"
 
 
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A tab's page scrolls when the screen is lower than the page (a 768-pixel counter screen): the dialog's
+    Update button stays on the screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setWidget(page)
+    return area
+
+
 class SettingsDialog(QDialog):
     def __init__(self, window, manager):
         super().__init__(window)
@@ -64,7 +76,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620, over=window)
         current = settings.shop()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -79,7 +91,7 @@ class SettingsDialog(QDialog):
         from ui.printer_settings import PrinterSettingsTab
 
         self.printer_tab = PrinterSettingsTab(window)
-        self.tabs.addTab(self.printer_tab, self.tr("Receipt printer"))
+        self.tabs.addTab(_scrolled(self.printer_tab), self.tr("Receipt printer"))
         self._fields["receipt_printer"] = (self.printer_tab.kind_combo, self.tabs.count() - 1)
 
         self.message = InlineMessage("settingsMessageLabel")
@@ -99,7 +111,7 @@ class SettingsDialog(QDialog):
         box = QVBoxLayout(page)
         box.setContentsMargins(16, 16, 16, 16)
         box.setSpacing(12)
-        self.tabs.addTab(page, title)
+        self.tabs.addTab(_scrolled(page), title)
         return page, box
 
     def _field(self, form: QFormLayout, label: str, widget: QWidget, key: str, hint: str = "") -> QWidget:

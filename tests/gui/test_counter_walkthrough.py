@@ -121,3 +121,21 @@ def test_closing_the_till_closes_its_back_office_windows(qtbot, demo_db_path):
     qtbot.waitUntil(lambda: len([w for w in QApplication.topLevelWidgets() if w.isVisible()]) == 5)
     window.close()
     assert [w.objectName() for w in QApplication.topLevelWidgets() if shiboken6.isValid(w) and w.isVisible()] == []
+
+
+def test_every_manager_screen_fits_a_768_pixel_high_counter_screen(qtbot, till_window):
+    """Opened from the till on a 1024x768 screen (a maximised window has about 690 pixels inside it): no manager
+    screen needs more than that, so its buttons (the settings' updateButton among them) stay on the screen."""
+    start(qtbot, till_window, pin="9999")
+    actions = ["settingsAction", "customersAction", "profilesAction", "reportsAction", "staffAction", "itemsAction",
+               "reservationsAction", "promotionsAction", "failedPinsAction", "preferenceAuditAction"]
+    for action in actions:
+        till_window.findChild(QAction, action).trigger()
+    qtbot.waitUntil(lambda: len(_open_screens(till_window)) == len(actions))
+    too_big = {w.objectName(): w.minimumSizeHint().toTuple() for w in _open_screens(till_window)
+               if w.minimumSizeHint().width() > 1024 or w.minimumSizeHint().height() > 690}
+    assert too_big == {}
+
+
+def _open_screens(window):
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
