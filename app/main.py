@@ -84,6 +84,9 @@ MANAGER_COMMANDS = {"import-customers": "import customers", "import-items": "imp
                     "key show": "show the database key"}
 
 
+NEEDS_A_TILL = {"import-customers", "import-items", "sync"}  # on an existing till only (enroll makes a new one)
+
+
 def _command_name(args) -> str:
     return f"key {args.action}" if args.command == "key" else args.command
 
@@ -156,6 +159,8 @@ def run_command(args) -> int:
     path = resolve_db(args)
     command = _command_name(args)
     try:
+        if args.command in NEEDS_A_TILL and not args.demo and not path.exists():  # a typo in --db: no new file
+            raise TillDatabaseError(f"There is no till database at {path}.")
         pin = manager_pin(command) if command in MANAGER_COMMANDS else None
         if args.command == "key":
             return key_command(path, args.action, pin)

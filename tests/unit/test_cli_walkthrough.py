@@ -45,3 +45,17 @@ def test_a_rename_refused_on_the_command_line_names_the_option_that_allows_it(de
     assert out[3] == "Rejected: 1" and "--overwrite-names" in out[4] and "ticked" not in out[4], out
     out = _import(demo_db_path, tmp_path, keys, "name,phone\nEmily R. Roberts,+1 555 010 0001\n", "--overwrite-names")
     assert out[:4] == ["Added: 0", "Updated: 1", "Unchanged: 0", "Rejected: 0"]
+
+
+@pytest.mark.parametrize("command", [["import-customers", "people.csv"], ["import-items", "people.csv"], ["sync"]])
+def test_a_mistyped_database_path_is_said_and_no_empty_database_is_made(tmp_path, command):
+    """A typo in --db: the commands that work on an existing till say there is none there (as `key show`
+    does), instead of making an empty encrypted database (and a key in the keyring) and then refusing the
+    manager's PIN or saying the till is not linked."""
+    (tmp_path / "people.csv").write_text("name,phone\nAda Baker,555 700 0601\n", encoding="utf-8")
+    typo = tmp_path / "tlil.db"
+    result = run_till(["--db", str(typo), *[str(tmp_path / a) if a.endswith(".csv") else a for a in command]],
+                      tmp_path, keys={}, manager_pin="9999")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"pos-till: There is no till database at {typo}.\n"
+    assert not typo.exists() and list(tmp_path.glob("tlil*")) == []
