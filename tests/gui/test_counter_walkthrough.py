@@ -139,3 +139,32 @@ def test_every_manager_screen_fits_a_768_pixel_high_counter_screen(qtbot, till_w
 
 def _open_screens(window):
     return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
+
+
+def test_an_item_typed_in_by_keyboard_sells_by_its_barcode_and_warns_of_its_allergen(qtbot, till_window):
+    """Manage › Items, Ctrl+N, each field typed and Tab to the next, Enter saves, Esc closes: the barcode
+    scans at once, and its allergen (typed in the comma-separated field) stops the bill of a customer
+    flagged for it."""
+    start(qtbot, till_window, pin="9999")
+    till_window.findChild(QAction, "itemsAction").trigger()
+    _focus_in(qtbot, "itemsDialog")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_N, Qt.ControlModifier)
+    focused(qtbot, "itemCodeField")
+    for field, text in [("itemCodeField", "7001"), ("itemNameField", "Pecan Tart"), ("itemPriceField", "4.35"),
+                        ("itemBarcodeField", "0012345678905"), ("itemTaxRateField", "8"),
+                        ("itemAllergensField", "Nuts, gluten"), ("itemTagsField", "vegetarian")]:
+        _type(qtbot, text)
+        assert focused(qtbot, field).text() == text
+        _type(qtbot, then=Qt.Key_Tab)
+    focused(qtbot, "itemActiveCheck")
+    _type(qtbot, then=Qt.Key_Return)
+    dialog = QApplication.focusWidget().window()
+    qtbot.waitUntil(lambda: "Added 7001" in dialog.findChild(QLabel, "itemMessageLabel").text())
+    _type(qtbot, then=Qt.Key_Escape)
+    scan(qtbot, till_window, "0012345678905")
+    assert bill_rows(till_window) == [("Pecan Tart", "1", "$4.35")]
+    choose_customer(qtbot, till_window, "emily")
+    _focus_in(qtbot, "allergenConfirmDialog")
+    _type(qtbot, then=Qt.Key_Escape)
+    focused(qtbot, "itemCodeEdit")
+    assert bill_rows(till_window) == []
