@@ -153,6 +153,12 @@ class TillWindow(QMainWindow):
         self.signed_in_label.setObjectName("signedInLabel")
         self.signed_in_label.setAccessibleName("Signed in user")
         self.statusBar().addWidget(self.signed_in_label)
+        self.signed_in_role_label = QLabel("")  # the label above is the person's name alone (UI_CONTRACT.md)
+        self.signed_in_role_label.setTextFormat(Qt.PlainText)
+        self.signed_in_role_label.setObjectName("signedInRoleLabel")
+        self.signed_in_role_label.setAccessibleName("Signed in as")
+        self.signed_in_role_label.setProperty("class", "hint")
+        self.statusBar().addWidget(self.signed_in_role_label)
         self._build_menus()
         self._set_signed_in(False)
         self.resize(1280, 800)
@@ -268,13 +274,15 @@ class TillWindow(QMainWindow):
             self.sale_page.item_code_edit.setFocus()  # the next keystroke or scan goes to the bill
         else:
             self.signed_in_label.setText(self.tr("Not signed in"))
+            self.signed_in_role_label.setText("")
             self.sign_in_page.pin_edit.setFocus()
 
     def on_signed_in(self, user):
         from app import auth
 
         role = self.tr("Manager") if auth.is_manager(user) else self.tr("Cashier")
-        self.signed_in_label.setText(f"{user.name} ({role})")
+        self.signed_in_label.setText(user.name)
+        self.signed_in_role_label.setText(role)
         self.sale_page.session_started()
         self._set_signed_in(True)
         self.signed_in.emit(user)

@@ -168,3 +168,15 @@ def test_an_item_typed_in_by_keyboard_sells_by_its_barcode_and_warns_of_its_alle
     _type(qtbot, then=Qt.Key_Escape)
     focused(qtbot, "itemCodeEdit")
     assert bill_rows(till_window) == []
+
+
+def test_the_signed_in_label_is_the_persons_name_and_the_role_is_beside_it(qtbot, till_window):
+    signed = till_window.findChild(QLabel, "signedInLabel")
+    role = till_window.findChild(QLabel, "signedInRoleLabel")
+    for pin, name in (("1111", "Cashier"), ("9999", "Manager")):
+        sign_in(qtbot, till_window, pin)
+        focused(qtbot, "itemCodeEdit")
+        assert signed.text() == name and role.text() == name and role.isVisible()  # the demo's names are roles
+        till_window.findChild(QAction, "signOutAction").trigger()
+        focused(qtbot, "pinEdit")
+        assert signed.text() == "Not signed in" and role.text() == ""
