@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -74,6 +75,10 @@ class CustomerPanel:
 
         self.customer_alerts_label = named(QLabel(""), "customerAlertsLabel", "Customer alerts")
         self.customer_alerts_label.setWordWrap(True)
+        self.customer_alerts_label.setTextFormat(Qt.PlainText)
+        shouted = self.customer_alerts_label.font()  # drawn in capitals; the text keeps the flags as recorded
+        shouted.setCapitalization(QFont.AllUppercase)
+        self.customer_alerts_label.setFont(shouted)
         right.addWidget(self.customer_alerts_label)
         from ui.allergy_question import AllergyQuestion
 
@@ -187,7 +192,7 @@ class CustomerPanel:
         self.stat_labels["last"].setText(_ago(customer.last_visit))
         alerts = []
         if customer.allergies:
-            alerts.append("⚠ ALLERGY: " + ", ".join(a.upper() for a in customer.allergies))
+            alerts.append("⚠ Allergy: " + ", ".join(customer.allergies))
         if customer.diets:
             alerts.append("Diet: " + ", ".join(customer.diets))
         self._set_alerts(cart, "\n".join(alerts))

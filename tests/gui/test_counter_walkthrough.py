@@ -180,3 +180,14 @@ def test_the_signed_in_label_is_the_persons_name_and_the_role_is_beside_it(qtbot
         till_window.findChild(QAction, "signOutAction").trigger()
         focused(qtbot, "pinEdit")
         assert signed.text() == "Not signed in" and role.text() == ""
+
+
+def test_the_alerts_label_holds_her_allergy_as_recorded_and_shows_it_in_capitals(qtbot, till_window):
+    """customerAlertsLabel holds the flags as the shop records them ("nuts"); the warning is drawn in capitals."""
+    from PySide6.QtGui import QFont
+
+    start(qtbot, till_window)
+    choose_customer(qtbot, till_window, "emily")
+    alerts = till_window.findChild(QLabel, "customerAlertsLabel")
+    assert alerts.isVisible() and "nuts" in alerts.text() and alerts.textFormat() == Qt.PlainText
+    assert alerts.font().capitalization() == QFont.AllUppercase

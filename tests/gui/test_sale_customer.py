@@ -98,7 +98,7 @@ def test_her_preferences_are_shown_and_the_allergen_needs_a_confirmation(qtbot, 
     page = start(qtbot, till_window)
     scan(qtbot, till_window, "1001")
     choose_customer(qtbot, till_window, "emily rob")
-    assert "NUTS" in alerts(till_window) and "Vegetarian" in alerts(till_window)
+    assert "nuts" in alerts(till_window) and "Vegetarian" in alerts(till_window)
     assert "Oat milk, extra hot" in till_window.findChild(QLabel, "billInstructionsLabel").text()
     stats = CustomerStats.get(CustomerStats.customer == emily.id)
     assert till_window.findChild(QLabel, "customerOrdersLabel").text() == str(stats.orders)

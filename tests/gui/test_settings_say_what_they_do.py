@@ -81,7 +81,7 @@ def test_ask_for_allergies_prompts_for_a_customer_with_none_recorded(qtbot, till
     warning = wait_dialog(qtbot, till_window, "allergenConfirmDialog")
     assert preferences.allergies(Customer.get_by_id(ada.id)) == ["nuts"]
     assert preferences.allergies_recorded(ada.id) and not label.isVisible()
-    assert "NUTS" in till_window.findChild(QLabel, "customerAlertsLabel").text()
+    assert "nuts" in till_window.findChild(QLabel, "customerAlertsLabel").text()
     qtbot.keyClick(warning, Qt.Key_Escape)
 
 
