@@ -82,7 +82,7 @@ def _linked_text(status: Status) -> str:
 def describe(status: Status) -> tuple[str, str]:
     """(label text, tooltip) for a status."""
     # nothing will ever send an unlinked till's changes: counting them only alarms
-    text = _linked_text(status) if status.linked else "● Not linked to a central store"
+    text = _linked_text(status) if status.linked else "● Offline · Not linked to a central store"
     if status.quarantined:
         text += f" · ⚠ {status.quarantined} refused (manager)"
     tip = [status.error or status.summary or ""]

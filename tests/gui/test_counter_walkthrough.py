@@ -191,3 +191,10 @@ def test_the_alerts_label_holds_her_allergy_as_recorded_and_shows_it_in_capitals
     alerts = till_window.findChild(QLabel, "customerAlertsLabel")
     assert alerts.isVisible() and "nuts" in alerts.text() and alerts.textFormat() == Qt.PlainText
     assert alerts.font().capitalization() == QFont.AllUppercase
+
+
+def test_an_unlinked_till_says_it_is_offline(qtbot, till_window):
+    """syncStatusLabel is online/offline (UI_CONTRACT.md): a till with no central store is offline, and why."""
+    start(qtbot, till_window)
+    text = till_window.findChild(QLabel, "syncStatusLabel").text()
+    assert "Offline" in text and "Not linked to a central store" in text

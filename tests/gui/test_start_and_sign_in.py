@@ -13,7 +13,7 @@ def test_till_opens_at_sign_in_with_the_bill_disabled(till_window):
     assert pin.isVisible() and pin.echoMode() == QLineEdit.Password
     assert not till_window.sale_page.isEnabled()
     assert till_window.findChild(QLabel, "signedInLabel").text() == "Not signed in"
-    assert till_window.findChild(QLabel, "syncStatusLabel").text() == "● Not linked to a central store"
+    assert till_window.findChild(QLabel, "syncStatusLabel").text() == "● Offline · Not linked to a central store"
 
 
 def test_wrong_pin_is_refused_and_right_pin_signs_in(qtbot, till_window):

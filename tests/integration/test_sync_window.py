@@ -98,11 +98,11 @@ def test_refused_changes_are_shown_to_a_manager(qtbot, linked_window, central_se
 
 def test_an_unlinked_till_says_so(qtbot, till_window):
     label = _label(till_window)
-    assert label.text() == "● Not linked to a central store"  # no count of changes that will never go
+    assert label.text() == "● Offline · Not linked to a central store"  # no count of changes that will never go
     till_window.sync_now_action.trigger()  # nothing to sync with: it says so, no error, no network
     box = till_window.findChild(QMessageBox, "syncNotLinkedBox")
     assert box is not None and box.isVisible() and "not linked to a central store" in box.text()
-    assert till_window.sync_status.worker.rounds == 0 and label.text() == "● Not linked to a central store"
+    assert till_window.sync_status.worker.rounds == 0 and label.text() == "● Offline · Not linked to a central store"
 
 
 def test_the_cli_sync_prints_what_was_pushed_and_pulled(central_server, shop, first_till, capsys):
