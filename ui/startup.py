@@ -78,6 +78,9 @@ def build_window(path: Path, *, demo: bool = False, defer_bill: bool = False, fi
     i18n.install(app, current_locale())  # before any widget is made: widgets translate their text once
     window = TillWindow(till, defer_bill=defer_bill)
     show_window(window, fit)
+    from ui.activation import activate_now
+
+    activate_now(window)  # the PIN field has the keyboard as soon as this returns (or the wizard, opened next)
     opened(window)
     return window
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.changes import Changes
 from app.errors import TillError
+from ui.activation import activate_now
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -110,9 +111,12 @@ class _FocusReturn(QObject):
         self.window_ = window
 
     def eventFilter(self, watched, event):
+        if event.type() == QEvent.Show and watched.isWindow() and watched.isModal():
+            activate_now(watched)
         if event.type() == QEvent.Hide and watched.isWindow():
             parent = watched.parentWidget()
             owner = parent.window() if parent is not None else self.window_
+            self.window_.restore_focus(owner)  # now: the next key typed has somewhere to go
             QTimer.singleShot(0, self.window_, lambda: self.window_.restore_focus(owner))
         return False
 
@@ -349,7 +353,7 @@ class TillWindow(QMainWindow):
         over_owner = [w for w in self._dialogs if shiboken6.isValid(w) and w.isWindow() and w.isVisible()
                       and w.isModal() and w.parentWidget() is not None and w.parentWidget().window() is owner]
         target = over_owner[-1] if over_owner else owner
-        target.activateWindow()
+        activate_now(target)
         if target is self and self._sale_page is not None and self.pages.currentWidget() is self._sale_page:
             focus = self.focusWidget()
             if focus is None or not focus.isVisible():

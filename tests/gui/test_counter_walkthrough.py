@@ -198,3 +198,38 @@ def test_an_unlinked_till_says_it_is_offline(qtbot, till_window):
     start(qtbot, till_window)
     text = till_window.findChild(QLabel, "syncStatusLabel").text()
     assert "Offline" in text and "Not linked to a central store" in text
+
+
+def test_the_focus_is_where_the_next_key_goes_the_moment_a_window_or_dialog_shows_or_closes(qtbot, demo_db_path):
+    """No waiting between keys: right after build_till returns, and right after each key that opens or closes a
+    dialog, the focused widget is the one the next key belongs to (activation is not left to a later pass of
+    the event loop, when a key sent to "the focused widget" would find none)."""
+    def now() -> str:
+        widget = QApplication.focusWidget()
+        return widget.objectName() if widget is not None else "nothing"
+
+    def key(which, text=""):
+        if text:
+            qtbot.keyClicks(QApplication.focusWidget(), text)
+        qtbot.keyClick(QApplication.focusWidget(), which)
+
+    window = build_till(["--db", str(demo_db_path)])
+    qtbot.addWidget(window)
+    assert now() == "pinEdit"
+    key(Qt.Key_Return, "1111")
+    assert now() == "itemCodeEdit"
+    key(Qt.Key_F2)
+    assert now() == "customerSearchEdit"
+    key(Qt.Key_Escape)
+    assert now() == "itemCodeEdit"
+    choose_customer(qtbot, window, "emily")
+    assert now() == "itemCodeEdit"
+    key(Qt.Key_Return, "1002")
+    assert QApplication.focusWidget().window().objectName() == "allergenConfirmDialog"
+    key(Qt.Key_Escape)
+    assert now() == "itemCodeEdit" and bill_rows(window) == []
+    key(Qt.Key_Return, "1001")
+    key(Qt.Key_F12)
+    assert now() == "tenderedEdit"
+    key(Qt.Key_Escape)
+    assert now() == "itemCodeEdit"
