@@ -239,6 +239,7 @@ class CustomersWindow(CustomerActions, QWidget):
         self.import_button.clicked.connect(self.open_import)
         self.export_button.clicked.connect(lambda: self.export_csv())
         layout.addLayout(hbox(self.search_edit, None, self.view_button, self.edit_button, self.delete_button))
+        self.search_edit.setFocus()  # the window opens ready to search: typing finds the customer
 
         self.tabs = named(QTabBar(), "customerStatusTabs", "Customer status")
         for label in (self.tr("All"), self.tr("Active"), self.tr("Inactive")):  # in the order of TABS

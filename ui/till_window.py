@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QLabel,
     QLineEdit,
@@ -111,14 +112,20 @@ class _FocusReturn(QObject):
         self.window_ = window
 
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.Show and watched.isWindow() and watched.isModal():
+        if event.type() == QEvent.Show and watched.isWindow():  # as a window manager activates a new window
             activate_now(watched)
         if event.type() == QEvent.Hide and watched.isWindow():
             parent = watched.parentWidget()
             owner = parent.window() if parent is not None else self.window_
             self.window_.restore_focus(owner)  # now: the next key typed has somewhere to go
-            QTimer.singleShot(0, self.window_, lambda: self.window_.restore_focus(owner))
+            QTimer.singleShot(0, self.window_, lambda: self._again(owner))
         return False
+
+    def _again(self, owner) -> None:
+        """Once more after the platform's own activation answers, unless a window opened meanwhile has it."""
+        active = QApplication.activeWindow()
+        if active is None or not active.isVisible() or active is owner:
+            self.window_.restore_focus(owner)
 
 
 class TillWindow(QMainWindow):

@@ -9,7 +9,7 @@ import threading
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QDialog, QLabel
 from sale_steps import bill_rows, choose_customer, finish, scan, start, total_text, wait_dialog
 from window_steps import focused, sign_in
 
@@ -233,3 +233,15 @@ def test_the_focus_is_where_the_next_key_goes_the_moment_a_window_or_dialog_show
     assert now() == "tenderedEdit"
     key(Qt.Key_Escape)
     assert now() == "itemCodeEdit"
+
+
+def test_the_customers_window_opens_with_the_keyboard_in_its_search(qtbot, till_window):
+    """Ctrl+Shift+C from the bill (a manager): the window opens active, typing searches its list at once."""
+    start(qtbot, till_window, pin="9999")
+    qtbot.keyClick(focused(qtbot, "itemCodeEdit"), Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
+    assert QApplication.focusWidget().objectName() == "customerListSearchEdit"
+    _type(qtbot, "emily rob")
+    view = QApplication.focusWidget().window().findChild(QAbstractItemView, "customerListView")
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    model = view.model()
+    assert "Emily Roberts" in [model.index(0, c).data() for c in range(model.columnCount())]
