@@ -225,11 +225,13 @@ class SaleCheckout:
         except TillError as exc:
             page.say(exc.message)
             return
-        if not self.cart.is_empty():
+        swapped = not self.cart.is_empty()
+        if swapped:
             self._hold(self.cart, next_cart=cart)  # swap: the open bill waits its turn
         else:
             page.start_new_cart(cart)
-        page.say("Recalled" + (": " + "; ".join(problems) if problems else ""), "error" if problems else "info")
+        said = "Recalled" + ("; the bill that was open is held (F6)" if swapped else "")
+        page.say(said + (": " + "; ".join(problems) if problems else ""), "error" if problems else "info")
         page.controller._queue_pending_allergens()
 
     def void(self):

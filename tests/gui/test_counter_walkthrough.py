@@ -245,3 +245,19 @@ def test_the_customers_window_opens_with_the_keyboard_in_its_search(qtbot, till_
     qtbot.waitUntil(lambda: view.model().rowCount() == 1)
     model = view.model()
     assert "Emily Roberts" in [model.index(0, c).data() for c in range(model.columnCount())]
+
+
+def test_recalling_over_an_open_bill_says_the_open_one_was_held(qtbot, till_window):
+    from sale_steps import message
+
+    start(qtbot, till_window)
+    scan(qtbot, till_window, "1001")
+    _type(qtbot, then=Qt.Key_F5)
+    scan(qtbot, till_window, "1003")
+    _type(qtbot, then=Qt.Key_F6)
+    qtbot.keyClick(focused(qtbot, "heldBillsView"), Qt.Key_Return)
+    qtbot.waitUntil(lambda: bill_rows(till_window) == [("Espresso", "1", "$2.50")])
+    assert "Recalled" in message(till_window) and "held" in message(till_window)
+    _type(qtbot, then=Qt.Key_F6)  # the wrap waits there
+    view = focused(qtbot, "heldBillsView")
+    assert any("$6.90" in (view.model().index(r, 1).data() or "") for r in range(view.model().rowCount()))
