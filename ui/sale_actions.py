@@ -131,6 +131,9 @@ class FieldKeys(QObject):
             return self.handle(event)
         if watched is self.combo and event.key() in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Escape):
             self.field.setFocus()  # the profile is chosen: back to scanning
+            chosen = self.combo.currentText()  # (in place of the hint "↑↓ choose the profile…")
+            self.page.say(f"Profile {chosen}: the bill is priced by it" if chosen else "No profile on the bill",
+                          "info")
             return True
         return False
 

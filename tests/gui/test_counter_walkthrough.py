@@ -261,3 +261,16 @@ def test_recalling_over_an_open_bill_says_the_open_one_was_held(qtbot, till_wind
     _type(qtbot, then=Qt.Key_F6)  # the wrap waits there
     view = focused(qtbot, "heldBillsView")
     assert any("$6.90" in (view.model().index(r, 1).data() or "") for r in range(view.model().rowCount()))
+
+
+def test_after_choosing_the_profile_by_keyboard_the_bill_says_which_not_how(qtbot, till_window):
+    from sale_steps import combo, message
+
+    start(qtbot, till_window, profiles=True)
+    scan(qtbot, till_window, "1001")
+    qtbot.keyClick(focused(qtbot, "itemCodeEdit"), Qt.Key_P, Qt.AltModifier)
+    assert "Enter goes back" in message(till_window)
+    _type(qtbot, "W", Qt.Key_Return)
+    focused(qtbot, "itemCodeEdit")
+    assert combo(till_window).currentText() == "Wholesale"
+    assert message(till_window) == "Profile Wholesale: the bill is priced by it"
