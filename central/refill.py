@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from central.merge import OK, RETRY, Conflict, Op, Outcome
+from central.merge import OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 
 CHILD_TABLES = ("bill_line", "payment", "loyalty_entry")
 SERVER = "server"
@@ -56,6 +56,18 @@ def waiting_for_bill(rows: dict, op: Op) -> dict | None:
         if bill_id is not None and ("bill", bill_id) not in rows:
             return {"result": RETRY, "reason": "its bill has not reached the central store"}
     return None
+
+
+def foreign_bill(rows: dict, op: Op, current: Current | None, till_id: str, till_code: str) -> dict | None:
+    """A refusal of a new line, payment or ledger entry for a bill another till rang up: a till adds to its
+    own documents only (its bill stored by it, or by the store under a renamed receipt of its code)."""
+    if op.table not in CHILD_TABLES or current is not None:
+        return None
+    bill = rows.get(("bill", op.payload.get("bill_id")))
+    if bill is None or bill.origin == till_id or (till_code and bill.data.get("till_code") == till_code):
+        return None
+    return {"result": REJECTED, "reason": f"bill {bill.data.get('receipt_no')} was rung up on another till: "
+                                          f"this till cannot add a {op.table.replace('_', ' ')} to it"}
 
 
 def accept_clashing_bill(op: Op, out: Outcome, owner: str) -> Outcome:

@@ -27,6 +27,7 @@ class TillRole:
     office: bool
     seeding: bool
     served_version: int  # the highest version the store has sent the till (pull or snapshot page)
+    code: str = ""  # the till's code (its receipts' prefix)
 
 
 def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[str]) -> TillRole:
@@ -34,12 +35,12 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
     is seen now, in the same statement). A new
     shop's first push that carries head-office rows makes its till the shop's seeding till."""
     row = conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
-                       "RETURNING office, seeding, served_version", (shop_id, till_id)).fetchone()
-    office, seeding, served = row if row else (False, False, 0)
+                       "RETURNING office, seeding, served_version, code", (shop_id, till_id)).fetchone()
+    office, seeding, served, code = row if row else (False, False, 0, "")
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
         seeding = True
-    return TillRole(bool(office), bool(seeding), int(served))
+    return TillRole(bool(office), bool(seeding), int(served), code)
 
 
 def refusal(role: TillRole, table: str) -> str | None:

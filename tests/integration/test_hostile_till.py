@@ -1,0 +1,94 @@
+"""A hostile till, black-box: an enrolled till's real token (or none) against the central store's HTTP API,
+trying to change or hide what another till of the shop stored. Real PostgreSQL, a real server on loopback,
+plain HTTP requests as any program could send them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from test_zero_trust import _op, _results, http  # noqa: F401  (http: the fixture, used by name)
+
+pytestmark = pytest.mark.postgres
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def hostile_shop(central_server, shop, http):  # noqa: F811
+    """A shop seeded by its office till (a manager, an item, a customer), two counter tills C1 and C2 and
+    one sale of C1's: (clients by till code, ids)."""
+    clients = {code: http(central_server.enroll_till(shop, code, office=code == "HQ")) for code in ("HQ", "C1", "C2")}
+    ids = {"manager": _new_id(), "item": _new_id(), "customer": _new_id(), "bill": _new_id()}
+    seeded = _results(clients["HQ"], [
+        _op("user", {"id": ids["manager"], "name": "Boss", "role": "manager", "pin_hash": "x" * 20}),
+        _op("item", {"id": ids["item"], "code": "1001", "name": "Espresso", "name_norm": "espresso", "price": 250}),
+        _op("customer", {"id": ids["customer"], "name": "Emily", "name_norm": "emily", "phone": "+15550100001"}),
+    ])
+    assert {r["result"] for r in seeded.values()} == {"ok"}
+    sale = _results(clients["C1"], _sale(ids["bill"], "C1-1", ids))
+    assert {r["result"] for r in sale.values()} == {"ok"}
+    return clients, ids
+
+
+def _sale(bill_id: str, receipt_no: str, ids: dict, op_id: str | None = None) -> list[dict]:
+    bill = {"id": bill_id, "receipt_no": receipt_no, "till_code": receipt_no.split("-")[0],
+            "cashier_id": ids["manager"], "customer_id": ids["customer"], "status": "completed", "kind": "sale",
+            "opened_at": "2026-01-01T09:59:00.000000Z", "completed_at": "2026-01-01T10:00:00.000000Z",
+            "subtotal": 250, "total": 250}
+    line = {"id": _new_id(), "bill_id": bill_id, "line_no": 1, "item_id": ids["item"], "code": "1001",
+            "name": "Espresso", "quantity": 1, "unit_price": 250, "total": 250}
+    payment = {"id": _new_id(), "bill_id": bill_id, "method": "card", "amount": 250}
+    return [_op("bill", bill, op_id=op_id), _op("bill_line", line), _op("payment", payment)]
+
+
+def _children_of(central_server, shop, bill_id: str) -> dict[str, int]:
+    return {table: sum(1 for row in central_server.rows(shop, table).values() if row.get("bill_id") == bill_id)
+            for table in ("bill_line", "payment", "loyalty_entry")}
+
+
+def test_a_till_cannot_add_lines_payments_or_points_to_another_tills_sale(central_server, shop, hostile_shop):
+    clients, ids = hostile_shop
+    bill = ids["bill"]
+    attack = [
+        _op("payment", {"id": _new_id(), "bill_id": bill, "method": "cash", "amount": -250}),
+        _op("bill_line", {"id": _new_id(), "bill_id": bill, "line_no": 2, "code": "1001", "name": "Espresso",
+                          "quantity": 40, "unit_price": 250, "total": 10000}),
+        _op("loyalty_entry", {"id": _new_id(), "bill_id": bill, "customer_id": ids["customer"], "kind": "earn",
+                              "points": 100000, "at": "2026-01-01T10:00:00.000000Z"}),
+    ]
+    for hostile in ("C2", "HQ"):  # another counter till, and even the office till: a sale is its till's
+        answers = _results(clients[hostile], [dict(op, op_id=f"{op['op_id']}-{hostile}") for op in attack])
+        assert [r["result"] for r in answers.values()] == ["rejected"] * 3, answers
+        assert all("another till" in r["reason"] for r in answers.values())
+    assert _children_of(central_server, shop, bill) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
+
+    # the sale's own till still adds to it (a document split over two pushes), even under a renamed receipt
+    clashing = _new_id()
+    first = _results(clients["C1"], _sale(clashing, "C1-1", ids)[:1])  # C1-1 is taken: kept as C1-1~...
+    assert [r["result"] for r in first.values()] == ["ok"]
+    assert central_server.rows(shop, "bill")[clashing]["receipt_no"].startswith("C1-1~")
+    rest = _results(clients["C1"], _sale(clashing, "C1-1", ids)[1:])
+    assert [r["result"] for r in rest.values()] == ["ok", "ok"]
+    assert _children_of(central_server, shop, clashing) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
+
+
+def test_a_till_cannot_claim_another_tills_operation_id(central_server, shop, hostile_shop):
+    """Operation ids make a push idempotent for the till that sent it, never for another till: C2 using
+    the id C1's next sale will carry does not get that sale answered "duplicate" and dropped."""
+    clients, ids = hostile_shop
+    taken = f"op-{_new_id()}"
+    squat = _op("customer", {"id": _new_id(), "name": "Squatter", "name_norm": "squatter"}, op_id=taken)
+    assert _results(clients["C2"], [squat])[taken]["result"] == "ok"
+
+    bill = _new_id()
+    sale = _sale(bill, "C1-2", ids, op_id=taken)
+    assert _results(clients["C1"], sale)[taken]["result"] == "ok"
+    assert bill in central_server.rows(shop, "bill")
+    # each till's repeat is still a repeat, and nothing is stored twice
+    assert _results(clients["C1"], sale)[taken]["result"] == "duplicate"
+    assert _results(clients["C2"], [squat])[taken]["result"] == "duplicate"
+    assert [row["name"] for row in central_server.rows(shop, "customer").values()].count("Squatter") == 1
+    assert _children_of(central_server, shop, bill) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
