@@ -4,7 +4,8 @@ with ``--office``) or the head office's own token.
 
 One exception keeps a one-command start working: the till that brings a brand-new shop its first data (a
 demo database, a shop set up on a till before the central store existed) may create it, until its first
-pull. After that the shop's head-office data is the central store's, and only an office till changes it.
+pull, or until another till pushes or the head office writes (a first till that never pulls keeps no
+head-office rights once the shop is in use). After that the shop's head-office data is the central store's, and only an office till changes it.
 """
 
 from __future__ import annotations
@@ -37,10 +38,17 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
     row = conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
                        "RETURNING office, seeding, served_version, code", (shop_id, till_id)).fetchone()
     office, seeding, served, code = row if row else (False, False, 0, "")
+    seeding_over(conn, shop_id, but=till_id)
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
         seeding = True
     return TillRole(bool(office), bool(seeding), int(served), code)
+
+
+def seeding_over(conn, shop_id: str, but: str | None = None) -> None:
+    """Someone else (till ``but``, or the head office) writes to the shop: no other till seeds it any more."""
+    conn.execute("UPDATE till SET seeding = false WHERE shop_id = %s AND seeding AND id IS DISTINCT FROM %s",
+                 (shop_id, but))
 
 
 def refusal(role: TillRole, table: str) -> str | None:

@@ -92,3 +92,28 @@ def test_a_till_cannot_claim_another_tills_operation_id(central_server, shop, ho
     assert _results(clients["C2"], [squat])[taken]["result"] == "duplicate"
     assert [row["name"] for row in central_server.rows(shop, "customer").values()].count("Squatter") == 1
     assert _children_of(central_server, shop, bill) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
+
+
+def _manager(name: str) -> dict:
+    return _op("user", {"id": _new_id(), "name": name, "role": "manager", "pin_hash": "y" * 20})
+
+
+def test_a_counter_till_that_seeded_a_new_shop_loses_the_right_once_anyone_else_writes(central_server, http):  # noqa: F811
+    """The first till of a new shop may bring it head-office data (a demo database) until its first pull; a
+    hostile first till that never pulls must not keep that right once the shop is in use by others."""
+    for other in ("till", "head office"):
+        shop = central_server.new_shop()
+        first = http(central_server.enroll_till(shop, "C1", office=False))
+        item = {"id": _new_id(), "code": "1001", "name": "Espresso", "name_norm": "espresso", "price": 250}
+        assert _results(first, [_op("item", item)])[f"op-item-{item['id']}"]["result"] == "ok"  # seeding
+        if other == "till":
+            second = http(central_server.enroll_till(shop, "C2", office=False))
+            customer = _op("customer", {"id": _new_id(), "name": "Emily", "name_norm": "emily"})
+            assert _results(second, [customer])[customer["op_id"]]["result"] == "ok"
+        else:
+            admin = http(central_server.admin_token(shop))
+            assert admin.put("/v1/admin/setting/currency", json={"value": "USD"}).status_code == 200
+        evil = _manager("Evil")
+        answer = _results(first, [evil])[evil["op_id"]]
+        assert answer["result"] == "rejected" and "head-office data" in answer["reason"], (other, answer)
+        assert "Evil" not in [row["name"] for row in central_server.rows(shop, "user").values()]
