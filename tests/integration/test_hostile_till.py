@@ -117,3 +117,17 @@ def test_a_counter_till_that_seeded_a_new_shop_loses_the_right_once_anyone_else_
         answer = _results(first, [evil])[evil["op_id"]]
         assert answer["result"] == "rejected" and "head-office data" in answer["reason"], (other, answer)
         assert "Evil" not in [row["name"] for row in central_server.rows(shop, "user").values()]
+
+
+def test_an_erased_customer_stays_erased_whatever_a_till_pushes(central_server, shop, hostile_shop):
+    clients, ids = hostile_shop
+    customer = ids["customer"]
+    erased = {"id": customer, "name": "Erased customer", "name_norm": "erased customer", "phone": None,
+              "status": "inactive", "erased_at": "2026-01-02T10:00:00.000000Z"}
+    assert _results(clients["C1"], [_op("customer", erased)])[f"op-customer-{customer}"]["result"] == "ok"
+    back = _op("customer", {"id": customer, "name": "Emily", "name_norm": "emily", "phone": "+15550100001",
+                            "status": "active", "erased_at": None}, op_id="un-erase")
+    assert _results(clients["C2"], [back])["un-erase"]["result"] in ("ok", "rejected")
+    row = central_server.rows(shop, "customer")[customer]
+    assert (row["name"], row["phone"], row["status"]) == ("Erased customer", None, "inactive")
+    assert row["erased_at"] == erased["erased_at"]
