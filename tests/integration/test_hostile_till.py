@@ -49,7 +49,8 @@ def _children_of(central_server, shop, bill_id: str) -> dict[str, int]:
             for table in ("bill_line", "payment", "loyalty_entry")}
 
 
-def test_a_till_cannot_add_lines_payments_or_points_to_another_tills_sale(central_server, shop, hostile_shop):
+def test_a_till_cannot_add_lines_payments_or_points_to_another_tills_sale(central_server, shop, hostile_shop,
+                                                                          http):  # noqa: F811
     clients, ids = hostile_shop
     bill = ids["bill"]
     attack = [
@@ -64,6 +65,10 @@ def test_a_till_cannot_add_lines_payments_or_points_to_another_tills_sale(centra
         assert [r["result"] for r in answers.values()] == ["rejected"] * 3, answers
         assert all("another till" in r["reason"] for r in answers.values())
     assert _children_of(central_server, shop, bill) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
+    # nor can a till of another shop, which does not even learn that the bill exists
+    outsider = http(central_server.enroll_till(central_server.new_shop(), "X1", office=False))
+    answer = _results(outsider, attack[:1])[attack[0]["op_id"]]
+    assert answer["result"] == "rejected" and "names no bill of this shop" in answer["reason"]
 
     # the sale's own till still adds to it (a document split over two pushes), even under a renamed receipt
     clashing = _new_id()
@@ -75,7 +80,7 @@ def test_a_till_cannot_add_lines_payments_or_points_to_another_tills_sale(centra
     assert _children_of(central_server, shop, clashing) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
 
 
-def test_a_till_cannot_claim_another_tills_operation_id(central_server, shop, hostile_shop):
+def test_a_till_cannot_claim_another_tills_operation_id(central_server, shop, hostile_shop, http):  # noqa: F811
     """Operation ids make a push idempotent for the till that sent it, never for another till: C2 using
     the id C1's next sale will carry does not get that sale answered "duplicate" and dropped."""
     clients, ids = hostile_shop
@@ -92,6 +97,9 @@ def test_a_till_cannot_claim_another_tills_operation_id(central_server, shop, ho
     assert _results(clients["C2"], [squat])[taken]["result"] == "duplicate"
     assert [row["name"] for row in central_server.rows(shop, "customer").values()].count("Squatter") == 1
     assert _children_of(central_server, shop, bill) == {"bill_line": 1, "payment": 1, "loyalty_entry": 0}
+    # ids are per shop: another shop's till using the same id stores its own change
+    outsider = http(central_server.enroll_till(central_server.new_shop(), "X1", office=False))
+    assert _results(outsider, [squat])[taken]["result"] == "ok"
 
 
 def _manager(name: str) -> dict:
@@ -131,3 +139,32 @@ def test_an_erased_customer_stays_erased_whatever_a_till_pushes(central_server, 
     row = central_server.rows(shop, "customer")[customer]
     assert (row["name"], row["phone"], row["status"]) == ("Erased customer", None, "inactive")
     assert row["erased_at"] == erased["erased_at"]
+
+
+def test_a_revoked_token_gets_nothing_anywhere_and_one_tills_push_order_never_holds_up_another(
+        central_server, shop, hostile_shop, http, monkeypatch):  # noqa: F811
+    from central import push_order
+
+    monkeypatch.setattr(push_order, "WAIT_S", 0.5)  # the in-process server's wait for a batch that never comes
+    clients, ids = hostile_shop
+    token = central_server.enroll_till(shop, "C3", office=False)
+    revoked = http(token)
+    from central import tokens
+
+    central_server.run(lambda conn: tokens.revoke_token(conn, token))
+    for method, path, params in (("POST", "/v1/enroll", None), ("POST", "/v1/push", None),
+                                 ("GET", "/v1/pull", {"cursor": 0}), ("GET", "/v1/snapshot", None),
+                                 ("GET", "/v1/own", {"after": 0}), ("GET", "/v1/admin/item", None)):
+        response = revoked.request(method, path, params=params, json={"ops": []} if method == "POST" else None)
+        assert response.status_code == 401, (path, response.text)
+    # C2 names batches as C1 would and leaves one waiting for a batch that never comes
+    customer = _op("customer", {"id": _new_id(), "name": "Squatter", "name_norm": "squatter"})
+    clients["C2"].post("/v1/push", json={"ops": [customer]}, headers={"X-Push-Id": "b1"})
+    waiting = _op("customer", {"id": _new_id(), "name": "Waits", "name_norm": "waits"})
+    held = clients["C2"].post("/v1/push", json={"ops": [waiting]}, headers={"X-Push-Id": "b3", "X-Push-After": "b2"})
+    assert held.json()["results"][0]["result"] == "retry"
+    sale = _sale(_new_id(), "C1-2", ids)
+    answer = clients["C1"].post("/v1/push", json={"ops": sale}, headers={"X-Push-Id": "b2", "X-Push-After": "b1"})
+    assert [r["result"] for r in answer.json()["results"]] == ["retry"] * 3  # C1 never sent b1: its own order
+    answer = clients["C1"].post("/v1/push", json={"ops": sale}, headers={"X-Push-Id": "b1"})
+    assert [r["result"] for r in answer.json()["results"]] == ["ok"] * 3
