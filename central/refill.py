@@ -18,8 +18,10 @@ number) is stored under ``RECEIPT~<id tail>``, with a conflict record, and sent 
 from __future__ import annotations
 
 import re
+import uuid
 
 from central.merge import OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
+from db.ids import derived_id
 
 CHILD_TABLES = ("bill_line", "payment", "loyalty_entry")
 SERVER = "server"
@@ -68,6 +70,24 @@ def foreign_bill(rows: dict, op: Op, current: Current | None, till_id: str, till
         return None
     return {"result": REJECTED, "reason": f"bill {bill.data.get('receipt_no')} was rung up on another till: "
                                           f"this till cannot add a {op.table.replace('_', ' ')} to it"}
+
+
+def squatted_void(op: Op, current: Current | None) -> dict | None:
+    """A refusal of a new bill under a derived id (UUID version 5) that is not the void that id belongs to.
+    A void's id derives from its sale's (app/billing.void_sale), so any till can work it out: a bill parked
+    there first would get the sale's real void refused as a second one."""
+    if op.table != "bill" or current is not None:
+        return None
+    try:
+        if uuid.UUID(op.row_id).version != 5:
+            return None
+    except ValueError:
+        return None
+    voids = op.payload.get("voids_id")
+    if op.payload.get("kind") == "void" and isinstance(voids, str) and derived_id("void", voids) == op.row_id:
+        return None
+    return {"result": REJECTED, "reason": "this bill's id is the one a void of a sale takes, and the bill is not "
+                                          "that void"}
 
 
 def accept_clashing_bill(op: Op, out: Outcome, owner: str) -> Outcome:

@@ -168,3 +168,19 @@ def test_a_revoked_token_gets_nothing_anywhere_and_one_tills_push_order_never_ho
     assert [r["result"] for r in answer.json()["results"]] == ["retry"] * 3  # C1 never sent b1: its own order
     answer = clients["C1"].post("/v1/push", json={"ops": sale}, headers={"X-Push-Id": "b1"})
     assert [r["result"] for r in answer.json()["results"]] == ["ok"] * 3
+
+
+def test_a_till_cannot_squat_the_id_a_sales_void_will_take(central_server, shop, hostile_shop):
+    """A void's id derives from its sale's (two tills voiding one sale collide instead of refunding twice),
+    so any till can work it out: a bill under that id that is not the void is refused, and the real void
+    is stored when it comes."""
+    from db.ids import derived_id
+
+    clients, ids = hostile_shop
+    void_id = derived_id("void", ids["bill"])
+    squat = _results(clients["C2"], _sale(void_id, "C2-1", ids)[:1])
+    assert [r["result"] for r in squat.values()] == ["rejected"]
+    void = _sale(void_id, "C1-2", ids)[0]
+    void["payload"].update(kind="void", status="void", voids_id=ids["bill"], total=-250, subtotal=-250)
+    assert [r["result"] for r in _results(clients["C1"], [void]).values()] == ["ok"]
+    assert central_server.rows(shop, "bill")[void_id]["voids_id"] == ids["bill"]
