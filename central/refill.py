@@ -72,22 +72,36 @@ def foreign_bill(rows: dict, op: Op, current: Current | None, till_id: str, till
                                           f"this till cannot add a {op.table.replace('_', ' ')} to it"}
 
 
-def squatted_void(op: Op, current: Current | None) -> dict | None:
-    """A refusal of a new bill under a derived id (UUID version 5) that is not the void that id belongs to.
-    A void's id derives from its sale's (app/billing.void_sale), so any till can work it out: a bill parked
-    there first would get the sale's real void refused as a second one."""
-    if op.table != "bill" or current is not None:
-        return None
+def _derived(row_id: str) -> bool:
     try:
-        if uuid.UUID(op.row_id).version != 5:
-            return None
+        return uuid.UUID(row_id).version == 5
     except ValueError:
+        return False
+
+
+def squatted_id(op: Op, current: Current | None) -> dict | None:
+    """A refusal of a new row of a document under a derived id (UUID version 5) that is not the row that id
+    belongs to. A void's id derives from its sale's (app/billing.void_sale), its lines', refunds' and point
+    reversals' from the void's, so any till can work them out: a row parked there first would get the real
+    void (or its line, refund or reversal) refused as already recorded."""
+    if current is not None or op.table not in ("bill", *CHILD_TABLES) or not _derived(op.row_id):
         return None
-    voids = op.payload.get("voids_id")
-    if op.payload.get("kind") == "void" and isinstance(voids, str) and derived_id("void", voids) == op.row_id:
+    data = op.payload
+    bill_id = data.get("bill_id")
+    if op.table == "bill":
+        voids = data.get("voids_id")
+        honest = data.get("kind") == "void" and isinstance(voids, str) and derived_id("void", voids) == op.row_id
+    elif op.table == "bill_line":
+        honest = isinstance(bill_id, str) and derived_id("bill_line", bill_id, str(data.get("line_no"))) == op.row_id
+    elif op.table == "payment":  # a refund of a void: its bill is the void (derived too)
+        honest = isinstance(bill_id, str) and _derived(bill_id)
+    else:  # a ledger entry of a bill: derived from the bill and the kind of points; others name no bill
+        honest = bill_id is None or any(derived_id("loyalty_entry", bill_id, kind) == op.row_id
+                                        for kind in ("earn", "redeem", data.get("kind")))
+    if honest:
         return None
-    return {"result": REJECTED, "reason": "this bill's id is the one a void of a sale takes, and the bill is not "
-                                          "that void"}
+    return {"result": REJECTED, "reason": f"this {op.table.replace('_', ' ')}'s id is the one a row of another "
+                                          "document (a void) takes, and this row is not that one"}
 
 
 def accept_clashing_bill(op: Op, out: Outcome, owner: str) -> Outcome:

@@ -184,3 +184,36 @@ def test_a_till_cannot_squat_the_id_a_sales_void_will_take(central_server, shop,
     void["payload"].update(kind="void", status="void", voids_id=ids["bill"], total=-250, subtotal=-250)
     assert [r["result"] for r in _results(clients["C1"], [void]).values()] == ["ok"]
     assert central_server.rows(shop, "bill")[void_id]["voids_id"] == ids["bill"]
+
+
+def test_a_till_cannot_squat_the_ids_a_voids_lines_refunds_and_points_will_take(central_server, shop, hostile_shop):
+    """A void's lines, refunds and point reversals take ids derived from the void's (and so from the sale's):
+    a till parking rows under them on a bill of its own is refused, and the real void is stored whole."""
+    from db.ids import derived_id
+
+    clients, ids = hostile_shop
+    own_bill = _new_id()
+    assert {r["result"] for r in _results(clients["C2"], _sale(own_bill, "C2-1", ids)).values()} == {"ok"}
+    void_id = derived_id("void", ids["bill"])
+    sale = central_server.rows(shop, "payment")
+    paid = next(row_id for row_id, row in sale.items() if row["bill_id"] == ids["bill"])
+    line_id = derived_id("bill_line", void_id, "1")
+    refund_id = derived_id("payment", void_id, paid)
+    points_id = derived_id("loyalty_entry", void_id, "earn")
+    squats = [
+        _op("bill_line", {"id": line_id, "bill_id": own_bill, "line_no": 2, "code": "1001", "name": "Espresso",
+                          "quantity": 1, "unit_price": 250, "total": 250}),
+        _op("payment", {"id": refund_id, "bill_id": own_bill, "method": "card", "amount": 1}),
+        _op("loyalty_entry", {"id": points_id, "bill_id": own_bill, "customer_id": ids["customer"],
+                              "kind": "earn", "points": 1, "at": "2026-01-01T10:00:00.000000Z"}),
+    ]
+    assert [r["result"] for r in _results(clients["C2"], squats).values()] == ["rejected"] * 3
+
+    void = _sale(void_id, "C1-2", ids)
+    void[0]["payload"].update(kind="void", status="void", voids_id=ids["bill"])
+    void[1]["payload"].update(id=line_id, bill_id=void_id)
+    void[2]["payload"].update(id=refund_id, bill_id=void_id, amount=-250)
+    void = [_op(op["table"], op["payload"]) for op in void]
+    void.append(_op("loyalty_entry", {"id": points_id, "bill_id": void_id, "customer_id": ids["customer"],
+                                      "kind": "adjust", "points": -2, "at": "2026-01-01T11:00:00.000000Z"}))
+    assert [r["result"] for r in _results(clients["C1"], void).values()] == ["ok"] * 4
