@@ -35,20 +35,23 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
     """This till's rights for one push (inside the push transaction, which holds the shop's lock; the till
     is seen now, in the same statement). A new
     shop's first push that carries head-office rows makes its till the shop's seeding till."""
-    row = conn.execute("UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
-                       "RETURNING office, seeding, served_version, code", (shop_id, till_id)).fetchone()
+    # one statement: seen now, and any other till's seeding over (seeding_over's, without a round trip)
+    row = conn.execute(
+        f"WITH over AS ({_SEEDING_OVER}) UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
+        "RETURNING office, seeding, served_version, code", (shop_id, till_id, shop_id, till_id)).fetchone()
     office, seeding, served, code = row if row else (False, False, 0, "")
-    seeding_over(conn, shop_id, but=till_id)
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
         seeding = True
     return TillRole(bool(office), bool(seeding), int(served), code)
 
 
+_SEEDING_OVER = "UPDATE till SET seeding = false WHERE shop_id = %s AND seeding AND id IS DISTINCT FROM %s"
+
+
 def seeding_over(conn, shop_id: str, but: str | None = None) -> None:
     """Someone else (till ``but``, or the head office) writes to the shop: no other till seeds it any more."""
-    conn.execute("UPDATE till SET seeding = false WHERE shop_id = %s AND seeding AND id IS DISTINCT FROM %s",
-                 (shop_id, but))
+    conn.execute(_SEEDING_OVER, (shop_id, but))
 
 
 def refusal(role: TillRole, table: str) -> str | None:
