@@ -9,8 +9,9 @@
   longer ring), the merge with the latest hybrid-clock stamp in the ring is dropped (the earlier merge
   wins, on every node, whatever order the store hears them in) and its merged customer is active again.
 - erasure wins (item 9): an erased customer's personal fields stay empty whatever edit arrives, older or
-  newer, and an erased customer stays erased (a push clearing ``erased_at`` changes nothing); customers merged into it are erased with it; the conflict records about them lose their values;
-  an address or preference of an erased customer is emptied and deleted.
+  newer, and an erased customer stays erased (a push clearing ``erased_at`` changes nothing); customers
+  merged into it are erased with it; the conflict records about them lose their values; an address or
+  preference of an erased customer is emptied and deleted.
 Each override is logged as a conflict, like any field decided against a till (never for an erased one).
 """
 

@@ -213,8 +213,8 @@ def _apply_op(batch: Batch, op: Op, till_id: str, till_code: str) -> dict:
     spec = TABLES[op.table]
     key = (op.table, op.row_id)
     current = batch.rows.get(key)
-    waiting = (refill.waiting_for_bill(batch.rows, op) or refill.foreign_bill(batch.rows, op, current, till_id,
-                                                                              till_code)
+    waiting = (refill.waiting_for_bill(batch.rows, op)
+               or refill.foreign_bill(batch.rows, op, current, till_id, till_code)
                or refill.squatted_id(op, current))
     if waiting:
         return waiting

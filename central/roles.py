@@ -5,7 +5,8 @@ with ``--office``) or the head office's own token.
 One exception keeps a one-command start working: the till that brings a brand-new shop its first data (a
 demo database, a shop set up on a till before the central store existed) may create it, until its first
 pull, or until another till pushes or the head office writes (a first till that never pulls keeps no
-head-office rights once the shop is in use). After that the shop's head-office data is the central store's, and only an office till changes it.
+head-office rights once the shop is in use). After that the shop's head-office data is the central
+store's, and only an office till changes it.
 """
 
 from __future__ import annotations
