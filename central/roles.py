@@ -4,8 +4,10 @@ with ``--office``) or the head office's own token.
 
 One exception keeps a one-command start working: the till that brings a brand-new shop its first data (a
 demo database, a shop set up on a till before the central store existed) may create it, until its first
-pull, or until another till pushes or the head office writes (a first till that never pulls keeps no
-head-office rights once the shop is in use). After that the shop's head-office data is the central
+pull, or until the head office writes, or until another till pushes while the seeding till has been quiet
+for ``SEEDING_IDLE_S`` (a first till that never pulls keeps no head-office rights once the shop is in use,
+and one still sending its backlog is not cut off half-way: its refused catalogue would be withdrawn on
+it). After that the shop's head-office data is the central
 store's, and only an office till changes it.
 """
 
@@ -36,10 +38,12 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
     """This till's rights for one push (inside the push transaction, which holds the shop's lock; the till
     is seen now, in the same statement). A new
     shop's first push that carries head-office rows makes its till the shop's seeding till."""
-    # one statement: seen now, and any other till's seeding over (seeding_over's, without a round trip)
+    # one statement: seen now, and a quiet seeding till's seeding over (without a round trip)
     row = conn.execute(
-        f"WITH over AS ({_SEEDING_OVER}) UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
-        "RETURNING office, seeding, served_version, code", (shop_id, till_id, shop_id, till_id)).fetchone()
+        f"WITH over AS ({_SEEDING_OVER} AND last_seen_at < now() - make_interval(secs => %s)) "
+        "UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
+        "RETURNING office, seeding, served_version, code",
+        (shop_id, till_id, SEEDING_IDLE_S, shop_id, till_id)).fetchone()
     office, seeding, served, code = row if row else (False, False, 0, "")
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
@@ -48,11 +52,14 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
 
 
 _SEEDING_OVER = "UPDATE till SET seeding = false WHERE shop_id = %s AND seeding AND id IS DISTINCT FROM %s"
+# A seeding till sends its backlog without a pause (two batches in flight); quiet this long, it is not
+# bringing the shop its data any more, and another till's push ends its seeding.
+SEEDING_IDLE_S = 60
 
 
-def seeding_over(conn, shop_id: str, but: str | None = None) -> None:
-    """Someone else (till ``but``, or the head office) writes to the shop: no other till seeds it any more."""
-    conn.execute(_SEEDING_OVER, (shop_id, but))
+def seeding_over(conn, shop_id: str) -> None:
+    """The head office writes to the shop: no till seeds it any more (at once, busy or not)."""
+    conn.execute(_SEEDING_OVER, (shop_id, None))
 
 
 def refusal(role: TillRole, table: str) -> str | None:

@@ -9,6 +9,8 @@ import uuid
 import pytest
 from test_zero_trust import _op, _results, http  # noqa: F401  (http: the fixture, used by name)
 
+from central import roles
+
 pytestmark = pytest.mark.postgres
 
 
@@ -108,7 +110,8 @@ def _manager(name: str) -> dict:
 
 def test_a_counter_till_that_seeded_a_new_shop_loses_the_right_once_anyone_else_writes(central_server, http):  # noqa: F811
     """The first till of a new shop may bring it head-office data (a demo database) until its first pull; a
-    hostile first till that never pulls must not keep that right once the shop is in use by others."""
+    hostile first till that never pulls must not keep that right once the shop is in use by others (but a
+    first till still sending its backlog is not cut off half-way by another till's push)."""
     for other in ("till", "head office"):
         shop = central_server.new_shop()
         first = http(central_server.enroll_till(shop, "C1", office=False))
@@ -118,6 +121,12 @@ def test_a_counter_till_that_seeded_a_new_shop_loses_the_right_once_anyone_else_
             second = http(central_server.enroll_till(shop, "C2", office=False))
             customer = _op("customer", {"id": _new_id(), "name": "Emily", "name_norm": "emily"})
             assert _results(second, [customer])[customer["op_id"]]["result"] == "ok"
+            # still sending its backlog (seen just now): another till's push does not cut it off half-way
+            still = {"id": _new_id(), "code": "1002", "name": "Croissant", "name_norm": "croissant", "price": 320}
+            assert _results(first, [_op("item", still)])[f"op-item-{still['id']}"]["result"] == "ok"
+            _quiet_for(central_server, shop, roles.SEEDING_IDLE_S + 1)  # then it stops, and never pulls
+            later = _op("customer", {"id": _new_id(), "name": "Li", "name_norm": "li"})
+            assert _results(second, [later])[later["op_id"]]["result"] == "ok"
         else:
             admin = http(central_server.admin_token(shop))
             assert admin.put("/v1/admin/setting/currency", json={"value": "USD"}).status_code == 200
@@ -125,6 +134,13 @@ def test_a_counter_till_that_seeded_a_new_shop_loses_the_right_once_anyone_else_
         answer = _results(first, [evil])[evil["op_id"]]
         assert answer["result"] == "rejected" and "head-office data" in answer["reason"], (other, answer)
         assert "Evil" not in [row["name"] for row in central_server.rows(shop, "user").values()]
+
+
+def _quiet_for(central_server, shop: str, seconds: int) -> None:
+    """Every till of the shop last seen ``seconds`` ago (time passing, without the wait)."""
+    shop_id = central_server.shop_id(shop)
+    central_server.run(lambda conn: conn.execute(
+        "UPDATE till SET last_seen_at = now() - make_interval(secs => %s) WHERE shop_id = %s", (seconds, shop_id)))
 
 
 def test_an_erased_customer_stays_erased_whatever_a_till_pushes(central_server, shop, hostile_shop):
