@@ -9,8 +9,9 @@
   longer ring), the merge with the latest hybrid-clock stamp in the ring is dropped (the earlier merge
   wins, on every node, whatever order the store hears them in) and its merged customer is active again.
 - erasure wins (item 9): an erased customer's personal fields stay empty whatever edit arrives, older or
-  newer; customers merged into it are erased with it; the conflict records about them lose their values;
-  an address or preference of an erased customer is emptied and deleted.
+  newer, and an erased customer stays erased (a push clearing ``erased_at`` changes nothing); customers
+  merged into it are erased with it; the conflict records about them lose their values; an address or
+  preference of an erased customer is emptied and deleted.
 Each override is logged as a conflict, like any field decided against a till (never for an erased one).
 """
 
@@ -184,6 +185,11 @@ def settle_customer(batch, op: Op, out: Outcome, version: int, current=None) -> 
     """A customer change the merge accepted, with the rules above applied."""
     out = _break_cycle(batch, op, out, current, version)
     data = out.data
+    if current is not None and current.data.get("erased_at") is not None and data.get("erased_at") is None:
+        # erasure is final: a till that clears erased_at (nothing on a till does) gets the erased row back
+        out = Outcome(out.result, out.reason, dict(data, erased_at=current.data["erased_at"]), out.stamps, [],
+                      "server")
+        data = out.data
     if data.get("erased_at") is not None:  # erasure wins over every edit, before or after it
         if current is None or current.data.get("erased_at") is None:
             _erase_everywhere(batch, op.row_id, data["erased_at"])

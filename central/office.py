@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import psycopg
 
-from central import staff, validate, wire
+from central import roles, staff, validate, wire
 from central.batch import (
     HQ,
     HQ_CLOCK,
@@ -90,6 +90,7 @@ def admin_write(conn: psycopg.Connection, shop_id: str, table: str, row_id: str 
     if given.get("id", row_id) != row_id:
         raise InvalidRow("the id in the body differs from the id in the path")
     batch = Batch(shop_id, lock_shop(conn, shop_id))
+    roles.seeding_over(conn, shop_id)
     load_rows(conn, batch, [(table, row_id)])
     current = batch.rows.get((table, row_id))
     if current is None and delete:

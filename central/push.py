@@ -10,7 +10,17 @@ import time
 
 import psycopg
 
-from central import aliases, customer_rules, merge, push_fast, push_order, refill, rowcheck, validate
+from central import (
+    aliases,
+    customer_rules,
+    merge,
+    op_records,
+    push_fast,
+    push_order,
+    refill,
+    rowcheck,
+    validate,
+)
 from central.batch import (
     HQ_CLOCK,
     SERVER,
@@ -22,7 +32,6 @@ from central.batch import (
     load_rows,
     lock_shop,
     move_keys,
-    text_array,
 )
 from central.merge import DUPLICATE, OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
 from central.tables import (
@@ -146,10 +155,8 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
     op_ids = [item.op_id for item in items]
     batch = Batch(shop_id, lock_shop(conn, shop_id))
     push_order.claim(conn, shop_id, till_id, order)  # raises NotYet before anything is read or changed
-    validate.screen(conn, batch, till_id, parsed, invalid)  # roles, meaning, references (central/validate.py)
-    stored = {op_id: (result, reason) for op_id, result, reason in conn.execute(
-        "SELECT op_id, result, reason FROM sync_op WHERE shop_id = %s AND op_id = ANY(%s::text[])",
-        (shop_id, text_array(op_ids)))}
+    role = validate.screen(conn, batch, till_id, parsed, invalid)  # roles, meaning, references (validate.py)
+    stored, record_keys = op_records.stored(conn, shop_id, till_id, op_ids)  # this till's answers only
 
     answers: dict[str, dict] = {}
     records: list[tuple] = []
@@ -163,7 +170,7 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
             continue  # the same op twice in one batch: the first one's answer stands
         elif op_id in invalid:
             answers[op_id] = {"result": REJECTED, "reason": invalid[op_id]}
-            records.append((shop_id, op_id, till_id, REJECTED, invalid[op_id]))
+            records.append((shop_id, record_keys.get(op_id, op_id), till_id, REJECTED, invalid[op_id]))
         else:
             answers[op_id] = {"result": RETRY, "reason": "not processed"}
             todo.append(parsed[op_id])
@@ -185,14 +192,15 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
     observe([op.hlc for op in todo])
     for op in todo:
         try:
-            answer = _apply_op(batch, op, till_id)
+            answer = _apply_op(batch, op, till_id, role.code)
         except Exception:  # a bug must not quarantine a sale: the till keeps it and tries again later
             log.exception("push: op %s on %s/%s failed", op.op_id, op.table, op.row_id)
             answer = {"result": RETRY, "reason": "the central store could not apply this change yet"}
         answers[op.op_id] = answer
         if answer["result"] in (OK, REJECTED):
-            records.append((shop_id, op.op_id, till_id, answer["result"], answer.get("reason")))
-    flush(conn, batch, records)
+            records.append((shop_id, record_keys.get(op.op_id, op.op_id), till_id, answer["result"],
+                            answer.get("reason")))
+    flush(conn, batch, [record for record in records if record[1] is not op_records.UNRECORDED])
     aliases.flush(conn, batch)
     refill.note_receipts(conn, shop_id, [batch.rows[("bill", op.row_id)].data for op in todo
                                          if op.table == "bill" and answers[op.op_id]["result"] == OK])
@@ -201,11 +209,13 @@ def push(conn: psycopg.Connection, shop_id: str, till_id: str, raw_ops: list[dic
     return out, batch.version
 
 
-def _apply_op(batch: Batch, op: Op, till_id: str) -> dict:
+def _apply_op(batch: Batch, op: Op, till_id: str, till_code: str) -> dict:
     spec = TABLES[op.table]
     key = (op.table, op.row_id)
     current = batch.rows.get(key)
-    waiting = refill.waiting_for_bill(batch.rows, op)
+    waiting = (refill.waiting_for_bill(batch.rows, op)
+               or refill.foreign_bill(batch.rows, op, current, till_id, till_code)
+               or refill.squatted_id(op, current))
     if waiting:
         return waiting
     repointed = aliases.repoint(batch, op)

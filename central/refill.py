@@ -18,8 +18,10 @@ number) is stored under ``RECEIPT~<id tail>``, with a conflict record, and sent 
 from __future__ import annotations
 
 import re
+import uuid
 
-from central.merge import OK, RETRY, Conflict, Op, Outcome
+from central.merge import OK, REJECTED, RETRY, Conflict, Current, Op, Outcome
+from db.ids import derived_id
 
 CHILD_TABLES = ("bill_line", "payment", "loyalty_entry")
 SERVER = "server"
@@ -56,6 +58,50 @@ def waiting_for_bill(rows: dict, op: Op) -> dict | None:
         if bill_id is not None and ("bill", bill_id) not in rows:
             return {"result": RETRY, "reason": "its bill has not reached the central store"}
     return None
+
+
+def foreign_bill(rows: dict, op: Op, current: Current | None, till_id: str, till_code: str) -> dict | None:
+    """A refusal of a new line, payment or ledger entry for a bill another till rang up: a till adds to its
+    own documents only (its bill stored by it, or by the store under a renamed receipt of its code)."""
+    if op.table not in CHILD_TABLES or current is not None:
+        return None
+    bill = rows.get(("bill", op.payload.get("bill_id")))
+    if bill is None or bill.origin == till_id or (till_code and bill.data.get("till_code") == till_code):
+        return None
+    return {"result": REJECTED, "reason": f"bill {bill.data.get('receipt_no')} was rung up on another till: "
+                                          f"this till cannot add a {op.table.replace('_', ' ')} to it"}
+
+
+def _derived(row_id: str) -> bool:
+    try:
+        return uuid.UUID(row_id).version == 5
+    except ValueError:
+        return False
+
+
+def squatted_id(op: Op, current: Current | None) -> dict | None:
+    """A refusal of a new row of a document under a derived id (UUID version 5) that is not the row that id
+    belongs to. A void's id derives from its sale's (app/billing.void_sale), its lines', refunds' and point
+    reversals' from the void's, so any till can work them out: a row parked there first would get the real
+    void (or its line, refund or reversal) refused as already recorded."""
+    if current is not None or op.table not in ("bill", *CHILD_TABLES) or not _derived(op.row_id):
+        return None
+    data = op.payload
+    bill_id = data.get("bill_id")
+    if op.table == "bill":
+        voids = data.get("voids_id")
+        honest = data.get("kind") == "void" and isinstance(voids, str) and derived_id("void", voids) == op.row_id
+    elif op.table == "bill_line":
+        honest = isinstance(bill_id, str) and derived_id("bill_line", bill_id, str(data.get("line_no"))) == op.row_id
+    elif op.table == "payment":  # a refund of a void: its bill is the void (derived too)
+        honest = isinstance(bill_id, str) and _derived(bill_id)
+    else:  # a ledger entry of a bill: derived from the bill and the kind of points; others name no bill
+        honest = bill_id is None or any(derived_id("loyalty_entry", bill_id, kind) == op.row_id
+                                        for kind in ("earn", "redeem", data.get("kind")))
+    if honest:
+        return None
+    return {"result": REJECTED, "reason": f"this {op.table.replace('_', ' ')}'s id is the one a row of another "
+                                          "document (a void) takes, and this row is not that one"}
 
 
 def accept_clashing_bill(op: Op, out: Outcome, owner: str) -> Outcome:

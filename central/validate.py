@@ -182,9 +182,9 @@ def clamp_stamp(stamp: str, limit_ms: int) -> str:
     return format_stamp(int(time.time() * 1000), 0, match.group(3))
 
 
-def screen(conn, batch, till_id: str, ops: dict, invalid: dict[str, str]) -> None:
+def screen(conn, batch, till_id: str, ops: dict, invalid: dict[str, str]) -> roles.TillRole:
     """Check the parsed ops of one push (inside its transaction): the ones refused go to ``invalid``
-    (op id -> reason); the others have their stamps and claimed versions bounded."""
+    (op id -> reason); the others have their stamps and claimed versions bounded. Returns the till's role."""
     todo = [op for op_id, op in ops.items() if op_id not in invalid]
     role = roles.till_role(conn, batch.shop_id, till_id, batch.version, {op.table for op in todo})
     limit_ms = stamp_limit_ms()
@@ -213,6 +213,7 @@ def screen(conn, batch, till_id: str, ops: dict, invalid: dict[str, str]) -> Non
                 op.payload["updated_at"] = clamp_stamp(op.payload["updated_at"], limit_ms)
     _check_references(conn, batch, [op for op in todo if op.op_id not in invalid], invalid, refused_rows)
     _send_back(conn, batch, refused_rows)
+    return role
 
 
 # References a document keeps even if the row they name is gone or never reached the store (a sale is
