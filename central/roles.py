@@ -4,11 +4,11 @@ with ``--office``) or the head office's own token.
 
 One exception keeps a one-command start working: the till that brings a brand-new shop its first data (a
 demo database, a shop set up on a till before the central store existed) may create it, until its first
-pull, or until the head office writes, or until another till pushes while the seeding till has been quiet
-for ``SEEDING_IDLE_S`` (a first till that never pulls keeps no head-office rights once the shop is in use,
-and one still sending its backlog is not cut off half-way: its refused catalogue would be withdrawn on
-it). After that the shop's head-office data is the central
-store's, and only an office till changes it.
+pull, or the head office's first write, or another till's push once the seeding till has been quiet for
+``SEEDING_IDLE_S`` or was linked over ``SEEDING_MAX_S`` ago: a first till that never pulls keeps no
+head-office rights once the shop is in use, and one still sending its backlog is not cut off half-way (its
+refused catalogue would be withdrawn on it). After that the shop's head-office data is the central store's,
+and only an office till changes it.
 """
 
 from __future__ import annotations
@@ -40,10 +40,11 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
     shop's first push that carries head-office rows makes its till the shop's seeding till."""
     # one statement: seen now, and a quiet seeding till's seeding over (without a round trip)
     row = conn.execute(
-        f"WITH over AS ({_SEEDING_OVER} AND last_seen_at < now() - make_interval(secs => %s)) "
+        f"WITH over AS ({_SEEDING_OVER} AND (last_seen_at < now() - make_interval(secs => %s) "
+        "OR COALESCE(enrolled_at, created_at) < now() - make_interval(secs => %s))) "
         "UPDATE till SET last_seen_at = now() WHERE shop_id = %s AND id = %s "
         "RETURNING office, seeding, served_version, code",
-        (shop_id, till_id, SEEDING_IDLE_S, shop_id, till_id)).fetchone()
+        (shop_id, till_id, SEEDING_IDLE_S, SEEDING_MAX_S, shop_id, till_id)).fetchone()
     office, seeding, served, code = row if row else (False, False, 0, "")
     if not office and not seeding and shop_version == 0 and tables & HEAD_OFFICE:
         conn.execute("UPDATE till SET seeding = true WHERE shop_id = %s AND id = %s", (shop_id, till_id))
@@ -52,9 +53,11 @@ def till_role(conn, shop_id: str, till_id: str, shop_version: int, tables: set[s
 
 
 _SEEDING_OVER = "UPDATE till SET seeding = false WHERE shop_id = %s AND seeding AND id IS DISTINCT FROM %s"
-# A seeding till sends its backlog without a pause (two batches in flight); quiet this long, it is not
-# bringing the shop its data any more, and another till's push ends its seeding.
+# A seeding till sends its backlog without a pause (two batches in flight) right after it is linked; quiet
+# this long, or linked this long ago, it is not bringing the shop its data any more, and another till's push
+# ends its seeding (a first till that keeps pushing and never pulls does not keep the right for ever).
 SEEDING_IDLE_S = 60
+SEEDING_MAX_S = 3600
 
 
 def seeding_over(conn, shop_id: str) -> None:

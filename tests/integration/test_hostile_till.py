@@ -136,11 +136,25 @@ def test_a_counter_till_that_seeded_a_new_shop_loses_the_right_once_anyone_else_
         assert "Evil" not in [row["name"] for row in central_server.rows(shop, "user").values()]
 
 
-def _quiet_for(central_server, shop: str, seconds: int) -> None:
-    """Every till of the shop last seen ``seconds`` ago (time passing, without the wait)."""
+def _quiet_for(central_server, shop: str, seconds: int, column: str = "last_seen_at") -> None:
+    """Every till of the shop last seen (or linked) ``seconds`` ago: time passing, without the wait."""
     shop_id = central_server.shop_id(shop)
     central_server.run(lambda conn: conn.execute(
-        "UPDATE till SET last_seen_at = now() - make_interval(secs => %s) WHERE shop_id = %s", (seconds, shop_id)))
+        f"UPDATE till SET {column} = now() - make_interval(secs => %s) WHERE shop_id = %s", (seconds, shop_id)))
+
+
+def test_a_first_till_that_keeps_pushing_and_never_pulls_loses_seeding_an_hour_after_it_was_linked(
+        central_server, http):  # noqa: F811
+    shop = central_server.new_shop()
+    first = http(central_server.enroll_till(shop, "C1", office=False))
+    item = {"id": _new_id(), "code": "1001", "name": "Espresso", "name_norm": "espresso", "price": 250}
+    assert _results(first, [_op("item", item)])[f"op-item-{item['id']}"]["result"] == "ok"  # seeding
+    _quiet_for(central_server, shop, roles.SEEDING_MAX_S + 1, "created_at")  # linked an hour ago, busy now
+    second = http(central_server.enroll_till(shop, "C2", office=False))
+    customer = _op("customer", {"id": _new_id(), "name": "Emily", "name_norm": "emily"})
+    assert _results(second, [customer])[customer["op_id"]]["result"] == "ok"
+    evil = _manager("Evil")
+    assert _results(first, [evil])[evil["op_id"]]["result"] == "rejected"
 
 
 def test_an_erased_customer_stays_erased_whatever_a_till_pushes(central_server, shop, hostile_shop):
