@@ -86,6 +86,12 @@ def clean_date_of_birth(text: str | None, today: dt.date | None = None) -> str |
     return born.isoformat()
 
 
+def ticked(form: dict[str, str], box: str) -> bool:
+    """A checkbox is ticked when the form sends it: browsers send its value ("yes" here), a form posted by
+    hand often "on" (HTML's default) or "true"; an unticked box is not sent at all."""
+    return form.get(box, "").strip().lower() not in ("", "no", "off", "false", "0")
+
+
 def clean(form: dict[str, str], region: str) -> tuple[Signup | None, dict[str, str]]:
     """The submitted form as a Signup, or None and every field's error message (field -> message)."""
     errors: dict[str, str] = {}
@@ -100,11 +106,11 @@ def clean(form: dict[str, str], region: str) -> tuple[Signup | None, dict[str, s
             values[field] = check(text)
         except FieldError as exc:
             errors[field] = str(exc)
-    if form.get("privacy_accepted") != "yes":
+    if not ticked(form, "privacy_accepted"):
         errors["privacy_accepted"] = "Please read and accept the privacy notice to sign up."
     if errors:
         return None, errors
     name = values["name"]
     return Signup(name=name, name_norm=normalise_name(name), phone=values["phone"], email=values["email"],
                   date_of_birth=values["date_of_birth"],
-                  marketing_consent=form.get("marketing_consent") == "yes"), {}
+                  marketing_consent=ticked(form, "marketing_consent")), {}

@@ -1,0 +1,247 @@
+"""A real shop, end to end and black-box, as its installer and staff run it: ``pos-central serve --data-dir``
+in its own process (its own embedded PostgreSQL), tokens from ``pos-central enroll-till``, the demo database
+as the shop's first (office) till and a counter till linked with ``pos-till enroll`` / ``sync`` as
+subprocesses; both sell while the central store is down, it comes back, everything arrives once; the public
+sign-up page; a head-office price change; and a third, empty till joining through the setup wizard."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton
+from signup_steps import signup_path, submit
+from sync_helpers import TESTS, keyring_file_for, opened, sell
+
+pytestmark = pytest.mark.postgres
+
+SHOP = "Corner Cafe"
+
+
+def _bin(name: str) -> list[str]:
+    script = Path(sys.executable).parent / name
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", {"pos-central": "central.cli", "pos-till": "app"}[name]]
+
+
+def _central(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*_bin("pos-central"), *args, "--data-dir", str(data_dir)], capture_output=True,
+                          text=True, timeout=120, cwd=TESTS.parent)
+
+
+@contextlib.contextmanager
+def _serving(data_dir: Path, port: int):
+    """``pos-central serve --data-dir DIR --bind 127.0.0.1:PORT`` until /health answers; stopped after."""
+    process = subprocess.Popen([*_bin("pos-central"), "serve", "--data-dir", str(data_dir), "--bind",
+                                f"127.0.0.1:{port}", "--log-level", "warning"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, cwd=TESTS.parent)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+class Tills:
+    """``pos-till --db PATH ...`` subprocesses sharing one file keyring with this process's test keyring."""
+
+    def __init__(self, memory_keyring, some_path: Path):
+        self.memory = memory_keyring
+        self.file = keyring_file_for(memory_keyring, some_path)
+
+    def run(self, path: Path, *args: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PYTHONPATH=str(TESTS), PYTHON_KEYRING_BACKEND="memory_keyring.FileKeyring",
+                   TILL_TEST_KEYRING_FILE=str(self.file), QT_QPA_PLATFORM="offscreen")
+        done = subprocess.run([*_bin("pos-till"), "--db", str(path), *args], env=env, text=True,
+                              capture_output=True, cwd=TESTS.parent, timeout=120)
+        for key, secret in json.loads(self.file.read_text()).items():  # new databases' keys, for opened()
+            self.memory.set_password(*key.split("\x00", 1), secret)
+        return done
+
+
+def _one_line(done: subprocess.CompletedProcess) -> str:
+    text = (done.stdout if done.returncode == 0 else done.stderr).strip()
+    assert len(text.splitlines()) == 1, (done.stdout, done.stderr)
+    return text
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _receipts() -> list[str]:
+    from db.models import Bill
+
+    return [b.receipt_no for b in Bill.select(Bill.receipt_no)]
+
+
+def test_a_shop_of_three_tills_through_an_outage_of_its_central_store(qtbot, demo_db_path, tmp_path,
+                                                                      memory_keyring):
+    from app import customer_search, customers, items
+    from app.errors import PermissionDenied
+    from db.models import Customer, Item, User
+
+    data, port = tmp_path / "central", _free_port()
+    tokens = {}
+    for code, extra in (("OFFICE", ["--office"]), ("T1", []), ("T2", [])):
+        done = _central(data, "enroll-till", "--store", SHOP, "--till", code, *extra)
+        assert done.returncode == 0 and done.stdout.count("\n") == 1 and done.stdout.startswith("tt_"), done
+        tokens[code] = done.stdout.strip()
+    office, counter = demo_db_path, tmp_path / "t1.db"
+    tills = Tills(memory_keyring, office)
+
+    with _serving(data, port) as url:
+        for path, code in ((office, "OFFICE"), (counter, "T1")):
+            enrolled = tills.run(path, "enroll", "--central", url, "--token", tokens[code])
+            assert enrolled.returncode == 0 and f"till {code} of '{SHOP}'" in _one_line(enrolled)
+            synced = tills.run(path, "sync")
+            assert synced.returncode == 0 and _one_line(synced).startswith("Synced: pushed"), synced
+        assert "bootstrapped" in synced.stdout  # the empty counter till fetched the shop the demo brought
+        page = _central(data, "signup-url", "--store", SHOP)
+        assert page.returncode == 0
+        signup_path_cli = page.stdout.strip()
+        assert signup_path_cli.startswith("/") and page.stdout.count("\n") == 1
+
+    # The central store is down: both tills sell, add a customer each and edit Emily's card.
+    with opened(office):
+        manager = User.get(User.name == "Manager")
+        emily = Customer.get(Customer.name == "Emily Roberts")
+        customers.create({"name": "Olivia Office", "phone": "+1 555 040 0001"}, manager)
+        customers.update(emily.id, {"notes": "likes the window seat"}, manager)
+        sold_office = [sell(None, ("1001", "1003")).receipt_no for _ in range(2)]
+    with opened(counter):
+        manager = User.get(User.name == "Manager")
+        customers.create({"name": "Carl Counter", "phone": "+1 555 040 0002"}, manager)
+        customers.update(emily.id, {"email": "emily@example.com"}, manager)
+        sold_counter = [sell(None, ("1003",)).receipt_no for _ in range(3)]
+    down = tills.run(counter, "sync")
+    assert down.returncode != 0 and "offline" in _one_line(down) and "Nothing was lost" in down.stderr
+
+    with _serving(data, port) as url:  # back, on the same data directory and address
+        for path in (counter, office, counter):
+            assert tills.run(path, "sync").returncode == 0
+        seen = {}
+        for path in (office, counter):
+            with opened(path):
+                receipts = _receipts()
+                assert len(receipts) == len(set(receipts)) and set(sold_office + sold_counter) <= set(receipts)
+                assert {"Olivia Office", "Carl Counter"} <= {c.name for c in Customer.select()}
+                card = Customer.get_by_id(emily.id)
+                assert (card.notes, card.email) == ("likes the window seat", "emily@example.com")
+                seen[path] = sorted(receipts)
+        assert seen[office] == seen[counter]
+
+        # A customer signs up on the shop's page; the same phone again creates nobody.
+        with httpx.Client(base_url=url) as client:
+            for name, phone, consent in (("Grace Hopper", "(555) 030-0007", "yes"),
+                                         ("Someone Else", "555 030 0007", "")):
+                answer = submit(client, signup_path_cli, {"name": name, "phone": phone, "email": "",
+                                                          "marketing_consent": consent, "privacy_accepted": "yes"})
+                assert answer.status_code == 200 and "Thank you" in answer.text and "Hopper" not in answer.text
+        # Head-office data: the counter till may not change a price; the office till's change reaches it.
+        with opened(counter):
+            espresso = Item.get(Item.code == "1001")
+            with pytest.raises(PermissionDenied, match="office till"):
+                items.save_item(espresso.id, items.ItemForm(code="1001", name="Espresso", price="3.00"),
+                                User.get(User.name == "Manager"))
+            assert Item.get_by_id(espresso.id).price == 250
+        with opened(office):
+            items.save_item(espresso.id, items.ItemForm(code="1001", name="Espresso", price="2.75"),
+                            User.get(User.name == "Manager"))
+        for path in (office, counter):
+            assert tills.run(path, "sync").returncode == 0
+        for path in (office, counter):
+            with opened(path):
+                grace = Customer.get(Customer.phone == "+15550300007")
+                assert grace.name == "Grace Hopper" and grace.marketing_consent and grace.marketing_consent_at
+                assert Customer.select().where(Customer.name == "Someone Else").count() == 0
+                assert [h.name for h in customer_search.search("(555) 030-0007")][:1] == ["Grace Hopper"]
+        with opened(counter):
+            assert sell(None, ("1001",)).total == 275  # the new price sells at once
+
+        _join_from_the_wizard(qtbot, tmp_path / "t2.db", url, tokens["T2"], seen[office])
+
+
+def _join_from_the_wizard(qtbot, path: Path, url: str, token: str, receipts: list[str]):
+    """An empty till joins through the setup wizard, gets every sale once, and its cashier sells 1001."""
+    from app.main import build_till
+
+    window = build_till(["--db", str(path)])
+    qtbot.addWidget(window)
+    try:
+        def wizard():
+            found = [w for w in window.findChildren(QDialog, "setupWizard") if w.isVisible()]
+            return found[-1] if found else None
+
+        qtbot.waitUntil(lambda: wizard() is not None)
+        qtbot.mouseClick(wizard().findChild(QPushButton, "joinShopButton"), Qt.LeftButton)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is wizard().findChild(QLineEdit, "centralUrlEdit"))
+        qtbot.keyClicks(QApplication.focusWidget(), url)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        qtbot.keyClicks(QApplication.focusWidget(), token)
+        qtbot.mouseClick(wizard().findChild(QPushButton, "joinButton"), Qt.LeftButton)
+        qtbot.waitUntil(lambda: wizard() is None, timeout=60000)
+        pin = window.findChild(QLineEdit, "pinEdit")
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is pin)
+        assert sorted(_receipts()) == receipts  # every sale at the store exactly once
+        qtbot.keyClicks(pin, "1111")
+        qtbot.keyClick(pin, Qt.Key_Return)
+        code = window.findChild(QLineEdit, "itemCodeEdit")
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is code)
+        assert window.findChild(QLabel, "signedInLabel").text() == "Cashier"
+        qtbot.keyClicks(code, "1001")
+        qtbot.keyClick(code, Qt.Key_Return)
+        qtbot.waitUntil(lambda: "2.75" in window.findChild(QLabel, "billTotalLabel").text())
+    finally:
+        window.close()
+        window.till.close()
+
+
+def test_a_form_post_with_html_default_checkbox_values_signs_up_with_consent(central_server, shop, first_till):
+    """A checkbox posted by hand (or by a page without the value attribute) sends HTML's default "on":
+    the privacy notice counts as accepted and the marketing consent as given (was: refused / dropped)."""
+    from sync_helpers import enroll, sync
+
+    from db.models import Customer
+
+    path, _ = first_till
+    enroll(path, central_server.url, central_server.enroll_till(shop, "T1"))
+    sync(path)
+    with httpx.Client(base_url=central_server.url) as client:
+        page = signup_path(central_server.central.conninfo, shop)
+        answer = submit(client, page, {"name": "Ada Lovelace", "phone": "+1 555 030 0010",
+                                       "marketing_consent": "on", "privacy_accepted": "on"})
+        assert answer.status_code == 200 and "Thank you" in answer.text, answer.text
+        unticked = submit(client, page, {"name": "Alan Turing", "phone": "+1 555 030 0011",
+                                         "privacy_accepted": "true"})
+        assert unticked.status_code == 200
+    sync(path)
+    with opened(path):
+        consent = {c.name: c.marketing_consent for c in Customer.select().where(Customer.name.in_(
+            ["Ada Lovelace", "Alan Turing"]))}
+    assert consent == {"Ada Lovelace": True, "Alan Turing": False}
