@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -189,7 +190,10 @@ def test_a_shop_of_three_tills_through_an_outage_of_its_central_store(qtbot, dem
 
 def _join_from_the_wizard(qtbot, path: Path, url: str, token: str, receipts: list[str]):
     """An empty till joins through the setup wizard, gets every sale once, and its cashier sells 1001."""
+    from sale_steps import choose_customer, finish, pay
+
     from app.main import build_till
+    from db.models import Customer, Outbox
 
     window = build_till(["--db", str(path)])
     qtbot.addWidget(window)
@@ -217,6 +221,13 @@ def _join_from_the_wizard(qtbot, path: Path, url: str, token: str, receipts: lis
         qtbot.keyClicks(code, "1001")
         qtbot.keyClick(code, Qt.Key_Return)
         qtbot.waitUntil(lambda: "2.75" in window.findChild(QLabel, "billTotalLabel").text())
+        choose_customer(qtbot, window, "(555) 030-0007")  # the web sign-up, found by the phone as typed
+        assert window.findChild(QLabel, "billCustomerLabel").text() == "Grace Hopper"
+        bill = finish(qtbot, window, pay(qtbot, window, "card"))
+        label = window.findChild(QLabel, "syncStatusLabel")
+        qtbot.waitUntil(lambda: Outbox.select().where(Outbox.state == "pending").count() == 0, timeout=20000)
+        qtbot.waitUntil(lambda: re.match(r"● Online · (0|no) changes waiting", label.text()), timeout=5000)
+        assert bill.customer_id == Customer.get(Customer.phone == "+15550300007").id
     finally:
         window.close()
         window.till.close()
