@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton
 from signup_steps import signup_path, submit
 from sync_helpers import TESTS, keyring_file_for, opened, sell
@@ -256,3 +257,52 @@ def test_a_form_post_with_html_default_checkbox_values_signs_up_with_consent(cen
         consent = {c.name: c.marketing_consent for c in Customer.select().where(Customer.name.in_(
             ["Ada Lovelace", "Alan Turing"]))}
     assert consent == {"Ada Lovelace": True, "Alan Turing": False}
+
+
+def test_the_till_window_through_a_stop_of_the_central_process(qtbot, first_till, tmp_path, memory_keyring):
+    """The window of a linked till while ``pos-central serve`` is stopped and started again: the status
+    says offline with the changes waiting, the cashier keeps selling, "Sync now" sends it all once back."""
+    from sale_steps import finish, pay, scan, start
+
+    from app.main import build_till
+    from db.models import Bill, Outbox
+
+    path, _ = first_till
+    data, port = tmp_path / "central", _free_port()
+    token = _central(data, "enroll-till", "--store", SHOP, "--till", "T1", "--office").stdout.strip()
+    tills = Tills(memory_keyring, path)
+    with _serving(data, port) as url:
+        assert tills.run(path, "enroll", "--central", url, "--token", token).returncode == 0
+        window = build_till(["--db", str(path)])
+        qtbot.addWidget(window)
+        label = window.findChild(QLabel, "syncStatusLabel")
+        try:
+            qtbot.waitUntil(lambda: label.text().startswith("● Online"), timeout=20000)
+            start(qtbot, window, "1111")
+        except BaseException:
+            window.close()
+            window.till.close()
+            raise
+    try:  # the central process is stopped now
+        scan(qtbot, window, "1001")
+        finish(qtbot, window, pay(qtbot, window, "card"))
+        action = window.findChild(QAction, "syncNowAction")
+        action.trigger()
+        qtbot.waitUntil(lambda: re.match(r"● Offline · [1-9]\d* changes? waiting", label.text()), timeout=20000)
+        scan(qtbot, window, "1003")  # the window still sells
+        finish(qtbot, window, pay(qtbot, window, "card"))
+        with _serving(data, port):
+            action.trigger()
+            qtbot.waitUntil(lambda: Outbox.select().where(Outbox.state == "pending").count() == 0, timeout=20000)
+            qtbot.waitUntil(lambda: re.match(r"● Online · (0|no) changes waiting", label.text()), timeout=5000)
+            receipts = [b.receipt_no for b in Bill.select()]
+    finally:
+        window.close()
+        window.till.close()
+    other = tmp_path / "t2.db"
+    with _serving(data, port) as url:
+        token = _central(data, "enroll-till", "--store", SHOP, "--till", "T2").stdout.strip()
+        assert tills.run(other, "enroll", "--central", url, "--token", token).returncode == 0
+        assert tills.run(other, "sync").returncode == 0
+    with opened(other):
+        assert sorted(_receipts()) == sorted(receipts) and len(receipts) == 2
