@@ -19,9 +19,11 @@ directory. Commands print one clear line on failure and exit non-zero.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -141,6 +143,13 @@ def serve(args) -> int:
     migrate(url)
     central = Central(url, max_size=10)
     scheme = "https" if tls else "http"
+    listening = None
+    if args.workers <= 1:
+        try:
+            listening = _listen(host.strip("[]"), int(port))
+        except OSError as exc:
+            print(f"pos-central: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     print(f"pos-central: serving on {scheme}://{host}:{port} (OpenAPI at /openapi.json)", flush=True)
     # uvicorn re-raises SIGTERM after its graceful shutdown; make that an orderly exit, so the embedded
     # PostgreSQL is stopped by its exit handler instead of being left running.
@@ -156,9 +165,26 @@ def serve(args) -> int:
         return 0
     from central.heap import settled
 
-    uvicorn.run(settled(create_app(central)), host=host.strip("[]"), port=int(port), log_level=args.log_level,
-                timeout_keep_alive=KEEP_ALIVE_S, **tls)
-    return 0
+    server = uvicorn.Server(uvicorn.Config(settled(create_app(central)), log_level=args.log_level,
+                                           timeout_keep_alive=KEEP_ALIVE_S, **tls))
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn shuts down, then re-raises it
+        server.run(sockets=[listening])
+    return 0 if server.started else 3
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before "serving on" is printed: a taken address is one clear line, and
+    a client that connects as soon as the line shows waits in the backlog instead of being refused."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def command(args) -> int:

@@ -306,3 +306,24 @@ def test_the_till_window_through_a_stop_of_the_central_process(qtbot, first_till
         assert tills.run(other, "sync").returncode == 0
     with opened(other):
         assert sorted(_receipts()) == sorted(receipts) and len(receipts) == 2
+
+
+def test_serve_answers_as_soon_as_it_says_serving_and_a_taken_port_is_one_line(pg_url):
+    """An installer's script (or a test) waits for "serving on" and connects at once: it is answered (was:
+    the line came before the port was bound, so the first connection was refused). A port already in use
+    is one line and a non-zero exit, with no "serving on" (was: printed first, then uvicorn's log)."""
+    port = _free_port()
+    process = subprocess.Popen([*_bin("pos-central"), "serve", "--database-url", pg_url, "--bind",
+                                f"127.0.0.1:{port}", "--log-level", "warning"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, cwd=TESTS.parent)
+    try:
+        assert process.stdout.readline().startswith(f"pos-central: serving on http://127.0.0.1:{port}")
+        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+        taken = subprocess.run([*_bin("pos-central"), "serve", "--database-url", pg_url, "--bind",
+                                f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=60, cwd=TESTS.parent)
+        assert taken.returncode != 0 and taken.stdout == ""
+        assert taken.stderr.strip() == f"pos-central: cannot listen on 127.0.0.1:{port}: Address already in use"
+    finally:
+        process.terminate()
+        process.wait(30)
+        process.stdout.close()
