@@ -327,3 +327,38 @@ def test_serve_answers_as_soon_as_it_says_serving_and_a_taken_port_is_one_line(p
         process.terminate()
         process.wait(30)
         process.stdout.close()
+
+
+def test_a_price_changed_at_the_office_sells_at_the_open_counter_till_after_sync_now(qtbot, central_server, shop,
+                                                                                    first_till, tmp_path):
+    """The counter till is open and has sold Espresso at 2.50; the office changes the price (its change
+    reaches the store); "Sync now" at the counter, and the very next Espresso rings up at 2.75."""
+    from sale_steps import finish, pay, scan, start, total_text
+    from sync_helpers import enroll, join_new_till, sync
+
+    from app.main import build_till
+    from db.models import Item
+
+    office, _ = first_till
+    enroll(office, central_server.url, central_server.enroll_till(shop, "OFFICE", office=True))
+    sync(office)
+    counter = tmp_path / "counter.db"
+    join_new_till(central_server, shop, counter, "T1")
+    window = build_till(["--db", str(counter)])
+    qtbot.addWidget(window)
+    try:
+        start(qtbot, window, "1111")
+        scan(qtbot, window, "1001")
+        assert "2.50" in total_text(window)
+        finish(qtbot, window, pay(qtbot, window, "card"))
+        with httpx.Client(base_url=central_server.url,
+                          headers={"Authorization": f"Bearer {central_server.admin_token(shop)}"}) as admin:
+            item_id = next(i for i, r in central_server.rows(shop, "item").items() if r["code"] == "1001")
+            assert admin.put(f"/v1/admin/item/{item_id}", json={"price": 275}).status_code == 200
+        window.findChild(QAction, "syncNowAction").trigger()
+        qtbot.waitUntil(lambda: Item.get(Item.code == "1001").price == 275, timeout=20000)
+        scan(qtbot, window, "1001")
+        qtbot.waitUntil(lambda: "2.75" in total_text(window), timeout=5000)
+    finally:
+        window.close()
+        window.till.close()
