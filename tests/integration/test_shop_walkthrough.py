@@ -362,3 +362,39 @@ def test_a_price_changed_at_the_office_sells_at_the_open_counter_till_after_sync
     finally:
         window.close()
         window.till.close()
+
+
+def test_a_central_store_killed_and_restarted_still_stops_its_postgresql(tmp_path):
+    """``pos-central serve --data-dir`` killed outright (SIGKILL, a crash), started again, then stopped as
+    usual: its embedded PostgreSQL stops with it (was: left running for ever, the killed process still
+    counted as one of its holders)."""
+    import signal
+
+    data, port = tmp_path / "central", _free_port()
+    pid_file = data / "pgdata" / "postmaster.pid"
+    try:
+        with _serving(data, port) as url:
+            serving = next(p for p in _processes_on(port))
+            os.kill(serving, signal.SIGKILL)
+            time.sleep(0.5)
+            assert pid_file.exists()  # PostgreSQL outlives the killed store
+        with _serving(data, port) as url:
+            assert httpx.get(url + "/health", timeout=5).status_code == 200
+        deadline = time.monotonic() + 30
+        while pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not pid_file.exists(), "the embedded PostgreSQL was left running"
+    finally:
+        if pid_file.exists():  # the test's own leftover
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+
+
+def _processes_on(port: int):
+    """The pids of pos-central serve processes bound to ``port`` (from /proc)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                cmd = (entry / "cmdline").read_bytes().split(b"\0")
+                if b"serve" in cmd and f"127.0.0.1:{port}".encode() in cmd:
+                    yield int(entry.name)
