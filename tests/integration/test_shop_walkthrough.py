@@ -398,3 +398,38 @@ def _processes_on(port: int):
                 cmd = (entry / "cmdline").read_bytes().split(b"\0")
                 if b"serve" in cmd and f"127.0.0.1:{port}".encode() in cmd:
                     yield int(entry.name)
+
+
+def test_the_cli_sync_is_refused_in_one_line_while_the_till_window_is_open(qtbot, central_server, shop,
+                                                                           first_till, tmp_path, memory_keyring):
+    """``pos-till sync`` from a shell while the till's window has the database open: refused in one line
+    (the window syncs in the background itself), and the window keeps selling and sends every sale once."""
+    from sale_steps import finish, pay, scan, start
+    from sync_helpers import enroll, join_new_till, sync
+
+    from app.main import build_till
+    from db.models import Outbox
+
+    path, _ = first_till
+    enroll(path, central_server.url, central_server.enroll_till(shop, "T1", office=True))
+    sync(path)
+    tills = Tills(memory_keyring, path)
+    window = build_till(["--db", str(path)])
+    qtbot.addWidget(window)
+    try:
+        start(qtbot, window, "1111")
+        for code in ("1001", "1003"):
+            scan(qtbot, window, code)
+            finish(qtbot, window, pay(qtbot, window, "card"))
+            shell = tills.run(path, "sync")
+            assert shell.returncode != 0 and "is open in another Till window or process" in _one_line(shell)
+        window.findChild(QAction, "syncNowAction").trigger()
+        qtbot.waitUntil(lambda: Outbox.select().where(Outbox.state == "pending").count() == 0, timeout=20000)
+        mine = sorted(_receipts())
+    finally:
+        window.close()
+        window.till.close()
+    other = tmp_path / "t2.db"
+    join_new_till(central_server, shop, other, "T2")
+    with opened(other):
+        assert sorted(_receipts()) == mine and len(mine) == 2
