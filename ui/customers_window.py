@@ -292,6 +292,12 @@ class CustomersWindow(CustomerActions, QWidget):
 
     # --- list ------------------------------------------------------------------------------------------------
 
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:  # as the reservations window: Esc gives the till back
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
     def closeEvent(self, event):
         self._closing = True
         self.model.stop()

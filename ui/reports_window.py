@@ -151,6 +151,13 @@ class ReportsWindow(QWidget):
         window.changed.connect(self._data_changed)
         self._choose_range("Last 30 days")
         self._range_chosen("Last 30 days")
+        self.range_combo.setFocus()  # opens on its first field, not on an export button
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:  # as the reservations window: Esc gives the till back
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     # --- filters ----------------------------------------------------------------------------------------
 

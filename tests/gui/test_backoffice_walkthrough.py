@@ -136,3 +136,17 @@ def test_a_new_renamed_or_deactivated_profile_shows_at_once_in_every_open_dropdo
     qtbot.keyClick(name, Qt.Key_Backspace)
     qtbot.keyClick(name, Qt.Key_Return)
     assert "Retail" in items(bill_combo)
+
+
+def test_the_reports_and_customers_windows_open_on_their_first_field_and_esc_gives_the_bill_back(qtbot, till_window):
+    till_window.resize(1024, 768)
+    till_window.show()
+    sign_in(qtbot, till_window, "9999")
+    focused(qtbot, "itemCodeEdit")
+    for action, name, first in [("reportsAction", "reportsWindow", "reportRangeCombo"),
+                                ("customersAction", "customersWindow", "customerListSearchEdit")]:
+        screen = open_menu_screen(qtbot, till_window, action, name)
+        focused(qtbot, first)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+        qtbot.waitUntil(lambda screen=screen: closed(screen) or not screen.isVisible())
+        focused(qtbot, "itemCodeEdit")
