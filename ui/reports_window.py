@@ -130,6 +130,8 @@ class ReportsWindow(QWidget):
             table.setAlternatingRowColors(True)
             table.setShowGrid(False)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            for column in (1, 2, 3):  # the figures take what they need, the name (a day, a profile) the rest
+                table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
             table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             table.verticalHeader().setDefaultSectionSize(30)
             self.tables[title] = table

@@ -150,3 +150,21 @@ def test_the_reports_and_customers_windows_open_on_their_first_field_and_esc_giv
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
         qtbot.waitUntil(lambda screen=screen: closed(screen) or not screen.isVisible())
         focused(qtbot, "itemCodeEdit")
+
+
+def test_the_reports_tables_show_each_day_in_full_on_a_1024_screen(qtbot, till_window):
+    from PySide6.QtWidgets import QTableWidget
+
+    till_window.show()
+    sign_in(qtbot, till_window, "9999")
+    focused(qtbot, "itemCodeEdit")
+    reports = open_menu_screen(qtbot, till_window, "reportsAction", "reportsWindow")
+    reports.resize(1024, 768)
+    days = next(t for t in reports.findChildren(QTableWidget)
+                if [t.horizontalHeaderItem(i).text() for i in range(2)] == ["Day", "Bills"])
+    qtbot.waitUntil(lambda: days.rowCount() > 0 and days.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: reports.width() == 1024)
+    for row in range(days.rowCount()):
+        text = days.item(row, 0).text()
+        needed = days.fontMetrics().horizontalAdvance(text)
+        assert days.columnWidth(0) > needed, f"{text!r} needs {needed} px, its column has {days.columnWidth(0)}"
