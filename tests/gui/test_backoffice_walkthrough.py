@@ -168,3 +168,35 @@ def test_the_reports_tables_show_each_day_in_full_on_a_1024_screen(qtbot, till_w
         text = days.item(row, 0).text()
         needed = days.fontMetrics().horizontalAdvance(text)
         assert days.columnWidth(0) > needed, f"{text!r} needs {needed} px, its column has {days.columnWidth(0)}"
+
+
+def test_a_new_price_saved_in_items_sells_at_once_also_when_the_item_is_already_on_the_bill(qtbot, till_window):
+    from sale_steps import bill_rows, total_text
+
+    till_window.resize(1024, 768)
+    till_window.show()
+    sign_in(qtbot, till_window, "9999")
+    scan(qtbot, till_window, "1001")
+    assert bill_rows(till_window) == [("Espresso", "1", "$2.50")]
+    dialog = open_menu_screen(qtbot, till_window, "itemsAction", "itemsDialog")
+    search = focused(qtbot, "itemSearchEdit")
+    qtbot.keyClicks(search, "1001")
+    qtbot.waitUntil(lambda: dialog.findChild(QWidget, "itemsView").model().rowCount() == 1)
+    qtbot.keyClick(search, Qt.Key_Down)  # to the list, then Enter edits the item
+    qtbot.keyClick(focused(qtbot, "itemsView"), Qt.Key_Return)
+    focused(qtbot, "itemNameField")
+    price = dialog.findChild(QWidget, "itemPriceField")
+    qtbot.waitUntil(lambda: price.text() == "2.50")
+    price.setFocus()
+    price.selectAll()
+    qtbot.keyClicks(price, "2.75")
+    qtbot.keyClick(price, Qt.Key_Return)
+    qtbot.waitUntil(lambda: "$2.75" in dialog.findChild(QLabel, "itemMessageLabel").text())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+    qtbot.waitUntil(lambda: closed(dialog) or not dialog.isVisible())
+    scan(qtbot, till_window, "1001")
+    # the espresso already rung keeps the price it was rung at; the one scanned now sells at the new price
+    assert bill_rows(till_window) == [("Espresso", "1", "$2.50"), ("Espresso", "1", "$2.75")]
+    assert total_text(till_window) == "$5.25"
+    scan(qtbot, till_window, "1001")  # and the next one joins the line at the new price
+    assert bill_rows(till_window) == [("Espresso", "1", "$2.50"), ("Espresso", "2", "$5.50")]
