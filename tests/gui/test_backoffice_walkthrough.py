@@ -200,3 +200,29 @@ def test_a_new_price_saved_in_items_sells_at_once_also_when_the_item_is_already_
     assert total_text(till_window) == "$5.25"
     scan(qtbot, till_window, "1001")  # and the next one joins the line at the new price
     assert bill_rows(till_window) == [("Espresso", "1", "$2.50"), ("Espresso", "2", "$5.50")]
+
+
+def test_customers_typed_search_then_down_and_enter_opens_the_customer_and_esc_comes_back(qtbot, till_window):
+    from PySide6.QtWidgets import QTabWidget
+
+    till_window.resize(1366, 768)
+    till_window.show()
+    sign_in(qtbot, till_window, "9999")
+    focused(qtbot, "itemCodeEdit")
+    customers = open_menu_screen(qtbot, till_window, "customersAction", "customersWindow")
+    view = customers.findChild(QWidget, "customerListView")
+    qtbot.keyClicks(focused(qtbot, "customerListSearchEdit"), "emily")
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Down)  # from the search to the list, on its first row
+    qtbot.keyClick(focused(qtbot, "customerListView"), Qt.Key_Return)
+    qtbot.waitUntil(lambda: top("customerViewDialog") is not None)
+    card = top("customerViewDialog")
+    assert "Emily Roberts" in card.windowTitle() + " ".join(w.text() for w in card.findChildren(QLabel))
+    tabs = next(t for t in card.findChildren(QTabWidget) if t.findChild(QWidget, "reservationsTab") is not None)
+    assert tabs.indexOf(card.findChild(QWidget, "reservationsTab")) >= 0
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+    qtbot.waitUntil(lambda: closed(card) or not card.isVisible())
+    focused(qtbot, "customerListView")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+    qtbot.waitUntil(lambda: closed(customers) or not customers.isVisible())
+    focused(qtbot, "itemCodeEdit")
