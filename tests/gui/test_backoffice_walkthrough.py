@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QWidget
 from sale_steps import choose_customer, closed, finish, pay, scan
@@ -217,6 +217,15 @@ def test_customers_typed_search_then_down_and_enter_opens_the_customer_and_esc_c
     qtbot.keyClick(focused(qtbot, "customerListView"), Qt.Key_Return)
     qtbot.waitUntil(lambda: top("customerViewDialog") is not None)
     card = top("customerViewDialog")
+    # it fits a 1024x768 counter screen: no wider than the screen, its buttons and tabs inside it
+    assert card.minimumSizeHint().width() <= 1024, card.minimumSizeHint()
+    card.resize(1024, 690)
+    qtbot.waitUntil(lambda: card.width() == 1024)
+    for name in ("reservationsTab", "viewEditCustomerButton", "eraseCustomerButton"):
+        widget = card.findChild(QWidget, name)
+        tab = widget.parentWidget().parentWidget() if name == "reservationsTab" else None
+        shown = tab if tab is not None else widget
+        assert card.rect().contains(QRect(shown.mapTo(card, QPoint(0, 0)), shown.size())), name
     assert "Emily Roberts" in card.windowTitle() + " ".join(w.text() for w in card.findChildren(QLabel))
     tabs = next(t for t in card.findChildren(QTabWidget) if t.findChild(QWidget, "reservationsTab") is not None)
     assert tabs.indexOf(card.findChild(QWidget, "reservationsTab")) >= 0
