@@ -235,3 +235,38 @@ def test_customers_typed_search_then_down_and_enter_opens_the_customer_and_esc_c
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
     qtbot.waitUntil(lambda: closed(customers) or not customers.isVisible())
     focused(qtbot, "itemCodeEdit")
+
+
+def test_every_back_office_window_opens_within_the_screen(qtbot, till_window):
+    """Opened on a screen smaller than the size a window would like (the test screen is 800 pixels wide, as a
+    1024 counter screen is for a 1180-pixel window), it opens no wider or taller than the screen leaves, unless
+    its content needs more."""
+    from PySide6.QtWidgets import QPushButton
+
+    till_window.show()
+    sign_in(qtbot, till_window, "9999")
+    focused(qtbot, "itemCodeEdit")
+    area = QApplication.primaryScreen().availableGeometry()
+
+    def check(widget):
+        need = widget.minimumSizeHint()
+        assert widget.width() <= max(area.width(), need.width()), (widget.objectName(), widget.size(), area)
+        assert widget.height() <= max(area.height(), need.height()), (widget.objectName(), widget.size(), area)
+
+    for action in ("customersAction", "reservationsAction", "promotionsAction", "preferenceAuditAction"):
+        before = set(w for w in QApplication.topLevelWidgets() if w.isVisible())
+        till_window.findChild(QAction, action).trigger()
+        qtbot.waitUntil(lambda before=before: len([w for w in QApplication.topLevelWidgets() if w.isVisible()
+                                                   and w not in before]) == 1)
+        check(next(w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in before))
+    customers = top("customersWindow")
+    for button in ("newCustomerButton", "duplicatesButton", "pricingButton", "importCustomersButton"):
+        before = set(w for w in QApplication.topLevelWidgets() if w.isVisible())
+        customers.findChild(QPushButton, button).click()
+        qtbot.waitUntil(lambda before=before: any(w.isVisible() and w not in before
+                                                  for w in QApplication.topLevelWidgets()))
+        opened = next(w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in before)
+        check(opened)
+        assert opened.minimumSizeHint().width() <= 1024, (button, opened.minimumSizeHint())
+        opened.close()
+        qtbot.waitUntil(lambda opened=opened: closed(opened) or not opened.isVisible())
