@@ -241,7 +241,8 @@ class Cart:
             raise ValidationError(f"{item.name} has an impossible price: ask a manager to fix the catalogue.",
                                   "code")
         for line in self.lines:
-            if (line.item.id == item.id and line.manual_price is None and not line.discount_bp
+            # the same item as sold now: a line rung before a manager changed its price keeps that price
+            if (line.item == item and line.manual_price is None and not line.discount_bp
                     and not line.discount_amount):
                 check_quantity(line.quantity + quantity)
                 line.quantity += quantity

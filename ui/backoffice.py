@@ -7,6 +7,10 @@ from __future__ import annotations
 
 
 def _keep(window, widget, show=None):
+    from ui.screen_fit import fit_to_screen
+
+    if widget.property("wantedSize") is None:  # not sized for the screen yet: a 1024x768 screen keeps it whole
+        fit_to_screen(widget, widget.width(), widget.height(), over=window)
     window.keep_open(widget)
     window.signed_out.connect(widget.close)  # a manager's screen never outlives the session that opened it
     (show or widget.open)()

@@ -39,6 +39,7 @@ from ui.pricing_parts import fill as _fill
 from ui.pricing_parts import pct as _pct
 from ui.pricing_parts import side_panel as _panel
 from ui.pricing_parts import table as _table
+from ui.screen_fit import fit_to_screen
 
 
 class PricingDialog(QDialog):
@@ -52,7 +53,7 @@ class PricingDialog(QDialog):
         self.setWindowTitle(self.tr("Categories, prices and loyalty"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
-        self.resize(1040, 680)
+        fit_to_screen(self, 1040, 680)  # no bigger than a 1024x768 screen leaves
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(PageHeader(self.tr("Categories, prices and loyalty"),

@@ -39,6 +39,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.screen_fit import fit_to_screen
 from ui.style import style_class
 
 PHOTO_MAX = 256
@@ -59,7 +60,7 @@ class CustomerForm(AddressesAndPreferences, QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
-        self.resize(860, 700)
+        fit_to_screen(self, 860, 700)  # no bigger than a 1024x768 screen leaves
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)

@@ -51,6 +51,7 @@ from ui.form_helpers import (
     set_role,
     show_message,
 )
+from ui.screen_fit import fit_to_screen
 
 
 class CustomerView(QDialog):
@@ -71,7 +72,7 @@ class CustomerView(QDialog):
         self.setAccessibleName("Customer")
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
-        self.resize(1040, 760)
+        fit_to_screen(self, 1040, 760, over=window)  # a 1024x768 counter screen keeps it whole
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(20, 16, 20, 16)
         # the look is recorded (on the write worker) before the dialog shows; it is built meanwhile
@@ -174,6 +175,7 @@ class CustomerView(QDialog):
         subtitle = QLabel(contact + ("\n" if contact else "") + "  ·  ".join(self._details(card)))
         subtitle.setTextFormat(Qt.PlainText)
         set_role(subtitle, "hint")
+        subtitle.setWordWrap(True)  # a long line of details wraps: the card fits a 1024-pixel screen
         heading = QVBoxLayout()
         heading.addLayout(hbox(title, badge, None))
         heading.addWidget(subtitle)
@@ -189,7 +191,10 @@ class CustomerView(QDialog):
         erased = customer.erased_at is not None
         self.edit_button.setEnabled(not erased)
         self.erase_button.setEnabled(not erased)
-        layout.addLayout(hbox(photo, heading, None, self.edit_button, self.export_button, self.erase_button))
+        top = hbox(photo, heading, self.edit_button, self.export_button, self.erase_button)
+        top.setStretch(1, 1)  # the details take the width the buttons leave, and wrap only when they must
+        top.setAlignment(heading, Qt.AlignTop)
+        layout.addLayout(top)
         if card.merged_into_name:
             note = QLabel(self.tr("Merged into {name}: their bills and points count there.").format(
                 name=card.merged_into_name))

@@ -281,7 +281,8 @@ class CustomersWindow(CustomerActions, QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        self.view.activated.connect(lambda _: self.view_customer())  # Enter, and a double-click
+        # Enter, and a double-click: the row the keyboard is on, selected or not
+        self.view.activated.connect(lambda index: self.view_customer(self.model.data(index, ID_ROLE)))
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.view, 1)
         layout.addLayout(hbox(self.duplicates_button, self.pricing_button, None, self.import_button,
@@ -291,6 +292,17 @@ class CustomersWindow(CustomerActions, QWidget):
         self.reload()
 
     # --- list ------------------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:  # as the reservations window: Esc gives the till back
+            self.close()
+        elif (event.key() in (Qt.Key_Down, Qt.Key_Return, Qt.Key_Enter) and self.search_edit.hasFocus()
+              and self.model.rowCount()):  # from the search to its results, as in Items; Enter there opens
+            self.view.setFocus()
+            if self.current_id() is None:
+                self.view.selectRow(0)
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event):
         self._closing = True

@@ -35,6 +35,7 @@ from ui.form_helpers import (
     primary,
     set_role,
 )
+from ui.screen_fit import fit_to_screen
 
 
 class CustomerCard(QFrame):
@@ -95,13 +96,15 @@ class DuplicatesDialog(QDialog):
         self.setWindowTitle(self.tr("Duplicate customers"))
         self.setWindowModality(Qt.WindowModal)
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
-        self.resize(1000, 740)
+        fit_to_screen(self, 1000, 740)  # no bigger than a 1024x768 screen leaves
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(PageHeader(self.tr("Duplicate customers"),
-                                    self.tr("Records that look like the same person. Merging keeps one record and "
-                                            "moves bills, points, preferences and addresses to it; it can be undone.")))
+        header = PageHeader(self.tr("Duplicate customers"),
+                            self.tr("Records that look like the same person. Merging keeps one record and "
+                                    "moves bills, points, preferences and addresses to it; it can be undone."))
+        header.subtitle.setWordWrap(True)  # it wraps on a 1024-pixel screen instead of widening the dialog
+        layout.addWidget(header)
         self.status_label = named(QLabel(self.tr("Looking for duplicates…")), "duplicatesStatusLabel", "Status")
         set_role(self.status_label, "hint")
         layout.addWidget(self.status_label)

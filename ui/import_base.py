@@ -44,7 +44,9 @@ class CsvImportDialog(QDialog):
         self.setProperty("backoffice", True)  # the back-office look: resources/till.qss
         self.layout_ = layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(PageHeader(title, help_text))
+        header = PageHeader(title, help_text)
+        header.subtitle.setWordWrap(True)  # it wraps on a 1024-pixel screen instead of widening the dialog
+        layout.addWidget(header)
         self.choose_button = named(QPushButton(translate("CsvImportDialog", "Choose CSV file…")), names["choose"],
                                    "Choose file")
         self.choose_button.clicked.connect(

@@ -22,6 +22,7 @@ from app.customer_import import FIELD_LABELS, FIELDS, REQUIRED
 from ui import ops
 from ui.form_helpers import named
 from ui.import_base import CsvImportDialog
+from ui.screen_fit import fit_to_screen
 
 PREVIEW_ROWS = 12
 
@@ -46,7 +47,7 @@ class ImportDialog(CsvImportDialog):
             file_title=self.tr("Customers to import"),
             names={"choose": "chooseImportFileButton", "file": "importFileLabel", "summary": "importSummaryLabel",
                    "check": "checkImportButton", "run": "runImportButton", "rejected": "importRejectedView"})
-        self.resize(1000, 720)
+        fit_to_screen(self, 1000, 720)  # no bigger than a 1024x768 screen leaves
 
     def add_sections(self, layout) -> None:
         self.preview = _table("importPreviewView")

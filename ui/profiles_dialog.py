@@ -156,6 +156,7 @@ class ProfilesDialog(QDialog):
         self.name_edit.setMaxLength(profiles.MAX_NAME)
         self.name_edit.setPlaceholderText(self.tr("e.g. Wholesale"))
         self.name_edit.textChanged.connect(self._validate_live)
+        self.name_edit.returnPressed.connect(self.save)  # keyboard first: type the name, Enter saves it
         form.addRow(self.tr("Name"), self.name_edit)
         self.name_error = QLabel("")
         set_role(self.name_error, "error")

@@ -130,6 +130,8 @@ class ReportsWindow(QWidget):
             table.setAlternatingRowColors(True)
             table.setShowGrid(False)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            for column in (1, 2, 3):  # the figures take what they need, the name (a day, a profile) the rest
+                table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
             table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             table.verticalHeader().setDefaultSectionSize(30)
             self.tables[title] = table
@@ -151,6 +153,13 @@ class ReportsWindow(QWidget):
         window.changed.connect(self._data_changed)
         self._choose_range("Last 30 days")
         self._range_chosen("Last 30 days")
+        self.range_combo.setFocus()  # opens on its first field, not on an export button
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:  # as the reservations window: Esc gives the till back
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     # --- filters ----------------------------------------------------------------------------------------
 

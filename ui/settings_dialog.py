@@ -103,6 +103,7 @@ class SettingsDialog(QDialog):
         close.setAutoDefault(False)
         close.clicked.connect(self.close)
         layout.addLayout(hbox(self.message, None, close, self.update_button))
+        self.show_profile_check.setFocus()  # opens on its first field, not on the tab bar
 
     # --- the sections ------------------------------------------------------------------------------------
 
