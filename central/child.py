@@ -20,13 +20,20 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def serving(database_url: str, *, timeout: float = 60.0, args: tuple[str, ...] = ()) -> Iterator[str]:
     """Start the service on ``database_url``, wait until /health answers, yield its base URL; stop it after."""
+    port = _free_port()
+    with running([sys.executable, "-m", "central.cli", "serve", "--database-url", database_url,
+                  "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *args],
+                 f"http://127.0.0.1:{port}", timeout=timeout) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def running(command: list[str], base: str, *, timeout: float = 60.0, cwd=None) -> Iterator[str]:
+    """Run a ``pos-central serve`` command line, wait until /health at ``base`` answers, yield ``base``; stop
+    it after (SIGTERM, then SIGKILL after 30 s)."""
     import httpx
 
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "central.cli", "serve", "--database-url", database_url,
-                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
     deadline = time.monotonic() + timeout
     try:
         while True:

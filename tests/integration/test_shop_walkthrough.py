@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton
 from signup_steps import signup_path, submit
 from sync_helpers import TESTS, keyring_file_for, opened, sell
+
+from central.child import _free_port, running
 
 pytestmark = pytest.mark.postgres
 
@@ -41,30 +42,10 @@ def _central(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120, cwd=TESTS.parent)
 
 
-@contextlib.contextmanager
 def _serving(data_dir: Path, port: int):
     """``pos-central serve --data-dir DIR --bind 127.0.0.1:PORT`` until /health answers; stopped after."""
-    process = subprocess.Popen([*_bin("pos-central"), "serve", "--data-dir", str(data_dir), "--bind",
-                                f"127.0.0.1:{port}", "--log-level", "warning"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, cwd=TESTS.parent)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+    return running([*_bin("pos-central"), "serve", "--data-dir", str(data_dir), "--bind", f"127.0.0.1:{port}",
+                    "--log-level", "warning"], f"http://127.0.0.1:{port}", timeout=90, cwd=TESTS.parent)
 
 
 class Tills:
@@ -88,12 +69,6 @@ def _one_line(done: subprocess.CompletedProcess) -> str:
     text = (done.stdout if done.returncode == 0 else done.stderr).strip()
     assert len(text.splitlines()) == 1, (done.stdout, done.stderr)
     return text
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _receipts() -> list[str]:
