@@ -29,11 +29,17 @@ def items(combo: QComboBox) -> list[str]:
     return [combo.itemText(i) for i in range(combo.count())]
 
 
-def test_profiles_on_then_sales_per_profile_add_up_and_renames_follow(qtbot, till_window):
-    till_window.resize(1024, 768)
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
+def manager_on_the_bill(qtbot, window, width: int | None = None) -> None:
+    """The till shown (``width`` x 768 when given), the manager signed in, the keyboard in the bill."""
+    if width is not None:
+        window.resize(width, 768)
+    window.show()
+    sign_in(qtbot, window, "9999")
     focused(qtbot, "itemCodeEdit")
+
+
+def test_profiles_on_then_sales_per_profile_add_up_and_renames_follow(qtbot, till_window):
+    manager_on_the_bill(qtbot, till_window, 1024)
     bill_combo = till_window.findChild(QComboBox, "customerProfileCombo")
     # Settings opens with the focus on its first field, Show Customer Profile: Space ticks it, F4 saves, and the
     # open till shows the dropdown at once; Esc closes and the bill has the keyboard again
@@ -89,10 +95,7 @@ def test_a_new_renamed_or_deactivated_profile_shows_at_once_in_every_open_dropdo
     from db.models import User
 
     till_window.notify_settings_changed(settings.update({"show_customer_profile": True}, User.get(User.name == "Manager")))
-    till_window.resize(1366, 768)
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
-    focused(qtbot, "itemCodeEdit")
+    manager_on_the_bill(qtbot, till_window, 1366)
     bill_combo = till_window.findChild(QComboBox, "customerProfileCombo")
     customers = open_menu_screen(qtbot, till_window, "customersAction", "customersWindow")
     reports = open_menu_screen(qtbot, till_window, "reportsAction", "reportsWindow")
@@ -139,10 +142,7 @@ def test_a_new_renamed_or_deactivated_profile_shows_at_once_in_every_open_dropdo
 
 
 def test_the_reports_and_customers_windows_open_on_their_first_field_and_esc_gives_the_bill_back(qtbot, till_window):
-    till_window.resize(1024, 768)
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
-    focused(qtbot, "itemCodeEdit")
+    manager_on_the_bill(qtbot, till_window, 1024)
     for action, name, first in [("reportsAction", "reportsWindow", "reportRangeCombo"),
                                 ("customersAction", "customersWindow", "customerListSearchEdit")]:
         screen = open_menu_screen(qtbot, till_window, action, name)
@@ -155,9 +155,7 @@ def test_the_reports_and_customers_windows_open_on_their_first_field_and_esc_giv
 def test_the_reports_tables_show_each_day_in_full_on_a_1024_screen(qtbot, till_window):
     from PySide6.QtWidgets import QTableWidget
 
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
-    focused(qtbot, "itemCodeEdit")
+    manager_on_the_bill(qtbot, till_window)
     reports = open_menu_screen(qtbot, till_window, "reportsAction", "reportsWindow")
     reports.resize(1024, 768)
     days = next(t for t in reports.findChildren(QTableWidget)
@@ -173,9 +171,7 @@ def test_the_reports_tables_show_each_day_in_full_on_a_1024_screen(qtbot, till_w
 def test_a_new_price_saved_in_items_sells_at_once_also_when_the_item_is_already_on_the_bill(qtbot, till_window):
     from sale_steps import bill_rows, total_text
 
-    till_window.resize(1024, 768)
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
+    manager_on_the_bill(qtbot, till_window, 1024)
     scan(qtbot, till_window, "1001")
     assert bill_rows(till_window) == [("Espresso", "1", "$2.50")]
     dialog = open_menu_screen(qtbot, till_window, "itemsAction", "itemsDialog")
@@ -205,10 +201,7 @@ def test_a_new_price_saved_in_items_sells_at_once_also_when_the_item_is_already_
 def test_customers_typed_search_then_down_and_enter_opens_the_customer_and_esc_comes_back(qtbot, till_window):
     from PySide6.QtWidgets import QTabWidget
 
-    till_window.resize(1366, 768)
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
-    focused(qtbot, "itemCodeEdit")
+    manager_on_the_bill(qtbot, till_window, 1366)
     customers = open_menu_screen(qtbot, till_window, "customersAction", "customersWindow")
     view = customers.findChild(QWidget, "customerListView")
     qtbot.keyClicks(focused(qtbot, "customerListSearchEdit"), "emily")
@@ -243,9 +236,7 @@ def test_every_back_office_window_opens_within_the_screen(qtbot, till_window):
     its content needs more."""
     from PySide6.QtWidgets import QPushButton
 
-    till_window.show()
-    sign_in(qtbot, till_window, "9999")
-    focused(qtbot, "itemCodeEdit")
+    manager_on_the_bill(qtbot, till_window)
     area = QApplication.primaryScreen().availableGeometry()
 
     def check(widget):
